@@ -1,0 +1,90 @@
+# clustersim — one plain Makefile.
+#   make            build bin/clustersim
+#   make run        install missing packages, run the shipped default experiment, plot it
+#   make test       install missing packages, build and run every test (ends with "N passed, N failed")
+#   make asan       the tests built and run with AddressSanitizer + UBSan
+#   make bench      benchmarks; they print figures and assert nothing about time
+#   make deps       apt-get the Debian packages the build needs (root), or print the line
+
+CC      ?= cc
+PKGS    := gsl jansson zlib
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef \
+           -Wvla -Wold-style-definition -Wnull-dereference -Wdouble-promotion \
+           -Wno-unused-parameter -Werror
+OPT     ?= -O2 -g
+CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+INC     := -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz) -lm
+CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(INC) -MMD -MP $(EXTRA_CFLAGS)
+
+BUILD   ?= build
+BIN     ?= bin
+
+# Every module except the program's entry point goes into one static library
+# that the program, the tests and the benchmarks link against.
+LIB_SRC := $(wildcard sim/*.c schedulers/*.c workloads/*.c analysis/*.c)
+LIB_SRC := $(filter-out sim/main.c,$(LIB_SRC))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c)
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libcmocka-dev zlib1g-dev gnuplot-nox
+
+.PHONY: all deps run test asan bench clean check-tests
+all: $(BIN)/clustersim
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libclustersim.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/clustersim: $(BUILD)/sim/main.o $(BUILD)/libclustersim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -o $@ $^ $(LIBS) $(EXTRA_LDFLAGS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libclustersim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libclustersim.a $(LIBS) -lcmocka $(EXTRA_LDFLAGS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libclustersim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libclustersim.a $(LIBS) $(EXTRA_LDFLAGS)
+
+deps:
+	@sh .ci/deps.sh $(DEPS_PKGS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@rm -rf results/default
+	$(BIN)/clustersim sweep experiments/default.json -o results/default -j 2
+	$(BIN)/clustersim plot results/default/points/*
+	@echo "results in results/default (points/*/summary.json, *.png)"
+
+test: deps
+	@$(MAKE) --no-print-directory all $(TEST_BIN)
+	@sh tests/run.sh $(BIN)/clustersim $(TEST_BIN)
+
+# The sanitizer build lives in its own tree so that it never mixes objects
+# with the optimized one.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin OPT="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/bin/clustersim \
+	  $(TEST_BIN:$(BUILD)/%=build-asan/%)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 CS_TEST_QUICK=1 \
+	  sh tests/run.sh build-asan/bin/clustersim $(TEST_BIN:$(BUILD)/%=build-asan/%)
+
+bench: deps
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@sh bench/run.sh $(BIN)/clustersim $(BUILD)/bench
+
+clean:
+	rm -rf build build-asan bin
+
+-include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

@@ -1,0 +1,227 @@
+/* sim/cell — see cell.h. */
+#include "sim/cell.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/alloc.h"
+
+void cs_cell_init(struct cs_cell *cell, struct cs_engine *engine)
+{
+	memset(cell, 0, sizeof *cell);
+	cell->engine = engine;
+}
+
+void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
+		       struct cs_res cap, json_t *attributes)
+{
+	assert(cell->running == 0);
+	uint32_t first = cell->n, n = cell->n + count;
+	cell->classes = cs_xrealloc(cell->classes, (cell->nclasses + 1) * sizeof *cell->classes);
+	struct cs_machine_class *c = &cell->classes[cell->nclasses];
+	c->name = cs_xstrdup(name);
+	c->first = first;
+	c->count = count;
+	c->cap = cap;
+	c->attributes = attributes ? json_incref(attributes) : NULL;
+	assert(cell->nclasses < UINT16_MAX);
+	uint16_t ci = (uint16_t)cell->nclasses++;
+
+	cell->cap = cs_xrealloc(cell->cap, n * sizeof *cell->cap);
+	cell->used = cs_xrealloc(cell->used, n * sizeof *cell->used);
+	cell->seq = cs_xrealloc(cell->seq, n * sizeof *cell->seq);
+	cell->up = cs_xrealloc(cell->up, n * sizeof *cell->up);
+	cell->cls = cs_xrealloc(cell->cls, n * sizeof *cell->cls);
+	cell->ntasks = cs_xrealloc(cell->ntasks, n * sizeof *cell->ntasks);
+	cell->tasks_on = cs_xrealloc(cell->tasks_on, n * sizeof *cell->tasks_on);
+	for (uint32_t m = first; m < n; m++) {
+		cell->cap[m] = cap;
+		memset(&cell->used[m], 0, sizeof cell->used[m]);
+		cell->seq[m] = 0;
+		cell->up[m] = 1;
+		cell->cls[m] = ci;
+		cell->ntasks[m] = 0;
+		cell->tasks_on[m] = NULL;
+	}
+	cell->n = n;
+	cs_cell_account(cell);
+	cell->total_cap.cpu += cap.cpu * count;
+	cell->total_cap.mem += cap.mem * count;
+	cell->total_cap.disk += cap.disk * count;
+	if (cap.cpu > cell->max_cap.cpu)
+		cell->max_cap.cpu = cap.cpu;
+	if (cap.mem > cell->max_cap.mem)
+		cell->max_cap.mem = cap.mem;
+	if (cap.disk > cell->max_cap.disk)
+		cell->max_cap.disk = cap.disk;
+
+	cs_capindex_release(&cell->index);
+	cs_capindex_init(&cell->index, n);
+	for (uint32_t m = 0; m < n; m++)
+		cs_capindex_set(&cell->index, m, cell->cap[m].cpu - cell->used[m].cpu,
+				cell->cap[m].mem - cell->used[m].mem);
+}
+
+void cs_cell_release_all(struct cs_cell *cell)
+{
+	for (uint32_t i = 0; i < cell->nclasses; i++) {
+		free(cell->classes[i].name);
+		if (cell->classes[i].attributes)
+			json_decref(cell->classes[i].attributes);
+	}
+	free(cell->classes);
+	free(cell->cap);
+	free(cell->used);
+	free(cell->seq);
+	free(cell->up);
+	free(cell->cls);
+	free(cell->ntasks);
+	free(cell->tasks_on);
+	cs_capindex_release(&cell->index);
+	memset(cell, 0, sizeof *cell);
+}
+
+void cs_cell_set_backend(struct cs_cell *cell, const struct cs_cell_backend_ops *ops, void *ctx)
+{
+	cell->backend = ops;
+	cell->backend_ctx = ctx;
+}
+
+void cs_cell_account(struct cs_cell *cell)
+{
+	if (!cell->engine)
+		return;
+	cs_time now = cs_engine_now(cell->engine);
+	if (now == cell->area_since)
+		return;
+	double dt = cs_time_to_seconds(now - cell->area_since);
+	cell->used_cpu_area += cs_qty_to_double(cell->total_used.cpu) * dt;
+	cell->used_mem_area += cs_qty_to_double(cell->total_used.mem) * dt;
+	cell->cap_cpu_area += cs_qty_to_double(cell->total_cap.cpu) * dt;
+	cell->cap_mem_area += cs_qty_to_double(cell->total_cap.mem) * dt;
+	cell->area_since = now;
+}
+
+static void reindex(struct cs_cell *cell, uint32_t m)
+{
+	if (cell->up[m])
+		cs_capindex_set(&cell->index, m, cell->cap[m].cpu - cell->used[m].cpu,
+				cell->cap[m].mem - cell->used[m].mem);
+	else
+		cs_capindex_set(&cell->index, m, -1, -1);
+}
+
+void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
+{
+	assert(m < cell->n && (sign == 1 || sign == -1));
+	cs_cell_account(cell);
+	struct cs_res *u = &cell->used[m];
+	u->cpu += sign * r->cpu;
+	u->mem += sign * r->mem;
+	u->disk += sign * r->disk;
+	cell->total_used.cpu += sign * r->cpu;
+	cell->total_used.mem += sign * r->mem;
+	cell->total_used.disk += sign * r->disk;
+	cell->seq[m]++;
+	reindex(cell, m);
+}
+
+void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
+{
+	assert(task->state == CS_TASK_PENDING);
+	assert(cs_cell_fits(cell, m, &task->job->req));
+	cs_cell_adjust(cell, m, &task->job->req, +1);
+	task->machine = m;
+	task->state = CS_TASK_RUNNING;
+	task->start = cell->engine ? cs_engine_now(cell->engine) : 0;
+	task->mprev = NULL;
+	task->mnext = cell->tasks_on[m];
+	if (task->mnext)
+		task->mnext->mprev = task;
+	cell->tasks_on[m] = task;
+	cell->ntasks[m]++;
+	cell->running++;
+	task->job->placed++;
+	if (cell->backend && cell->backend->start)
+		cell->backend->start(cell->backend_ctx, task);
+}
+
+void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state)
+{
+	assert(task->state == CS_TASK_RUNNING);
+	assert(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
+	uint32_t m = task->machine;
+	cs_cell_adjust(cell, m, &task->job->req, -1);
+	if (task->mprev)
+		task->mprev->mnext = task->mnext;
+	else
+		cell->tasks_on[m] = task->mnext;
+	if (task->mnext)
+		task->mnext->mprev = task->mprev;
+	task->mprev = task->mnext = NULL;
+	cell->ntasks[m]--;
+	cell->running--;
+	task->state = end_state;
+	task->end = cell->engine ? cs_engine_now(cell->engine) : 0;
+	task->job->ended++;
+}
+
+void cs_cell_kill(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state)
+{
+	if (cell->backend && cell->backend->kill)
+		cell->backend->kill(cell->backend_ctx, task);
+	cs_cell_release(cell, task, end_state);
+}
+
+void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up)
+{
+	if (!!cell->up[m] == up)
+		return;
+	cs_cell_account(cell);
+	int sign = up ? 1 : -1;
+	cell->total_cap.cpu += sign * cell->cap[m].cpu;
+	cell->total_cap.mem += sign * cell->cap[m].mem;
+	cell->total_cap.disk += sign * cell->cap[m].disk;
+	cell->up[m] = up;
+	cell->seq[m]++;
+	reindex(cell, m);
+}
+
+bool cs_cell_check(const struct cs_cell *cell)
+{
+	struct cs_res sum = {0, 0, 0};
+	uint64_t tasks = 0;
+	for (uint32_t m = 0; m < cell->n; m++) {
+		const struct cs_res *u = &cell->used[m], *c = &cell->cap[m];
+		if (u->cpu < 0 || u->mem < 0 || u->disk < 0 || u->cpu > c->cpu ||
+		    u->mem > c->mem || u->disk > c->disk) {
+			fprintf(stderr, "cell check: machine %u over capacity or negative\n", m);
+			return false;
+		}
+		struct cs_res t = {0, 0, 0};
+		uint32_t k = 0;
+		for (const struct cs_task *task = cell->tasks_on[m]; task; task = task->mnext) {
+			t.cpu += task->job->req.cpu;
+			t.mem += task->job->req.mem;
+			t.disk += task->job->req.disk;
+			k++;
+		}
+		if (cell->engine && (k != cell->ntasks[m] || t.cpu != u->cpu || t.mem != u->mem ||
+				     t.disk != u->disk)) {
+			fprintf(stderr, "cell check: machine %u allocation differs from its tasks\n", m);
+			return false;
+		}
+		sum.cpu += u->cpu;
+		sum.mem += u->mem;
+		sum.disk += u->disk;
+		tasks += k;
+	}
+	if (sum.cpu != cell->total_used.cpu || sum.mem != cell->total_used.mem ||
+	    sum.disk != cell->total_used.disk || (cell->engine && tasks != cell->running)) {
+		fprintf(stderr, "cell check: cell totals differ from the sum over machines\n");
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,119 @@
+/* sim/cell — the modelled cell: machines, their capacity and allocation,
+ * per-machine sequence numbers, up/down state, and the tasks on them.
+ *
+ * Schedulers change the world only through this API.  cs_cell_claim puts
+ * a task on a machine and hands it to the backend (simulation: schedule
+ * its end; live mode: ask an agent to start it); cs_cell_release takes it
+ * off.  Every claim or release on a machine bumps that machine's sequence
+ * number (Omega's conflict detection reads it).
+ *
+ * A cell may also serve as a scheduler's private replica of another cell
+ * (Omega snapshots): cs_cell_adjust changes allocation without tasks, and
+ * cs_cell_copy_machine brings one machine of a replica up to date.
+ *
+ * The cell keeps the time integral of allocated and up capacity, so that
+ * utilization is exact (not sampled): pass the current time to every
+ * mutating call through the engine pointer given at init (NULL: a replica
+ * that keeps no integral).
+ *
+ * Contracts: claim only where cs_cell_fits says yes on an up machine
+ * (asserted); release only running tasks. */
+#ifndef CS_CELL_H
+#define CS_CELL_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sim/capindex.h"
+#include "sim/engine.h"
+#include "sim/job.h"
+
+struct cs_machine_class {
+	char *name;
+	uint32_t first, count; /* machines [first, first+count) */
+	struct cs_res cap;
+	json_t *attributes;    /* owned reference, object of strings */
+};
+
+struct cs_cell_backend_ops {
+	/* The task was claimed: make it run (simulation: schedule its end). */
+	void (*start)(void *backend, struct cs_task *task);
+	/* The task is being taken off its machine before its end: stop it. */
+	void (*kill)(void *backend, struct cs_task *task);
+};
+
+struct cs_cell {
+	uint32_t n;
+	struct cs_res *cap, *used;
+	uint64_t *seq;
+	uint8_t *up;
+	uint16_t *cls;
+	uint32_t *ntasks;
+	struct cs_task **tasks_on; /* head of each machine's task list */
+	struct cs_machine_class *classes;
+	uint32_t nclasses;
+	struct cs_res total_cap;   /* of up machines */
+	struct cs_res total_used;
+	struct cs_res max_cap;     /* the largest machine, per resource */
+	uint64_t running;          /* tasks on machines */
+	struct cs_capindex index;
+
+	struct cs_engine *engine;  /* time source for the integrals */
+	cs_time area_since;
+	double used_cpu_area, used_mem_area, cap_cpu_area, cap_mem_area; /* x seconds */
+
+	const struct cs_cell_backend_ops *backend;
+	void *backend_ctx;
+};
+
+/* Start an empty cell (no classes yet). */
+void cs_cell_init(struct cs_cell *cell, struct cs_engine *engine);
+/* Append a class of `count` identical machines, all up. attributes may be
+ * NULL; the cell takes a new reference. Call before any claim. */
+void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
+		       struct cs_res cap, json_t *attributes);
+void cs_cell_release_all(struct cs_cell *cell);
+void cs_cell_set_backend(struct cs_cell *cell, const struct cs_cell_backend_ops *ops, void *ctx);
+
+static inline bool cs_cell_fits(const struct cs_cell *cell, uint32_t m, const struct cs_res *r)
+{
+	const struct cs_res *c = &cell->cap[m], *u = &cell->used[m];
+	return cell->up[m] && u->cpu + r->cpu <= c->cpu && u->mem + r->mem <= c->mem &&
+	       u->disk + r->disk <= c->disk;
+}
+static inline struct cs_res cs_cell_free(const struct cs_cell *cell, uint32_t m)
+{
+	struct cs_res f = {cell->cap[m].cpu - cell->used[m].cpu,
+			   cell->cap[m].mem - cell->used[m].mem,
+			   cell->cap[m].disk - cell->used[m].disk};
+	return f;
+}
+
+/* Put a pending task on machine m; the backend starts it. */
+void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m);
+/* Take a running task off its machine, leaving it in state `end_state`
+ * (DONE, KILLED or LOST).  The backend is not told: this is for ends the
+ * backend reported or caused. */
+void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state);
+/* Stop a running task early: the backend kills it, then it is released. */
+void cs_cell_kill(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state);
+/* Mark a machine up or down.  Taking a machine down does not touch its
+ * tasks: the caller (the world) kills them first and tells schedulers. */
+void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up);
+/* Change machine m's allocation by sign*r without a task (replicas);
+ * bumps the sequence number like a claim or release. */
+void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign);
+
+/* Bring the time integrals up to now. */
+void cs_cell_account(struct cs_cell *cell);
+/* Check the invariants: no machine over capacity, totals equal the sums
+ * over machines and over tasks.  Returns false (and says why on stderr). */
+bool cs_cell_check(const struct cs_cell *cell);
+/* The class a machine belongs to. */
+static inline const struct cs_machine_class *cs_cell_class_of(const struct cs_cell *cell, uint32_t m)
+{
+	return &cell->classes[cell->cls[m]];
+}
+
+#endif

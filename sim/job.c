@@ -1,0 +1,59 @@
+/* sim/job — see job.h. */
+#include "sim/job.h"
+
+#include <stdlib.h>
+
+#include "sim/alloc.h"
+#include "sim/capindex.h"
+
+struct cs_job *cs_job_new(uint32_t ntasks)
+{
+	struct cs_job *job = cs_xcalloc(1, sizeof *job);
+	job->ntasks = ntasks;
+	job->duration = CS_TIME_NEVER;
+	job->submit = job->first_attempt = job->scheduled = job->end = CS_TIME_NEVER;
+	job->tasks = cs_xcalloc(ntasks, sizeof *job->tasks);
+	for (uint32_t i = 0; i < ntasks; i++) {
+		job->tasks[i].job = job;
+		job->tasks[i].index = i;
+		job->tasks[i].machine = CS_NO_MACHINE;
+		job->tasks[i].start = job->tasks[i].end = CS_TIME_NEVER;
+	}
+	return job;
+}
+
+void cs_job_free(struct cs_job *job)
+{
+	if (!job)
+		return;
+	free(job->tasks);
+	free(job->task_durations);
+	free(job);
+}
+
+cs_time cs_task_duration(const struct cs_job *job, uint32_t index)
+{
+	return job->task_durations ? job->task_durations[index] : job->duration;
+}
+
+cs_time cs_job_run_time(const struct cs_job *job)
+{
+	if (!job->task_durations)
+		return job->duration;
+	cs_time longest = 0;
+	for (uint32_t i = 0; i < job->ntasks; i++)
+		if (job->task_durations[i] > longest)
+			longest = job->task_durations[i];
+	return longest;
+}
+
+const char *cs_job_outcome_name(enum cs_job_outcome o)
+{
+	switch (o) {
+	case CS_JOB_PENDING: return "pending";
+	case CS_JOB_RUNNING: return "running";
+	case CS_JOB_COMPLETED: return "completed";
+	case CS_JOB_ABANDONED: return "abandoned";
+	}
+	return "?";
+}

@@ -1,0 +1,89 @@
+/* sim/job — jobs and tasks and their life cycle.
+ *
+ * A job is N tasks with the same per-task request (cpu, mem, disk) and, by
+ * default, the same duration (the Omega study's model); a trace reader may
+ * give every task its own duration (task_durations).  Life cycle of a job:
+ *   submitted -> queued -> attempts (first_attempt, ...) -> scheduled
+ *   (every task placed) -> completed (every task ended), or abandoned
+ *   after max_attempts, or still pending/running when the run ends.
+ * A task is PENDING until claimed, RUNNING on a machine, then DONE (its
+ * duration elapsed), KILLED (by a scheduler or at the end of a service) or
+ * LOST (its machine went down).
+ *
+ * Ownership: the world creates jobs (from workload sources) and frees them
+ * once they have ended and were recorded; schedulers hold pointers to jobs
+ * only between submit and the job's end.  Scheduler-private state hangs
+ * off sched_data / sched_link and is the scheduler's to manage. */
+#ifndef CS_JOB_H
+#define CS_JOB_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/engine.h"
+#include "sim/units.h"
+
+struct cs_res {
+	cs_qty cpu, mem, disk; /* millionths of a core / of a MiB */
+};
+
+enum cs_job_kind { CS_JOB_BATCH, CS_JOB_SERVICE };
+
+enum cs_task_state {
+	CS_TASK_PENDING,
+	CS_TASK_RUNNING,
+	CS_TASK_DONE,
+	CS_TASK_KILLED,
+	CS_TASK_LOST,
+};
+
+enum cs_job_outcome {
+	CS_JOB_PENDING,   /* not every task placed yet */
+	CS_JOB_RUNNING,   /* every task placed, some still running */
+	CS_JOB_COMPLETED, /* every task ended */
+	CS_JOB_ABANDONED, /* the scheduler gave up */
+};
+
+struct cs_job;
+
+struct cs_task {
+	struct cs_job *job;
+	uint32_t index;
+	uint32_t machine; /* CS_NO_MACHINE while pending */
+	enum cs_task_state state;
+	cs_time start, end;
+	cs_event_id end_event; /* 0 when none is pending */
+	struct cs_task *mprev, *mnext; /* the machine's task list (cell) */
+};
+
+struct cs_job {
+	uint64_t id;         /* dense, in submission order, from 1 */
+	uint32_t workload;   /* index into the world's workloads */
+	enum cs_job_kind kind;
+	int priority;
+	uint32_t ntasks;
+	struct cs_res req;   /* per task */
+	cs_time duration;    /* per task; CS_TIME_NEVER: until killed */
+	cs_time *task_durations; /* optional, ntasks entries, owned */
+	bool prefill;        /* part of the initial cell state, not a workload job */
+
+	cs_time submit, first_attempt, scheduled, end; /* CS_TIME_NEVER = not yet */
+	uint32_t attempts;
+	uint32_t placed;     /* tasks claimed so far */
+	uint32_t ended;      /* tasks that left their machine */
+	enum cs_job_outcome outcome;
+	struct cs_task *tasks; /* ntasks, owned */
+
+	void *sched_data;
+	struct cs_job *sched_next; /* free for the owning scheduler's queues */
+	struct cs_job *live_prev, *live_next; /* the world's list of live jobs */
+};
+
+/* A new job with its tasks allocated, every time field CS_TIME_NEVER. */
+struct cs_job *cs_job_new(uint32_t ntasks);
+void cs_job_free(struct cs_job *job);
+cs_time cs_task_duration(const struct cs_job *job, uint32_t index);
+/* The longest task duration (the job's run time), CS_TIME_NEVER if any is. */
+cs_time cs_job_run_time(const struct cs_job *job);
+const char *cs_job_outcome_name(enum cs_job_outcome o);
+
+#endif

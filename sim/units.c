@@ -1,0 +1,79 @@
+/* sim/units — see units.h. */
+#include "sim/units.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+cs_time cs_time_from_seconds(double s)
+{
+	if (s >= 9.2e12)
+		return CS_TIME_NEVER;
+	return (cs_time)llround(s * 1e6);
+}
+
+double cs_time_to_seconds(cs_time t)
+{
+	return (double)t / 1e6;
+}
+
+cs_qty cs_qty_from_double(double x)
+{
+	return (cs_qty)llround(x * 1e6);
+}
+
+double cs_qty_to_double(cs_qty q)
+{
+	return (double)q / 1e6;
+}
+
+struct unit {
+	const char *name;
+	double factor;
+};
+
+static bool parse_with_units(const char *s, const struct unit *units, double *out)
+{
+	char *end;
+	while (*s == ' ')
+		s++;
+	if (!*s)
+		return false;
+	double v = strtod(s, &end);
+	if (end == s || !isfinite(v))
+		return false;
+	while (*end == ' ')
+		end++;
+	if (!*end) {
+		*out = v;
+		return true;
+	}
+	for (const struct unit *u = units; u->name; u++) {
+		if (strcmp(end, u->name) == 0) {
+			*out = v * u->factor;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool cs_parse_seconds(const char *s, double *seconds)
+{
+	static const struct unit units[] = {
+		{"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60}, {"min", 60},
+		{"h", 3600}, {"d", 86400}, {"w", 604800}, {NULL, 0},
+	};
+	return parse_with_units(s, units, seconds);
+}
+
+bool cs_parse_mib(const char *s, double *mib)
+{
+	static const struct unit units[] = {
+		{"B", 1.0 / 1048576}, {"KiB", 1.0 / 1024}, {"MiB", 1},
+		{"GiB", 1024}, {"TiB", 1048576}, {"kB", 1e3 / 1048576},
+		{"MB", 1e6 / 1048576}, {"GB", 1e9 / 1048576},
+		{"TB", 1e12 / 1048576}, {NULL, 0},
+	};
+	return parse_with_units(s, units, mib);
+}

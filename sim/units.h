@@ -1,0 +1,37 @@
+/* sim/units — the simulator's units and their parsing.
+ *
+ * Time: int64 microseconds since the experiment start (cs_time).  Exact,
+ * deterministic, and the unit of the Google traces.
+ * Quantities (cpu, memory, disk): int64 in millionths of a core or of a
+ * MiB (cs_qty).  Integer arithmetic makes claim/release exact: a machine
+ * whose tasks all ended is exactly empty again, and "fits" never depends
+ * on floating-point drift.
+ *
+ * In experiment files, bare numbers are seconds, cores and MiB; strings
+ * carry units: "90s" "250ms" "15m" "6h" "30d" "1w", "512MiB" "16GiB" "1TiB"
+ * (also KiB, B, and decimal kB/MB/GB/TB). */
+#ifndef CS_UNITS_H
+#define CS_UNITS_H
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef int64_t cs_time;
+#define CS_USEC ((cs_time)1)
+#define CS_SEC ((cs_time)1000000)
+#define CS_TIME_NEVER INT64_MAX /* "no such time": forever, not yet */
+
+typedef int64_t cs_qty;
+#define CS_QTY_ONE ((cs_qty)1000000)
+
+cs_time cs_time_from_seconds(double s); /* rounds to the nearest µs */
+double cs_time_to_seconds(cs_time t);
+cs_qty cs_qty_from_double(double x);    /* rounds to the nearest 1e-6 */
+double cs_qty_to_double(cs_qty q);
+
+/* Parse "15m" and the like into seconds.  Returns false if s is not a
+ * number followed by a known unit (or none). */
+bool cs_parse_seconds(const char *s, double *seconds);
+/* Parse "16GiB" and the like into MiB. */
+bool cs_parse_mib(const char *s, double *mib);
+
+#endif
