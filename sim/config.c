@@ -1,0 +1,283 @@
+/* sim/config — see config.h. */
+#include "sim/config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/alloc.h"
+
+const char *cs_path_key(char *buf, size_t n, const char *parent, const char *key)
+{
+	if (parent && *parent)
+		snprintf(buf, n, "%s.%s", parent, key);
+	else
+		snprintf(buf, n, "%s", key);
+	return buf;
+}
+
+const char *cs_path_index(char *buf, size_t n, const char *parent, size_t i)
+{
+	snprintf(buf, n, "%s[%zu]", parent ? parent : "", i);
+	return buf;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 99;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *cs_did_you_mean(const char *s, const char *const *names)
+{
+	const char *best = NULL;
+	size_t bestd = 99, limit = strlen(s) / 3 + 1;
+	if (limit > 3)
+		limit = 3;
+	for (const char *const *n = names; *n; n++) {
+		size_t d = edit_distance(s, *n);
+		if (d < bestd) {
+			bestd = d;
+			best = *n;
+		}
+	}
+	return bestd <= limit ? best : NULL;
+}
+
+int cs_cfg_need_object(const struct cs_cfg *cfg, const json_t *v, const char *path)
+{
+	if (!json_is_object(v))
+		return cs_error_input(cfg->err, cfg->file, path, "expected an object");
+	return 0;
+}
+
+int cs_cfg_keys(const struct cs_cfg *cfg, const json_t *obj, const char *path,
+		const char *const *allowed)
+{
+	if (cs_cfg_need_object(cfg, obj, path) < 0)
+		return -1;
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)(uintptr_t)obj, key, v) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = strcmp(*a, key) == 0;
+		if (ok)
+			continue;
+		char p[512];
+		const char *hint = cs_did_you_mean(key, allowed);
+		if (hint)
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(p, sizeof p, path, key),
+					      "unknown key (did you mean \"%s\"?)", hint);
+		return cs_error_input(cfg->err, cfg->file, cs_path_key(p, sizeof p, path, key),
+				      "unknown key");
+	}
+	return 0;
+}
+
+/* Look up key; insert def (if given) when missing.  Returns 1 if a value
+ * is there, 0 if missing without default, -1 on error. */
+static int fetch(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+		 unsigned flags, json_t *def, json_t **out)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!v) {
+		if (flags & CS_CFG_REQUIRED) {
+			char p[512];
+			json_decref(def);
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(p, sizeof p, path, key),
+					      "missing");
+		}
+		if (!def)
+			return 0;
+		json_object_set_new(obj, key, def);
+		v = def;
+	} else {
+		json_decref(def);
+	}
+	*out = v;
+	return 1;
+}
+
+static int check_number(const struct cs_cfg *cfg, const char *p, double x, unsigned flags)
+{
+	if (!isfinite(x))
+		return cs_error_input(cfg->err, cfg->file, p, "not a finite number");
+	if ((flags & CS_CFG_NONNEG) && x < 0)
+		return cs_error_input(cfg->err, cfg->file, p, "must not be negative (got %g)", x);
+	if ((flags & CS_CFG_POSITIVE) && x <= 0)
+		return cs_error_input(cfg->err, cfg->file, p, "must be positive (got %g)", x);
+	if ((flags & CS_CFG_INTEGER) && x != floor(x))
+		return cs_error_input(cfg->err, cfg->file, p, "must be a whole number (got %g)", x);
+	return 0;
+}
+
+int cs_cfg_num(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+	       double def, unsigned flags, double *out)
+{
+	char p[512];
+	cs_path_key(p, sizeof p, path, key);
+	json_t *v;
+	json_t *dv = (flags & CS_CFG_INTEGER) ? json_integer((json_int_t)def) : json_real(def);
+	int r = fetch(cfg, obj, path, key, flags, dv, &v);
+	if (r <= 0)
+		return r;
+	if (!json_is_number(v))
+		return cs_error_input(cfg->err, cfg->file, p, "expected a number");
+	*out = json_number_value(v);
+	return check_number(cfg, p, *out, flags);
+}
+
+int cs_cfg_value_seconds(const struct cs_cfg *cfg, const json_t *v, const char *path, double *out)
+{
+	if (json_is_number(v)) {
+		*out = json_number_value(v);
+		return 0;
+	}
+	if (json_is_string(v) && cs_parse_seconds(json_string_value(v), out))
+		return 0;
+	return cs_error_input(cfg->err, cfg->file, path,
+			      "expected seconds: a number or a string like \"90s\", \"15m\", \"6h\", \"30d\"");
+}
+
+int cs_cfg_value_mib(const struct cs_cfg *cfg, const json_t *v, const char *path, double *out)
+{
+	if (json_is_number(v)) {
+		*out = json_number_value(v);
+		return 0;
+	}
+	if (json_is_string(v) && cs_parse_mib(json_string_value(v), out))
+		return 0;
+	return cs_error_input(cfg->err, cfg->file, path,
+			      "expected MiB: a number or a string like \"512MiB\", \"16GiB\"");
+}
+
+int cs_cfg_time(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+		double def_seconds, unsigned flags, cs_time *out)
+{
+	char p[512];
+	cs_path_key(p, sizeof p, path, key);
+	json_t *v;
+	json_t *def = (flags & CS_CFG_NULLABLE) && isnan(def_seconds) ? json_null() : json_real(def_seconds);
+	int r = fetch(cfg, obj, path, key, flags, def, &v);
+	if (r <= 0)
+		return r;
+	if (json_is_null(v) && (flags & CS_CFG_NULLABLE)) {
+		*out = CS_TIME_NEVER;
+		return 1;
+	}
+	double s;
+	if (cs_cfg_value_seconds(cfg, v, p, &s) < 0 || check_number(cfg, p, s, flags) < 0)
+		return -1;
+	*out = cs_time_from_seconds(s);
+	return 1;
+}
+
+int cs_cfg_mib(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+	       double def, unsigned flags, double *out)
+{
+	char p[512];
+	cs_path_key(p, sizeof p, path, key);
+	json_t *v;
+	int r = fetch(cfg, obj, path, key, flags, json_real(def), &v);
+	if (r <= 0)
+		return r;
+	if (cs_cfg_value_mib(cfg, v, p, out) < 0)
+		return -1;
+	return check_number(cfg, p, *out, flags) < 0 ? -1 : 1;
+}
+
+int cs_cfg_str(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+	       const char *def, unsigned flags, const char **out)
+{
+	char p[512];
+	json_t *v;
+	int r = fetch(cfg, obj, path, key, flags, def ? json_string(def) : NULL, &v);
+	if (r <= 0) {
+		if (r == 0)
+			*out = NULL;
+		return r;
+	}
+	if (json_is_null(v) && (flags & CS_CFG_NULLABLE)) {
+		*out = NULL;
+		return 1;
+	}
+	if (!json_is_string(v))
+		return cs_error_input(cfg->err, cfg->file, cs_path_key(p, sizeof p, path, key),
+				      "expected a string");
+	*out = json_string_value(v);
+	return 1;
+}
+
+int cs_cfg_bool(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+		bool def, bool *out)
+{
+	char p[512];
+	json_t *v;
+	int r = fetch(cfg, obj, path, key, 0, json_boolean(def), &v);
+	if (r <= 0)
+		return r;
+	if (!json_is_boolean(v))
+		return cs_error_input(cfg->err, cfg->file, cs_path_key(p, sizeof p, path, key),
+				      "expected true or false");
+	*out = json_is_true(v);
+	return 1;
+}
+
+int cs_cfg_enum(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+		const char *def, const char *const *names, int *out)
+{
+	const char *s;
+	int r = cs_cfg_str(cfg, obj, path, key, def, def ? 0 : CS_CFG_REQUIRED, &s);
+	if (r <= 0)
+		return r < 0 ? -1 : 0;
+	for (int i = 0; names[i]; i++) {
+		if (strcmp(names[i], s) == 0) {
+			*out = i;
+			return 1;
+		}
+	}
+	char p[512], list[512] = "";
+	for (int i = 0; names[i]; i++) {
+		strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+		strncat(list, names[i], sizeof list - strlen(list) - 1);
+	}
+	const char *hint = cs_did_you_mean(s, names);
+	cs_path_key(p, sizeof p, path, key);
+	if (hint)
+		return cs_error_input(cfg->err, cfg->file, p, "unknown value \"%s\" (did you mean \"%s\"?)",
+				      s, hint);
+	return cs_error_input(cfg->err, cfg->file, p, "unknown value \"%s\" (one of: %s)", s, list);
+}
+
+char *cs_cfg_resolve_path(const struct cs_cfg *cfg, const char *path)
+{
+	if (path[0] != '/' && cfg->dir && *cfg->dir) {
+		char *beside = cs_xasprintf("%s/%s", cfg->dir, path);
+		if (access(beside, F_OK) == 0)
+			return beside;
+		free(beside);
+	}
+	return cs_xstrdup(path);
+}
