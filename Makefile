@@ -10,7 +10,7 @@ CC      ?= cc
 PKGS    := gsl jansson zlib
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef \
-           -Wvla -Wold-style-definition -Wnull-dereference -Wdouble-promotion \
+           -Wvla -Wold-style-definition -Wdouble-promotion \
            -Wno-unused-parameter -Werror
 OPT     ?= -O2 -g
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

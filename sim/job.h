@@ -73,6 +73,8 @@ struct cs_job {
 	enum cs_job_outcome outcome;
 	struct cs_task *tasks; /* ntasks, owned */
 
+	void *owner;         /* the world that made it */
+	bool with_scheduler; /* handed to the scheduler and not yet placed or dropped */
 	void *sched_data;
 	struct cs_job *sched_next; /* free for the owning scheduler's queues */
 	struct cs_job *live_prev, *live_next; /* the world's list of live jobs */

@@ -1,0 +1,102 @@
+/* schedulers/placement — see placement.h. */
+#include "schedulers/placement.h"
+
+#include <stdlib.h>
+
+#include "sim/alloc.h"
+
+const char *const cs_placement_names[] = {"random-first-fit", "first-fit", "best-fit",
+					  "worst-fit", NULL};
+
+void cs_placer_init(struct cs_placer *p, enum cs_placement policy, uint32_t machines, gsl_rng *rng)
+{
+	p->policy = policy;
+	p->rng = rng;
+	p->n = p->ncand = machines;
+	p->probes = 0;
+	p->perm = cs_xmalloc((size_t)machines * sizeof *p->perm);
+	for (uint32_t i = 0; i < machines; i++)
+		p->perm[i] = i;
+}
+
+void cs_placer_release(struct cs_placer *p)
+{
+	free(p->perm);
+	if (p->rng)
+		gsl_rng_free(p->rng);
+	p->perm = NULL;
+	p->rng = NULL;
+}
+
+void cs_placer_begin_job(struct cs_placer *p, const struct cs_cell *cell)
+{
+	p->ncand = p->n;
+}
+
+static uint32_t random_first_fit(struct cs_placer *p, const struct cs_cell *cell,
+				 const struct cs_res *req)
+{
+	/* Nothing can fit: do not pay a full scan to find that out. */
+	if (!cs_capindex_may_fit(&cell->index, req->cpu, req->mem)) {
+		p->ncand = 0;
+		return CS_NO_MACHINE;
+	}
+	while (p->ncand > 0) {
+		uint32_t i = (uint32_t)gsl_rng_uniform_int(p->rng, p->ncand);
+		uint32_t m = p->perm[i];
+		p->probes++;
+		if (cs_cell_fits(cell, m, req))
+			return m;
+		p->perm[i] = p->perm[--p->ncand];
+		p->perm[p->ncand] = m;
+	}
+	return CS_NO_MACHINE;
+}
+
+static uint32_t scored_fit(struct cs_placer *p, const struct cs_cell *cell,
+			   const struct cs_res *req, int sign)
+{
+	uint32_t best = CS_NO_MACHINE;
+	double best_score = 0;
+	for (uint32_t m = cs_capindex_first_fit(&cell->index, 0, req->cpu, req->mem);
+	     m != CS_NO_MACHINE && m < cell->n; m++) {
+		p->probes++;
+		if (!cs_cell_fits(cell, m, req))
+			continue;
+		const struct cs_res *c = &cell->cap[m], *u = &cell->used[m];
+		double left = 0;
+		if (c->cpu > 0)
+			left += (double)(c->cpu - u->cpu - req->cpu) / (double)c->cpu;
+		if (c->mem > 0)
+			left += (double)(c->mem - u->mem - req->mem) / (double)c->mem;
+		double score = sign * left;
+		if (best == CS_NO_MACHINE || score < best_score) {
+			best = m;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
+uint32_t cs_placer_pick(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req)
+{
+	switch (p->policy) {
+	case CS_PLACE_RANDOM_FIRST_FIT:
+		return random_first_fit(p, cell, req);
+	case CS_PLACE_FIRST_FIT: {
+		uint32_t from = 0;
+		for (;;) {
+			uint32_t m = cs_capindex_first_fit(&cell->index, from, req->cpu, req->mem);
+			p->probes++;
+			if (m == CS_NO_MACHINE || cs_cell_fits(cell, m, req))
+				return m;
+			from = m + 1; /* cpu and mem fit, disk did not */
+		}
+	}
+	case CS_PLACE_BEST_FIT:
+		return scored_fit(p, cell, req, +1);
+	case CS_PLACE_WORST_FIT:
+		return scored_fit(p, cell, req, -1);
+	}
+	return CS_NO_MACHINE;
+}

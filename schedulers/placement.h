@@ -1,0 +1,49 @@
+/* schedulers/placement — where a task goes, on any cell (the real one or a
+ * scheduler's private replica).
+ *
+ * Policies:
+ *  - random-first-fit (the Omega study's): draw machines uniformly from a
+ *    candidate set; take the first where the task fits; a machine where it
+ *    does not fit leaves the candidate set for the rest of this job.  The
+ *    candidate set is a permutation array: starting a job is O(1), a
+ *    removal is a swap.
+ *  - first-fit: the lowest-numbered machine where it fits (capacity index).
+ *  - best-fit: the machine with the least free capacity left after the
+ *    task, measured as the sum of the free cpu and memory fractions; ties to
+ *    the lowest number.  worst-fit: the most left.  Both scan the machines
+ *    (O(machines) per task).
+ * All policies skip down machines.  Determinism: only random-first-fit
+ * draws, from the placer's own stream.
+ *
+ * Use: cs_placer_begin_job before placing a job's tasks on `cell`, then
+ * cs_placer_pick per task (the caller claims the machine before the next
+ * pick, so the cell's free capacity is current). */
+#ifndef CS_PLACEMENT_H
+#define CS_PLACEMENT_H
+#include <gsl/gsl_rng.h>
+
+#include "sim/cell.h"
+
+enum cs_placement {
+	CS_PLACE_RANDOM_FIRST_FIT,
+	CS_PLACE_FIRST_FIT,
+	CS_PLACE_BEST_FIT,
+	CS_PLACE_WORST_FIT,
+};
+extern const char *const cs_placement_names[]; /* by enum value, NULL-terminated */
+
+struct cs_placer {
+	enum cs_placement policy;
+	gsl_rng *rng;       /* owned */
+	uint32_t *perm;     /* random-first-fit candidates */
+	uint32_t n, ncand;
+	uint64_t probes;    /* machines examined, for benchmarks */
+};
+
+void cs_placer_init(struct cs_placer *p, enum cs_placement policy, uint32_t machines, gsl_rng *rng);
+void cs_placer_release(struct cs_placer *p);
+void cs_placer_begin_job(struct cs_placer *p, const struct cs_cell *cell);
+/* A machine where req fits now, or CS_NO_MACHINE. */
+uint32_t cs_placer_pick(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req);
+
+#endif

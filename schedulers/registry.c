@@ -1,0 +1,38 @@
+/* schedulers/registry — the static table of scheduler kinds. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/alloc.h"
+#include "schedulers/scheduler.h"
+
+extern const struct cs_scheduler_ops cs_monolithic_ops;
+
+static const struct cs_scheduler_ops *const registry[] = {
+	&cs_monolithic_ops,
+	NULL,
+};
+
+const struct cs_scheduler_ops *cs_scheduler_find(const char *name)
+{
+	for (size_t i = 0; registry[i]; i++)
+		if (strcmp(registry[i]->name, name) == 0)
+			return registry[i];
+	return NULL;
+}
+
+const char *const *cs_scheduler_names(void)
+{
+	static const char *names[sizeof registry / sizeof registry[0]];
+	for (size_t i = 0; registry[i]; i++)
+		names[i] = registry[i]->name;
+	return names;
+}
+
+struct cs_sched_stats *cs_report_add(struct cs_report *r, const char *name)
+{
+	CS_GROW(r->stats, r->cap, r->n + 1);
+	struct cs_sched_stats *s = &r->stats[r->n++];
+	memset(s, 0, sizeof *s);
+	strncpy(s->name, name, sizeof s->name - 1);
+	return s;
+}

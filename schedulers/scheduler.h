@@ -1,0 +1,66 @@
+/* schedulers/scheduler — the plug-in interface of every scheduler kind.
+ *
+ * A scheduler kind is one file exporting a const ops table, listed by name
+ * in schedulers/registry.c (the static table is the registry, as git's
+ * commands[] is).  The experiment's scheduler.type picks it.
+ *
+ * Contracts:
+ *  - create() parses its part of the experiment (the `scheduler` object,
+ *    at path "scheduler") with the cfg helpers, so that defaults land in the
+ *    resolved experiment and bad input gets "FILE: KEY.PATH: what" errors;
+ *  - a scheduler changes the world only through the cell's API and the
+ *    world's job-progress calls (sim/world.h); it reads time only through
+ *    the engine and never touches another scheduler's state;
+ *  - task_ended() is called after the task left its machine (resources are
+ *    free again); machine_changed() after a machine went up or down (its
+ *    tasks were already killed and reported through task_ended);
+ *  - report() fills counters for summary.json; schedulers write no files.
+ * Unused slots may stay NULL. */
+#ifndef CS_SCHEDULER_H
+#define CS_SCHEDULER_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sim/config.h"
+#include "sim/job.h"
+
+struct cs_world;
+
+/* One decision-making agent's counters (a monolithic scheduler, one Omega
+ * scheduler, one Mesos framework). */
+struct cs_sched_stats {
+	char name[64];
+	cs_time busy;          /* total time spent deciding */
+	cs_time busy_wasted;   /* of it, on attempts/transactions that failed */
+	uint64_t transactions; /* attempts or commit attempts */
+	uint64_t conflicts;    /* conflicted transactions (null for kinds without) */
+	uint64_t successful;   /* transactions that committed everything tried */
+	uint64_t jobs_abandoned;
+	bool has_conflicts;
+};
+
+struct cs_report {
+	struct cs_sched_stats *stats;
+	uint32_t n, cap;
+};
+/* Append a zeroed entry named `name` and return it. */
+struct cs_sched_stats *cs_report_add(struct cs_report *r, const char *name);
+
+struct cs_scheduler_ops {
+	const char *name; /* scheduler.type */
+	int (*create)(struct cs_world *world, const struct cs_cfg *cfg, json_t *config, void **self);
+	void (*submit)(void *self, struct cs_job *job);
+	void (*task_ended)(void *self, struct cs_task *task);
+	void (*machine_changed)(void *self, uint32_t machine, bool up);
+	void (*report)(void *self, struct cs_report *out);
+	void (*destroy)(void *self);
+};
+
+/* The registry. */
+const struct cs_scheduler_ops *cs_scheduler_find(const char *name);
+/* NULL-terminated list of the registered names. */
+const char *const *cs_scheduler_names(void);
+
+#endif

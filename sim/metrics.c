@@ -1,0 +1,180 @@
+/* sim/metrics — see metrics.h. */
+#include "sim/metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "sim/alloc.h"
+
+void cs_samples_add(struct cs_samples *s, double x)
+{
+	CS_GROW(s->v, s->cap, s->n + 1);
+	s->v[s->n++] = x;
+}
+
+void cs_samples_release(struct cs_samples *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+json_t *cs_samples_summary(struct cs_samples *s)
+{
+	json_t *o = json_object();
+	if (s->n == 0) {
+		json_object_set_new(o, "mean", json_null());
+		json_object_set_new(o, "p50", json_null());
+		json_object_set_new(o, "p90", json_null());
+		json_object_set_new(o, "p99", json_null());
+		return o;
+	}
+	gsl_sort(s->v, 1, s->n);
+	/* Kahan-free plain sum in sorted order: deterministic, and the
+	 * ascending order keeps the rounding error small. */
+	json_object_set_new(o, "mean", json_real(gsl_stats_mean(s->v, 1, s->n)));
+	json_object_set_new(o, "p50", json_real(gsl_stats_quantile_from_sorted_data(s->v, 1, s->n, 0.50)));
+	json_object_set_new(o, "p90", json_real(gsl_stats_quantile_from_sorted_data(s->v, 1, s->n, 0.90)));
+	json_object_set_new(o, "p99", json_real(gsl_stats_quantile_from_sorted_data(s->v, 1, s->n, 0.99)));
+	return o;
+}
+
+void cs_metrics_init(struct cs_metrics *m, uint32_t nworkloads, char **names, FILE *jobs_csv)
+{
+	memset(m, 0, sizeof *m);
+	m->nworkloads = nworkloads;
+	m->names = names;
+	m->wl = cs_xcalloc(nworkloads, sizeof *m->wl);
+	m->first_submit = m->last_end = CS_TIME_NEVER;
+	m->jobs_csv = jobs_csv;
+	if (jobs_csv)
+		fputs("id,workload,submit,first_attempt,scheduled,end,tasks,attempts,outcome\n", jobs_csv);
+}
+
+static void counts_release(struct cs_job_counts *c)
+{
+	cs_samples_release(&c->wait_first);
+	cs_samples_release(&c->wait_sched);
+	cs_samples_release(&c->slowdown);
+}
+
+void cs_metrics_release(struct cs_metrics *m)
+{
+	for (uint32_t i = 0; i < m->nworkloads; i++)
+		counts_release(&m->wl[i]);
+	counts_release(&m->all);
+	free(m->wl);
+	memset(m, 0, sizeof *m);
+}
+
+void cs_metrics_submitted(struct cs_metrics *m, const struct cs_job *job)
+{
+	m->wl[job->workload].submitted++;
+	m->all.submitted++;
+	if (m->first_submit == CS_TIME_NEVER)
+		m->first_submit = job->submit;
+}
+
+void cs_metrics_first_attempt(struct cs_metrics *m, const struct cs_job *job)
+{
+	double w = cs_time_to_seconds(job->first_attempt - job->submit);
+	cs_samples_add(&m->wl[job->workload].wait_first, w);
+	cs_samples_add(&m->all.wait_first, w);
+}
+
+void cs_metrics_scheduled(struct cs_metrics *m, const struct cs_job *job)
+{
+	double w = cs_time_to_seconds(job->scheduled - job->submit);
+	m->wl[job->workload].scheduled++;
+	m->all.scheduled++;
+	cs_samples_add(&m->wl[job->workload].wait_sched, w);
+	cs_samples_add(&m->all.wait_sched, w);
+}
+
+static void put_time(FILE *f, cs_time t)
+{
+	if (t != CS_TIME_NEVER)
+		fprintf(f, "%.6f", cs_time_to_seconds(t));
+	fputc(',', f);
+}
+
+static void write_row(struct cs_metrics *m, const struct cs_job *job)
+{
+	FILE *f = m->jobs_csv;
+	if (!f)
+		return;
+	fprintf(f, "%llu,%s,", (unsigned long long)job->id, m->names[job->workload]);
+	put_time(f, job->submit);
+	put_time(f, job->first_attempt);
+	put_time(f, job->scheduled);
+	put_time(f, job->end);
+	fprintf(f, "%u,%u,%s\n", job->ntasks, job->attempts, cs_job_outcome_name(job->outcome));
+}
+
+void cs_metrics_finished(struct cs_metrics *m, const struct cs_job *job)
+{
+	struct cs_job_counts *c = &m->wl[job->workload];
+	if (job->outcome == CS_JOB_ABANDONED) {
+		c->abandoned++;
+		m->all.abandoned++;
+	} else {
+		c->completed++;
+		m->all.completed++;
+		if (m->last_end == CS_TIME_NEVER || job->end > m->last_end)
+			m->last_end = job->end;
+		cs_time run = cs_job_run_time(job);
+		if (job->kind == CS_JOB_BATCH && run != CS_TIME_NEVER) {
+			double r = cs_time_to_seconds(run);
+			double sd = cs_time_to_seconds(job->end - job->submit) / (r > 10 ? r : 10);
+			if (sd < 1)
+				sd = 1;
+			cs_samples_add(&c->slowdown, sd);
+			cs_samples_add(&m->all.slowdown, sd);
+		}
+	}
+	write_row(m, job);
+}
+
+void cs_metrics_unfinished(struct cs_metrics *m, const struct cs_job *job)
+{
+	write_row(m, job);
+}
+
+static json_t *counts_json(const struct cs_job_counts *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "submitted", json_integer((json_int_t)c->submitted));
+	json_object_set_new(o, "scheduled", json_integer((json_int_t)c->scheduled));
+	json_object_set_new(o, "completed", json_integer((json_int_t)c->completed));
+	json_object_set_new(o, "abandoned", json_integer((json_int_t)c->abandoned));
+	json_object_set_new(o, "unscheduled",
+			    json_integer((json_int_t)(c->submitted - c->scheduled - c->abandoned)));
+	return o;
+}
+
+void cs_metrics_summarize(struct cs_metrics *m, json_t *obj)
+{
+	json_object_set_new(obj, "jobs", counts_json(&m->all));
+	json_object_set_new(obj, "wait_first_attempt", cs_samples_summary(&m->all.wait_first));
+	json_object_set_new(obj, "wait_scheduled", cs_samples_summary(&m->all.wait_sched));
+	json_object_set_new(obj, "slowdown_bounded", cs_samples_summary(&m->all.slowdown));
+	if (m->last_end != CS_TIME_NEVER && m->first_submit != CS_TIME_NEVER)
+		json_object_set_new(obj, "makespan",
+				    json_real(cs_time_to_seconds(m->last_end - m->first_submit)));
+	else
+		json_object_set_new(obj, "makespan", json_null());
+	json_t *wls = json_object();
+	for (uint32_t i = 0; i < m->nworkloads; i++) {
+		struct cs_job_counts *c = &m->wl[i];
+		json_t *w = json_object();
+		json_object_set_new(w, "jobs", counts_json(c));
+		json_object_set_new(w, "wait_first_attempt", cs_samples_summary(&c->wait_first));
+		json_object_set_new(w, "wait_scheduled", cs_samples_summary(&c->wait_sched));
+		json_object_set_new(w, "slowdown_bounded", cs_samples_summary(&c->slowdown));
+		json_object_set_new(wls, m->names[i], w);
+	}
+	json_object_set_new(obj, "workloads", wls);
+}

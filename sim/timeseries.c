@@ -1,0 +1,84 @@
+/* sim/timeseries — timeseries.csv: one row every output.sample_interval.
+ *
+ * Columns: time (s); cpu_util, mem_util: the time-average over the window
+ * that ends at `time` (the row at 0 gives the state at 0); tasks_running,
+ * jobs_pending, jobs_running: the state at `time`; then busy_<scheduler>
+ * per reported scheduler: the fraction of the window spent deciding, with a
+ * decision counted in the window where it ends. */
+#include <stdlib.h>
+
+#include "sim/world_internal.h"
+
+static void report_now(struct cs_world *w, struct cs_report *rep)
+{
+	rep->n = 0;
+	if (w->sched_ops->report)
+		w->sched_ops->report(w->sched, rep);
+}
+
+static void write_row(struct cs_world *w)
+{
+	struct cs_cell *c = &w->cell;
+	cs_time now = cs_engine_now(&w->engine);
+	cs_cell_account(c);
+	double cpu, mem;
+	double dcap_cpu = c->cap_cpu_area - w->ts_cap_cpu, dcap_mem = c->cap_mem_area - w->ts_cap_mem;
+	if (dcap_cpu > 0) {
+		cpu = (c->used_cpu_area - w->ts_cpu_area) / dcap_cpu;
+		mem = dcap_mem > 0 ? (c->used_mem_area - w->ts_mem_area) / dcap_mem : 0;
+	} else {
+		cpu = c->total_cap.cpu ? (double)c->total_used.cpu / (double)c->total_cap.cpu : 0;
+		mem = c->total_cap.mem ? (double)c->total_used.mem / (double)c->total_cap.mem : 0;
+	}
+	fprintf(w->timeseries, "%.6f,%.6f,%.6f,%llu,%llu,%llu", cs_time_to_seconds(now), cpu, mem,
+		(unsigned long long)c->running, (unsigned long long)w->jobs_pending,
+		(unsigned long long)w->jobs_running);
+	struct cs_report rep = {0};
+	report_now(w, &rep);
+	for (uint32_t i = 0; i < rep.n; i++) {
+		cs_time prev = i < w->ts_prev.n ? w->ts_prev.stats[i].busy : 0;
+		double window = w->sample_interval > 0 ? cs_time_to_seconds(w->sample_interval) : 1;
+		double b = now == 0 ? 0 : cs_time_to_seconds(rep.stats[i].busy - prev) / window;
+		fprintf(w->timeseries, ",%.6f", b);
+	}
+	fputc('\n', w->timeseries);
+	free(w->ts_prev.stats);
+	w->ts_prev = rep;
+	w->ts_cpu_area = c->used_cpu_area;
+	w->ts_mem_area = c->used_mem_area;
+	w->ts_cap_cpu = c->cap_cpu_area;
+	w->ts_cap_mem = c->cap_mem_area;
+}
+
+static void sample_fire(void *ctx, cs_time now)
+{
+	struct cs_world *w = ctx;
+	write_row(w);
+	cs_time next = now + w->sample_interval;
+	/* Without a fixed duration, sample while anything else is pending. */
+	if (w->duration == CS_TIME_NEVER ? cs_engine_pending(&w->engine) > 0 : next <= w->duration)
+		cs_engine_at(&w->engine, next, sample_fire, w);
+}
+
+void cs_world_timeseries_start(struct cs_world *w)
+{
+	if (!w->timeseries)
+		return;
+	fputs("time,cpu_util,mem_util,tasks_running,jobs_pending,jobs_running", w->timeseries);
+	struct cs_report rep = {0};
+	report_now(w, &rep);
+	for (uint32_t i = 0; i < rep.n; i++)
+		fprintf(w->timeseries, ",busy_%s", rep.stats[i].name);
+	fputc('\n', w->timeseries);
+	free(rep.stats);
+	write_row(w);
+	if (w->sample_interval > 0)
+		cs_engine_after(&w->engine, w->sample_interval, sample_fire, w);
+}
+
+void cs_world_timeseries_finish(struct cs_world *w)
+{
+	free(w->ts_prev.stats);
+	w->ts_prev.stats = NULL;
+	w->ts_prev.n = w->ts_prev.cap = 0;
+}

@@ -1,0 +1,309 @@
+/* sim/world — the run-time glue; building the world from the experiment
+ * is in world_build.c, the prefill in prefill.c, sampling in timeseries.c. */
+#include "sim/world.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/alloc.h"
+#include "sim/rng.h"
+#include "sim/world_internal.h"
+
+gsl_rng *cs_world_rng(const struct cs_world *w, const char *name)
+{
+	return cs_rng_stream(w->seed, name);
+}
+
+int cs_world_workload(const struct cs_world *w, const char *name)
+{
+	for (uint32_t i = 0; i < w->nworkloads; i++)
+		if (strcmp(w->workloads[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- jobs ---- */
+
+static void live_link(struct cs_world *w, struct cs_job *job)
+{
+	job->live_prev = w->live_tail;
+	job->live_next = NULL;
+	if (w->live_tail)
+		w->live_tail->live_next = job;
+	else
+		w->live_head = job;
+	w->live_tail = job;
+}
+
+static void live_unlink(struct cs_world *w, struct cs_job *job)
+{
+	if (job->live_prev)
+		job->live_prev->live_next = job->live_next;
+	else
+		w->live_head = job->live_next;
+	if (job->live_next)
+		job->live_next->live_prev = job->live_prev;
+	else
+		w->live_tail = job->live_prev;
+}
+
+static void finish_job(struct cs_world *w, struct cs_job *job)
+{
+	job->end = cs_engine_now(&w->engine);
+	if (job->outcome != CS_JOB_ABANDONED) {
+		job->outcome = CS_JOB_COMPLETED;
+		w->jobs_running--;
+	}
+	live_unlink(w, job);
+	if (!job->prefill)
+		cs_metrics_finished(&w->metrics, job);
+	cs_job_free(job);
+}
+
+void cs_world_attempt(struct cs_world *w, struct cs_job *job)
+{
+	job->attempts++;
+	if (job->first_attempt == CS_TIME_NEVER) {
+		job->first_attempt = cs_engine_now(&w->engine);
+		cs_metrics_first_attempt(&w->metrics, job);
+	}
+}
+
+bool cs_world_placed(struct cs_world *w, struct cs_job *job)
+{
+	if (w->check_invariants && !cs_cell_check(&w->cell))
+		abort();
+	if (job->placed < job->ntasks)
+		return false;
+	assert(job->with_scheduler);
+	job->with_scheduler = false;
+	w->jobs_pending--;
+	w->jobs_running++;
+	job->outcome = CS_JOB_RUNNING;
+	if (job->scheduled == CS_TIME_NEVER) {
+		job->scheduled = cs_engine_now(&w->engine);
+		cs_metrics_scheduled(&w->metrics, job);
+	}
+	return true;
+}
+
+void cs_world_abandon(struct cs_world *w, struct cs_job *job)
+{
+	assert(job->with_scheduler);
+	job->with_scheduler = false;
+	job->outcome = CS_JOB_ABANDONED;
+	w->jobs_pending--;
+	if (job->ended == job->placed)
+		finish_job(w, job);
+}
+
+static void submit_job(struct cs_world *w, struct cs_job *job)
+{
+	job->id = ++w->next_job_id;
+	job->owner = w;
+	live_link(w, job);
+	w->jobs_pending++;
+	cs_metrics_submitted(&w->metrics, job);
+	job->with_scheduler = true;
+	w->sched_ops->submit(w->sched, job);
+}
+
+/* ---- arrivals: one pending job per source ---- */
+
+static void arrival_fire(void *ctx, cs_time now);
+
+static void pull_next(struct cs_world *w, struct cs_workload *wl)
+{
+	struct cs_job *job = NULL;
+	int r = wl->src.ops->next(wl->src.self, &job, w->err);
+	if (r < 0) {
+		w->failed = true;
+		cs_engine_stop(&w->engine);
+		return;
+	}
+	if (r == 0)
+		return;
+	job->workload = wl->index;
+	if (job->submit < cs_engine_now(&w->engine)) {
+		cs_error_input(w->err, w->file, wl->name, "workload \"%s\" produced a job before the previous one",
+			       wl->name);
+		cs_job_free(job);
+		w->failed = true;
+		cs_engine_stop(&w->engine);
+		return;
+	}
+	wl->next = job;
+	cs_engine_at(&w->engine, job->submit, arrival_fire, wl);
+}
+
+static void arrival_fire(void *ctx, cs_time now)
+{
+	struct cs_workload *wl = ctx;
+	struct cs_job *job = wl->next;
+	wl->next = NULL;
+	submit_job(wl->world, job);
+	pull_next(wl->world, wl);
+}
+
+/* ---- the simulation backend of the cell ---- */
+
+static void task_left(struct cs_world *w, struct cs_task *task)
+{
+	struct cs_job *job = task->job;
+	if (w->sched_ops->task_ended && !job->prefill)
+		w->sched_ops->task_ended(w->sched, task);
+	if (job->prefill) {
+		if (job->ended == job->placed && job->placed == job->ntasks)
+			finish_job(w, job);
+		return;
+	}
+	if (job->outcome == CS_JOB_ABANDONED ? job->ended == job->placed
+					     : (job->ended == job->ntasks && !job->with_scheduler))
+		finish_job(w, job);
+}
+
+static void task_end_fire(void *ctx, cs_time now)
+{
+	struct cs_task *task = ctx;
+	struct cs_world *w = task->job->owner;
+	task->end_event = 0;
+	cs_cell_release(&w->cell, task, CS_TASK_DONE);
+	task_left(w, task);
+}
+
+static void backend_start(void *backend, struct cs_task *task)
+{
+	struct cs_world *w = backend;
+	task->job->owner = w;
+	cs_time d = cs_task_duration(task->job, task->index);
+	if (d != CS_TIME_NEVER)
+		task->end_event = cs_engine_after(&w->engine, d, task_end_fire, task);
+}
+
+static void backend_kill(void *backend, struct cs_task *task)
+{
+	struct cs_world *w = backend;
+	if (task->end_event) {
+		cs_engine_cancel(&w->engine, task->end_event);
+		task->end_event = 0;
+	}
+}
+
+const struct cs_cell_backend_ops cs_world_sim_backend = {
+	.start = backend_start,
+	.kill = backend_kill,
+};
+
+/* A machine went down: its tasks are lost; a job that lost tasks goes back
+ * to its scheduler to place them again (as Borg and Kubernetes do). */
+void cs_world_machine_down(struct cs_world *w, uint32_t m)
+{
+	while (w->cell.tasks_on[m]) {
+		struct cs_task *task = w->cell.tasks_on[m];
+		struct cs_job *job = task->job;
+		cs_cell_kill(&w->cell, task, CS_TASK_LOST);
+		w->tasks_lost++;
+		if (job->prefill || job->outcome == CS_JOB_ABANDONED) {
+			task_left(w, task);
+			continue;
+		}
+		if (w->sched_ops->task_ended)
+			w->sched_ops->task_ended(w->sched, task);
+		task->state = CS_TASK_PENDING;
+		task->machine = CS_NO_MACHINE;
+		job->placed--;
+		job->ended--;
+		if (!job->with_scheduler) {
+			w->jobs_running--;
+			w->jobs_pending++;
+			job->outcome = CS_JOB_PENDING;
+			job->with_scheduler = true;
+			w->sched_ops->submit(w->sched, job);
+		}
+	}
+	cs_cell_set_up(&w->cell, m, false);
+	if (w->sched_ops->machine_changed)
+		w->sched_ops->machine_changed(w->sched, m, false);
+}
+
+void cs_world_machine_up(struct cs_world *w, uint32_t m)
+{
+	cs_cell_set_up(&w->cell, m, true);
+	if (w->sched_ops->machine_changed)
+		w->sched_ops->machine_changed(w->sched, m, true);
+}
+
+/* ---- running ---- */
+
+int cs_world_run(struct cs_world *w, struct cs_error *err)
+{
+	w->err = err;
+	for (uint32_t i = 0; i < w->nworkloads; i++)
+		pull_next(w, &w->workloads[i]);
+	cs_world_schedule_machine_events(w);
+	cs_world_timeseries_start(w);
+	if (!w->failed)
+		cs_engine_run(&w->engine, w->duration);
+	if (w->failed)
+		return -1;
+	cs_cell_account(&w->cell);
+	cs_world_timeseries_finish(w);
+	for (struct cs_job *job = w->live_head; job; job = job->live_next)
+		if (!job->prefill)
+			cs_metrics_unfinished(&w->metrics, job);
+	return 0;
+}
+
+static json_t *nullable_real(bool ok, double x)
+{
+	return ok ? json_real(x) : json_null();
+}
+
+json_t *cs_world_summary(struct cs_world *w)
+{
+	json_t *s = json_object();
+	double secs = cs_time_to_seconds(cs_engine_now(&w->engine));
+	json_object_set_new(s, "name", json_string(w->name));
+	json_object_set_new(s, "seed", json_integer((json_int_t)w->seed));
+	json_object_set_new(s, "scheduler_type", json_string(w->sched_type));
+	json_object_set_new(s, "simulated_seconds", json_real(secs));
+	cs_metrics_summarize(&w->metrics, s);
+	json_t *u = json_object();
+	json_object_set_new(u, "cpu", nullable_real(w->cell.cap_cpu_area > 0,
+						     w->cell.used_cpu_area / w->cell.cap_cpu_area));
+	json_object_set_new(u, "mem", nullable_real(w->cell.cap_mem_area > 0,
+						     w->cell.used_mem_area / w->cell.cap_mem_area));
+	json_object_set_new(s, "utilization", u);
+
+	struct cs_report rep = {0};
+	if (w->sched_ops->report)
+		w->sched_ops->report(w->sched, &rep);
+	json_t *scheds = json_object();
+	for (uint32_t i = 0; i < rep.n; i++) {
+		struct cs_sched_stats *st = &rep.stats[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "busy", nullable_real(secs > 0, cs_time_to_seconds(st->busy) / secs));
+		json_object_set_new(o, "busy_wasted",
+				    nullable_real(secs > 0, cs_time_to_seconds(st->busy_wasted) / secs));
+		json_object_set_new(o, "transactions", json_integer((json_int_t)st->transactions));
+		json_object_set_new(o, "conflicts", st->has_conflicts
+			? json_integer((json_int_t)st->conflicts) : json_null());
+		json_object_set_new(o, "conflict_fraction",
+				    nullable_real(st->has_conflicts && st->successful > 0,
+						  (double)st->conflicts / (double)st->successful));
+		json_object_set_new(o, "jobs_abandoned", json_integer((json_int_t)st->jobs_abandoned));
+		json_object_set_new(scheds, st->name, o);
+	}
+	free(rep.stats);
+	json_object_set_new(s, "schedulers", scheds);
+
+	json_t *pf = json_object();
+	json_object_set_new(pf, "tasks", json_integer((json_int_t)w->prefill.tasks));
+	json_object_set_new(pf, "tasks_skipped", json_integer((json_int_t)w->prefill.skipped));
+	json_object_set_new(pf, "cpu", json_real(cs_qty_to_double(w->prefill.res.cpu)));
+	json_object_set_new(pf, "mem", json_real(cs_qty_to_double(w->prefill.res.mem)));
+	json_object_set_new(s, "prefill", pf);
+	json_object_set_new(s, "tasks_lost", json_integer((json_int_t)w->tasks_lost));
+	return s;
+}

@@ -1,0 +1,109 @@
+/* sim/world — one simulation: engine + cell + workloads + scheduler +
+ * metrics, built from a resolved experiment and run to its end.
+ *
+ * The world is the glue between the seams.  It
+ *  - streams arrivals: one pending job per workload source, scheduled as
+ *    an event at its submit time, handed to the scheduler when it fires;
+ *  - is the simulation backend of the cell: a claimed task's end is an
+ *    event after its duration; a killed task's end event is cancelled;
+ *  - tells the scheduler when a task ended or a machine changed, and
+ *    metrics when a job was submitted, first attempted, fully placed,
+ *    finished;
+ *  - owns jobs: created by sources, freed once ended and recorded.
+ *
+ * Schedulers report progress through cs_world_attempt / cs_world_placed
+ * / cs_world_abandon (below) and change the cell only through its API.
+ *
+ * Equal-time ordering: events run FIFO in the order they were scheduled.
+ * A task end is scheduled when the task starts; arrivals are scheduled one
+ * at a time per source. So at one instant, ends of tasks started earlier
+ * run before arrivals scheduled later, and the order is reproducible. */
+#ifndef CS_WORLD_H
+#define CS_WORLD_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <gsl/gsl_rng.h>
+#include <jansson.h>
+
+#include "schedulers/scheduler.h"
+#include "sim/cell.h"
+#include "sim/config.h"
+#include "sim/engine.h"
+#include "sim/metrics.h"
+#include "workloads/source.h"
+
+struct cs_workload {
+	char *name;
+	enum cs_job_kind kind;
+	struct cs_source src;
+	struct cs_job *next;     /* the pending arrival */
+	struct cs_world *world;
+	uint32_t index;
+};
+
+struct cs_machine_event;
+
+struct cs_world {
+	const char *file;        /* the experiment file, for messages */
+	char *name;
+	uint64_t seed;
+	cs_time duration;        /* CS_TIME_NEVER: until every job ended */
+	cs_time sample_interval;
+	bool check_invariants;
+
+	struct cs_engine engine;
+	struct cs_cell cell;
+	struct cs_workload *workloads;
+	uint32_t nworkloads;
+	const struct cs_scheduler_ops *sched_ops;
+	void *sched;
+	const char *sched_type;
+
+	struct cs_metrics metrics;
+	FILE *timeseries;        /* NULL: none */
+	struct cs_report ts_prev; /* busy at the last sample */
+	double ts_cpu_area, ts_mem_area, ts_cap_cpu, ts_cap_mem;
+
+	struct cs_machine_event *machine_events;
+	uint32_t nmachine_events;
+
+	uint64_t next_job_id;
+	struct cs_job *live_head, *live_tail;
+	uint64_t jobs_pending;   /* submitted, not fully placed, not abandoned */
+	uint64_t jobs_running;   /* fully placed, some task still running */
+	uint64_t tasks_lost;
+	struct {
+		uint64_t tasks, skipped;
+		struct cs_res res;
+	} prefill;
+
+	struct cs_error *err;    /* a source failed during the run */
+	bool failed;
+};
+
+/* Build the world from the experiment tree `exp` (modified in place: the
+ * defaults are filled in).  Output files may be NULL. */
+int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FILE *jobs_csv,
+		  FILE *timeseries);
+/* Run to the end.  Returns 0, or -1 with err set if a source failed. */
+int cs_world_run(struct cs_world *w, struct cs_error *err);
+/* summary.json for the finished run (a new object). */
+json_t *cs_world_summary(struct cs_world *w);
+void cs_world_release(struct cs_world *w);
+
+/* For schedulers: a scheduling attempt of job begins now. */
+void cs_world_attempt(struct cs_world *w, struct cs_job *job);
+/* For schedulers: tasks of job were claimed; records the job as scheduled
+ * when every task is placed.  Returns true if the job is fully placed (the
+ * scheduler must drop it then). */
+bool cs_world_placed(struct cs_world *w, struct cs_job *job);
+/* For schedulers: give up on job (its placed tasks run on). */
+void cs_world_abandon(struct cs_world *w, struct cs_job *job);
+/* The index of a workload by name, or -1. */
+int cs_world_workload(const struct cs_world *w, const char *name);
+/* A new random stream for a named consumer (free with gsl_rng_free). */
+gsl_rng *cs_world_rng(const struct cs_world *w, const char *name);
+
+#endif

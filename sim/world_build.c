@@ -1,0 +1,271 @@
+/* sim/world_build — building a world from the experiment tree.
+ *
+ * Each part is parsed by the module that owns it (cells here, workloads by
+ * their source, the scheduler by its plug-in); every default is written
+ * back into the tree, which becomes results/experiment.json. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/alloc.h"
+#include "sim/world_internal.h"
+#include "workloads/synthetic.h"
+
+static const char *const top_keys[] = {
+	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
+	"sweep", "vars", "output", "machine_events", "check_invariants", "version", NULL,
+};
+
+static int parse_cell(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
+{
+	static const char *const class_keys[] = {"name", "count", "cpu", "mem", "disk",
+						 "attributes", NULL};
+	json_t *cell = json_object_get(exp, "cell");
+	if (!cell)
+		return cs_error_input(cfg->err, cfg->file, "cell", "missing");
+	static const char *const cell_keys[] = {"machines", NULL};
+	if (cs_cfg_keys(cfg, cell, "cell", cell_keys) < 0)
+		return -1;
+	json_t *machines = json_object_get(cell, "machines");
+	if (!json_is_array(machines) || json_array_size(machines) == 0)
+		return cs_error_input(cfg->err, cfg->file, "cell.machines",
+				      "expected a non-empty list of machine classes");
+	uint64_t total = 0;
+	for (size_t i = 0; i < json_array_size(machines); i++) {
+		char p[256];
+		cs_path_index(p, sizeof p, "cell.machines", i);
+		json_t *mc = json_array_get(machines, i);
+		double count, cpu, mem, disk;
+		const char *name;
+		char defname[32];
+		snprintf(defname, sizeof defname, "class%zu", i);
+		if (cs_cfg_keys(cfg, mc, p, class_keys) < 0 ||
+		    cs_cfg_str(cfg, mc, p, "name", defname, 0, &name) < 0 ||
+		    cs_cfg_num(cfg, mc, p, "count", 0, CS_CFG_REQUIRED | CS_CFG_INTEGER | CS_CFG_POSITIVE, &count) < 0 ||
+		    cs_cfg_num(cfg, mc, p, "cpu", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, &cpu) < 0 ||
+		    cs_cfg_mib(cfg, mc, p, "mem", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, &mem) < 0 ||
+		    cs_cfg_mib(cfg, mc, p, "disk", 1048576, CS_CFG_NONNEG, &disk) < 0)
+			return -1;
+		json_t *attrs = json_object_get(mc, "attributes");
+		if (attrs) {
+			char ap[300];
+			cs_path_key(ap, sizeof ap, p, "attributes");
+			if (cs_cfg_need_object(cfg, attrs, ap) < 0)
+				return -1;
+			const char *k;
+			json_t *v;
+			json_object_foreach(attrs, k, v) {
+				if (!json_is_string(v) && !json_is_number(v) && !json_is_boolean(v)) {
+					char kp[400];
+					return cs_error_input(cfg->err, cfg->file, cs_path_key(kp, sizeof kp, ap, k),
+							      "an attribute is a string, number or boolean");
+				}
+			}
+		}
+		total += (uint64_t)count;
+		if (total > 10000000)
+			return cs_error_input(cfg->err, cfg->file, p, "more than 10,000,000 machines");
+		struct cs_res cap = {cs_qty_from_double(cpu), cs_qty_from_double(mem),
+				     cs_qty_from_double(disk)};
+		cs_cell_add_class(&w->cell, name, (uint32_t)count, cap, attrs);
+	}
+	return 0;
+}
+
+static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
+{
+	json_t *wls = json_object_get(exp, "workloads");
+	if (!json_is_array(wls) || json_array_size(wls) == 0)
+		return cs_error_input(cfg->err, cfg->file, "workloads", "expected a non-empty list of workloads");
+	size_t n = json_array_size(wls);
+	w->workloads = cs_xcalloc(n, sizeof *w->workloads);
+	struct cs_synthetic_limits lim = {w->duration, w->cell.max_cap};
+	for (size_t i = 0; i < n; i++) {
+		char p[64];
+		cs_path_index(p, sizeof p, "workloads", i);
+		json_t *wj = json_array_get(wls, i);
+		if (cs_cfg_need_object(cfg, wj, p) < 0)
+			return -1;
+		if (json_object_get(wj, "trace")) {
+			char tp[128];
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(tp, sizeof tp, p, "trace"),
+					      "trace replay is not supported by this version");
+		}
+		if (cs_cfg_keys(cfg, wj, p, cs_synthetic_keys) < 0)
+			return -1;
+		struct cs_workload *wl = &w->workloads[i];
+		wl->world = w;
+		wl->index = (uint32_t)i;
+		if (cs_synthetic_open(cfg, wj, p, w->seed, &lim, &wl->src) < 0)
+			return -1;
+		w->nworkloads++;
+		wl->name = cs_xstrdup(json_string_value(json_object_get(wj, "name")));
+		wl->kind = strcmp(json_string_value(json_object_get(wj, "kind")), "service") == 0
+			? CS_JOB_SERVICE : CS_JOB_BATCH;
+		if (cs_world_workload(w, wl->name) != (int)i) {
+			char np[128];
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(np, sizeof np, p, "name"),
+					      "duplicate workload name \"%s\"", wl->name);
+		}
+	}
+	return 0;
+}
+
+static void machine_event_fire(void *ctx, cs_time now)
+{
+	struct cs_machine_event *ev = ctx;
+	for (uint32_t m = ev->first; m < ev->first + ev->count; m++) {
+		if (ev->up)
+			cs_world_machine_up(ev->world, m);
+		else
+			cs_world_machine_down(ev->world, m);
+	}
+}
+
+void cs_world_schedule_machine_events(struct cs_world *w)
+{
+	for (uint32_t i = 0; i < w->nmachine_events; i++)
+		cs_engine_at(&w->engine, w->machine_events[i].at, machine_event_fire, &w->machine_events[i]);
+}
+
+/* "machine_events": [{"at": T, "action": "down"|"up", "first": M, "count": N}] */
+static int parse_machine_events(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
+{
+	static const char *const keys[] = {"at", "action", "first", "count", NULL};
+	static const char *const actions[] = {"down", "up", NULL};
+	json_t *evs = json_object_get(exp, "machine_events");
+	if (!evs)
+		return 0;
+	if (!json_is_array(evs))
+		return cs_error_input(cfg->err, cfg->file, "machine_events", "expected a list");
+	size_t n = json_array_size(evs);
+	w->machine_events = cs_xcalloc(n ? n : 1, sizeof *w->machine_events);
+	for (size_t i = 0; i < n; i++) {
+		char p[64];
+		cs_path_index(p, sizeof p, "machine_events", i);
+		json_t *e = json_array_get(evs, i);
+		struct cs_machine_event *me = &w->machine_events[i];
+		int action;
+		double first, count;
+		if (cs_cfg_keys(cfg, e, p, keys) < 0 ||
+		    cs_cfg_time(cfg, e, p, "at", 0, CS_CFG_REQUIRED | CS_CFG_NONNEG, &me->at) < 0 ||
+		    cs_cfg_enum(cfg, e, p, "action", NULL, actions, &action) < 0 ||
+		    cs_cfg_num(cfg, e, p, "first", 0, CS_CFG_INTEGER | CS_CFG_NONNEG, &first) < 0 ||
+		    cs_cfg_num(cfg, e, p, "count", 1, CS_CFG_INTEGER | CS_CFG_POSITIVE, &count) < 0)
+			return -1;
+		if (first + count > w->cell.n)
+			return cs_error_input(cfg->err, cfg->file, p, "machines %.0f..%.0f are not in the cell (%u machines)",
+					      first, first + count - 1, w->cell.n);
+		me->up = action == 1;
+		me->first = (uint32_t)first;
+		me->count = (uint32_t)count;
+		me->world = w;
+		w->nmachine_events++;
+	}
+	return 0;
+}
+
+static int parse_scheduler(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
+{
+	json_t *s = json_object_get(exp, "scheduler");
+	if (!s)
+		return cs_error_input(cfg->err, cfg->file, "scheduler", "missing");
+	if (cs_cfg_need_object(cfg, s, "scheduler") < 0)
+		return -1;
+	const char *type;
+	if (cs_cfg_str(cfg, s, "scheduler", "type", NULL, CS_CFG_REQUIRED, &type) < 0)
+		return -1;
+	w->sched_ops = cs_scheduler_find(type);
+	if (!w->sched_ops) {
+		const char *const *names = cs_scheduler_names();
+		const char *hint = cs_did_you_mean(type, names);
+		if (hint)
+			return cs_error_input(cfg->err, cfg->file, "scheduler.type",
+					      "unknown scheduler \"%s\" (did you mean \"%s\"?)", type, hint);
+		char list[256] = "";
+		for (size_t i = 0; names[i]; i++) {
+			strncat(list, i ? ", " : "", sizeof list - strlen(list) - 1);
+			strncat(list, names[i], sizeof list - strlen(list) - 1);
+		}
+		return cs_error_input(cfg->err, cfg->file, "scheduler.type",
+				      "unknown scheduler \"%s\" (known: %s)", type, list);
+	}
+	w->sched_type = w->sched_ops->name;
+	return w->sched_ops->create(w, cfg, s, &w->sched);
+}
+
+int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FILE *jobs_csv,
+		  FILE *timeseries)
+{
+	memset(w, 0, sizeof *w);
+	w->file = cfg->file;
+	cs_engine_init(&w->engine);
+	cs_cell_init(&w->cell, &w->engine);
+	cs_cell_set_backend(&w->cell, &cs_world_sim_backend, w);
+	w->timeseries = timeseries;
+	if (cs_cfg_keys(cfg, exp, "", top_keys) < 0)
+		return -1;
+	const char *name;
+	double seed;
+	bool check;
+	if (cs_cfg_str(cfg, exp, "", "name", "experiment", 0, &name) < 0 ||
+	    cs_cfg_num(cfg, exp, "", "seed", 1, CS_CFG_INTEGER | CS_CFG_NONNEG, &seed) < 0 ||
+	    cs_cfg_time(cfg, exp, "", "duration", NAN, CS_CFG_NULLABLE | CS_CFG_POSITIVE, &w->duration) < 0 ||
+	    cs_cfg_bool(cfg, exp, "", "check_invariants", false, &check) < 0)
+		return -1;
+	if (seed > 9007199254740992.0)
+		return cs_error_input(cfg->err, cfg->file, "seed", "must be below 2^53");
+	w->name = cs_xstrdup(name);
+	w->seed = (uint64_t)seed;
+	w->check_invariants = check;
+	if (w->duration == CS_TIME_NEVER)
+		return cs_error_input(cfg->err, cfg->file, "duration",
+				      "missing (synthetic workloads need a duration)");
+
+	json_t *out = json_object_get(exp, "output");
+	if (!out) {
+		out = json_object();
+		json_object_set_new(exp, "output", out);
+	}
+	static const char *const out_keys[] = {"sample_interval", NULL};
+	if (cs_cfg_keys(cfg, out, "output", out_keys) < 0 ||
+	    cs_cfg_time(cfg, out, "output", "sample_interval", 60, CS_CFG_POSITIVE, &w->sample_interval) < 0)
+		return -1;
+
+	if (parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
+	    parse_machine_events(w, cfg, exp) < 0)
+		return -1;
+	char **names = cs_xcalloc(w->nworkloads, sizeof *names);
+	for (uint32_t i = 0; i < w->nworkloads; i++)
+		names[i] = w->workloads[i].name;
+	cs_metrics_init(&w->metrics, w->nworkloads, names, jobs_csv);
+	if (parse_scheduler(w, cfg, exp) < 0)
+		return -1;
+	return cs_world_prefill(w, cfg, exp);
+}
+
+void cs_world_release(struct cs_world *w)
+{
+	/* Jobs still live (running services, queued jobs) are freed here;
+	 * the scheduler drops its pointers first. */
+	if (w->sched_ops && w->sched)
+		w->sched_ops->destroy(w->sched);
+	for (struct cs_job *job = w->live_head, *next; job; job = next) {
+		next = job->live_next;
+		cs_job_free(job);
+	}
+	for (uint32_t i = 0; i < w->nworkloads; i++) {
+		cs_job_free(w->workloads[i].next);
+		w->workloads[i].src.ops->close(w->workloads[i].src.self);
+		free(w->workloads[i].name);
+	}
+	free(w->workloads);
+	free(w->metrics.names);
+	cs_metrics_release(&w->metrics);
+	free(w->machine_events);
+	free(w->ts_prev.stats);
+	free(w->name);
+	cs_cell_release_all(&w->cell);
+	cs_engine_release(&w->engine);
+	memset(w, 0, sizeof *w);
+}
