@@ -286,7 +286,7 @@ static int parse_paths(struct mono *s, const struct cs_cfg *cfg, json_t *config)
 
 static int mono_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, void **self)
 {
-	static const char *const keys[] = {"type", "paths", "queue", "placement", "retry",
+	static const char *const keys[] = {"type", "label", "paths", "queue", "placement", "retry",
 					   "retry_interval", "max_attempts", "count_failed_attempts",
 					   NULL};
 	static const char *const queues[] = {"fifo", NULL};

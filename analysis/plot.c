@@ -1,0 +1,295 @@
+/* analysis/plot — `clustersim plot DIR... [-o FILE.png]`: gnuplot PNGs.
+ *
+ * Two figures, each with every DIR overlaid (its legend is the DIR's last
+ * path component):
+ *  - utilization: cpu_util of timeseries.csv against time in hours;
+ *  - wait CDFs: the empirical CDF of wait_first_attempt and of
+ *    wait_scheduled (from jobs.csv), x on a log scale (a wait of 0 is
+ *    drawn at 1 ms).
+ * Output: with -o FILE.png, FILE.png and FILE-wait-cdf.png; otherwise
+ * utilization.png and wait_cdf.png in DIR (one DIR) or in the first DIR's
+ * parent (several).  gnuplot runs as an external program on a generated
+ * script; the CDF data go through a temporary directory removed after. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/alloc.h"
+#include "sim/cli.h"
+#include "sim/error.h"
+#include "sim/experiment.h"
+#include "sim/metrics.h"
+
+#include <gsl/gsl_sort.h>
+
+static const char usage[] =
+	"usage: clustersim plot DIR... [-o FILE.png]\n"
+	"  writes the utilization over time of every DIR overlaid, and wait-time CDFs\n";
+
+static const char *base_name(const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	const char *s = dir + n;
+	while (s > dir && s[-1] != '/')
+		s--;
+	return s;
+}
+
+/* A label without the trailing slash. */
+static char *label_of(const char *dir)
+{
+	const char *b = base_name(dir);
+	char *l = cs_xstrdup(b);
+	size_t n = strlen(l);
+	while (n > 1 && l[n - 1] == '/')
+		l[--n] = '\0';
+	return l;
+}
+
+/* 1-based index of a column in a CSV header line, 0 if absent. */
+static int column_of(const char *header, const char *name)
+{
+	int col = 1;
+	size_t n = strlen(name);
+	for (const char *p = header;; col++) {
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\n' || p[n] == '\0'))
+			return col;
+		p = strchr(p, ',');
+		if (!p)
+			return 0;
+		p++;
+	}
+}
+
+/* Write the sorted waits of jobs.csv (column: 4 first_attempt, 5
+ * scheduled) as "wait cumulative_fraction" lines. */
+static int write_cdf(const char *dir, int col, const char *out, struct cs_error *err)
+{
+	char *path = cs_xasprintf("%s/jobs.csv", dir);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		cs_error_input(err, path, NULL, "cannot open: %s", strerror(errno));
+		free(path);
+		return -1;
+	}
+	struct cs_samples s = {0};
+	char line[1024];
+	size_t lineno = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (lineno++ == 0)
+			continue;
+		char *fld[10];
+		int nf = 0;
+		/* empty fields matter: split by hand */
+		char *p = line;
+		fld[nf++] = p;
+		while (nf < 10 && (p = strchr(p, ','))) {
+			*p++ = '\0';
+			fld[nf++] = p;
+		}
+		if (nf < 9)
+			continue;
+		if (!*fld[col - 1] || !*fld[2])
+			continue;
+		double w = strtod(fld[col - 1], NULL) - strtod(fld[2], NULL);
+		cs_samples_add(&s, w < 1e-3 ? 1e-3 : w);
+	}
+	fclose(f);
+	free(path);
+	FILE *o = fopen(out, "w");
+	if (!o) {
+		cs_samples_release(&s);
+		return cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write", out);
+	}
+	if (s.n)
+		gsl_sort(s.v, 1, s.n);
+	for (size_t i = 0; i < s.n; i++)
+		fprintf(o, "%.6f %.6f\n", s.v[i], (double)(i + 1) / (double)s.n);
+	if (s.n == 0)
+		fputs("0.001 0\n", o);
+	fclose(o);
+	cs_samples_release(&s);
+	return 0;
+}
+
+static int run_gnuplot(const char *script, struct cs_error *err)
+{
+	FILE *g = popen("gnuplot 2>&1", "w");
+	if (!g)
+		return cs_error_set(err, CS_EXIT_INTERNAL, "cannot run gnuplot: %s", strerror(errno));
+	fputs(script, g);
+	int st = pclose(g);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+			return cs_error_set(err, CS_EXIT_INTERNAL,
+					    "gnuplot not found (install gnuplot-nox, or run make deps)");
+		return cs_error_set(err, CS_EXIT_INTERNAL, "gnuplot failed (status %d)", st);
+	}
+	return 0;
+}
+
+static void append(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void append(char **buf, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *add = cs_xmalloc((size_t)(len < 0 ? 0 : len) + 1);
+	vsnprintf(add, (size_t)len + 1, fmt, ap2);
+	va_end(ap2);
+	char *n = cs_xasprintf("%s%s", *buf ? *buf : "", add);
+	free(add);
+	free(*buf);
+	*buf = n;
+}
+
+/* gnuplot single-quoted string: double every quote. */
+static char *gq(const char *s)
+{
+	char *o = cs_xmalloc(strlen(s) * 2 + 1), *p = o;
+	for (; *s; s++) {
+		if (*s == '\'')
+			*p++ = '\'';
+		*p++ = *s;
+	}
+	*p = '\0';
+	return o;
+}
+
+int cs_cmd_plot(int argc, char **argv)
+{
+	const char *out = NULL;
+	const char **dirs = cs_xcalloc((size_t)argc + 1, sizeof *dirs);
+	size_t nd = 0;
+	int rc = CS_EXIT_INPUT;
+	char *script = NULL, *util_png = NULL, *cdf_png = NULL, *tmp = NULL;
+	struct cs_error err = {0};
+	for (int i = 0; i < argc; i++) {
+		if (cs_is_help(argv[i])) {
+			fputs(usage, stdout);
+			rc = 0;
+			goto out;
+		} else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc) {
+			out = argv[++i];
+		} else if (argv[i][0] == '-') {
+			cs_usage_error(usage, "unknown option or missing value: %s", argv[i]);
+			goto out;
+		} else {
+			dirs[nd++] = argv[i];
+		}
+	}
+	if (nd == 0) {
+		cs_usage_error(usage, "expected at least one results directory");
+		goto out;
+	}
+	if (out) {
+		util_png = cs_xstrdup(out);
+		size_t n = strlen(out);
+		cdf_png = n > 4 && strcmp(out + n - 4, ".png") == 0
+			? cs_xasprintf("%.*s-wait-cdf.png", (int)(n - 4), out)
+			: cs_xasprintf("%s-wait-cdf.png", out);
+	} else {
+		char *where = nd == 1 ? cs_xstrdup(dirs[0]) : cs_dirname(dirs[0]);
+		util_png = cs_xasprintf("%s/utilization.png", where);
+		cdf_png = cs_xasprintf("%s/wait_cdf.png", where);
+		free(where);
+	}
+	char tmpl[] = "/tmp/clustersim-plot-XXXXXX";
+	if (!mkdtemp(tmpl)) {
+		cs_error_set(&err, CS_EXIT_INTERNAL, "cannot make a temporary directory: %s", strerror(errno));
+		rc = cs_report_error(&err);
+		goto out;
+	}
+	tmp = cs_xstrdup(tmpl);
+
+	char *q = gq(util_png);
+	append(&script, "set terminal pngcairo size 1100,600 noenhanced\nset output '%s'\n", q);
+	free(q);
+	append(&script, "set datafile separator ','\nset key outside right\nset grid\n"
+			"set xlabel 'simulated time (hours)'\nset ylabel 'cpu utilization (fraction of cell)'\n"
+			"set yrange [0:1.05]\nplot ");
+	for (size_t i = 0; i < nd; i++) {
+		char *ts = cs_xasprintf("%s/timeseries.csv", dirs[i]);
+		FILE *f = fopen(ts, "r");
+		char header[4096] = "";
+		if (!f || !fgets(header, sizeof header, f)) {
+			cs_error_input(&err, ts, NULL, "cannot read a header: %s", f ? "empty file" : strerror(errno));
+			if (f)
+				fclose(f);
+			free(ts);
+			rc = cs_report_error(&err);
+			goto out;
+		}
+		fclose(f);
+		int col = column_of(header, "cpu_util");
+		if (!col) {
+			cs_error_input(&err, ts, "line 1", "no cpu_util column");
+			free(ts);
+			rc = cs_report_error(&err);
+			goto out;
+		}
+		char *qt = gq(ts), *lab = label_of(dirs[i]), *ql = gq(lab);
+		append(&script, "%s'%s' every ::1 using ($1/3600):%d with lines lw 2 title '%s'", i ? ", " : "",
+		       qt, col, ql);
+		free(qt);
+		free(lab);
+		free(ql);
+		free(ts);
+	}
+	append(&script, "\n");
+
+	q = gq(cdf_png);
+	append(&script, "set terminal pngcairo size 1300,550 noenhanced\nset output '%s'\n", q);
+	free(q);
+	append(&script, "set datafile separator whitespace\nset multiplot layout 1,2\nset logscale x\n"
+			"set format x '10^{%%L}'\nset yrange [0:1]\nset ylabel 'fraction of jobs'\nset key bottom right\n");
+	const char *titles[2] = {"wait to first scheduling attempt (s)", "wait until fully scheduled (s)"};
+	for (int k = 0; k < 2; k++) {
+		append(&script, "set xlabel '%s'\nplot ", titles[k]);
+		for (size_t i = 0; i < nd; i++) {
+			char *data = cs_xasprintf("%s/cdf-%d-%zu.dat", tmp, k, i);
+			if (write_cdf(dirs[i], k == 0 ? 4 : 5, data, &err) < 0) {
+				free(data);
+				rc = cs_report_error(&err);
+				goto out;
+			}
+			char *lab = label_of(dirs[i]), *ql = gq(lab);
+			append(&script, "%s'%s' using 1:2 with steps lw 2 title '%s'", i ? ", " : "", data, ql);
+			free(lab);
+			free(ql);
+			free(data);
+		}
+		append(&script, "\n");
+	}
+	append(&script, "unset multiplot\n");
+	if (run_gnuplot(script, &err) < 0) {
+		rc = cs_report_error(&err);
+		goto out;
+	}
+	printf("%s\n%s\n", util_png, cdf_png);
+	rc = 0;
+out:
+	if (tmp) {
+		for (int k = 0; k < 2; k++)
+			for (size_t i = 0; i < nd; i++) {
+				char *data = cs_xasprintf("%s/cdf-%d-%zu.dat", tmp, k, i);
+				unlink(data);
+				free(data);
+			}
+		rmdir(tmp);
+		free(tmp);
+	}
+	free(script);
+	free(util_png);
+	free(cdf_png);
+	free(dirs);
+	return rc;
+}

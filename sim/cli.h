@@ -1,0 +1,21 @@
+/* sim/cli — the sub-commands (git's commands[] pattern: main.c holds the
+ * table, each command is a function taking argc/argv after its name and
+ * returning the process exit code, enum cs_exit). */
+#ifndef CS_CLI_H
+#define CS_CLI_H
+#include <stdbool.h>
+
+int cs_cmd_run(int argc, char **argv);
+int cs_cmd_sweep(int argc, char **argv);
+int cs_cmd_compare(int argc, char **argv);
+int cs_cmd_plot(int argc, char **argv);
+int cs_cmd_trace(int argc, char **argv);
+
+/* Print "clustersim: MSG" and return the error's exit code. */
+struct cs_error;
+int cs_report_error(const struct cs_error *err);
+/* A usage error: print it and the command's usage, return 2. */
+int cs_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+bool cs_is_help(const char *arg);
+
+#endif
