@@ -63,7 +63,7 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@rm -rf results/default
 	$(BIN)/clustersim sweep experiments/default.json -o results/default -j 2
-	$(BIN)/clustersim plot results/default/points/*
+	$(BIN)/clustersim plot results/default/points/* -o results/default/utilization.png
 	@echo "results in results/default (points/*/summary.json, *.png)"
 
 test: deps
@@ -74,7 +74,7 @@ test: deps
 # with the optimized one.
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin OPT="-O1 -g -fno-omit-frame-pointer" \
-	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  EXTRA_CFLAGS="-DCS_DEBUG -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/bin/clustersim \
 	  $(TEST_BIN:$(BUILD)/%=build-asan/%)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 CS_TEST_QUICK=1 \

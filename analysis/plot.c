@@ -213,7 +213,7 @@ int cs_cmd_plot(int argc, char **argv)
 	char *q = gq(util_png);
 	append(&script, "set terminal pngcairo size 1100,600 noenhanced\nset output '%s'\n", q);
 	free(q);
-	append(&script, "set datafile separator ','\nset key outside right\nset grid\n"
+	append(&script, "set datafile separator ','\nset key top right box opaque\nset grid\n"
 			"set xlabel 'simulated time (hours)'\nset ylabel 'cpu utilization (fraction of cell)'\n"
 			"set yrange [0:1.05]\nplot ");
 	for (size_t i = 0; i < nd; i++) {
@@ -250,7 +250,7 @@ int cs_cmd_plot(int argc, char **argv)
 	append(&script, "set terminal pngcairo size 1300,550 noenhanced\nset output '%s'\n", q);
 	free(q);
 	append(&script, "set datafile separator whitespace\nset multiplot layout 1,2\nset logscale x\n"
-			"set format x '10^{%%L}'\nset yrange [0:1]\nset ylabel 'fraction of jobs'\nset key bottom right\n");
+			"set format x '%%g'\nset yrange [0:1]\nset ylabel 'fraction of jobs'\nset key inside bottom right\nset grid\n");
 	const char *titles[2] = {"wait to first scheduling attempt (s)", "wait until fully scheduled (s)"};
 	for (int k = 0; k < 2; k++) {
 		append(&script, "set xlabel '%s'\nplot ", titles[k]);

@@ -1,6 +1,7 @@
 /* sim/config — see config.h. */
 #include "sim/config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -281,4 +282,15 @@ char *cs_cfg_resolve_path(const struct cs_cfg *cfg, const char *path)
 		free(beside);
 	}
 	return cs_xstrdup(path);
+}
+
+char *cs_cfg_input_file(const struct cs_cfg *cfg, const char *keypath, const char *file)
+{
+	char *resolved = cs_cfg_resolve_path(cfg, file);
+	if (access(resolved, R_OK) == 0)
+		return resolved;
+	int e = errno;
+	free(resolved);
+	cs_error_input(cfg->err, cfg->file, keypath, "cannot open \"%s\": %s", file, strerror(e));
+	return NULL;
 }

@@ -68,6 +68,11 @@ int cs_cfg_value_mib(const struct cs_cfg *cfg, const json_t *v, const char *path
  * Returns a new string. */
 char *cs_cfg_resolve_path(const struct cs_cfg *cfg, const char *path);
 
+/* Resolve `file` (the value at keypath) like cs_cfg_resolve_path and
+ * check that it can be read; NULL with "FILE: KEYPATH: cannot open" if
+ * not. */
+char *cs_cfg_input_file(const struct cs_cfg *cfg, const char *keypath, const char *file);
+
 /* The closest of names[] to s by edit distance, or NULL if none is close. */
 const char *cs_did_you_mean(const char *s, const char *const *names);
 

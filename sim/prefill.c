@@ -72,7 +72,9 @@ static int prefill_omega(struct cs_world *w, const struct cs_cfg *cfg, json_t *p
 		return 0;
 	if (cs_cfg_enum(cfg, pf, "prefill", "omega_jobs", "all", which_names, &which) < 0)
 		return -1;
-	char *path = cs_cfg_resolve_path(cfg, file);
+	char *path = cs_cfg_input_file(cfg, "prefill.omega_init", file);
+	if (!path)
+		return -1;
 	struct cs_omega_init_job *jobs;
 	size_t n;
 	int r = cs_omega_init_read(path, file, &jobs, &n, cfg->err);

@@ -120,7 +120,10 @@ int cs_dist_parse(const struct cs_cfg *cfg, json_t *v, const char *path, enum cs
 		    cs_cfg_enum(cfg, v, path, "sched", scheds[default_sched ? 1 : 0], scheds, &sched) < 0 ||
 		    cs_cfg_num(cfg, v, path, "scale", 1.0, CS_CFG_POSITIVE, &scale) < 0)
 			return -1;
-		char *resolved = cs_cfg_resolve_path(cfg, file);
+		char fp[512];
+		char *resolved = cs_cfg_input_file(cfg, cs_path_key(fp, sizeof fp, path, "file"), file);
+		if (!resolved)
+			return -1;
 		out->emp = cs_empirical_load(resolved, file, (enum cs_empirical_format)format, sched,
 					     scale, cfg->err);
 		free(resolved);
