@@ -56,6 +56,7 @@ int cs_usage_error(const char *usage_text, const char *fmt, ...)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
+		fprintf(stderr, "clustersim: missing command\n");
 		usage(stderr);
 		return CS_EXIT_INPUT;
 	}

@@ -1,0 +1,209 @@
+/* The command line on bad input: every case exits 2 with
+ * "clustersim: FILE: WHERE: what is wrong" on stderr, and never crashes.
+ * Runs the real binary ($CLUSTERSIM, set by tests/run.sh). */
+#include <sys/wait.h>
+
+#include "testutil.h"
+
+static const char *binary(void)
+{
+	const char *b = getenv("CLUSTERSIM");
+	return b ? b : "bin/clustersim";
+}
+
+/* Run `clustersim ARGS` (a shell fragment); return its exit code and its
+ * stderr in *err_out (caller frees). */
+static int run_cli(const char *args, char **err_out)
+{
+	char errf[] = "/tmp/cs-cli-err-XXXXXX";
+	int fd = mkstemp(errf);
+	assert_true(fd >= 0);
+	close(fd);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", binary(), args, errf);
+	int st = system(cmd);
+	*err_out = tu_read_file(errf);
+	unlink(errf);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static char *write_tmp(const char *text)
+{
+	char path[] = "/tmp/cs-exp-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return strdup(path);
+}
+
+#define BASE_CELL "\"cell\":{\"machines\":[{\"count\":10,\"cpu\":4,\"mem\":\"16GiB\"}]}"
+#define BASE_WL "\"workloads\":[{\"name\":\"b\",\"arrival\":1,\"task_duration\":10,\"task_cpu\":1,\"task_mem\":100}]"
+#define BASE_SCHED "\"scheduler\":{\"type\":\"monolithic\"}"
+
+struct bad_case {
+	const char *experiment; /* JSON text, or NULL to use args alone */
+	const char *extra_args;
+	const char *expect;     /* a substring of stderr, after the file name */
+};
+
+static const struct bad_case cases[] = {
+	{"{\"duration\": 10, ", "", ": line 1 column"}, /* truncated JSON */
+	{"[1,2]", "", ": an experiment is a JSON object"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"sed\":1}", "", ": sed: unknown key (did you mean \"seed\"?)"},
+	{"{\"duration\":\"ten\"," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "", ": duration: expected seconds"},
+	{"{\"duration\":10,\"cell\":{\"machines\":[{\"count\":-3,\"cpu\":4,\"mem\":1}]}," BASE_WL "," BASE_SCHED "}", "", ": cell.machines[0].count: must be positive"},
+	{"{\"duration\":10,\"cell\":{\"machines\":[{\"count\":2.5,\"cpu\":4,\"mem\":1}]}," BASE_WL "," BASE_SCHED "}", "", ": cell.machines[0].count: must be a whole number"},
+	{"{\"duration\":10,\"cell\":{\"machines\":[{\"count\":2,\"cpu\":\"four\",\"mem\":1}]}," BASE_WL "," BASE_SCHED "}", "", ": cell.machines[0].cpu: expected a number"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolitic\"}}", "", ": scheduler.type: unknown scheduler \"monolitic\" (did you mean \"monolithic\"?)"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"borg9000\"}}", "", ": scheduler.type: unknown scheduler \"borg9000\" (known: monolithic"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolithic\",\"placement\":\"bestfit\"}}", "", ": scheduler.placement: unknown value \"bestfit\" (did you mean \"best-fit\"?)"},
+	{"{\"duration\":10," BASE_CELL ",\"workloads\":[{\"name\":\"b\",\"arrival\":{\"dist\":\"exp\",\"mean\":-2},\"task_duration\":10,\"task_cpu\":1,\"task_mem\":1}]," BASE_SCHED "}", "", ": workloads[0].arrival.mean: must be positive"},
+	{"{\"duration\":10," BASE_CELL ",\"workloads\":[{\"name\":\"b\",\"arrival\":{\"dist\":\"empirical\",\"file\":\"no/such_cmb.log\"},\"task_duration\":10,\"task_cpu\":1,\"task_mem\":1}]," BASE_SCHED "}", "", ": workloads[0].arrival.file: cannot open \"no/such_cmb.log\""},
+	{"{\"duration\":10," BASE_CELL ",\"workloads\":[{\"name\":\"b\",\"arrival\":1,\"task_cpu\":1,\"task_mem\":1}]," BASE_SCHED "}", "", ": workloads[0].task_duration: missing"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"workloads\":[\"nope\"]}]}}", "", ": scheduler.paths[0].workloads[0]: no workload is named \"nope\""},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"omega_init\":\"missing.log\"}}", "", ": prefill.omega_init: cannot open \"missing.log\""},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"vars\":{\"a\":1},\"seed\":\"$b\"}", "", ": seed: unknown variable \"$b\""},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set 'cell.machines[5].cpu=3'", ": cell.machines[5].cpu: --set: no list item [5] there"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set seed=-1", ": seed: must not be negative"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"utilization\":1.5}}", "", ": prefill.utilization: must be at most 1"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"machine_events\":[{\"at\":5,\"action\":\"down\",\"first\":8,\"count\":5}]}", "", ": machine_events[0]: machines 8..12 are not in the cell"},
+};
+
+static void test_bad_experiments(void **state)
+{
+	char *dir = tu_tmpdir();
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *file = write_tmp(cases[i].experiment);
+		char args[2048], *err;
+		snprintf(args, sizeof args, "run %s -o %s/out%zu -q %s", file, dir, i, cases[i].extra_args);
+		int rc = run_cli(args, &err);
+		char want[1024];
+		snprintf(want, sizeof want, "clustersim: %s%s", file, cases[i].expect);
+		if (rc != 2 || !strstr(err, want)) {
+			print_error("case %zu: exit %d, stderr:\n%s\nwanted exit 2 and:\n%s\n", i, rc, err, want);
+			fail();
+		}
+		/* bad input leaves no results directory behind */
+		char out[600];
+		snprintf(out, sizeof out, "%s/out%zu", dir, i);
+		assert_int_not_equal(access(out, F_OK), 0);
+		free(err);
+		unlink(file);
+		free(file);
+	}
+	tu_rm_rf(dir);
+	free(dir);
+}
+
+static void test_bad_usage(void **state)
+{
+	const char *args[] = {
+		"", "frobnicate", "run", "run --bogus x.json", "run a.json b.json", "run x.json --seed abc",
+		"sweep x.json -j 0", "compare onlyone", "compare a b --tolerance x", "plot", "trace info",
+	};
+	for (size_t i = 0; i < sizeof args / sizeof *args; i++) {
+		char *err;
+		int rc = run_cli(args[i], &err);
+		if (rc != 2 || !strstr(err, "clustersim: ")) {
+			print_error("'%s': exit %d, stderr:\n%s\n", args[i], rc, err);
+			fail();
+		}
+		free(err);
+	}
+}
+
+static void test_missing_file(void **state)
+{
+	char *err;
+	assert_int_equal(run_cli("run /nonexistent/exp.json -q", &err), 2);
+	assert_non_null(strstr(err, "clustersim: /nonexistent/exp.json: "));
+	free(err);
+}
+
+static void test_help_and_version(void **state)
+{
+	char *err;
+	assert_int_equal(run_cli("--help", &err), 0);
+	free(err);
+	assert_int_equal(run_cli("--version", &err), 0);
+	free(err);
+	const char *cmds[] = {"run", "sweep", "compare", "plot", "trace"};
+	for (size_t i = 0; i < 5; i++) {
+		char a[64];
+		snprintf(a, sizeof a, "%s --help", cmds[i]);
+		assert_int_equal(run_cli(a, &err), 0);
+		free(err);
+	}
+}
+
+/* Refuses to overwrite a results directory; --force allows it. */
+static void test_no_overwrite(void **state)
+{
+	char *dir = tu_tmpdir();
+	char *file = write_tmp("{\"duration\":100," BASE_CELL "," BASE_WL "," BASE_SCHED "}");
+	char args[1024], *err;
+	snprintf(args, sizeof args, "run %s -o %s/r -q", file, dir);
+	assert_int_equal(run_cli(args, &err), 0);
+	free(err);
+	assert_int_equal(run_cli(args, &err), 2);
+	assert_non_null(strstr(err, "not empty"));
+	free(err);
+	snprintf(args, sizeof args, "run %s -o %s/r -q --force", file, dir);
+	assert_int_equal(run_cli(args, &err), 0);
+	free(err);
+	unlink(file);
+	free(file);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
+/* compare: the same results pass; a worse wait is a regression (exit 1). */
+static void test_compare(void **state)
+{
+	char *dir = tu_tmpdir();
+	char *file = write_tmp("{\"duration\":3600," BASE_CELL ",\"workloads\":[{\"name\":\"b\",\"arrival\":{\"dist\":\"exp\",\"mean\":2},"
+			       "\"task_duration\":{\"dist\":\"exp\",\"mean\":30},\"tasks\":3,\"task_cpu\":1,\"task_mem\":100}],"
+			       "\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"t_job\":0.2}]}}");
+	char args[1024], *err;
+	snprintf(args, sizeof args, "run %s -o %s/a -q", file, dir);
+	assert_int_equal(run_cli(args, &err), 0);
+	free(err);
+	snprintf(args, sizeof args, "run %s -o %s/b -q --set 'scheduler.paths[0].t_job=0.6'", file, dir);
+	assert_int_equal(run_cli(args, &err), 0);
+	free(err);
+	snprintf(args, sizeof args, "compare %s/a %s/a", dir, dir);
+	assert_int_equal(run_cli(args, &err), 0);
+	free(err);
+	snprintf(args, sizeof args, "compare %s/a %s/b", dir, dir);
+	assert_int_equal(run_cli(args, &err), 1);
+	free(err);
+	/* a generous per-metric tolerance for what changed lets it pass */
+	snprintf(args, sizeof args, "compare %s/a %s/b --tolerance 'wait*=10000' --tolerance 'schedulers*=10000' "
+		 "--tolerance 'slowdown*=10000' --tolerance 'workloads*=10000' --tolerance 'utilization*=100' "
+		 "--tolerance 'jobs*=100' --tolerance makespan=100", dir, dir);
+	assert_int_equal(run_cli(args, &err), 0);
+	free(err);
+	snprintf(args, sizeof args, "compare %s/a %s/missing", dir, dir);
+	assert_int_equal(run_cli(args, &err), 2);
+	free(err);
+	unlink(file);
+	free(file);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_experiments),
+		cmocka_unit_test(test_bad_usage),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_no_overwrite),
+		cmocka_unit_test(test_compare),
+	};
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
