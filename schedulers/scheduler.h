@@ -11,8 +11,8 @@
  *  - a scheduler changes the world only through the cell's API and the
  *    world's job-progress calls (sim/world.h); it reads time only through
  *    the engine and never touches another scheduler's state;
- *  - task_ended() is called after the task left its machine (resources are
- *    free again); machine_changed() after a machine went up or down (its
+ *  - task_ended() is called after any task left its machine (resources are
+ *    free again) -- the prefill's and other schedulers' tasks included; machine_changed() after a machine went up or down (its
  *    tasks were already killed and reported through task_ended);
  *  - report() fills counters for summary.json; schedulers write no files.
  * Unused slots may stay NULL. */

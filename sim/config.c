@@ -148,7 +148,7 @@ int cs_cfg_num(const struct cs_cfg *cfg, json_t *obj, const char *path, const ch
 	if (!json_is_number(v))
 		return cs_error_input(cfg->err, cfg->file, p, "expected a number");
 	*out = json_number_value(v);
-	return check_number(cfg, p, *out, flags);
+	return check_number(cfg, p, *out, flags) < 0 ? -1 : 1;
 }
 
 int cs_cfg_value_seconds(const struct cs_cfg *cfg, const json_t *v, const char *path, double *out)

@@ -23,6 +23,8 @@ struct cs_cfg {
 	struct cs_error *err;
 };
 
+/* Getters return 1 when a value (given or default) was read, 0 when an
+ * optional key without default is absent, -1 on error. */
 enum {
 	CS_CFG_REQUIRED = 1 << 0,
 	CS_CFG_NONNEG = 1 << 1,   /* >= 0 */

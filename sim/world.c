@@ -151,7 +151,7 @@ static void arrival_fire(void *ctx, cs_time now)
 static void task_left(struct cs_world *w, struct cs_task *task)
 {
 	struct cs_job *job = task->job;
-	if (w->sched_ops->task_ended && !job->prefill)
+	if (w->sched_ops->task_ended)
 		w->sched_ops->task_ended(w->sched, task);
 	if (job->prefill) {
 		if (job->ended == job->placed && job->placed == job->ntasks)
