@@ -11,6 +11,15 @@ int cs_cmd_compare(int argc, char **argv);
 int cs_cmd_plot(int argc, char **argv);
 int cs_cmd_trace(int argc, char **argv);
 
+/* The options shared by run and sweep (-o, --set, --seed, -q, --force,
+ * and -j when jobs is not NULL).  Returns 0, 1 after --help, -1 on a usage
+ * error (printed).  Free *sets with cs_free_run_args. */
+#include <stddef.h>
+int cs_parse_run_args(int argc, char **argv, const char *usage_text, const char **file,
+		      const char **outdir, char ***sets, size_t *nsets, bool *quiet, bool *force,
+		      int *jobs);
+void cs_free_run_args(char **sets, int argc);
+
 /* Print "clustersim: MSG" and return the error's exit code. */
 struct cs_error;
 int cs_report_error(const struct cs_error *err);

@@ -23,14 +23,10 @@ static const char usage[] =
  * sets (caller frees the array, not the strings). */
 int cs_parse_run_args(int argc, char **argv, const char *usage_text, const char **file,
 		      const char **outdir, char ***sets, size_t *nsets, bool *quiet, bool *force,
-		      int *jobs);
-
-int cs_parse_run_args(int argc, char **argv, const char *usage_text, const char **file,
-		      const char **outdir, char ***sets, size_t *nsets, bool *quiet, bool *force,
 		      int *jobs)
 {
 	*file = *outdir = NULL;
-	*sets = cs_xcalloc((size_t)argc + 1, sizeof **sets);
+	*sets = cs_xcalloc((size_t)argc + 2, sizeof **sets);
 	*nsets = 0;
 	*quiet = *force = false;
 	for (int i = 0; i < argc; i++) {
@@ -54,7 +50,11 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, const char 
 				cs_usage_error(usage_text, "--seed: not a non-negative integer: \"%s\"", v);
 				return -1;
 			}
-			(*sets)[(*nsets)++] = cs_xasprintf("seed=%s", v); /* leaked: lives as long as the process */
+			/* seed=N is the last of the array (after its NULL end)
+			 * so that cs_free_run_args can free it */
+			free((*sets)[argc]);
+			(*sets)[argc] = cs_xasprintf("seed=%s", v);
+			(*sets)[(*nsets)++] = (*sets)[argc];
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			*quiet = true;
 		} else if (strcmp(a, "--force") == 0) {
@@ -90,6 +90,13 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, const char 
 	return 0;
 }
 
+void cs_free_run_args(char **sets, int argc)
+{
+	if (sets)
+		free(sets[argc]);
+	free(sets);
+}
+
 int cs_cmd_run(int argc, char **argv)
 {
 	const char *file, *outdir;
@@ -98,12 +105,12 @@ int cs_cmd_run(int argc, char **argv)
 	bool quiet, force;
 	int r = cs_parse_run_args(argc, argv, usage, &file, &outdir, &sets, &nsets, &quiet, &force, NULL);
 	if (r != 0) {
-		free(sets);
+		cs_free_run_args(sets, argc);
 		return r > 0 ? 0 : 2;
 	}
 	struct cs_error err = {0};
 	json_t *exp = cs_experiment_load(file, sets, nsets, &err);
-	free(sets);
+	cs_free_run_args(sets, argc);
 	if (!exp)
 		return cs_report_error(&err);
 	if (json_object_get(exp, "sweep"))

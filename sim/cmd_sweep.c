@@ -32,10 +32,6 @@ static const char usage[] =
 	"  runs every point of the experiment's \"sweep\" grid into DIR/points/<label>\n"
 	"  and writes DIR/sweep.csv; -j N runs N points at a time (default 1)\n";
 
-int cs_parse_run_args(int argc, char **argv, const char *usage_text, const char **file,
-		      const char **outdir, char ***sets, size_t *nsets, bool *quiet, bool *force,
-		      int *jobs);
-
 struct point {
 	json_t *values;   /* object: key path -> value */
 	char *label;
@@ -285,12 +281,12 @@ int cs_cmd_sweep(int argc, char **argv)
 	int jobs = 1;
 	int r = cs_parse_run_args(argc, argv, usage, &file, &outdir, &sets, &nsets, &quiet, &force, &jobs);
 	if (r != 0) {
-		free(sets);
+		cs_free_run_args(sets, argc);
 		return r > 0 ? 0 : 2;
 	}
 	struct cs_error err = {0};
 	json_t *base = cs_experiment_load_raw(file, sets, nsets, &err);
-	free(sets);
+	cs_free_run_args(sets, argc);
 	if (!base)
 		return cs_report_error(&err);
 	json_t *grid = json_incref(json_object_get(base, "sweep"));

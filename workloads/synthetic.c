@@ -96,6 +96,8 @@ static int dist_key(const struct cs_cfg *cfg, json_t *w, const char *path, const
 {
 	char p[512];
 	json_t *v = json_object_get(w, key);
+	if (v)
+		json_decref(def); /* the default is not needed */
 	if (!v) {
 		if (!def)
 			return cs_error_input(cfg->err, cfg->file, cs_path_key(p, sizeof p, path, key),
