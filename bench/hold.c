@@ -7,7 +7,10 @@
  * function pointer, cancellation check, clock check).  The reference is a
  * bare binary heap of the same 32-byte events, the loop inlined, compiled
  * in this same binary and run in the same process right before, so the
- * ratio engine/reference is robust to how busy the machine is.  A second
+ * ratio engine/reference is robust to how busy the machine is.  Two
+ * references: pop then push, and the fused replace-the-root loop a tuned
+ * hand-written simulator would use; the target is judged against the
+ * faster of the two.  A second
  * reference heap of 16-byte (time, seq) keys shows what the payload costs.
  * Target (issue 2): engine >= 0.8 x the reference's holds per second at
  * 10^3, 10^5 and 10^6 pending events.  Prints; asserts nothing. */
@@ -44,20 +47,31 @@ static inline int ev_before(const struct ev *a, const struct ev *b)
 
 static uint64_t ref_sink;
 
-static double ref_hold(size_t n, uint64_t holds)
+static void ref_push(struct ev *h, size_t *cnt, struct ev e)
+{
+	size_t j = (*cnt)++;
+	while (j > 0 && ev_before(&e, &h[(j - 1) / 2])) {
+		h[j] = h[(j - 1) / 2];
+		j = (j - 1) / 2;
+	}
+	h[j] = e;
+}
+
+static struct ev *ref_fill(size_t n, size_t *k, size_t *cnt, uint64_t *seq)
 {
 	struct ev *h = malloc((n + 1) * sizeof *h);
-	uint64_t seq = 1;
-	size_t k = 0, cnt = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct ev e = {incs[k++ & (NINC - 1)], seq++, NULL, NULL};
-		size_t j = cnt++;
-		while (j > 0 && ev_before(&e, &h[(j - 1) / 2])) {
-			h[j] = h[(j - 1) / 2];
-			j = (j - 1) / 2;
-		}
-		h[j] = e;
+		struct ev e = {incs[(*k)++ & (NINC - 1)], (*seq)++, NULL, NULL};
+		ref_push(h, cnt, e);
 	}
+	return h;
+}
+
+static double ref_hold(size_t n, uint64_t holds)
+{
+	size_t k = 0, cnt = 0;
+	uint64_t seq = 1;
+	struct ev *h = ref_fill(n, &k, &cnt, &seq);
 	double t0 = now_s();
 	for (uint64_t r = 0; r < holds; r++) {
 		struct ev top = h[0];
@@ -87,18 +101,9 @@ static double ref_hold(size_t n, uint64_t holds)
 /* The same with pop then push, unfused, as the engine does. */
 static double ref_hold_popush(size_t n, uint64_t holds)
 {
-	struct ev *h = malloc((n + 1) * sizeof *h);
-	uint64_t seq = 1;
 	size_t k = 0, cnt = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct ev e = {incs[k++ & (NINC - 1)], seq++, NULL, NULL};
-		size_t j = cnt++;
-		while (j > 0 && ev_before(&e, &h[(j - 1) / 2])) {
-			h[j] = h[(j - 1) / 2];
-			j = (j - 1) / 2;
-		}
-		h[j] = e;
-	}
+	uint64_t seq = 1;
+	struct ev *h = ref_fill(n, &k, &cnt, &seq);
 	double t0 = now_s();
 	for (uint64_t r = 0; r < holds; r++) {
 		struct ev top = h[0];
@@ -118,12 +123,7 @@ static double ref_hold_popush(size_t n, uint64_t holds)
 		}
 		h[i] = last;
 		struct ev e = {top.at + incs[k++ & (NINC - 1)], seq++, NULL, NULL};
-		size_t j = cnt++;
-		while (j > 0 && ev_before(&e, &h[(j - 1) / 2])) {
-			h[j] = h[(j - 1) / 2];
-			j = (j - 1) / 2;
-		}
-		h[j] = e;
+		ref_push(h, &cnt, e);
 	}
 	double dt = now_s() - t0;
 	free(h);
@@ -189,9 +189,11 @@ int main(int argc, char **argv)
 			if (f > best_f) best_f = f;
 			if (e > best_e) best_e = e;
 		}
-		double ratio = best_e / best_r;
+		/* judged against the faster reference, the fused one */
+		double ratio = best_e / (best_f > best_r ? best_f : best_r);
 		printf("%10zu %14.2f %14.2f %14.2f %9.2fx %9.2fx %s\n", sizes[s], best_e / 1e6, best_r / 1e6,
-		       best_f / 1e6, ratio, best_e / best_f, ratio >= 0.8 ? "ok (target >= 0.8x)" : "BELOW TARGET 0.8x");
+		       best_f / 1e6, best_e / best_r, best_e / best_f,
+		       ratio >= 0.8 ? "ok (target >= 0.8x)" : "BELOW TARGET 0.8x");
 		ok &= ratio >= 0.8;
 	}
 	printf("(checksum %llu)\n", (unsigned long long)(ref_sink & 0xff));

@@ -70,8 +70,15 @@ static void sift_down(struct cs_event *h, size_t n, struct cs_event ev)
 cs_event_id cs_engine_at(struct cs_engine *e, cs_time when, cs_event_fn *fn, void *ctx)
 {
 	assert(when >= e->now);
-	CS_GROW(e->heap, e->cap, e->n + 1);
 	struct cs_event ev = {when, e->next_seq++, fn, ctx};
+	if (e->top_running) {
+		/* the running event's slot is free: the root can take any event,
+		 * sifted down, and the pop after the callback is saved */
+		e->top_running = false;
+		sift_down(e->heap, e->n, ev);
+		return ev.seq;
+	}
+	CS_GROW(e->heap, e->cap, e->n + 1);
 	sift_up(e->heap, e->n++, ev);
 	return ev.seq;
 }
@@ -127,7 +134,7 @@ static bool set_take(uint64_t *set, size_t cap, uint64_t id)
 /* O(pending): only in debug builds (make asan) */
 static bool is_pending(const struct cs_engine *e, cs_event_id id)
 {
-	for (size_t i = 0; i < e->n; i++)
+	for (size_t i = e->top_running ? 1 : 0; i < e->n; i++)
 		if (e->heap[i].seq == id)
 			return true;
 	return false;
@@ -159,6 +166,13 @@ void cs_engine_stop(struct cs_engine *e)
 	e->stop = true;
 }
 
+static void pop_top(struct cs_engine *e)
+{
+	struct cs_event last = e->heap[--e->n];
+	if (e->n > 0)
+		sift_down(e->heap, e->n, last);
+}
+
 int64_t cs_engine_run(struct cs_engine *e, cs_time until)
 {
 	int64_t ran = 0;
@@ -174,15 +188,18 @@ int64_t cs_engine_run(struct cs_engine *e, cs_time until)
 			if (r > 0)
 				continue;
 		}
-		struct cs_event last = e->heap[--e->n];
-		if (e->n > 0)
-			sift_down(e->heap, e->n, last);
 		if (e->ncancelled && set_take(e->cancelled, e->cancel_cap, top.seq)) {
 			e->ncancelled--;
+			pop_top(e);
 			continue;
 		}
 		e->now = top.at;
+		e->top_running = true;
 		top.fn(top.ctx, top.at);
+		if (e->top_running) {
+			e->top_running = false;
+			pop_top(e);
+		}
 		ran++;
 		if (e->progress && ++e->events_run % e->progress_every == 0)
 			e->progress(e->progress_ctx, e);

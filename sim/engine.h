@@ -56,6 +56,9 @@ struct cs_engine {
 	cs_time now;
 	uint64_t events_run;
 	bool stop;
+	/* heap[0] is the event being run: the first event it schedules
+	 * replaces it in place (one sift instead of a pop and a push) */
+	bool top_running;
 	/* lazy cancellation: open-addressing set of ids, 0 = empty slot */
 	uint64_t *cancelled;
 	size_t ncancelled, cancel_cap;
@@ -92,7 +95,7 @@ static inline cs_time cs_engine_now(const struct cs_engine *e)
 /* Pending events, cancelled ones excluded. */
 static inline size_t cs_engine_pending(const struct cs_engine *e)
 {
-	return e->n - e->ncancelled;
+	return e->n - e->ncancelled - (e->top_running ? 1 : 0);
 }
 
 #endif

@@ -152,6 +152,24 @@ static bool is_var_ref(const json_t *v, const char **name)
 }
 
 static int substitute(json_t *node, const json_t *vars, const char *path, const char *file,
+		      struct cs_error *err);
+
+/* v at path: a "$name" (1, *out = a copy of its value), anything else (0,
+ * substituted inside), or an unknown variable (-1). */
+static int resolve_one(json_t *v, const json_t *vars, const char *path, const char *file,
+		       struct cs_error *err, json_t **out)
+{
+	const char *name;
+	if (!is_var_ref(v, &name))
+		return substitute(v, vars, path, file, err) < 0 ? -1 : 0;
+	json_t *val = vars ? json_object_get(vars, name) : NULL;
+	if (!val)
+		return cs_error_input(err, file, path, "unknown variable \"$%s\"", name);
+	*out = json_deep_copy(val);
+	return 1;
+}
+
+static int substitute(json_t *node, const json_t *vars, const char *path, const char *file,
 		      struct cs_error *err)
 {
 	char p[512];
@@ -162,29 +180,23 @@ static int substitute(json_t *node, const json_t *vars, const char *path, const 
 			if (!*path && (strcmp(key, "vars") == 0 || strcmp(key, "sweep") == 0))
 				continue;
 			cs_path_key(p, sizeof p, path, key);
-			const char *name;
-			if (is_var_ref(v, &name)) {
-				json_t *val = vars ? json_object_get(vars, name) : NULL;
-				if (!val)
-					return cs_error_input(err, file, p, "unknown variable \"$%s\"", name);
-				json_object_set_new(node, key, json_deep_copy(val));
-			} else if (substitute(v, vars, p, file, err) < 0) {
+			json_t *val;
+			int r = resolve_one(v, vars, p, file, err, &val);
+			if (r < 0)
 				return -1;
-			}
+			if (r > 0)
+				json_object_set_new(node, key, val);
 		}
 	} else if (json_is_array(node)) {
 		for (size_t i = 0; i < json_array_size(node); i++) {
 			json_t *v = json_array_get(node, i);
 			cs_path_index(p, sizeof p, path, i);
-			const char *name;
-			if (is_var_ref(v, &name)) {
-				json_t *val = vars ? json_object_get(vars, name) : NULL;
-				if (!val)
-					return cs_error_input(err, file, p, "unknown variable \"$%s\"", name);
-				json_array_set_new(node, i, json_deep_copy(val));
-			} else if (substitute(v, vars, p, file, err) < 0) {
+			json_t *val;
+			int r = resolve_one(v, vars, p, file, err, &val);
+			if (r < 0)
 				return -1;
-			}
+			if (r > 0)
+				json_array_set_new(node, i, val);
 		}
 	}
 	return 0;
