@@ -33,7 +33,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libcmocka-dev zlib1g-dev gnuplot-nox
 
-.PHONY: all deps run test asan bench clean check-tests
+.PHONY: all deps run test asan bench fuzz clean
 all: $(BIN)/clustersim
 
 $(BUILD)/%.o: %.c
@@ -84,7 +84,27 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh bench/run.sh $(BIN)/clustersim $(BUILD)/bench
 
-clean:
-	rm -rf build build-asan bin
+# Fuzz the parsers with libFuzzer (clang): FUZZ_SECONDS each (default 60);
+# new inputs go to fuzz-out/, the committed seeds stay in tests/fuzz/corpus/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := experiment empirical omega_init
+fuzz:
+	@sh .ci/deps.sh clang libclang-rt-14-dev $(DEPS_PKGS)
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz BIN=build-fuzz/bin OPT="-O1 -g" \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libclustersim.a
+	@for t in $(FUZZ_TARGETS); do \
+	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -I. -fsanitize=fuzzer,address,undefined \
+	    -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c build-fuzz/libclustersim.a $(LIBS) || exit 1; \
+	  mkdir -p fuzz-out/$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s =="; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict) \
+	    fuzz-out/$$t tests/fuzz/corpus/$$t >fuzz-out/$$t.log 2>&1 \
+	    || { tail -40 fuzz-out/$$t.log; echo "fuzz $$t: FAILED (crash input in ./crash-*)"; exit 1; }; \
+	  grep -E 'stat::number_of_executed_units|Done' fuzz-out/$$t.log; \
+	done
 
--include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)
+clean:
+	rm -rf build build-asan build-fuzz bin
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

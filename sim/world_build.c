@@ -210,7 +210,7 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	bool check;
 	if (cs_cfg_str(cfg, exp, "", "name", "experiment", 0, &name) < 0 ||
 	    cs_cfg_num(cfg, exp, "", "seed", 1, CS_CFG_INTEGER | CS_CFG_NONNEG, &seed) < 0 ||
-	    cs_cfg_time(cfg, exp, "", "duration", NAN, CS_CFG_NULLABLE | CS_CFG_POSITIVE, &w->duration) < 0 ||
+	    cs_cfg_time(cfg, exp, "", "duration", (double)NAN, CS_CFG_NULLABLE | CS_CFG_POSITIVE, &w->duration) < 0 ||
 	    cs_cfg_bool(cfg, exp, "", "check_invariants", false, &check) < 0)
 		return -1;
 	if (seed > 9007199254740992.0)

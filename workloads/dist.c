@@ -188,7 +188,7 @@ double cs_dist_mean(const struct cs_dist *d)
 	case CS_DIST_NORMAL: return d->a; /* ignoring the truncation at 0 */
 	case CS_DIST_EMPIRICAL: return cs_empirical_mean(d->emp);
 	}
-	return NAN;
+	return (double)NAN;
 }
 
 double cs_dist_variance(const struct cs_dist *d)
@@ -208,5 +208,5 @@ double cs_dist_variance(const struct cs_dist *d)
 	case CS_DIST_NORMAL: return d->b * d->b;
 	case CS_DIST_EMPIRICAL: return cs_empirical_variance(d->emp);
 	}
-	return NAN;
+	return (double)NAN;
 }

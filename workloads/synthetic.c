@@ -121,7 +121,7 @@ int cs_synthetic_open(const struct cs_cfg *cfg, json_t *w, const char *path, uin
 	    cs_cfg_num(cfg, w, path, "priority", 0, CS_CFG_INTEGER, &prio) < 0 ||
 	    cs_cfg_num(cfg, w, path, "max_jobs", 0, CS_CFG_INTEGER | CS_CFG_NONNEG, &max_jobs) < 0 ||
 	    cs_cfg_time(cfg, w, path, "start", 0, CS_CFG_NONNEG, &start) < 0 ||
-	    cs_cfg_time(cfg, w, path, "end", NAN, CS_CFG_NULLABLE | CS_CFG_NONNEG, &end) < 0)
+	    cs_cfg_time(cfg, w, path, "end", (double)NAN, CS_CFG_NULLABLE | CS_CFG_NONNEG, &end) < 0)
 		return -1;
 	struct synthetic *s = cs_xcalloc(1, sizeof *s);
 	s->kind = kind == 0 ? CS_JOB_BATCH : CS_JOB_SERVICE;
