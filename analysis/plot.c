@@ -251,7 +251,7 @@ int cs_cmd_plot(int argc, char **argv)
 	free(q);
 	append(&script, "set datafile separator whitespace\nset multiplot layout 1,2\nset logscale x\n"
 			"set format x '%%g'\nset yrange [0:1]\nset ylabel 'fraction of jobs'\nset key inside bottom right\nset grid\n");
-	const char *titles[2] = {"wait to first scheduling attempt (s)", "wait until fully scheduled (s)"};
+	const char *titles[2] = {"wait to first scheduling attempt (s; 0 drawn at 1 ms)", "wait until fully scheduled (s; 0 drawn at 1 ms)"};
 	for (int k = 0; k < 2; k++) {
 		append(&script, "set xlabel '%s'\nplot ", titles[k]);
 		for (size_t i = 0; i < nd; i++) {

@@ -4,7 +4,8 @@
  * that ends at `time` (the row at 0 gives the state at 0); tasks_running,
  * jobs_pending, jobs_running: the state at `time`; then busy_<scheduler>
  * per reported scheduler: the fraction of the window spent deciding, with a
- * decision counted in the window where it ends. */
+ * decision counted in the window where it ends.  When the run's end falls
+ * between two samples, a last, shorter window ends there. */
 #include <stdlib.h>
 
 #include "sim/world_internal.h"
@@ -37,13 +38,14 @@ static void write_row(struct cs_world *w)
 	report_now(w, &rep);
 	for (uint32_t i = 0; i < rep.n; i++) {
 		cs_time prev = i < w->ts_prev.n ? w->ts_prev.stats[i].busy : 0;
-		double window = w->sample_interval > 0 ? cs_time_to_seconds(w->sample_interval) : 1;
-		double b = now == 0 ? 0 : cs_time_to_seconds(rep.stats[i].busy - prev) / window;
+		double window = cs_time_to_seconds(now - w->ts_last);
+		double b = window > 0 ? cs_time_to_seconds(rep.stats[i].busy - prev) / window : 0;
 		fprintf(w->timeseries, ",%.6f", b);
 	}
 	fputc('\n', w->timeseries);
 	free(w->ts_prev.stats);
 	w->ts_prev = rep;
+	w->ts_last = now;
 	w->ts_cpu_area = c->used_cpu_area;
 	w->ts_mem_area = c->used_mem_area;
 	w->ts_cap_cpu = c->cap_cpu_area;
@@ -78,6 +80,9 @@ void cs_world_timeseries_start(struct cs_world *w)
 
 void cs_world_timeseries_finish(struct cs_world *w)
 {
+	/* a last row at the end when it falls between two samples */
+	if (w->timeseries && cs_engine_now(&w->engine) > w->ts_last)
+		write_row(w);
 	free(w->ts_prev.stats);
 	w->ts_prev.stats = NULL;
 	w->ts_prev.n = w->ts_prev.cap = 0;

@@ -65,6 +65,7 @@ struct cs_world {
 	FILE *timeseries;        /* NULL: none */
 	struct cs_report ts_prev; /* busy at the last sample */
 	double ts_cpu_area, ts_mem_area, ts_cap_cpu, ts_cap_mem;
+	cs_time ts_last;         /* time of the last row */
 
 	struct cs_machine_event *machine_events;
 	uint32_t nmachine_events;
