@@ -28,6 +28,7 @@
  * time of attempts that placed nothing out of busy and wasted (the public
  * Omega simulator's accounting; the time still passes). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,11 +200,7 @@ static void mono_machine_changed(void *self, uint32_t machine, bool up)
 static void mono_report(void *self, struct cs_report *out)
 {
 	struct mono *s = self;
-	struct cs_sched_stats *st = cs_report_add(out, "monolithic");
-	char name[64];
-	memcpy(name, st->name, sizeof name);
-	*st = s->stats;
-	memcpy(st->name, name, sizeof name);
+	*cs_report_add(out, s->stats.name) = s->stats;
 }
 
 static void mono_destroy(void *self)
@@ -295,6 +292,7 @@ static int mono_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *con
 		return -1;
 	struct mono *s = cs_xcalloc(1, sizeof *s);
 	s->w = w;
+	snprintf(s->stats.name, sizeof s->stats.name, "monolithic");
 	*self = s;
 	int queue, placement, retry;
 	double max_attempts;

@@ -12,7 +12,8 @@
  * Labels: a value that is an object with a "label" key is named by it, a
  * string by itself, anything else by its compact JSON; a point's label
  * joins "key=value" for each swept key, or is the value's label alone when
- * one key is swept.  Characters outside [A-Za-z0-9._=-] become '_'. */
+ * one key is swept.  Characters outside [A-Za-z0-9._=,-] become '_'.
+ * Metrics whose flattened name equals a swept key (seed) are not repeated. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +51,8 @@ static char *value_label(const json_t *v)
 		return cs_xstrdup(json_string_value(json_object_get(v, "label")));
 	if (json_is_string(v))
 		return cs_xstrdup(json_string_value(v));
+	if (json_is_real(v))
+		return cs_xasprintf("%.10g", json_real_value(v)); /* 0.1, not 0.10000000000000001 */
 	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 	char *r = cs_xstrdup(s ? s : "?");
 	free(s);
@@ -60,7 +63,7 @@ static void sanitize(char *s)
 {
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-		      *s == '.' || *s == '_' || *s == '=' || *s == '-'))
+		      *s == '.' || *s == '_' || *s == '=' || *s == '-' || *s == ','))
 			*s = '_';
 }
 
@@ -182,6 +185,7 @@ struct csv_row {
 	json_t *columns; /* metric keys, from the first finished point */
 	json_t *values;  /* this point's flattened summary */
 	bool collect;
+	const json_t *swept; /* keys already in their own columns */
 };
 
 static void collect_leaf(void *ctx, const char *key, const json_t *leaf)
@@ -189,6 +193,9 @@ static void collect_leaf(void *ctx, const char *key, const json_t *leaf)
 	struct csv_row *r = ctx;
 	if (json_is_string(leaf))
 		return;
+	for (size_t i = 0; i < json_array_size(r->swept); i++)
+		if (strcmp(json_string_value(json_array_get(r->swept, i)), key) == 0)
+			return;
 	if (r->collect && !json_object_get(r->values, key))
 		json_array_append_new(r->columns, json_string(key));
 	json_object_set(r->values, key, (json_t *)(uintptr_t)leaf);
@@ -228,7 +235,7 @@ static int write_csv(const struct sweep *sw, const char *dir, struct cs_error *e
 		return cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write", dir);
 	}
 	json_t *summaries = json_array();
-	struct csv_row row = {f, json_array(), NULL, true};
+	struct csv_row row = {f, json_array(), NULL, true, sw->keys};
 	for (size_t i = 0; i < sw->n; i++) {
 		json_t *flat = json_object();
 		if (sw->pts[i].status == 0) {
@@ -251,7 +258,10 @@ static int write_csv(const struct sweep *sw, const char *dir, struct cs_error *e
 		fprintf(f, ",%s", json_string_value(json_array_get(row.columns, c)));
 	fputc('\n', f);
 	for (size_t i = 0; i < sw->n; i++) {
-		fprintf(f, "%s", sw->pts[i].label);
+		if (strchr(sw->pts[i].label, ','))
+			fprintf(f, "\"%s\"", sw->pts[i].label);
+		else
+			fputs(sw->pts[i].label, f);
 		for (size_t k = 0; k < json_array_size(sw->keys); k++) {
 			fputc(',', f);
 			csv_value(f, json_object_get(sw->pts[i].values,

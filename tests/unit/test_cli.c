@@ -195,6 +195,38 @@ static void test_compare(void **state)
 	free(dir);
 }
 
+/* sweep: the grid's points run in parallel; a bad point fails alone and
+ * its row says so; labels come from the values. */
+static void test_sweep(void **state)
+{
+	char *dir = tu_tmpdir();
+	char *file = write_tmp("{\"duration\":600," BASE_CELL "," BASE_WL ","
+			       "\"vars\":{\"tj\":0.1},"
+			       "\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"t_job\":\"$tj\"}]},"
+			       "\"sweep\":[{\"vars.tj\":[0.1,2,-1]},{\"seed\":[5],\"vars.tj\":[1]}]}");
+	char args[1024], *err;
+	snprintf(args, sizeof args, "sweep %s -o %s/sw -j 2 -q", file, dir);
+	assert_int_equal(run_cli(args, &err), 2);
+	assert_non_null(strstr(err, "point -1: "));
+	assert_non_null(strstr(err, "scheduler.paths[0].t_job: must not be negative"));
+	free(err);
+	snprintf(args, sizeof args, "%s/sw/sweep.csv", dir);
+	char *csv = tu_read_file(args);
+	assert_non_null(csv);
+	assert_non_null(strstr(csv, "point,vars.tj,seed,status,simulated_seconds,"));
+	assert_non_null(strstr(csv, "\n0.1,0.1,,ok,"));
+	assert_non_null(strstr(csv, "\n2,2,,ok,"));
+	assert_non_null(strstr(csv, "\n-1,-1,,failed"));
+	assert_non_null(strstr(csv, "\n\"seed=5,tj=1\",1,5,ok,600,"));
+	free(csv);
+	snprintf(args, sizeof args, "%s/sw/points/2/summary.json", dir);
+	assert_int_equal(access(args, F_OK), 0);
+	unlink(file);
+	free(file);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_no_overwrite),
 		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_sweep),
 	};
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
 }
