@@ -33,21 +33,15 @@
 #include <string.h>
 
 #include "schedulers/placement.h"
+#include "schedulers/sched_common.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
 #include "sim/world.h"
 
 struct path {
 	char name[64];
-	cs_time t_job, t_task;
+	struct cs_decision_time dt;
 };
-
-struct job_list {
-	struct cs_job *head, *tail;
-	uint64_t n;
-};
-
-enum retry_mode { RETRY_EVENT, RETRY_INTERVAL };
 
 struct mono {
 	struct cs_world *w;
@@ -55,54 +49,12 @@ struct mono {
 	uint32_t npaths;
 	uint32_t *path_of; /* by workload index */
 	struct cs_placer placer;
-	enum retry_mode retry;
-	cs_time retry_interval;
-	uint32_t max_attempts;
-	bool count_failed;
-	struct job_list queue, parked;
+	struct cs_retry retry;
+	struct cs_job_list queue, parked;
 	struct cs_job *current;
 	cs_time decision;
 	struct cs_sched_stats stats;
 };
-
-static void list_push(struct job_list *l, struct cs_job *job)
-{
-	job->sched_next = NULL;
-	if (l->tail)
-		l->tail->sched_next = job;
-	else
-		l->head = job;
-	l->tail = job;
-	l->n++;
-}
-
-static struct cs_job *list_pop(struct job_list *l)
-{
-	struct cs_job *job = l->head;
-	if (!job)
-		return NULL;
-	l->head = job->sched_next;
-	if (!l->head)
-		l->tail = NULL;
-	job->sched_next = NULL;
-	l->n--;
-	return job;
-}
-
-/* Move all of src to the tail of dst, keeping the order. */
-static void list_append(struct job_list *dst, struct job_list *src)
-{
-	if (!src->head)
-		return;
-	if (dst->tail)
-		dst->tail->sched_next = src->head;
-	else
-		dst->head = src->head;
-	dst->tail = src->tail;
-	dst->n += src->n;
-	src->head = src->tail = NULL;
-	src->n = 0;
-}
 
 static void decide_fire(void *ctx, cs_time now);
 
@@ -110,11 +62,10 @@ static void maybe_start(struct mono *s)
 {
 	if (s->current || !s->queue.head)
 		return;
-	struct cs_job *job = list_pop(&s->queue);
+	struct cs_job *job = cs_job_list_pop(&s->queue);
 	s->current = job;
 	cs_world_attempt(s->w, job);
-	const struct path *p = &s->paths[s->path_of[job->workload]];
-	s->decision = p->t_job + p->t_task * (cs_time)(job->ntasks - job->placed);
+	s->decision = cs_decision_time(&s->paths[s->path_of[job->workload]].dt, job);
 	cs_engine_after(&s->w->engine, s->decision, decide_fire, s);
 }
 
@@ -123,7 +74,7 @@ static void retry_fire(void *ctx, cs_time now)
 	struct cs_job *job = ctx;
 	struct cs_world *w = job->owner;
 	struct mono *s = w->sched;
-	list_push(&s->queue, job);
+	cs_job_list_push(&s->queue, job);
 	maybe_start(s);
 }
 
@@ -153,20 +104,20 @@ static void decide_fire(void *ctx, cs_time now)
 	s->current = NULL;
 	uint32_t placed = place_tasks(s, job);
 	s->stats.transactions++;
-	if (placed > 0 || s->count_failed) {
+	if (placed > 0 || s->retry.count_failed) {
 		s->stats.busy += s->decision;
 		if (placed == 0)
 			s->stats.busy_wasted += s->decision;
 	}
 	if (cs_world_placed(s->w, job)) {
 		s->stats.successful++;
-	} else if (s->max_attempts && job->attempts >= s->max_attempts) {
+	} else if (cs_retry_give_up(&s->retry, job)) {
 		s->stats.jobs_abandoned++;
 		cs_world_abandon(s->w, job);
-	} else if (s->retry == RETRY_INTERVAL) {
-		cs_engine_after(&s->w->engine, s->retry_interval, retry_fire, job);
+	} else if (s->retry.mode == CS_RETRY_INTERVAL) {
+		cs_engine_after(&s->w->engine, s->retry.interval, retry_fire, job);
 	} else {
-		list_push(&s->parked, job);
+		cs_job_list_push(&s->parked, job);
 	}
 	maybe_start(s);
 }
@@ -174,14 +125,14 @@ static void decide_fire(void *ctx, cs_time now)
 static void mono_submit(void *self, struct cs_job *job)
 {
 	struct mono *s = self;
-	list_push(&s->queue, job);
+	cs_job_list_push(&s->queue, job);
 	maybe_start(s);
 }
 
 static void resources_freed(struct mono *s)
 {
-	if (s->retry == RETRY_EVENT && s->parked.head) {
-		list_append(&s->queue, &s->parked);
+	if (s->retry.mode == CS_RETRY_EVENT && s->parked.head) {
+		cs_job_list_append(&s->queue, &s->parked);
 		maybe_start(s);
 	}
 }
@@ -225,94 +176,39 @@ static int parse_paths(struct mono *s, const struct cs_cfg *cfg, json_t *config)
 		return cs_error_input(cfg->err, cfg->file, "scheduler.paths", "expected a non-empty list");
 	s->npaths = (uint32_t)json_array_size(paths);
 	s->paths = cs_xcalloc(s->npaths, sizeof *s->paths);
-	s->path_of = cs_xmalloc(w->nworkloads * sizeof *s->path_of);
-	for (uint32_t i = 0; i < w->nworkloads; i++)
-		s->path_of[i] = UINT32_MAX;
-	int catch_all = -1;
 	for (uint32_t i = 0; i < s->npaths; i++) {
 		char p[64], dn[32];
 		cs_path_index(p, sizeof p, "scheduler.paths", i);
 		json_t *pj = json_array_get(paths, i);
 		const char *name;
 		snprintf(dn, sizeof dn, "path%u", i);
-		if (cs_cfg_keys(cfg, pj, p, path_keys) < 0 ||
-		    cs_cfg_str(cfg, pj, p, "name", dn, 0, &name) < 0 ||
-		    cs_cfg_time(cfg, pj, p, "t_job", 0.1, CS_CFG_NONNEG, &s->paths[i].t_job) < 0 ||
-		    cs_cfg_time(cfg, pj, p, "t_task", 0.005, CS_CFG_NONNEG, &s->paths[i].t_task) < 0)
+		if (cs_cfg_keys(cfg, pj, p, path_keys) < 0 || cs_cfg_str(cfg, pj, p, "name", dn, 0, &name) < 0 ||
+		    cs_decision_time_parse(cfg, pj, p, &s->paths[i].dt) < 0)
 			return -1;
 		snprintf(s->paths[i].name, sizeof s->paths[i].name, "%s", name);
-		json_t *wls = json_object_get(pj, "workloads");
-		if (!wls) {
-			if (catch_all >= 0)
-				return cs_error_input(cfg->err, cfg->file, p,
-						      "two paths without \"workloads\" (only one may catch the rest)");
-			catch_all = (int)i;
-			continue;
-		}
-		char wp[96];
-		cs_path_key(wp, sizeof wp, p, "workloads");
-		if (!json_is_array(wls))
-			return cs_error_input(cfg->err, cfg->file, wp, "expected a list of workload names");
-		for (size_t k = 0; k < json_array_size(wls); k++) {
-			char kp[128];
-			cs_path_index(kp, sizeof kp, wp, k);
-			json_t *nj = json_array_get(wls, k);
-			int wi = json_is_string(nj) ? cs_world_workload(w, json_string_value(nj)) : -2;
-			if (wi == -2)
-				return cs_error_input(cfg->err, cfg->file, kp, "expected a workload name");
-			if (wi < 0)
-				return cs_error_input(cfg->err, cfg->file, kp, "no workload is named \"%s\"",
-						      json_string_value(nj));
-			if (s->path_of[wi] != UINT32_MAX)
-				return cs_error_input(cfg->err, cfg->file, kp,
-						      "workload \"%s\" is already served by another path",
-						      json_string_value(nj));
-			s->path_of[wi] = i;
-		}
 	}
-	for (uint32_t i = 0; i < w->nworkloads; i++) {
-		if (s->path_of[i] != UINT32_MAX)
-			continue;
-		if (catch_all < 0)
-			return cs_error_input(cfg->err, cfg->file, "scheduler.paths",
-					      "no path serves workload \"%s\"", w->workloads[i].name);
-		s->path_of[i] = (uint32_t)catch_all;
-	}
-	return 0;
+	s->path_of = cs_xmalloc(w->nworkloads * sizeof *s->path_of);
+	return cs_map_workloads(cfg, w, paths, "scheduler.paths", s->path_of);
 }
 
 static int mono_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, void **self)
 {
-	static const char *const keys[] = {"type", "label", "paths", "queue", "placement", "retry",
-					   "retry_interval", "max_attempts", "count_failed_attempts",
-					   NULL};
+	static const char *const keys[] = {"type", "label", "paths", "queue", "placement", CS_RETRY_KEYS, NULL};
 	static const char *const queues[] = {"fifo", NULL};
-	static const char *const retries[] = {"event", "interval", NULL};
 	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0)
 		return -1;
 	struct mono *s = cs_xcalloc(1, sizeof *s);
 	s->w = w;
 	snprintf(s->stats.name, sizeof s->stats.name, "monolithic");
 	*self = s;
-	int queue, placement, retry;
-	double max_attempts;
+	int queue, placement;
 	if (cs_cfg_enum(cfg, config, "scheduler", "queue", "fifo", queues, &queue) < 0 ||
 	    cs_cfg_enum(cfg, config, "scheduler", "placement", "random-first-fit", cs_placement_names,
 			&placement) < 0 ||
-	    cs_cfg_enum(cfg, config, "scheduler", "retry", "interval", retries, &retry) < 0 ||
-	    cs_cfg_time(cfg, config, "scheduler", "retry_interval", 1, CS_CFG_POSITIVE, &s->retry_interval) < 0 ||
-	    cs_cfg_num(cfg, config, "scheduler", "max_attempts", 1000, CS_CFG_INTEGER | CS_CFG_NONNEG,
-		       &max_attempts) < 0 ||
-	    cs_cfg_bool(cfg, config, "scheduler", "count_failed_attempts", true, &s->count_failed) < 0)
+	    cs_retry_parse(cfg, config, "scheduler", &s->retry) < 0)
 		return -1;
-	if (max_attempts > UINT32_MAX)
-		return cs_error_input(cfg->err, cfg->file, "scheduler.max_attempts", "too large");
-	s->retry = retry == 0 ? RETRY_EVENT : RETRY_INTERVAL;
-	s->max_attempts = (uint32_t)max_attempts;
 	cs_placer_init(&s->placer, (enum cs_placement)placement, w->cell.n, cs_world_rng(w, "placement"));
-	if (parse_paths(s, cfg, config) < 0)
-		return -1;
-	return 0;
+	return parse_paths(s, cfg, config);
 }
 
 const struct cs_scheduler_ops cs_monolithic_ops = {

@@ -1,0 +1,67 @@
+/* schedulers/sched_common — what every scheduler kind shares: FIFO job
+ * lists threaded through job->sched_next, the decision-time model, the
+ * retry and abandonment rules, and the mapping of workloads to the
+ * agents (paths, schedulers, frameworks) that serve them.
+ *
+ * Config keys parsed here (INTERFACE.md):
+ *   per agent:  "workloads": [names] (absent: every workload no other agent
+ *               names), "t_job" (default 0.1 s), "t_task" (default 5 ms);
+ *   scheduler:  "retry": "interval"|"event", "retry_interval" (1 s),
+ *               "max_attempts" (1000; 0 = never), "count_failed_attempts". */
+#ifndef CS_SCHED_COMMON_H
+#define CS_SCHED_COMMON_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sim/config.h"
+#include "sim/job.h"
+
+struct cs_world;
+
+struct cs_job_list {
+	struct cs_job *head, *tail;
+	uint64_t n;
+};
+void cs_job_list_push(struct cs_job_list *l, struct cs_job *job);
+struct cs_job *cs_job_list_pop(struct cs_job_list *l);
+/* Move all of src to the tail of dst, keeping the order. */
+void cs_job_list_append(struct cs_job_list *dst, struct cs_job_list *src);
+
+struct cs_decision_time {
+	cs_time t_job, t_task;
+};
+/* t_job + t_task x (tasks still to place) */
+static inline cs_time cs_decision_time(const struct cs_decision_time *d, const struct cs_job *job)
+{
+	return d->t_job + d->t_task * (cs_time)(job->ntasks - job->placed);
+}
+int cs_decision_time_parse(const struct cs_cfg *cfg, json_t *obj, const char *path,
+			   struct cs_decision_time *out);
+
+enum cs_retry_mode { CS_RETRY_EVENT, CS_RETRY_INTERVAL };
+
+struct cs_retry {
+	enum cs_retry_mode mode;
+	cs_time interval;
+	uint32_t max_attempts;  /* 0: never abandon */
+	bool count_failed;      /* attempts that placed nothing count as busy */
+};
+/* Parse retry, retry_interval, max_attempts, count_failed_attempts. */
+int cs_retry_parse(const struct cs_cfg *cfg, json_t *config, const char *path, struct cs_retry *out);
+/* Keys cs_retry_parse reads, for the caller's key list. */
+#define CS_RETRY_KEYS "retry", "retry_interval", "max_attempts", "count_failed_attempts"
+static inline bool cs_retry_give_up(const struct cs_retry *r, const struct cs_job *job)
+{
+	return r->max_attempts && job->attempts >= r->max_attempts;
+}
+
+/* Map every workload of the world to one of the n agent objects of the
+ * JSON array `agents` (at `path`) by their "workloads" lists; agent_of
+ * gets nworkloads entries.  Errors: unknown workload, one served twice,
+ * one served by none, two catch-all agents. */
+int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_world *w, json_t *agents,
+		     const char *path, uint32_t *agent_of);
+
+#endif
