@@ -6,9 +6,11 @@
 #include "schedulers/scheduler.h"
 
 extern const struct cs_scheduler_ops cs_monolithic_ops;
+extern const struct cs_scheduler_ops cs_omega_ops;
 
 static const struct cs_scheduler_ops *const registry[] = {
 	&cs_monolithic_ops,
+	&cs_omega_ops,
 	NULL,
 };
 

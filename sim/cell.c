@@ -128,6 +128,15 @@ void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, in
 	reindex(cell, m);
 }
 
+void cs_cell_tentative(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
+{
+	struct cs_res *u = &cell->used[m];
+	u->cpu += sign * r->cpu;
+	u->mem += sign * r->mem;
+	u->disk += sign * r->disk;
+	reindex(cell, m);
+}
+
 void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 {
 	assert(task->state == CS_TASK_PENDING);

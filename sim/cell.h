@@ -105,6 +105,13 @@ void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up);
  * bumps the sequence number like a claim or release. */
 void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign);
 
+/* Change machine m's allocation by sign*r for a moment, without bumping
+ * its sequence number or the cell totals: a scheduler trying placements
+ * "on its private copy" applies them here, then takes every one back
+ * before anything else happens.  Between the two, only the per-machine
+ * allocation and the capacity index are to be trusted. */
+void cs_cell_tentative(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign);
+
 /* Bring the time integrals up to now. */
 void cs_cell_account(struct cs_cell *cell);
 /* Check the invariants: no machine over capacity, totals equal the sums

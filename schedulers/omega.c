@@ -1,0 +1,361 @@
+/* schedulers/omega — Omega's shared-state schedulers (Schwarzkopf et al.,
+ * EuroSys 2013): several independent schedulers, each handling one job at
+ * a time against a private copy of the cell, committing optimistic
+ * transactions.
+ *
+ * Config (INTERFACE.md): {"type": "omega",
+ *   "schedulers": [{"name", "count", "workloads", "t_job", "t_task"}, ...],
+ *   "conflict": "resource-fit"|"sequence-numbers",
+ *   "transaction": "incremental"|"all-or-nothing",
+ *   "placement": ..., "retry": ..., "retry_interval", "max_attempts",
+ *   "count_failed_attempts"}
+ * An entry with count N makes N schedulers NAME-0 .. NAME-N-1 (just NAME
+ * when N = 1); the jobs of its workloads go to them in turn, in arrival
+ * order (the paper load-balances batch jobs over the batch schedulers).
+ *
+ * One attempt of a scheduler: sync its private copy of the cell, place the
+ * job's remaining tasks on the copy with its placement policy (its own
+ * random stream), think for t_job + t_task x tasks, then commit the claims
+ * as one transaction against the shared cell:
+ *  - conflict detection "sequence-numbers": a claim conflicts if its
+ *    machine's sequence number changed since the sync (any claim or release
+ *    there); "resource-fit": only if it no longer fits the machine's current
+ *    free resources (counting the transaction's own earlier claims).  A
+ *    claim on a machine that went down conflicts in both.
+ *  - "incremental": the claims that do not conflict commit; "all-or-nothing"
+ *    (gang): any conflict commits nothing.
+ * The private copy is never materialized: the attempt places on the shared
+ * cell at the sync instant (nothing else happens during it), applying its
+ * own claims tentatively (cs_cell_tentative) and taking them back, and
+ * keeps each claim's machine and sequence number.  A sync therefore costs
+ * O(tasks placed), not O(cell).  Commit validates the claims first (again
+ * tentatively) and only then claims the accepted ones, so nothing ever
+ * needs rolling back and no machine is ever over-committed in any mode.
+ *
+ * Metrics (REFERENCE.md): a transaction is one commit attempt; it is
+ * conflicted if any claim was rejected; conflict_fraction = conflicted /
+ * successful transactions.  A conflicted transaction's decision time is
+ * wasted, a successful one's useful.  An attempt that found no machine for
+ * any task commits nothing and is not a transaction; its time is busy and
+ * wasted (or neither, with "count_failed_attempts": false).
+ * After a conflict the job goes straight back to its scheduler's queue
+ * (it lost a race, not for lack of room); a job that is not fully placed
+ * for lack of room follows the retry rule (sched_common.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schedulers/placement.h"
+#include "schedulers/sched_common.h"
+#include "schedulers/scheduler.h"
+#include "sim/alloc.h"
+#include "sim/world.h"
+
+enum conflict_mode { CONFLICT_RESOURCE_FIT, CONFLICT_SEQUENCE_NUMBERS };
+enum txn_mode { TXN_INCREMENTAL, TXN_ALL_OR_NOTHING };
+
+struct claim {
+	uint32_t task;    /* index in the job */
+	uint32_t machine;
+	uint64_t seq;     /* the machine's sequence number at the sync */
+	bool ok;
+};
+
+struct omega;
+
+struct agent {
+	struct omega *o;
+	struct cs_decision_time dt;
+	struct cs_placer placer;
+	struct cs_job_list queue, parked;
+	struct cs_job *current;
+	cs_time decision;
+	struct claim *claims;
+	uint32_t nclaims, cap;
+	struct cs_sched_stats stats;
+};
+
+struct omega {
+	struct cs_world *w;
+	struct agent *agents;
+	uint32_t nagents;
+	uint32_t *group_of;      /* workload -> entry of "schedulers" */
+	uint32_t *group_first;   /* entry -> its first agent */
+	uint32_t *group_count;
+	uint64_t *group_next;    /* round-robin counter */
+	enum conflict_mode conflict;
+	enum txn_mode txn;
+	struct cs_retry retry;
+};
+
+static void commit_fire(void *ctx, cs_time now);
+
+/* Place the job's pending tasks on the cell as it is now (the sync), each
+ * claim applied tentatively so later tasks see it, then take them back. */
+static void sync_and_place(struct agent *a, struct cs_job *job)
+{
+	struct cs_cell *cell = &a->o->w->cell;
+	a->nclaims = 0;
+	cs_placer_begin_job(&a->placer, cell);
+	for (uint32_t i = 0; i < job->ntasks; i++) {
+		if (job->tasks[i].state != CS_TASK_PENDING)
+			continue;
+		uint32_t m = cs_placer_pick(&a->placer, cell, &job->req);
+		if (m == CS_NO_MACHINE)
+			break;
+		CS_GROW(a->claims, a->cap, a->nclaims + 1);
+		a->claims[a->nclaims++] = (struct claim){i, m, cell->seq[m], false};
+		cs_cell_tentative(cell, m, &job->req, +1);
+	}
+	for (uint32_t k = 0; k < a->nclaims; k++)
+		cs_cell_tentative(cell, a->claims[k].machine, &job->req, -1);
+}
+
+static void maybe_start(struct agent *a)
+{
+	if (a->current || !a->queue.head)
+		return;
+	struct cs_job *job = cs_job_list_pop(&a->queue);
+	a->current = job;
+	cs_world_attempt(a->o->w, job);
+	sync_and_place(a, job);
+	a->decision = cs_decision_time(&a->dt, job);
+	cs_engine_after(&a->o->w->engine, a->decision, commit_fire, a);
+}
+
+/* Decide every claim against the shared cell now; returns the number
+ * rejected.  Accepted claims are applied tentatively while deciding (so a
+ * transaction's own claims count against each other) and taken back. */
+static uint32_t validate(struct agent *a, const struct cs_job *job)
+{
+	struct cs_cell *cell = &a->o->w->cell;
+	uint32_t rejected = 0;
+	for (uint32_t k = 0; k < a->nclaims; k++) {
+		struct claim *c = &a->claims[k];
+		bool ok = cell->up[c->machine] && cs_cell_fits(cell, c->machine, &job->req);
+		if (ok && a->o->conflict == CONFLICT_SEQUENCE_NUMBERS)
+			ok = cell->seq[c->machine] == c->seq;
+		c->ok = ok;
+		if (ok)
+			cs_cell_tentative(cell, c->machine, &job->req, +1);
+		else
+			rejected++;
+	}
+	for (uint32_t k = 0; k < a->nclaims; k++)
+		if (a->claims[k].ok)
+			cs_cell_tentative(cell, a->claims[k].machine, &job->req, -1);
+	return rejected;
+}
+
+static void retry_fire(void *ctx, cs_time now)
+{
+	struct cs_job *job = ctx;
+	struct agent *a = job->sched_data;
+	cs_job_list_push(&a->queue, job);
+	maybe_start(a);
+}
+
+static void commit_fire(void *ctx, cs_time now)
+{
+	struct agent *a = ctx;
+	struct omega *o = a->o;
+	struct cs_world *w = o->w;
+	struct cs_job *job = a->current;
+	a->current = NULL;
+	bool conflicted = false;
+	if (a->nclaims == 0) {
+		if (o->retry.count_failed) {
+			a->stats.busy += a->decision;
+			a->stats.busy_wasted += a->decision;
+		}
+	} else {
+		uint32_t rejected = validate(a, job);
+		conflicted = rejected > 0;
+		a->stats.transactions++;
+		a->stats.busy += a->decision;
+		if (conflicted) {
+			a->stats.conflicts++;
+			a->stats.busy_wasted += a->decision;
+		} else {
+			a->stats.successful++;
+		}
+		if (!conflicted || o->txn == TXN_INCREMENTAL)
+			for (uint32_t k = 0; k < a->nclaims; k++)
+				if (a->claims[k].ok)
+					cs_cell_claim(&w->cell, &job->tasks[a->claims[k].task], a->claims[k].machine);
+		if (w->check_invariants && !cs_cell_check(&w->cell))
+			abort();
+	}
+	if (cs_world_placed(w, job)) {
+		/* done */
+	} else if (cs_retry_give_up(&o->retry, job)) {
+		a->stats.jobs_abandoned++;
+		cs_world_abandon(w, job);
+	} else if (conflicted) {
+		cs_job_list_push(&a->queue, job);
+	} else if (o->retry.mode == CS_RETRY_INTERVAL) {
+		cs_engine_after(&w->engine, o->retry.interval, retry_fire, job);
+	} else {
+		cs_job_list_push(&a->parked, job);
+	}
+	maybe_start(a);
+}
+
+static void omega_submit(void *self, struct cs_job *job)
+{
+	struct omega *o = self;
+	uint32_t g = o->group_of[job->workload];
+	struct agent *a = job->sched_data;
+	if (!a) /* a new job: the entry's schedulers take turns */
+		a = &o->agents[o->group_first[g] + o->group_next[g]++ % o->group_count[g]];
+	job->sched_data = a;
+	cs_job_list_push(&a->queue, job);
+	maybe_start(a);
+}
+
+static void resources_freed(struct omega *o)
+{
+	if (o->retry.mode != CS_RETRY_EVENT)
+		return;
+	for (uint32_t i = 0; i < o->nagents; i++) {
+		struct agent *a = &o->agents[i];
+		if (a->parked.head) {
+			cs_job_list_append(&a->queue, &a->parked);
+			maybe_start(a);
+		}
+	}
+}
+
+static void omega_task_ended(void *self, struct cs_task *task)
+{
+	resources_freed(self);
+}
+
+static void omega_machine_changed(void *self, uint32_t machine, bool up)
+{
+	if (up)
+		resources_freed(self);
+}
+
+static void omega_report(void *self, struct cs_report *out)
+{
+	struct omega *o = self;
+	for (uint32_t i = 0; i < o->nagents; i++)
+		*cs_report_add(out, o->agents[i].stats.name) = o->agents[i].stats;
+}
+
+static void omega_destroy(void *self)
+{
+	struct omega *o = self;
+	for (uint32_t i = 0; i < o->nagents; i++) {
+		cs_placer_release(&o->agents[i].placer);
+		free(o->agents[i].claims);
+	}
+	free(o->agents);
+	free(o->group_of);
+	free(o->group_first);
+	free(o->group_count);
+	free(o->group_next);
+	free(o);
+}
+
+static int parse_schedulers(struct omega *o, const struct cs_cfg *cfg, json_t *config, int placement)
+{
+	static const char *const keys[] = {"name", "count", "workloads", "t_job", "t_task", NULL};
+	struct cs_world *w = o->w;
+	json_t *list = json_object_get(config, "schedulers");
+	if (!list) {
+		list = json_pack("[{s:s}]", "name", "omega");
+		json_object_set_new(config, "schedulers", list);
+	}
+	if (!json_is_array(list) || json_array_size(list) == 0)
+		return cs_error_input(cfg->err, cfg->file, "scheduler.schedulers", "expected a non-empty list");
+	size_t n = json_array_size(list);
+	o->group_first = cs_xcalloc(n, sizeof *o->group_first);
+	o->group_count = cs_xcalloc(n, sizeof *o->group_count);
+	o->group_next = cs_xcalloc(n, sizeof *o->group_next);
+	struct cs_decision_time *dts = cs_xcalloc(n, sizeof *dts);
+	const char **names = cs_xcalloc(n, sizeof *names);
+	int rc = -1;
+	for (size_t i = 0; i < n; i++) {
+		char p[64], dn[32];
+		cs_path_index(p, sizeof p, "scheduler.schedulers", i);
+		json_t *sj = json_array_get(list, i);
+		double count;
+		snprintf(dn, sizeof dn, "scheduler%zu", i);
+		if (cs_cfg_keys(cfg, sj, p, keys) < 0 || cs_cfg_str(cfg, sj, p, "name", dn, 0, &names[i]) < 0 ||
+		    cs_cfg_num(cfg, sj, p, "count", 1, CS_CFG_INTEGER | CS_CFG_POSITIVE, &count) < 0 ||
+		    cs_decision_time_parse(cfg, sj, p, &dts[i]) < 0)
+			goto out;
+		if (count > 1024) {
+			char cp[96];
+			cs_error_input(cfg->err, cfg->file, cs_path_key(cp, sizeof cp, p, "count"), "at most 1024");
+			goto out;
+		}
+		o->group_first[i] = o->nagents;
+		o->group_count[i] = (uint32_t)count;
+		o->nagents += (uint32_t)count;
+	}
+	o->agents = cs_xcalloc(o->nagents, sizeof *o->agents);
+	for (size_t i = 0; i < n; i++) {
+		for (uint32_t k = 0; k < o->group_count[i]; k++) {
+			struct agent *a = &o->agents[o->group_first[i] + k];
+			a->o = o;
+			a->dt = dts[i];
+			if (o->group_count[i] == 1)
+				snprintf(a->stats.name, sizeof a->stats.name, "%s", names[i]);
+			else
+				snprintf(a->stats.name, sizeof a->stats.name, "%s-%u", names[i], k);
+			a->stats.has_conflicts = true;
+			char stream[96];
+			snprintf(stream, sizeof stream, "placement:%s", a->stats.name);
+			cs_placer_init(&a->placer, (enum cs_placement)placement, w->cell.n, cs_world_rng(w, stream));
+		}
+	}
+	for (uint32_t i = 0; i < o->nagents; i++)
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(o->agents[i].stats.name, o->agents[j].stats.name) == 0) {
+				cs_error_input(cfg->err, cfg->file, "scheduler.schedulers",
+					       "two schedulers are named \"%s\"", o->agents[i].stats.name);
+				goto out;
+			}
+	o->group_of = cs_xmalloc(w->nworkloads * sizeof *o->group_of);
+	rc = cs_map_workloads(cfg, w, list, "scheduler.schedulers", o->group_of);
+out:
+	free(dts);
+	free(names);
+	return rc;
+}
+
+static int omega_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, void **self)
+{
+	static const char *const keys[] = {"type", "label", "schedulers", "conflict", "transaction",
+					   "placement", CS_RETRY_KEYS, NULL};
+	static const char *const conflicts[] = {"resource-fit", "sequence-numbers", NULL};
+	static const char *const txns[] = {"incremental", "all-or-nothing", NULL};
+	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0)
+		return -1;
+	struct omega *o = cs_xcalloc(1, sizeof *o);
+	o->w = w;
+	*self = o;
+	int conflict, txn, placement;
+	if (cs_cfg_enum(cfg, config, "scheduler", "conflict", "resource-fit", conflicts, &conflict) < 0 ||
+	    cs_cfg_enum(cfg, config, "scheduler", "transaction", "incremental", txns, &txn) < 0 ||
+	    cs_cfg_enum(cfg, config, "scheduler", "placement", "random-first-fit", cs_placement_names,
+			&placement) < 0 ||
+	    cs_retry_parse(cfg, config, "scheduler", &o->retry) < 0)
+		return -1;
+	o->conflict = (enum conflict_mode)conflict;
+	o->txn = (enum txn_mode)txn;
+	return parse_schedulers(o, cfg, config, placement);
+}
+
+const struct cs_scheduler_ops cs_omega_ops = {
+	.name = "omega",
+	.create = omega_create,
+	.submit = omega_submit,
+	.task_ended = omega_task_ended,
+	.machine_changed = omega_machine_changed,
+	.report = omega_report,
+	.destroy = omega_destroy,
+};
