@@ -7,10 +7,12 @@
 
 extern const struct cs_scheduler_ops cs_monolithic_ops;
 extern const struct cs_scheduler_ops cs_omega_ops;
+extern const struct cs_scheduler_ops cs_mesos_ops;
 
 static const struct cs_scheduler_ops *const registry[] = {
 	&cs_monolithic_ops,
 	&cs_omega_ops,
+	&cs_mesos_ops,
 	NULL,
 };
 
@@ -37,4 +39,12 @@ struct cs_sched_stats *cs_report_add(struct cs_report *r, const char *name)
 	memset(s, 0, sizeof *s);
 	strncpy(s->name, name, sizeof s->name - 1);
 	return s;
+}
+
+void cs_report_release(struct cs_report *r)
+{
+	free(r->stats);
+	if (r->extra)
+		json_decref(r->extra);
+	memset(r, 0, sizeof *r);
 }

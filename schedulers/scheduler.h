@@ -44,7 +44,10 @@ struct cs_sched_stats {
 struct cs_report {
 	struct cs_sched_stats *stats;
 	uint32_t n, cap;
+	json_t *extra;  /* optional: kind-specific metrics for summary.json
+			 * "scheduler_metrics" (the report's owner decrefs) */
 };
+void cs_report_release(struct cs_report *r);
 /* Append a zeroed entry named `name` and return it. */
 struct cs_sched_stats *cs_report_add(struct cs_report *r, const char *name);
 

@@ -43,7 +43,7 @@ static void write_row(struct cs_world *w)
 		fprintf(w->timeseries, ",%.6f", b);
 	}
 	fputc('\n', w->timeseries);
-	free(w->ts_prev.stats);
+	cs_report_release(&w->ts_prev);
 	w->ts_prev = rep;
 	w->ts_last = now;
 	w->ts_cpu_area = c->used_cpu_area;
@@ -72,7 +72,7 @@ void cs_world_timeseries_start(struct cs_world *w)
 	for (uint32_t i = 0; i < rep.n; i++)
 		fprintf(w->timeseries, ",busy_%s", rep.stats[i].name);
 	fputc('\n', w->timeseries);
-	free(rep.stats);
+	cs_report_release(&rep);
 	write_row(w);
 	if (w->sample_interval > 0)
 		cs_engine_after(&w->engine, w->sample_interval, sample_fire, w);
@@ -83,7 +83,5 @@ void cs_world_timeseries_finish(struct cs_world *w)
 	/* a last row at the end when it falls between two samples */
 	if (w->timeseries && cs_engine_now(&w->engine) > w->ts_last)
 		write_row(w);
-	free(w->ts_prev.stats);
-	w->ts_prev.stats = NULL;
-	w->ts_prev.n = w->ts_prev.cap = 0;
+	cs_report_release(&w->ts_prev);
 }

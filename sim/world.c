@@ -295,8 +295,9 @@ json_t *cs_world_summary(struct cs_world *w)
 		json_object_set_new(o, "jobs_abandoned", json_integer((json_int_t)st->jobs_abandoned));
 		json_object_set_new(scheds, st->name, o);
 	}
-	free(rep.stats);
 	json_object_set_new(s, "schedulers", scheds);
+	json_object_set(s, "scheduler_metrics", rep.extra ? rep.extra : json_null());
+	cs_report_release(&rep);
 
 	json_t *pf = json_object();
 	json_object_set_new(pf, "tasks", json_integer((json_int_t)w->prefill.tasks));

@@ -263,7 +263,7 @@ void cs_world_release(struct cs_world *w)
 	free(w->metrics.names);
 	cs_metrics_release(&w->metrics);
 	free(w->machine_events);
-	free(w->ts_prev.stats);
+	cs_report_release(&w->ts_prev);
 	free(w->name);
 	cs_cell_release_all(&w->cell);
 	cs_engine_release(&w->engine);

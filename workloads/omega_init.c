@@ -92,6 +92,11 @@ int cs_omega_init_read(const char *path, const char *shown, struct cs_omega_init
 			fld[nf++] = t;
 		if (nf == 0 || fld[0][0] == '#')
 			continue;
+		if (nf < 3) {
+			cs_error_input(err, shown, where, "expected `11 0 JOBID ...` or `12 T_END JOBID ...`, found %d field%s",
+				       nf, nf == 1 ? "" : "s");
+			goto done;
+		}
 		double v[10];
 		for (int i = 0; i < nf; i++) {
 			if (i == 2)

@@ -1,0 +1,558 @@
+/* schedulers/mesos — Mesos-style two-level scheduling: an allocator makes
+ * resource offers, frameworks accept part of them and decline the rest.
+ *
+ * Config (INTERFACE.md): {"type": "mesos", "allocation_interval": 1,
+ *   "refuse_seconds": 5, "offer_timeout": null,
+ *   "frameworks": [{"name", "workloads", "weight": 1, "t_job", "t_task"}, ...],
+ *   "placement": ..., "max_attempts": 1000, "count_failed_attempts": true}
+ *
+ * Allocator (REFERENCE.md; Mesos' hierarchical allocator, as the Omega
+ * study modelled it):
+ *  - a round runs every allocation_interval over every agent (machine) in
+ *    a shuffled order (the allocator's own random stream), and, when a
+ *    task ends, over that task's agent alone (Mesos allocates a recovered
+ *    agent's resources at once);
+ *  - for each agent, the first eligible framework in weighted-DRF order
+ *    gets *all* of the agent's remaining unoffered resources as one offer.
+ *    Eligible: it has jobs waiting and no decline filter covers the offer.
+ *    DRF order: lowest dominant share (max over cpu and memory of the
+ *    resources its tasks use plus those offered to it, over the cell's
+ *    total) divided by its weight; ties by name, never by chance.  The
+ *    order is recomputed after every offer, since an offer raises the
+ *    receiver's share;
+ *  - offered resources are locked: nobody else is offered them until the
+ *    framework uses or declines them, or the offer times out (with
+ *    offer_timeout; Mesos' default is never).
+ * Frameworks (one per entry; each is one decision-making agent):
+ *  - a framework handles its offers one decision at a time: if one of the
+ *    agents it holds can take a task of the head of its job queue, it
+ *    thinks for t_job + t_task x tasks, then places
+ *    the job's pending tasks on the resources it holds at that moment
+ *    (random first fit over its offered agents, its own stream) and
+ *    launches them; while jobs wait and offered resources remain it goes
+ *    on with the next job; then it declines what is left.  A decline
+ *    installs a filter: the agent is not offered to that framework again
+ *    for max(refuse_seconds, allocation_interval) unless the new offer is
+ *    larger than the refused one (Mesos filters offers that are a subset of
+ *    what was refused);
+ *  - a job that could not be fully placed stays at the head of its queue
+ *    for the next offer; every decision counts as an attempt, and after
+ *    max_attempts the job is abandoned.
+ * An agent is in at most one offer at a time; resources freed on an agent
+ * that is in an offer are offered once that offer is answered.
+ * Offers arriving while a framework thinks join what it holds; so a slow
+ * framework locks resources away from the others (the Omega paper's
+ * finding that batch jobs starve behind a slow service framework).
+ *
+ * Metrics: per framework busy (a decision that placed nothing is wasted),
+ * transactions = decisions, jobs_abandoned; scheduler_metrics: offers,
+ * declines, rescinded (timed-out) offers, allocation rounds, and locked_cpu
+ * / locked_mem, the time-averaged fraction of the cell's capacity that sat
+ * in offers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "schedulers/drf.h"
+#include "schedulers/sched_common.h"
+#include "schedulers/scheduler.h"
+#include "sim/alloc.h"
+#include "sim/world.h"
+
+/* One agent's resources held by a framework. */
+struct held {
+	uint32_t machine;
+	struct cs_res res;
+	cs_time expires; /* offer_timeout: rescinded then (CS_TIME_NEVER: never) */
+};
+
+struct filter {
+	cs_time until;
+	struct cs_res refused;
+};
+
+struct mesos;
+
+struct framework {
+	struct mesos *m;
+	uint32_t index;
+	double weight;
+	struct cs_decision_time dt;
+	struct cs_job_list queue;
+	struct held *held;
+	uint32_t nheld, cap;
+	struct filter *filters;  /* per machine */
+	struct cs_res alloc;     /* used by its tasks + offered to it */
+	bool thinking;
+	double share;            /* weighted dominant share, during a round */
+	cs_time decision;
+	gsl_rng *rng;
+	struct cs_sched_stats stats;
+};
+
+struct mesos {
+	struct cs_world *w;
+	struct framework *fws;
+	uint32_t nfws;
+	uint32_t *fw_of;          /* workload -> framework */
+	struct cs_res *offered;   /* per machine: resources in some offer */
+	int32_t *holder;          /* per machine: framework holding an offer of it, -1 */
+	uint32_t *order;          /* agents, shuffled each round */
+	uint64_t shuffle_state;   /* the shuffle's generator (seeded from the
+				   * allocator's stream; GSL per draw is too slow
+				   * for n draws every second) */
+	cs_time interval, refuse, timeout; /* timeout: CS_TIME_NEVER = none */
+	struct cs_retry retry;
+	uint64_t offers, declines, rescinded, rounds;
+	/* time integral of offered resources */
+	struct cs_res offered_total;
+	double locked_cpu_area, locked_mem_area;
+	cs_time locked_since;
+};
+
+static void framework_work(struct framework *f);
+
+static void account_locked(struct mesos *m)
+{
+	cs_time now = cs_engine_now(&m->w->engine);
+	if (now == m->locked_since)
+		return; /* most offers and declines come at one instant */
+	double dt = cs_time_to_seconds(now - m->locked_since);
+	m->locked_cpu_area += cs_qty_to_double(m->offered_total.cpu) * dt;
+	m->locked_mem_area += cs_qty_to_double(m->offered_total.mem) * dt;
+	m->locked_since = now;
+}
+
+static void res_add(struct cs_res *a, const struct cs_res *b, int sign)
+{
+	a->cpu += sign * b->cpu;
+	a->mem += sign * b->mem;
+	a->disk += sign * b->disk;
+}
+
+static bool res_le(const struct cs_res *a, const struct cs_res *b)
+{
+	return a->cpu <= b->cpu && a->mem <= b->mem && a->disk <= b->disk;
+}
+
+static bool res_empty(const struct cs_res *r)
+{
+	return r->cpu <= 0 && r->mem <= 0;
+}
+
+static double drf_share(const struct framework *f)
+{
+	return cs_drf_share(&f->alloc, f->weight, &f->m->w->cell.total_cap);
+}
+
+/* The first eligible framework in DRF order for an offer of r on machine
+ * mi, or NULL: the lowest share (cached for the round in f->share); on a
+ * tie the first listed, i.e. the name that sorts first. */
+static struct framework *drf_pick(struct mesos *m, uint32_t mi, const struct cs_res *r, cs_time now)
+{
+	struct framework *best = NULL;
+	for (uint32_t i = 0; i < m->nfws; i++) {
+		struct framework *f = &m->fws[i];
+		const struct filter *flt = &f->filters[mi];
+		if (!f->queue.head || (now < flt->until && res_le(r, &flt->refused)))
+			continue;
+		if (!best || f->share < best->share)
+			best = f;
+	}
+	return best;
+}
+
+static void offer_timeout_fire(void *ctx, cs_time now);
+
+/* Offer everything unoffered on machine mi, if anyone wants it. */
+static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
+{
+	const struct cs_cell *cell = &m->w->cell;
+	if (!cell->up[mi] || m->holder[mi] >= 0)
+		return false;
+	struct cs_res r = cs_cell_free(cell, mi);
+	if (res_empty(&r) || r.cpu < 0 || r.mem < 0)
+		return false;
+	struct framework *f = drf_pick(m, mi, &r, now);
+	if (!f)
+		return false;
+	account_locked(m);
+	m->holder[mi] = (int32_t)f->index;
+	m->offered[mi] = r;
+	res_add(&m->offered_total, &r, +1);
+	res_add(&f->alloc, &r, +1);
+	CS_GROW(f->held, f->cap, f->nheld + 1);
+	cs_time expires = m->timeout == CS_TIME_NEVER ? CS_TIME_NEVER : now + m->timeout;
+	f->held[f->nheld++] = (struct held){mi, r, expires};
+	m->offers++;
+	f->share = drf_share(f);
+	return true;
+}
+
+/* After a round: frameworks with new offers start working, and offers
+ * get their timeout. */
+static void deliver(struct mesos *m, const bool *got)
+{
+	for (uint32_t i = 0; i < m->nfws; i++) {
+		if (!got[i])
+			continue;
+		struct framework *f = &m->fws[i];
+		if (m->timeout != CS_TIME_NEVER)
+			cs_engine_after(&m->w->engine, m->timeout, offer_timeout_fire, f);
+		if (!f->thinking)
+			framework_work(f);
+	}
+}
+
+/* Offer the given agents; periodic: a full round (counted). */
+static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool periodic)
+{
+	cs_time now = cs_engine_now(&m->w->engine);
+	bool any_waiting = false;
+	for (uint32_t i = 0; i < m->nfws && !any_waiting; i++)
+		any_waiting = m->fws[i].queue.head != NULL;
+	if (!any_waiting)
+		return;
+	if (periodic)
+		m->rounds++;
+	for (uint32_t i = 0; i < m->nfws; i++)
+		m->fws[i].share = drf_share(&m->fws[i]);
+	bool got[256] = {false};
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t mi = agents[k];
+		int32_t before = m->holder[mi];
+		if (offer_agent(m, mi, now) && before < 0)
+			got[m->holder[mi]] = true;
+	}
+	deliver(m, got);
+}
+
+static void periodic_fire(void *ctx, cs_time now)
+{
+	struct mesos *m = ctx;
+	uint32_t n = m->w->cell.n;
+	/* Fisher-Yates (Mesos shuffles agents every round); bounded draws by
+	 * Lemire's multiply-shift on a splitmix64 sequence */
+	for (uint32_t i = n; i > 1; i--) {
+		uint64_t z = (m->shuffle_state += 0x9e3779b97f4a7c15ULL);
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		uint32_t j = (uint32_t)(((z >> 32) * (uint64_t)i) >> 32);
+		uint32_t t = m->order[i - 1];
+		m->order[i - 1] = m->order[j];
+		m->order[j] = t;
+	}
+	run_round(m, m->order, n, true);
+	/* without a fixed end, stop when nothing else can happen */
+	if (m->w->duration != CS_TIME_NEVER || cs_engine_pending(&m->w->engine) > 0)
+		cs_engine_after(&m->w->engine, m->interval, periodic_fire, m);
+}
+
+/* Return the resources f holds on entry k to the allocator. */
+static void give_back(struct framework *f, uint32_t k, bool decline)
+{
+	struct mesos *m = f->m;
+	struct held *h = &f->held[k];
+	account_locked(m);
+	res_add(&m->offered_total, &h->res, -1);
+	res_add(&m->offered[h->machine], &h->res, -1);
+	res_add(&f->alloc, &h->res, -1);
+	m->holder[h->machine] = -1;
+	if (decline) {
+		cs_time span = m->refuse > m->interval ? m->refuse : m->interval;
+		f->filters[h->machine] = (struct filter){cs_engine_now(&m->w->engine) + span, h->res};
+		m->declines++;
+	}
+	f->held[k] = f->held[--f->nheld];
+}
+
+static void offer_timeout_fire(void *ctx, cs_time now)
+{
+	struct framework *f = ctx;
+	for (uint32_t k = 0; k < f->nheld;) {
+		if (f->held[k].expires <= now) {
+			give_back(f, k, false);
+			f->m->rescinded++;
+		} else {
+			k++;
+		}
+	}
+}
+
+/* Place job's pending tasks on what f holds; returns how many. */
+static uint32_t place_on_offers(struct framework *f, struct cs_job *job)
+{
+	struct mesos *m = f->m;
+	struct cs_cell *cell = &m->w->cell;
+	uint32_t placed = 0, ncand = f->nheld;
+	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks && ncand > 0; i++) {
+		if (job->tasks[i].state != CS_TASK_PENDING)
+			continue;
+		/* random first fit over the held agents: candidates are the
+		 * first ncand entries; one where the task does not fit is
+		 * swapped out of the candidate range */
+		uint32_t found = UINT32_MAX;
+		while (ncand > 0) {
+			uint32_t k = (uint32_t)gsl_rng_uniform_int(f->rng, ncand);
+			if (res_le(&job->req, &f->held[k].res) && cs_cell_fits(cell, f->held[k].machine, &job->req)) {
+				found = k;
+				break;
+			}
+			struct held t = f->held[k];
+			f->held[k] = f->held[ncand - 1];
+			f->held[ncand - 1] = t;
+			ncand--;
+		}
+		if (found == UINT32_MAX)
+			break;
+		struct held *h = &f->held[found];
+		account_locked(m);
+		/* the resources move from offered to used by the framework */
+		res_add(&h->res, &job->req, -1);
+		res_add(&m->offered[h->machine], &job->req, -1);
+		res_add(&m->offered_total, &job->req, -1);
+		cs_cell_claim(cell, &job->tasks[i], h->machine);
+		placed++;
+	}
+	return placed;
+}
+
+static void decide_fire(void *ctx, cs_time now)
+{
+	struct framework *f = ctx;
+	struct mesos *m = f->m;
+	struct cs_world *w = m->w;
+	struct cs_job *job = cs_job_list_pop(&f->queue);
+	f->thinking = false;
+	uint32_t placed = place_on_offers(f, job);
+	f->stats.transactions++;
+	if (placed > 0 || m->retry.count_failed) {
+		f->stats.busy += f->decision;
+		if (placed == 0)
+			f->stats.busy_wasted += f->decision;
+	}
+	if (w->check_invariants && !cs_cell_check(&w->cell))
+		abort();
+	if (cs_world_placed(w, job)) {
+		f->stats.successful++;
+	} else if (cs_retry_give_up(&m->retry, job)) {
+		f->stats.jobs_abandoned++;
+		cs_world_abandon(w, job);
+	} else {
+		/* back to the head: it waits for the next offer */
+		job->sched_next = f->queue.head;
+		f->queue.head = job;
+		if (!f->queue.tail)
+			f->queue.tail = job;
+		f->queue.n++;
+		/* what is held did not suffice for it: decline it all */
+		while (f->nheld > 0)
+			give_back(f, f->nheld - 1, true);
+	}
+	framework_work(f);
+}
+
+/* Think about the next job while offers and jobs remain; else decline. */
+static void framework_work(struct framework *f)
+{
+	if (f->thinking)
+		return;
+	/* a framework looks at an offer before thinking: it only thinks
+	 * about its next job if some held agent can take one of its tasks */
+	struct cs_job *job = f->queue.head;
+	bool has_room = false;
+	for (uint32_t k = 0; job && k < f->nheld && !has_room; k++)
+		has_room = res_le(&job->req, &f->held[k].res);
+	if (has_room) {
+		f->thinking = true;
+		cs_world_attempt(f->m->w, job);
+		f->decision = cs_decision_time(&f->dt, job);
+		cs_engine_after(&f->m->w->engine, f->decision, decide_fire, f);
+		return;
+	}
+	while (f->nheld > 0)
+		give_back(f, f->nheld - 1, true);
+}
+
+static void mesos_submit(void *self, struct cs_job *job)
+{
+	struct mesos *m = self;
+	struct framework *f = &m->fws[m->fw_of[job->workload]];
+	job->sched_data = f;
+	cs_job_list_push(&f->queue, job);
+	framework_work(f);
+}
+
+static void mesos_task_ended(void *self, struct cs_task *task)
+{
+	struct mesos *m = self;
+	struct cs_job *job = task->job;
+	if (!job->prefill && job->sched_data) {
+		struct framework *f = job->sched_data;
+		res_add(&f->alloc, &job->req, -1);
+	}
+	if (task->machine != CS_NO_MACHINE && task->machine < m->w->cell.n)
+		run_round(m, &task->machine, 1, false);
+}
+
+static void mesos_machine_changed(void *self, uint32_t machine, bool up)
+{
+	struct mesos *m = self;
+	if (up || m->holder[machine] < 0)
+		return;
+	/* the agent is gone: rescind its offer */
+	struct framework *f = &m->fws[m->holder[machine]];
+	for (uint32_t k = 0; k < f->nheld; k++) {
+		if (f->held[k].machine == machine) {
+			give_back(f, k, false);
+			m->rescinded++;
+			break;
+		}
+	}
+}
+
+static void mesos_report(void *self, struct cs_report *out)
+{
+	struct mesos *m = self;
+	for (uint32_t i = 0; i < m->nfws; i++)
+		*cs_report_add(out, m->fws[i].stats.name) = m->fws[i].stats;
+	account_locked(m);
+	double secs = cs_time_to_seconds(cs_engine_now(&m->w->engine));
+	const struct cs_cell *cell = &m->w->cell;
+	double cap_cpu = cs_qty_to_double(cell->total_cap.cpu), cap_mem = cs_qty_to_double(cell->total_cap.mem);
+	out->extra = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "offers", (json_int_t)m->offers,
+			       "declines", (json_int_t)m->declines, "rescinded", (json_int_t)m->rescinded,
+			       "allocation_rounds", (json_int_t)m->rounds,
+			       "locked_cpu", secs > 0 && cap_cpu > 0 ? json_real(m->locked_cpu_area / secs / cap_cpu) : json_null(),
+			       "locked_mem", secs > 0 && cap_mem > 0 ? json_real(m->locked_mem_area / secs / cap_mem) : json_null());
+}
+
+static void mesos_destroy(void *self)
+{
+	struct mesos *m = self;
+	for (uint32_t i = 0; i < m->nfws; i++) {
+		free(m->fws[i].held);
+		free(m->fws[i].filters);
+		if (m->fws[i].rng)
+			gsl_rng_free(m->fws[i].rng);
+	}
+	free(m->fws);
+	free(m->fw_of);
+	free(m->offered);
+	free(m->holder);
+	free(m->order);
+	free(m);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct framework *)a)->stats.name, ((const struct framework *)b)->stats.name);
+}
+
+static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *config)
+{
+	static const char *const keys[] = {"name", "workloads", "weight", "t_job", "t_task", NULL};
+	struct cs_world *w = m->w;
+	json_t *list = json_object_get(config, "frameworks");
+	if (!list) {
+		list = json_pack("[{s:s}]", "name", "framework");
+		json_object_set_new(config, "frameworks", list);
+	}
+	if (!json_is_array(list) || json_array_size(list) == 0 || json_array_size(list) > 256)
+		return cs_error_input(cfg->err, cfg->file, "scheduler.frameworks",
+				      "expected a list of 1 to 256 frameworks");
+	m->nfws = (uint32_t)json_array_size(list);
+	m->fws = cs_xcalloc(m->nfws, sizeof *m->fws);
+	for (uint32_t i = 0; i < m->nfws; i++) {
+		char p[64], dn[32];
+		cs_path_index(p, sizeof p, "scheduler.frameworks", i);
+		json_t *fj = json_array_get(list, i);
+		const char *name;
+		struct framework *f = &m->fws[i];
+		snprintf(dn, sizeof dn, "framework%u", i);
+		if (cs_cfg_keys(cfg, fj, p, keys) < 0 || cs_cfg_str(cfg, fj, p, "name", dn, 0, &name) < 0 ||
+		    cs_cfg_num(cfg, fj, p, "weight", 1, CS_CFG_POSITIVE, &f->weight) < 0 ||
+		    cs_decision_time_parse(cfg, fj, p, &f->dt) < 0)
+			return -1;
+		snprintf(f->stats.name, sizeof f->stats.name, "%s", name);
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(m->fws[j].stats.name, name) == 0)
+				return cs_error_input(cfg->err, cfg->file, p, "two frameworks are named \"%s\"", name);
+	}
+	uint32_t *entry_of = cs_xmalloc(w->nworkloads * sizeof *entry_of);
+	if (cs_map_workloads(cfg, w, list, "scheduler.frameworks", entry_of) < 0) {
+		free(entry_of);
+		return -1;
+	}
+	/* keep frameworks sorted by name: DRF ties go to the first */
+	for (uint32_t i = 0; i < m->nfws; i++)
+		m->fws[i].index = i;
+	qsort(m->fws, m->nfws, sizeof *m->fws, by_name);
+	m->fw_of = cs_xmalloc(w->nworkloads * sizeof *m->fw_of);
+	for (uint32_t wl = 0; wl < w->nworkloads; wl++)
+		for (uint32_t i = 0; i < m->nfws; i++)
+			if (m->fws[i].index == entry_of[wl])
+				m->fw_of[wl] = i;
+	free(entry_of);
+	for (uint32_t i = 0; i < m->nfws; i++) {
+		struct framework *f = &m->fws[i];
+		f->m = m;
+		f->index = i;
+		f->filters = cs_xcalloc(w->cell.n, sizeof *f->filters);
+		char stream[96];
+		snprintf(stream, sizeof stream, "placement:%s", f->stats.name);
+		f->rng = cs_world_rng(w, stream);
+	}
+	return 0;
+}
+
+static int mesos_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, void **self)
+{
+	static const char *const keys[] = {"type", "label", "frameworks", "allocation_interval",
+					   "refuse_seconds", "offer_timeout", "placement", CS_RETRY_KEYS, NULL};
+	static const char *const placements[] = {"random-first-fit", NULL};
+	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0)
+		return -1;
+	struct mesos *m = cs_xcalloc(1, sizeof *m);
+	m->w = w;
+	*self = m;
+	int placement;
+	if (cs_cfg_time(cfg, config, "scheduler", "allocation_interval", 1, CS_CFG_POSITIVE, &m->interval) < 0 ||
+	    cs_cfg_time(cfg, config, "scheduler", "refuse_seconds", 5, CS_CFG_NONNEG, &m->refuse) < 0 ||
+	    cs_cfg_time(cfg, config, "scheduler", "offer_timeout", (double)NAN, CS_CFG_NULLABLE | CS_CFG_POSITIVE,
+			&m->timeout) < 0 ||
+	    cs_cfg_enum(cfg, config, "scheduler", "placement", "random-first-fit", placements, &placement) < 0 ||
+	    cs_retry_parse(cfg, config, "scheduler", &m->retry) < 0)
+		return -1;
+	uint32_t n = w->cell.n;
+	m->offered = cs_xcalloc(n, sizeof *m->offered);
+	m->holder = cs_xmalloc(n * sizeof *m->holder);
+	m->order = cs_xmalloc(n * sizeof *m->order);
+	for (uint32_t i = 0; i < n; i++) {
+		m->holder[i] = -1;
+		m->order[i] = i;
+	}
+	gsl_rng *r = cs_world_rng(w, "mesos:allocator");
+	m->shuffle_state = ((uint64_t)gsl_rng_get(r) << 32) ^ gsl_rng_get(r);
+	gsl_rng_free(r);
+	if (parse_frameworks(m, cfg, config) < 0)
+		return -1;
+	/* the first round at t = 0 (after the prefill and the first arrivals
+	 * have been scheduled), then every interval */
+	cs_engine_after(&w->engine, 0, periodic_fire, m);
+	return 0;
+}
+
+const struct cs_scheduler_ops cs_mesos_ops = {
+	.name = "mesos",
+	.create = mesos_create,
+	.submit = mesos_submit,
+	.task_ended = mesos_task_ended,
+	.machine_changed = mesos_machine_changed,
+	.report = mesos_report,
+	.destroy = mesos_destroy,
+};
