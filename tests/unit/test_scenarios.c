@@ -104,6 +104,11 @@ static void test_small_omega(void **state)
 	check_scenario("small-omega");
 }
 
+static void test_small_mesos(void **state)
+{
+	check_scenario("small-mesos");
+}
+
 static void test_small_bestfit_event(void **state)
 {
 	check_scenario("small-bestfit-event");
@@ -157,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_omega_init_firstfit),
 		cmocka_unit_test(test_small_bestfit_event),
 		cmocka_unit_test(test_small_omega),
+		cmocka_unit_test(test_small_mesos),
 		cmocka_unit_test(test_result_consistency),
 	};
 	return cmocka_run_group_tests_name("scenarios", tests, NULL, NULL);
