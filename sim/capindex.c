@@ -12,17 +12,15 @@ void cs_capindex_init(struct cs_capindex *ix, uint32_t n)
 		leaves *= 2;
 	ix->n = n;
 	ix->leaves = leaves;
-	ix->cpu = cs_xmalloc(2 * (size_t)leaves * sizeof *ix->cpu);
-	ix->mem = cs_xmalloc(2 * (size_t)leaves * sizeof *ix->mem);
+	ix->node = cs_xmalloc(2 * (size_t)leaves * sizeof *ix->node);
 	for (size_t i = 0; i < 2 * (size_t)leaves; i++)
-		ix->cpu[i] = ix->mem[i] = -1;
+		ix->node[i].cpu = ix->node[i].mem = -1;
 }
 
 void cs_capindex_release(struct cs_capindex *ix)
 {
-	free(ix->cpu);
-	free(ix->mem);
-	ix->cpu = ix->mem = NULL;
+	free(ix->node);
+	ix->node = NULL;
 	ix->n = ix->leaves = 0;
 }
 
@@ -33,16 +31,17 @@ static inline cs_qty max_q(cs_qty a, cs_qty b)
 
 void cs_capindex_set(struct cs_capindex *ix, uint32_t m, cs_qty free_cpu, cs_qty free_mem)
 {
+	struct cs_capnode *nd = ix->node;
 	size_t i = ix->leaves + m;
-	ix->cpu[i] = free_cpu;
-	ix->mem[i] = free_mem;
+	nd[i].cpu = free_cpu;
+	nd[i].mem = free_mem;
 	for (i /= 2; i >= 1; i /= 2) {
-		cs_qty c = max_q(ix->cpu[2 * i], ix->cpu[2 * i + 1]);
-		cs_qty mm = max_q(ix->mem[2 * i], ix->mem[2 * i + 1]);
-		if (c == ix->cpu[i] && mm == ix->mem[i])
+		cs_qty c = max_q(nd[2 * i].cpu, nd[2 * i + 1].cpu);
+		cs_qty mm = max_q(nd[2 * i].mem, nd[2 * i + 1].mem);
+		if (c == nd[i].cpu && mm == nd[i].mem)
 			break; /* nothing above changes either */
-		ix->cpu[i] = c;
-		ix->mem[i] = mm;
+		nd[i].cpu = c;
+		nd[i].mem = mm;
 	}
 }
 
@@ -51,7 +50,7 @@ void cs_capindex_set(struct cs_capindex *ix, uint32_t m, cs_qty free_cpu, cs_qty
 static uint32_t search(const struct cs_capindex *ix, size_t node, uint32_t lo, uint32_t width,
 		       uint32_t from, cs_qty cpu, cs_qty mem)
 {
-	if (ix->cpu[node] < cpu || ix->mem[node] < mem || lo + width <= from)
+	if (ix->node[node].cpu < cpu || ix->node[node].mem < mem || lo + width <= from)
 		return CS_NO_MACHINE;
 	if (width == 1)
 		return lo < ix->n ? lo : CS_NO_MACHINE;

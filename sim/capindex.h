@@ -15,9 +15,15 @@
 
 #define CS_NO_MACHINE UINT32_MAX
 
+struct cs_capnode {
+	cs_qty cpu, mem;    /* the largest free cpu and free memory below */
+};
+
 struct cs_capindex {
-	uint32_t n, leaves; /* leaves: n rounded up to a power of two */
-	cs_qty *cpu, *mem;  /* 2*leaves nodes, 1-based heap layout */
+	uint32_t n, leaves;       /* leaves: n rounded up to a power of two */
+	struct cs_capnode *node;  /* 2*leaves nodes, 1-based heap layout; the
+				   * two maxima side by side: one cache line
+				   * per level on update */
 };
 
 void cs_capindex_init(struct cs_capindex *ix, uint32_t n);
@@ -29,7 +35,7 @@ uint32_t cs_capindex_first_fit(const struct cs_capindex *ix, uint32_t from, cs_q
 /* False if no machine can possibly hold (cpu, mem). */
 static inline int cs_capindex_may_fit(const struct cs_capindex *ix, cs_qty cpu, cs_qty mem)
 {
-	return ix->n && ix->cpu[1] >= cpu && ix->mem[1] >= mem;
+	return ix->n && ix->node[1].cpu >= cpu && ix->node[1].mem >= mem;
 }
 
 #endif

@@ -26,6 +26,11 @@ void cs_job_free(struct cs_job *job)
 {
 	if (!job)
 		return;
+	while (job->groups) {
+		struct cs_end_group *g = job->groups;
+		job->groups = g->next;
+		free(g);
+	}
 	free(job->tasks);
 	free(job->task_durations);
 	free(job);

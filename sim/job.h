@@ -44,6 +44,17 @@ enum cs_job_outcome {
 };
 
 struct cs_job;
+struct cs_task;
+
+/* Tasks of a job placed at one instant with one duration end together:
+ * the simulation backend gives them one end event, not one each. */
+struct cs_end_group {
+	struct cs_job *job;
+	cs_time at;
+	cs_event_id event;
+	struct cs_task *head;
+	struct cs_end_group *prev, *next; /* the job's pending groups */
+};
 
 struct cs_task {
 	struct cs_job *job;
@@ -51,7 +62,8 @@ struct cs_task {
 	uint32_t machine; /* CS_NO_MACHINE while pending */
 	enum cs_task_state state;
 	cs_time start, end;
-	cs_event_id end_event; /* 0 when none is pending */
+	struct cs_end_group *group;    /* its pending end (simulation), or NULL */
+	struct cs_task *gprev, *gnext; /* the group's tasks */
 	struct cs_task *mprev, *mnext; /* the machine's task list (cell) */
 };
 
@@ -72,6 +84,7 @@ struct cs_job {
 	uint32_t ended;      /* tasks that left their machine */
 	enum cs_job_outcome outcome;
 	struct cs_task *tasks; /* ntasks, owned */
+	struct cs_end_group *groups; /* pending end groups, newest first, owned */
 
 	void *owner;         /* the world that made it */
 	bool with_scheduler; /* handed to the scheduler and not yet placed or dropped */

@@ -97,7 +97,7 @@ void cs_metrics_scheduled(struct cs_metrics *m, const struct cs_job *job)
 static void put_time(FILE *f, cs_time t)
 {
 	if (t != CS_TIME_NEVER)
-		fprintf(f, "%.6f", cs_time_to_seconds(t));
+		cs_put_seconds(f, t);
 	fputc(',', f);
 }
 

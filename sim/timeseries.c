@@ -31,7 +31,8 @@ static void write_row(struct cs_world *w)
 		cpu = c->total_cap.cpu ? (double)c->total_used.cpu / (double)c->total_cap.cpu : 0;
 		mem = c->total_cap.mem ? (double)c->total_used.mem / (double)c->total_cap.mem : 0;
 	}
-	fprintf(w->timeseries, "%.6f,%.6f,%.6f,%llu,%llu,%llu", cs_time_to_seconds(now), cpu, mem,
+	cs_put_seconds(w->timeseries, now);
+	fprintf(w->timeseries, ",%.6f,%.6f,%llu,%llu,%llu", cpu, mem,
 		(unsigned long long)c->running, (unsigned long long)w->jobs_pending,
 		(unsigned long long)w->jobs_running);
 	struct cs_report rep = {0};

@@ -77,3 +77,23 @@ bool cs_parse_mib(const char *s, double *mib)
 	};
 	return parse_with_units(s, units, mib);
 }
+
+void cs_put_seconds(FILE *f, cs_time t)
+{
+	char buf[32], *p = buf + sizeof buf;
+	bool neg = t < 0;
+	uint64_t u = neg ? (uint64_t)(-(t + 1)) + 1 : (uint64_t)t;
+	uint64_t frac = u % 1000000, whole = u / 1000000;
+	for (int i = 0; i < 6; i++) {
+		*--p = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	*--p = '.';
+	do {
+		*--p = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	if (neg)
+		*--p = '-';
+	fwrite(p, 1, (size_t)(buf + sizeof buf - p), f);
+}

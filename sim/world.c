@@ -163,30 +163,80 @@ static void task_left(struct cs_world *w, struct cs_task *task)
 		finish_job(w, job);
 }
 
-static void task_end_fire(void *ctx, cs_time now)
+static void group_unlink(struct cs_end_group *g)
 {
-	struct cs_task *task = ctx;
-	struct cs_world *w = task->job->owner;
-	task->end_event = 0;
-	cs_cell_release(&w->cell, task, CS_TASK_DONE);
-	task_left(w, task);
+	if (g->prev)
+		g->prev->next = g->next;
+	else
+		g->job->groups = g->next;
+	if (g->next)
+		g->next->prev = g->prev;
+}
+
+/* Every task of the group ends now.  The job may be freed by the last
+ * task_left: touch neither it nor its tasks after that. */
+static void group_end_fire(void *ctx, cs_time now)
+{
+	struct cs_end_group *g = ctx;
+	struct cs_world *w = g->job->owner;
+	group_unlink(g);
+	while (g->head) {
+		struct cs_task *task = g->head;
+		g->head = task->gnext;
+		task->group = NULL;
+		task->gprev = task->gnext = NULL;
+		cs_cell_release(&w->cell, task, CS_TASK_DONE);
+		task_left(w, task);
+	}
+	free(g);
 }
 
 static void backend_start(void *backend, struct cs_task *task)
 {
 	struct cs_world *w = backend;
-	task->job->owner = w;
-	cs_time d = cs_task_duration(task->job, task->index);
-	if (d != CS_TIME_NEVER)
-		task->end_event = cs_engine_after(&w->engine, d, task_end_fire, task);
+	struct cs_job *job = task->job;
+	job->owner = w;
+	cs_time d = cs_task_duration(job, task->index);
+	if (d == CS_TIME_NEVER)
+		return;
+	cs_time at = cs_engine_now(&w->engine) + d;
+	struct cs_end_group *g = job->groups;
+	if (!g || g->at != at) {
+		g = cs_xcalloc(1, sizeof *g);
+		g->job = job;
+		g->at = at;
+		g->event = cs_engine_at(&w->engine, at, group_end_fire, g);
+		g->next = job->groups;
+		if (g->next)
+			g->next->prev = g;
+		job->groups = g;
+	}
+	task->group = g;
+	task->gprev = NULL;
+	task->gnext = g->head;
+	if (g->head)
+		g->head->gprev = task;
+	g->head = task;
 }
 
 static void backend_kill(void *backend, struct cs_task *task)
 {
 	struct cs_world *w = backend;
-	if (task->end_event) {
-		cs_engine_cancel(&w->engine, task->end_event);
-		task->end_event = 0;
+	struct cs_end_group *g = task->group;
+	if (!g)
+		return;
+	if (task->gprev)
+		task->gprev->gnext = task->gnext;
+	else
+		g->head = task->gnext;
+	if (task->gnext)
+		task->gnext->gprev = task->gprev;
+	task->group = NULL;
+	task->gprev = task->gnext = NULL;
+	if (!g->head) {
+		cs_engine_cancel(&w->engine, g->event);
+		group_unlink(g);
+		free(g);
 	}
 }
 

@@ -5,7 +5,10 @@
  *  - streams arrivals: one pending job per workload source, scheduled as
  *    an event at its submit time, handed to the scheduler when it fires;
  *  - is the simulation backend of the cell: a claimed task's end is an
- *    event after its duration; a killed task's end event is cancelled;
+ *    event after its duration -- one event for all the tasks of a job that
+ *    start at one instant with one duration (tasks of one decision); a
+ *    killed task leaves its group, and an emptied group's event is
+ *    cancelled;
  *  - tells the scheduler when a task ended or a machine changed, and
  *    metrics when a job was submitted, first attempted, fully placed,
  *    finished;
