@@ -6,16 +6,16 @@
  *  - wait CDFs: the empirical CDF of wait_first_attempt and of
  *    wait_scheduled (from jobs.csv), x on a log scale (a wait of 0 is
  *    drawn at 1 ms).
+ * With one argument that is a sweep's directory (it has sweep.csv), it
+ * draws sweep curves instead (analysis/sweep_plot.c).
  * Output: with -o FILE.png, FILE.png and FILE-wait-cdf.png; otherwise
  * utilization.png and wait_cdf.png in DIR (one DIR) or in the first DIR's
  * parent (several).  gnuplot runs as an external program on a generated
  * script; the CDF data go through a temporary directory removed after. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sim/alloc.h"
@@ -23,12 +23,18 @@
 #include "sim/error.h"
 #include "sim/experiment.h"
 #include "sim/metrics.h"
+#include "analysis/gnuplot.h"
+#include "analysis/sweep_plot.h"
 
 #include <gsl/gsl_sort.h>
 
 static const char usage[] =
 	"usage: clustersim plot DIR... [-o FILE.png]\n"
-	"  writes the utilization over time of every DIR overlaid, and wait-time CDFs\n";
+	"  writes the utilization over time of every DIR overlaid, and wait-time CDFs\n"
+	"       clustersim plot SWEEP_DIR [--x KEY] [--metric SPEC]... [--logx|--linx] [--title T] [-o FILE.png]\n"
+	"  a sweep's directory (with sweep.csv): one figure per metric against the swept\n"
+	"  key, one line per configuration; SPEC is a summary key, one component may be\n"
+	"  a|b alternatives or *, the largest matching value counts\n";
 
 static const char *base_name(const char *dir)
 {
@@ -118,52 +124,6 @@ static int write_cdf(const char *dir, int col, const char *out, struct cs_error 
 	return 0;
 }
 
-static int run_gnuplot(const char *script, struct cs_error *err)
-{
-	FILE *g = popen("gnuplot 2>&1", "w");
-	if (!g)
-		return cs_error_set(err, CS_EXIT_INTERNAL, "cannot run gnuplot: %s", strerror(errno));
-	fputs(script, g);
-	int st = pclose(g);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-			return cs_error_set(err, CS_EXIT_INTERNAL,
-					    "gnuplot not found (install gnuplot-nox, or run make deps)");
-		return cs_error_set(err, CS_EXIT_INTERNAL, "gnuplot failed (status %d)", st);
-	}
-	return 0;
-}
-
-static void append(char **buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void append(char **buf, const char *fmt, ...)
-{
-	va_list ap, ap2;
-	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	int len = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *add = cs_xmalloc((size_t)(len < 0 ? 0 : len) + 1);
-	vsnprintf(add, (size_t)len + 1, fmt, ap2);
-	va_end(ap2);
-	char *n = cs_xasprintf("%s%s", *buf ? *buf : "", add);
-	free(add);
-	free(*buf);
-	*buf = n;
-}
-
-/* gnuplot single-quoted string: double every quote. */
-static char *gq(const char *s)
-{
-	char *o = cs_xmalloc(strlen(s) * 2 + 1), *p = o;
-	for (; *s; s++) {
-		if (*s == '\'')
-			*p++ = '\'';
-		*p++ = *s;
-	}
-	*p = '\0';
-	return o;
-}
-
 int cs_cmd_plot(int argc, char **argv)
 {
 	const char *out = NULL;
@@ -172,6 +132,16 @@ int cs_cmd_plot(int argc, char **argv)
 	int rc = CS_EXIT_INPUT;
 	char *script = NULL, *util_png = NULL, *cdf_png = NULL, *tmp = NULL;
 	struct cs_error err = {0};
+	/* a sweep directory: sweep curves */
+	if (argc >= 1 && argv[0][0] != '-') {
+		char *csv = cs_xasprintf("%s/sweep.csv", argv[0]);
+		bool sweep = access(csv, F_OK) == 0;
+		free(csv);
+		if (sweep) {
+			free(dirs);
+			return cs_plot_sweep(argv[0], argc - 1, argv + 1, usage);
+		}
+	}
 	for (int i = 0; i < argc; i++) {
 		if (cs_is_help(argv[i])) {
 			fputs(usage, stdout);
@@ -210,10 +180,10 @@ int cs_cmd_plot(int argc, char **argv)
 	}
 	tmp = cs_xstrdup(tmpl);
 
-	char *q = gq(util_png);
-	append(&script, "set terminal pngcairo size 1100,600 noenhanced\nset output '%s'\n", q);
+	char *q = cs_gnuplot_quote(util_png);
+	cs_str_append(&script, "set terminal pngcairo size 1100,600 noenhanced\nset output '%s'\n", q);
 	free(q);
-	append(&script, "set datafile separator ','\nset key top right box opaque\nset grid\n"
+	cs_str_append(&script, "set datafile separator ','\nset key top right box opaque\nset grid\n"
 			"set xlabel 'simulated time (hours)'\nset ylabel 'cpu utilization (fraction of cell)'\n"
 			"set yrange [0:1.05]\nplot ");
 	for (size_t i = 0; i < nd; i++) {
@@ -236,24 +206,24 @@ int cs_cmd_plot(int argc, char **argv)
 			rc = cs_report_error(&err);
 			goto out;
 		}
-		char *qt = gq(ts), *lab = label_of(dirs[i]), *ql = gq(lab);
-		append(&script, "%s'%s' every ::1 using ($1/3600):%d with lines lw 2 title '%s'", i ? ", " : "",
+		char *qt = cs_gnuplot_quote(ts), *lab = label_of(dirs[i]), *ql = cs_gnuplot_quote(lab);
+		cs_str_append(&script, "%s'%s' every ::1 using ($1/3600):%d with lines lw 2 title '%s'", i ? ", " : "",
 		       qt, col, ql);
 		free(qt);
 		free(lab);
 		free(ql);
 		free(ts);
 	}
-	append(&script, "\n");
+	cs_str_append(&script, "\n");
 
-	q = gq(cdf_png);
-	append(&script, "set terminal pngcairo size 1300,550 noenhanced\nset output '%s'\n", q);
+	q = cs_gnuplot_quote(cdf_png);
+	cs_str_append(&script, "set terminal pngcairo size 1300,550 noenhanced\nset output '%s'\n", q);
 	free(q);
-	append(&script, "set datafile separator whitespace\nset multiplot layout 1,2\nset logscale x\n"
+	cs_str_append(&script, "set datafile separator whitespace\nset multiplot layout 1,2\nset logscale x\n"
 			"set format x '%%g'\nset yrange [0:1]\nset ylabel 'fraction of jobs'\nset key inside bottom right\nset grid\n");
 	const char *titles[2] = {"wait to first scheduling attempt (s; 0 drawn at 1 ms)", "wait until fully scheduled (s; 0 drawn at 1 ms)"};
 	for (int k = 0; k < 2; k++) {
-		append(&script, "set xlabel '%s'\nplot ", titles[k]);
+		cs_str_append(&script, "set xlabel '%s'\nplot ", titles[k]);
 		for (size_t i = 0; i < nd; i++) {
 			char *data = cs_xasprintf("%s/cdf-%d-%zu.dat", tmp, k, i);
 			if (write_cdf(dirs[i], k == 0 ? 4 : 5, data, &err) < 0) {
@@ -261,16 +231,16 @@ int cs_cmd_plot(int argc, char **argv)
 				rc = cs_report_error(&err);
 				goto out;
 			}
-			char *lab = label_of(dirs[i]), *ql = gq(lab);
-			append(&script, "%s'%s' using 1:2 with steps lw 2 title '%s'", i ? ", " : "", data, ql);
+			char *lab = label_of(dirs[i]), *ql = cs_gnuplot_quote(lab);
+			cs_str_append(&script, "%s'%s' using 1:2 with steps lw 2 title '%s'", i ? ", " : "", data, ql);
 			free(lab);
 			free(ql);
 			free(data);
 		}
-		append(&script, "\n");
+		cs_str_append(&script, "\n");
 	}
-	append(&script, "unset multiplot\n");
-	if (run_gnuplot(script, &err) < 0) {
+	cs_str_append(&script, "unset multiplot\n");
+	if (cs_gnuplot_run(script, &err) < 0) {
 		rc = cs_report_error(&err);
 		goto out;
 	}

@@ -1,0 +1,398 @@
+/* analysis/sweep_plot — `clustersim plot SWEEP_DIR [--x KEY] [--metric SPEC]...
+ * [--logx|--linx] [--title T] [-o FILE.png]`: sweep curves from sweep.csv.
+ *
+ * One figure per metric: the metric against the swept key KEY (default:
+ * the first swept key whose values are all numbers), one line per
+ * configuration, i.e. per combination of the other swept keys' values
+ * (their labels joined by " / ").  Failed points are left out.
+ *
+ * A metric SPEC names a flattened summary key (sweep.csv's column names);
+ * one component may list alternatives separated by '|' and '*' matches any
+ * component: for each point the value is the largest over the matching
+ * non-empty columns.  So "schedulers.service|monolithic.busy" is the
+ * service scheduler's busyness whether the configuration calls it
+ * "service" or is monolithic, and "schedulers.*.conflict_fraction" the
+ * worst scheduler's.  Default metrics: wait_first_attempt.mean and
+ * schedulers.*.busy.
+ *
+ * Output: -o FILE.png for the first metric, FILE-2.png ... for the next;
+ * otherwise SWEEP_DIR/sweep-<metric>.png.  The x axis is logarithmic when
+ * its values are positive and span more than a factor of 20 (--logx and
+ * --linx force it). */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis/gnuplot.h"
+#include "analysis/sweep_plot.h"
+#include "sim/alloc.h"
+#include "sim/cli.h"
+
+struct table {
+	char **head;
+	size_t ncols;
+	char ***rows; /* rows[r][c] */
+	size_t nrows;
+	size_t nswept; /* columns 1..nswept are swept keys; then "status" */
+};
+
+/* Split one CSV line (RFC 4180 quoting) into newly allocated fields. */
+static char **split_csv(const char *line, size_t *n)
+{
+	char **out = NULL;
+	size_t cap = 0;
+	*n = 0;
+	const char *p = line;
+	for (;;) {
+		char *field = cs_xmalloc(strlen(p) + 1), *q = field;
+		if (*p == '"') {
+			p++;
+			while (*p) {
+				if (*p == '"' && p[1] == '"') {
+					*q++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					*q++ = *p++;
+				}
+			}
+		}
+		while (*p && *p != ',' && *p != '\n' && *p != '\r')
+			*q++ = *p++;
+		*q = '\0';
+		CS_GROW(out, cap, *n + 1);
+		out[(*n)++] = field;
+		if (*p != ',')
+			break;
+		p++;
+	}
+	return out;
+}
+
+static void free_fields(char **f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(f[i]);
+	free(f);
+}
+
+static void table_free(struct table *t)
+{
+	free_fields(t->head, t->ncols);
+	for (size_t r = 0; r < t->nrows; r++)
+		free_fields(t->rows[r], t->ncols);
+	free(t->rows);
+}
+
+static int table_load(const char *path, struct table *t, struct cs_error *err)
+{
+	memset(t, 0, sizeof *t);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return cs_error_input(err, path, NULL, "cannot open: %s", strerror(errno));
+	char *line = NULL;
+	size_t cap = 0, rcap = 0, lineno = 0;
+	ssize_t len;
+	int rc = 0;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		lineno++;
+		size_t n;
+		char **fields = split_csv(line, &n);
+		if (lineno == 1) {
+			t->head = fields;
+			t->ncols = n;
+			for (size_t c = 1; c < n && strcmp(fields[c], "status") != 0; c++)
+				t->nswept++;
+			if (n < 2 || strcmp(fields[0], "point") != 0 || t->nswept + 1 >= n) {
+				rc = cs_error_input(err, path, "line 1", "not a sweep.csv header");
+				break;
+			}
+			continue;
+		}
+		if (n != t->ncols) {
+			free_fields(fields, n);
+			char where[32];
+			snprintf(where, sizeof where, "line %zu", lineno);
+			rc = cs_error_input(err, path, where, "%zu fields, the header has %zu", n, t->ncols);
+			break;
+		}
+		CS_GROW(t->rows, rcap, t->nrows + 1);
+		t->rows[t->nrows++] = fields;
+	}
+	free(line);
+	fclose(f);
+	if (!rc && !t->head)
+		rc = cs_error_input(err, path, NULL, "empty");
+	return rc;
+}
+
+static bool is_number(const char *s, double *out)
+{
+	char *end;
+	if (!*s)
+		return false;
+	*out = strtod(s, &end);
+	return *end == '\0' && isfinite(*out);
+}
+
+/* Does column name `col` match spec (components split by '.', '|'
+ * alternatives within one, '*' any)? */
+static bool spec_match(const char *spec, const char *col)
+{
+	while (*spec && *col) {
+		size_t sl = strcspn(spec, "."), cl = strcspn(col, ".");
+		bool ok = false;
+		if (sl == 1 && spec[0] == '*') {
+			ok = true;
+		} else {
+			for (const char *a = spec; a < spec + sl && !ok;) {
+				size_t al = strcspn(a, "|.");
+				if (al > sl - (size_t)(a - spec))
+					al = sl - (size_t)(a - spec);
+				ok = al == cl && strncmp(a, col, cl) == 0;
+				a += al + 1;
+			}
+		}
+		if (!ok)
+			return false;
+		spec += sl;
+		col += cl;
+		if (*spec == '.')
+			spec++;
+		if (*col == '.')
+			col++;
+		if (!*spec != !*col)
+			return false;
+	}
+	return !*spec && !*col;
+}
+
+static bool metric_value(const struct table *t, size_t r, const char *spec, double *out)
+{
+	bool any = false;
+	for (size_t c = t->nswept + 2; c < t->ncols; c++) {
+		double v;
+		if (spec_match(spec, t->head[c]) && is_number(t->rows[r][c], &v)) {
+			if (!any || v > *out)
+				*out = v;
+			any = true;
+		}
+	}
+	return any;
+}
+
+struct pt {
+	double x, y;
+};
+
+static int cmp_pt(const void *a, const void *b)
+{
+	double x = ((const struct pt *)a)->x, y = ((const struct pt *)b)->x;
+	return (x > y) - (x < y);
+}
+
+static void sanitize(char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != '_')
+			*s = '_';
+}
+
+static int plot_metric(const struct table *t, size_t xcol, const char *spec, const char *png,
+		       int logx, const char *title, const char *tmpdir, int fig, struct cs_error *err)
+{
+	/* group rows by the other swept keys */
+	char **groups = cs_xcalloc(t->nrows + 1, sizeof *groups);
+	size_t ngroups = 0;
+	char **group_of = cs_xcalloc(t->nrows + 1, sizeof *group_of);
+	double xmin = INFINITY, xmax = -INFINITY;
+	for (size_t r = 0; r < t->nrows; r++) {
+		char *label = cs_xstrdup("");
+		for (size_t c = 1; c <= t->nswept; c++) {
+			if (c == xcol)
+				continue;
+			char *next = cs_xasprintf("%s%s%s", label, *label ? " / " : "", t->rows[r][c]);
+			free(label);
+			label = next;
+		}
+		if (!*label) {
+			free(label);
+			label = cs_xstrdup(spec);
+		}
+		size_t g = 0;
+		while (g < ngroups && strcmp(groups[g], label) != 0)
+			g++;
+		if (g == ngroups)
+			groups[ngroups++] = cs_xstrdup(label);
+		group_of[r] = groups[g];
+		free(label);
+		double x;
+		if (is_number(t->rows[r][xcol], &x)) {
+			xmin = fmin(xmin, x);
+			xmax = fmax(xmax, x);
+		}
+	}
+	if (logx < 0)
+		logx = xmin > 0 && xmax / xmin > 20;
+	char *script = NULL, *qpng = cs_gnuplot_quote(png), *qy = cs_gnuplot_quote(spec);
+	char *qx = cs_gnuplot_quote(t->head[xcol]);
+	cs_str_append(&script, "set terminal pngcairo size 1000,600 noenhanced\nset output '%s'\n"
+			       "set grid\nset key outside right\nset xlabel '%s'\nset ylabel '%s'\n%s",
+		      qpng, qx, qy, logx ? "set logscale x\n" : "");
+	if (title) {
+		char *qt = cs_gnuplot_quote(title);
+		cs_str_append(&script, "set title '%s'\n", qt);
+		free(qt);
+	}
+	cs_str_append(&script, "plot ");
+	int rc = 0, plotted = 0;
+	struct pt *pts = cs_xcalloc(t->nrows + 1, sizeof *pts);
+	for (size_t g = 0; g < ngroups && !rc; g++) {
+		size_t n = 0;
+		for (size_t r = 0; r < t->nrows; r++) {
+			double x = 0, y = 0;
+			if (group_of[r] != groups[g] || strcmp(t->rows[r][t->nswept + 1], "ok") != 0 ||
+			    !is_number(t->rows[r][xcol], &x) || !metric_value(t, r, spec, &y))
+				continue;
+			pts[n++] = (struct pt){x, y};
+		}
+		if (n == 0)
+			continue;
+		qsort(pts, n, sizeof *pts, cmp_pt);
+		char *data = cs_xasprintf("%s/fig%d-%zu.dat", tmpdir, fig, g);
+		FILE *f = fopen(data, "w");
+		if (!f) {
+			rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write", data);
+			free(data);
+			break;
+		}
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%.10g %.10g\n", pts[i].x, pts[i].y);
+		fclose(f);
+		char *ql = cs_gnuplot_quote(groups[g]);
+		cs_str_append(&script, "%s'%s' using 1:2 with linespoints lw 2 pt 7 title '%s'", plotted ? ", " : "",
+			      data, ql);
+		plotted++;
+		free(ql);
+		free(data);
+	}
+	if (!rc && !plotted)
+		rc = cs_error_input(err, "sweep.csv", spec, "no point has a value for this metric");
+	cs_str_append(&script, "\n");
+	if (!rc)
+		rc = cs_gnuplot_run(script, err);
+	if (!rc)
+		printf("%s\n", png);
+	free(pts);
+	free(script);
+	free(qpng);
+	free(qy);
+	free(qx);
+	for (size_t g = 0; g < ngroups; g++)
+		free(groups[g]);
+	free(groups);
+	free(group_of);
+	return rc;
+}
+
+int cs_plot_sweep(const char *dir, int argc, char **argv, const char *usage)
+{
+	const char *xkey = NULL, *out = NULL, *title = NULL;
+	const char **metrics = cs_xcalloc((size_t)argc + 3, sizeof *metrics);
+	size_t nm = 0;
+	int logx = -1;
+	struct cs_error err = {0};
+	int rc = CS_EXIT_INPUT;
+	for (int i = 0; i < argc; i++) {
+		bool next = i + 1 < argc;
+		if (strcmp(argv[i], "--x") == 0 && next)
+			xkey = argv[++i];
+		else if (strcmp(argv[i], "--metric") == 0 && next)
+			metrics[nm++] = argv[++i];
+		else if (strcmp(argv[i], "-o") == 0 && next)
+			out = argv[++i];
+		else if (strcmp(argv[i], "--title") == 0 && next)
+			title = argv[++i];
+		else if (strcmp(argv[i], "--logx") == 0)
+			logx = 1;
+		else if (strcmp(argv[i], "--linx") == 0)
+			logx = 0;
+		else if (argv[i][0] == '-') {
+			cs_usage_error(usage, "unknown option or missing value: %s", argv[i]);
+			free(metrics);
+			return CS_EXIT_INPUT;
+		}
+	}
+	if (nm == 0) {
+		metrics[nm++] = "wait_first_attempt.mean";
+		metrics[nm++] = "schedulers.*.busy";
+	}
+	char *path = cs_xasprintf("%s/sweep.csv", dir);
+	struct table t;
+	if (table_load(path, &t, &err) < 0) {
+		free(path);
+		free(metrics);
+		table_free(&t);
+		return cs_report_error(&err);
+	}
+	size_t xcol = 0;
+	for (size_t c = 1; c <= t.nswept && !xcol; c++) {
+		if (xkey) {
+			if (strcmp(t.head[c], xkey) == 0)
+				xcol = c;
+			continue;
+		}
+		bool numeric = t.nrows > 0;
+		for (size_t r = 0; r < t.nrows && numeric; r++) {
+			double v;
+			numeric = is_number(t.rows[r][c], &v);
+		}
+		if (numeric)
+			xcol = c;
+	}
+	char tmpl[] = "/tmp/clustersim-sweep-XXXXXX";
+	if (!xcol) {
+		if (xkey)
+			cs_error_input(&err, path, xkey, "not a swept key of this sweep");
+		else
+			cs_error_input(&err, path, NULL, "no swept key has numeric values: name one with --x");
+		rc = cs_report_error(&err);
+	} else if (!mkdtemp(tmpl)) {
+		cs_error_set(&err, CS_EXIT_INTERNAL, "cannot make a temporary directory");
+		rc = cs_report_error(&err);
+	} else {
+		rc = 0;
+		for (size_t k = 0; k < nm && !rc; k++) {
+			char *png;
+			if (out && k == 0) {
+				png = cs_xstrdup(out);
+			} else if (out) {
+				size_t n = strlen(out);
+				bool ext = n > 4 && strcmp(out + n - 4, ".png") == 0;
+				png = cs_xasprintf("%.*s-%zu.png", (int)(ext ? n - 4 : n), out, k + 1);
+			} else {
+				char *m = cs_xstrdup(metrics[k]);
+				sanitize(m);
+				png = cs_xasprintf("%s/sweep-%s.png", dir, m);
+				free(m);
+			}
+			if (plot_metric(&t, xcol, metrics[k], png, logx, title, tmpl, (int)k, &err) < 0)
+				rc = cs_report_error(&err);
+			free(png);
+		}
+		char *cmd = cs_xasprintf("rm -rf '%s'", tmpl);
+		if (system(cmd) != 0)
+			fprintf(stderr, "clustersim: could not remove %s\n", tmpl);
+		free(cmd);
+	}
+	table_free(&t);
+	free(path);
+	free(metrics);
+	return rc;
+}
