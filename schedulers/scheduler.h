@@ -14,6 +14,8 @@
  *  - task_ended() is called after any task left its machine (resources are
  *    free again) -- the prefill's and other schedulers' tasks included; machine_changed() after a machine went up or down (its
  *    tasks were already killed and reported through task_ended);
+ *  - call cs_world_attempt() when an attempt on a job begins: it also
+ *    allocates the job's tasks (job->tasks is NULL before the first one);
  *  - report() fills counters for summary.json; schedulers write no files.
  * Unused slots may stay NULL. */
 #ifndef CS_SCHEDULER_H

@@ -12,14 +12,21 @@ struct cs_job *cs_job_new(uint32_t ntasks)
 	job->ntasks = ntasks;
 	job->duration = CS_TIME_NEVER;
 	job->submit = job->first_attempt = job->scheduled = job->end = CS_TIME_NEVER;
-	job->tasks = cs_xcalloc(ntasks, sizeof *job->tasks);
-	for (uint32_t i = 0; i < ntasks; i++) {
+	return job;
+}
+
+struct cs_task *cs_job_tasks(struct cs_job *job)
+{
+	if (job->tasks)
+		return job->tasks;
+	job->tasks = cs_xcalloc(job->ntasks, sizeof *job->tasks);
+	for (uint32_t i = 0; i < job->ntasks; i++) {
 		job->tasks[i].job = job;
 		job->tasks[i].index = i;
 		job->tasks[i].machine = CS_NO_MACHINE;
 		job->tasks[i].start = job->tasks[i].end = CS_TIME_NEVER;
 	}
-	return job;
+	return job->tasks;
 }
 
 void cs_job_free(struct cs_job *job)

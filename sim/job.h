@@ -83,7 +83,7 @@ struct cs_job {
 	uint32_t placed;     /* tasks claimed so far */
 	uint32_t ended;      /* tasks that left their machine */
 	enum cs_job_outcome outcome;
-	struct cs_task *tasks; /* ntasks, owned */
+	struct cs_task *tasks; /* ntasks, owned; NULL until cs_job_tasks */
 	struct cs_end_group *groups; /* pending end groups, newest first, owned */
 
 	void *owner;         /* the world that made it */
@@ -93,8 +93,14 @@ struct cs_job {
 	struct cs_job *live_prev, *live_next; /* the world's list of live jobs */
 };
 
-/* A new job with its tasks allocated, every time field CS_TIME_NEVER. */
+/* A new job, every time field CS_TIME_NEVER.  Its tasks are allocated on
+ * first use (cs_job_tasks): a job that waits in a queue costs no task
+ * memory, which matters when a saturated scheduler queues tens of
+ * thousands of jobs. */
 struct cs_job *cs_job_new(uint32_t ntasks);
+/* The job's tasks, allocated if they were not yet (the world does it when
+ * a scheduling attempt begins, so schedulers may use job->tasks). */
+struct cs_task *cs_job_tasks(struct cs_job *job);
 void cs_job_free(struct cs_job *job);
 cs_time cs_task_duration(const struct cs_job *job, uint32_t index);
 /* The longest task duration (the job's run time), CS_TIME_NEVER if any is. */

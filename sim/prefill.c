@@ -31,6 +31,7 @@ static void place_job(struct cs_world *w, struct cs_placer *pl, struct cs_job *j
 	job->owner = w;
 	job->submit = job->first_attempt = 0;
 	job->with_scheduler = false;
+	cs_job_tasks(job);
 	cs_placer_begin_job(pl, &w->cell);
 	uint32_t placed = 0;
 	for (uint32_t i = 0; i < job->ntasks; i++) {

@@ -63,6 +63,7 @@ static void finish_job(struct cs_world *w, struct cs_job *job)
 
 void cs_world_attempt(struct cs_world *w, struct cs_job *job)
 {
+	cs_job_tasks(job);
 	job->attempts++;
 	if (job->first_attempt == CS_TIME_NEVER) {
 		job->first_attempt = cs_engine_now(&w->engine);

@@ -35,6 +35,7 @@ static void test_claim_release(void **state)
 	double cpus[3] = {4, 8, 2};
 	build(&c, &e, cpus, 3);
 	struct cs_job *job = cs_job_new(3);
+	cs_job_tasks(job);
 	job->req = res(2, 4);
 	assert_true(cs_cell_fits(&c, 0, &job->req));
 	assert_int_equal(c.seq[0], 0);
