@@ -33,7 +33,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libcmocka-dev zlib1g-dev gnuplot-nox
 
-.PHONY: all deps run test asan bench fuzz clean
+.PHONY: all deps run test asan bench fuzz omega-paper clean
 all: $(BIN)/clustersim
 
 $(BUILD)/%.o: %.c
@@ -83,6 +83,11 @@ asan: deps
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh bench/run.sh $(BIN)/clustersim $(BUILD)/bench
+
+# The Omega paper's study: three sweeps and their figures (README).
+omega-paper: deps
+	@$(MAKE) --no-print-directory all
+	sh experiments/omega-paper/run.sh results/omega-paper
 
 # Fuzz the parsers with libFuzzer (clang): FUZZ_SECONDS each (default 60);
 # new inputs go to fuzz-out/, the committed seeds stay in tests/fuzz/corpus/.

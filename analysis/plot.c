@@ -31,10 +31,10 @@
 static const char usage[] =
 	"usage: clustersim plot DIR... [-o FILE.png]\n"
 	"  writes the utilization over time of every DIR overlaid, and wait-time CDFs\n"
-	"       clustersim plot SWEEP_DIR [--x KEY] [--metric SPEC]... [--logx|--linx] [--title T] [-o FILE.png]\n"
+	"       clustersim plot SWEEP_DIR [--x KEY] [--metric SPEC]... [--logx|--linx] [--logy] [--title T] [-o FILE.png]\n"
 	"  a sweep's directory (with sweep.csv): one figure per metric against the swept\n"
 	"  key, one line per configuration; SPEC is a summary key, one component may be\n"
-	"  a|b alternatives or *, the largest matching value counts\n";
+	"  a|b alternatives, * or prefix*; the largest matching value counts\n";
 
 static const char *base_name(const char *dir)
 {

@@ -7,8 +7,8 @@
  * (their labels joined by " / ").  Failed points are left out.
  *
  * A metric SPEC names a flattened summary key (sweep.csv's column names);
- * one component may list alternatives separated by '|' and '*' matches any
- * component: for each point the value is the largest over the matching
+ * one component may list alternatives separated by '|', '*' matches any
+ * component and "name*" any component that starts with name: for each point the value is the largest over the matching
  * non-empty columns.  So "schedulers.service|monolithic.busy" is the
  * service scheduler's busyness whether the configuration calls it
  * "service" or is monolithic, and "schedulers.*.conflict_fraction" the
@@ -18,7 +18,8 @@
  * Output: -o FILE.png for the first metric, FILE-2.png ... for the next;
  * otherwise SWEEP_DIR/sweep-<metric>.png.  The x axis is logarithmic when
  * its values are positive and span more than a factor of 20 (--logx and
- * --linx force it). */
+ * --linx force it); --logy makes the y axis logarithmic, values below
+ * 0.001 drawn at 0.001. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -155,7 +156,10 @@ static bool spec_match(const char *spec, const char *col)
 				size_t al = strcspn(a, "|.");
 				if (al > sl - (size_t)(a - spec))
 					al = sl - (size_t)(a - spec);
-				ok = al == cl && strncmp(a, col, cl) == 0;
+				if (al > 0 && a[al - 1] == '*') /* a prefix: batch* */
+					ok = cl >= al - 1 && strncmp(a, col, al - 1) == 0;
+				else
+					ok = al == cl && strncmp(a, col, cl) == 0;
 				a += al + 1;
 			}
 		}
@@ -205,7 +209,7 @@ static void sanitize(char *s)
 }
 
 static int plot_metric(const struct table *t, size_t xcol, const char *spec, const char *png,
-		       int logx, const char *title, const char *tmpdir, int fig, struct cs_error *err)
+		       int logx, bool logy, const char *title, const char *tmpdir, int fig, struct cs_error *err)
 {
 	/* group rows by the other swept keys */
 	char **groups = cs_xcalloc(t->nrows + 1, sizeof *groups);
@@ -245,6 +249,8 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 	cs_str_append(&script, "set terminal pngcairo size 1000,600 noenhanced\nset output '%s'\n"
 			       "set grid\nset key outside right\nset xlabel '%s'\nset ylabel '%s'\n%s",
 		      qpng, qx, qy, logx ? "set logscale x\n" : "");
+	if (logy) /* values <= 0 cannot be drawn: they sit at the bottom edge */
+		cs_str_append(&script, "set logscale y\nset format y '%%g'\n");
 	if (title) {
 		char *qt = cs_gnuplot_quote(title);
 		cs_str_append(&script, "set title '%s'\n", qt);
@@ -260,6 +266,8 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 			if (group_of[r] != groups[g] || strcmp(t->rows[r][t->nswept + 1], "ok") != 0 ||
 			    !is_number(t->rows[r][xcol], &x) || !metric_value(t, r, spec, &y))
 				continue;
+			if (logy && y < 1e-3)
+				y = 1e-3;
 			pts[n++] = (struct pt){x, y};
 		}
 		if (n == 0)
@@ -307,6 +315,7 @@ int cs_plot_sweep(const char *dir, int argc, char **argv, const char *usage)
 	const char **metrics = cs_xcalloc((size_t)argc + 3, sizeof *metrics);
 	size_t nm = 0;
 	int logx = -1;
+	bool logy = false;
 	struct cs_error err = {0};
 	int rc = CS_EXIT_INPUT;
 	for (int i = 0; i < argc; i++) {
@@ -323,6 +332,8 @@ int cs_plot_sweep(const char *dir, int argc, char **argv, const char *usage)
 			logx = 1;
 		else if (strcmp(argv[i], "--linx") == 0)
 			logx = 0;
+		else if (strcmp(argv[i], "--logy") == 0)
+			logy = true;
 		else if (argv[i][0] == '-') {
 			cs_usage_error(usage, "unknown option or missing value: %s", argv[i]);
 			free(metrics);
@@ -382,7 +393,7 @@ int cs_plot_sweep(const char *dir, int argc, char **argv, const char *usage)
 				png = cs_xasprintf("%s/sweep-%s.png", dir, m);
 				free(m);
 			}
-			if (plot_metric(&t, xcol, metrics[k], png, logx, title, tmpl, (int)k, &err) < 0)
+			if (plot_metric(&t, xcol, metrics[k], png, logx, logy, title, tmpl, (int)k, &err) < 0)
 				rc = cs_report_error(&err);
 			free(png);
 		}
