@@ -30,3 +30,24 @@ PY
 echo "== scale runs, one core each =="
 scale experiments/bench/monolithic-10k-day.json 5 300
 scale experiments/default.json 5 300
+
+echo
+echo "== the Omega-paper sweep, 28 simulations (issue 3: under 3 s wall with -j 2, 200 MB per process) =="
+rm -rf "$out/omega-sweep"
+start=$(date +%s.%N)
+"$bin" sweep experiments/bench/omega-sweep.json -o "$out/omega-sweep" -j 2 -q --force
+end=$(date +%s.%N)
+python3 - "$out/omega-sweep" "$start" "$end" <<'PY'
+import json, os, sys
+d, t0, t1 = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+pts = sorted(os.listdir(d + "/points"))
+runs = [json.load(open("%s/points/%s/run.json" % (d, p))) for p in pts]
+wall = t1 - t0
+peak = max(r["peak_rss_mib"] for r in runs)
+cpu = sum(r["wall_seconds"] for r in runs)
+print("%d simulations: %.2f s wall with -j 2 (target < 3 s), %.1f s of simulation in all, "
+      "largest peak %.1f MiB (target < 200)  %s" % (len(runs), wall, cpu, peak,
+      "ok" if wall < 3 and peak < 200 else "MISSED"))
+slow = sorted(zip((r["wall_seconds"] for r in runs), pts), reverse=True)[:3]
+print("slowest points: " + ", ".join("%s %.2f s" % (p, w) for w, p in slow))
+PY

@@ -31,15 +31,22 @@ void cs_placer_release(struct cs_placer *p)
 void cs_placer_begin_job(struct cs_placer *p, const struct cs_cell *cell)
 {
 	p->ncand = p->n;
+	p->checked = false;
 }
 
 static uint32_t random_first_fit(struct cs_placer *p, const struct cs_cell *cell,
 				 const struct cs_res *req)
 {
-	/* Nothing can fit: do not pay a full scan to find that out. */
-	if (!cs_capindex_may_fit(&cell->index, req->cpu, req->mem)) {
-		p->ncand = 0;
-		return CS_NO_MACHINE;
+	/* Nothing can fit: do not pay a full scan to find that out.  Asked
+	 * once per job (the tasks of a job are alike): later picks of the job
+	 * need no index, so the claims it makes meanwhile are not indexed one
+	 * by one. */
+	if (!p->checked) {
+		p->checked = true;
+		if (!cs_capindex_may_fit(cs_cell_index(cell), req->cpu, req->mem)) {
+			p->ncand = 0;
+			return CS_NO_MACHINE;
+		}
 	}
 	while (p->ncand > 0) {
 		uint32_t i = (uint32_t)gsl_rng_uniform_int(p->rng, p->ncand);
@@ -58,7 +65,7 @@ static uint32_t scored_fit(struct cs_placer *p, const struct cs_cell *cell,
 {
 	uint32_t best = CS_NO_MACHINE;
 	double best_score = 0;
-	for (uint32_t m = cs_capindex_first_fit(&cell->index, 0, req->cpu, req->mem);
+	for (uint32_t m = cs_capindex_first_fit(cs_cell_index(cell), 0, req->cpu, req->mem);
 	     m != CS_NO_MACHINE && m < cell->n; m++) {
 		p->probes++;
 		if (!cs_cell_fits(cell, m, req))
@@ -86,7 +93,7 @@ uint32_t cs_placer_pick(struct cs_placer *p, const struct cs_cell *cell, const s
 	case CS_PLACE_FIRST_FIT: {
 		uint32_t from = 0;
 		for (;;) {
-			uint32_t m = cs_capindex_first_fit(&cell->index, from, req->cpu, req->mem);
+			uint32_t m = cs_capindex_first_fit(cs_cell_index(cell), from, req->cpu, req->mem);
 			p->probes++;
 			if (m == CS_NO_MACHINE || cs_cell_fits(cell, m, req))
 				return m;

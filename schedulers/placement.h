@@ -37,6 +37,7 @@ struct cs_placer {
 	gsl_rng *rng;       /* owned */
 	uint32_t *perm;     /* random-first-fit candidates */
 	uint32_t n, ncand;
+	bool checked;       /* random-first-fit: "can anything fit" asked for this job */
 	uint64_t probes;    /* machines examined, for benchmarks */
 };
 

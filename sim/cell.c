@@ -2,6 +2,7 @@
 #include "sim/cell.h"
 
 #include <assert.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,10 @@ void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 	for (uint32_t m = 0; m < n; m++)
 		cs_capindex_set(&cell->index, m, cell->cap[m].cpu - cell->used[m].cpu,
 				cell->cap[m].mem - cell->used[m].mem);
+	cell->dirty = cs_xrealloc(cell->dirty, n * sizeof *cell->dirty);
+	cell->is_dirty = cs_xrealloc(cell->is_dirty, n * sizeof *cell->is_dirty);
+	memset(cell->is_dirty, 0, n);
+	cell->ndirty = 0;
 }
 
 void cs_cell_release_all(struct cs_cell *cell)
@@ -80,6 +85,8 @@ void cs_cell_release_all(struct cs_cell *cell)
 	free(cell->ntasks);
 	free(cell->tasks_on);
 	cs_capindex_release(&cell->index);
+	free(cell->dirty);
+	free(cell->is_dirty);
 	memset(cell, 0, sizeof *cell);
 }
 
@@ -104,13 +111,31 @@ void cs_cell_account(struct cs_cell *cell)
 	cell->area_since = now;
 }
 
-static void reindex(struct cs_cell *cell, uint32_t m)
+static inline void reindex(struct cs_cell *cell, uint32_t m)
 {
-	if (cell->up[m])
-		cs_capindex_set(&cell->index, m, cell->cap[m].cpu - cell->used[m].cpu,
-				cell->cap[m].mem - cell->used[m].mem);
-	else
-		cs_capindex_set(&cell->index, m, -1, -1);
+	if (!cell->is_dirty[m]) {
+		cell->is_dirty[m] = 1;
+		cell->dirty[cell->ndirty++] = m;
+	}
+}
+
+const struct cs_capindex *cs_cell_index(const struct cs_cell *ccell)
+{
+	struct cs_cell *cell = (struct cs_cell *)(uintptr_t)ccell;
+	for (uint32_t k = 0; k < cell->ndirty; k++) {
+		uint32_t m = cell->dirty[k];
+		cell->is_dirty[m] = 0;
+		cs_qty c = -1, mem = -1;
+		if (cell->up[m]) {
+			c = cell->cap[m].cpu - cell->used[m].cpu;
+			mem = cell->cap[m].mem - cell->used[m].mem;
+		}
+		const struct cs_capnode *leaf = &cell->index.node[cell->index.leaves + m];
+		if (leaf->cpu != c || leaf->mem != mem)
+			cs_capindex_set(&cell->index, m, c, mem);
+	}
+	cell->ndirty = 0;
+	return &cell->index;
 }
 
 void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)

@@ -57,7 +57,15 @@ struct cs_cell {
 	struct cs_res total_used;
 	struct cs_res max_cap;     /* the largest machine, per resource */
 	uint64_t running;          /* tasks on machines */
+	/* The free-capacity index is brought up to date lazily: a change marks
+	 * its machine dirty, and cs_cell_index() refreshes the dirty machines
+	 * before a query.  Changes that cancel out (tentative claims taken
+	 * back) then cost nothing, and the many changes between two queries
+	 * are paid for once. */
 	struct cs_capindex index;
+	uint32_t *dirty;
+	uint32_t ndirty;
+	uint8_t *is_dirty;
 
 	struct cs_engine *engine;  /* time source for the integrals */
 	cs_time area_since;
@@ -117,6 +125,9 @@ void cs_cell_account(struct cs_cell *cell);
 /* Check the invariants: no machine over capacity, totals equal the sums
  * over machines and over tasks.  Returns false (and says why on stderr). */
 bool cs_cell_check(const struct cs_cell *cell);
+/* The capacity index, up to date (logically const: it refreshes a cache). */
+const struct cs_capindex *cs_cell_index(const struct cs_cell *cell);
+
 /* The class a machine belongs to. */
 static inline const struct cs_machine_class *cs_cell_class_of(const struct cs_cell *cell, uint32_t m)
 {

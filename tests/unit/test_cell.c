@@ -70,10 +70,10 @@ static void test_down_machine(void **state)
 	cs_cell_set_up(&c, 1, false);
 	assert_false(cs_cell_fits(&c, 1, &r));
 	assert_int_equal(c.total_cap.cpu, Q(4));
-	assert_int_equal(cs_capindex_first_fit(&c.index, 0, r.cpu, r.mem), 0);
-	assert_int_equal(cs_capindex_first_fit(&c.index, 1, r.cpu, r.mem), CS_NO_MACHINE);
+	assert_int_equal(cs_capindex_first_fit(cs_cell_index(&c), 0, r.cpu, r.mem), 0);
+	assert_int_equal(cs_capindex_first_fit(cs_cell_index(&c), 1, r.cpu, r.mem), CS_NO_MACHINE);
 	cs_cell_set_up(&c, 1, true);
-	assert_int_equal(cs_capindex_first_fit(&c.index, 1, r.cpu, r.mem), 1);
+	assert_int_equal(cs_capindex_first_fit(cs_cell_index(&c), 1, r.cpu, r.mem), 1);
 	cs_cell_release_all(&c);
 	cs_engine_release(&e);
 }
@@ -106,7 +106,7 @@ static void test_capindex_matches_scan(void **state)
 		for (uint32_t k = from; k < N && scan == CS_NO_MACHINE; k++)
 			if (cs_cell_fits(&c, k, &q))
 				scan = k;
-		assert_int_equal(cs_capindex_first_fit(&c.index, from, q.cpu, q.mem), scan);
+		assert_int_equal(cs_capindex_first_fit(cs_cell_index(&c), from, q.cpu, q.mem), scan);
 	}
 	gsl_rng_free(rng);
 	cs_cell_release_all(&c);
