@@ -51,3 +51,22 @@ print("%d simulations: %.2f s wall with -j 2 (target < 3 s), %.1f s of simulatio
 slow = sorted(zip((r["wall_seconds"] for r in runs), pts), reverse=True)[:3]
 print("slowest points: " + ", ".join("%s %.2f s" % (p, w) for w, p in slow))
 PY
+
+echo
+echo "== Omega sync cost against cell size (issue 3: a snapshot must not cost O(cell)) =="
+omega='{"type":"omega","schedulers":[{"name":"batch","workloads":["batch"],"t_job":0.1,"t_task":0.005},{"name":"service","workloads":["service"],"t_job":1,"t_task":0.005}]}'
+for n in 1000 10000; do
+	rm -rf "$out/omega-$n"
+	"$bin" run experiments/bench/monolithic-10k-day.json -o "$out/omega-$n" -q --force \
+		--set "cell.machines[0].count=$n" --set "scheduler=$omega" --set duration=6h \
+		--set "workloads[0].arrival.mean=$(python3 -c "print(1.44 * 10000 / $n)")" || continue
+	python3 - "$out/omega-$n" "$n" <<'PY'
+import json, sys
+d, n = sys.argv[1], sys.argv[2]
+r = json.load(open(d + "/run.json")); s = json.load(open(d + "/summary.json"))
+tx = sum(v["transactions"] for v in s["schedulers"].values())
+tasks = s["jobs"]["submitted"]
+print("%6s machines: %7d transactions, %.2f s, %.2f us per transaction (the same load per machine)"
+      % (n, tx, r["wall_seconds"], 1e6 * r["wall_seconds"] / max(tx, 1)))
+PY
+done
