@@ -221,6 +221,20 @@ static void test_sweep(void **state)
 	free(csv);
 	snprintf(args, sizeof args, "%s/sw/points/2/summary.json", dir);
 	assert_int_equal(access(args, F_OK), 0);
+	/* sweep curves: a metric against the swept key; the failed point is
+	 * left out; a metric no point has is an error */
+	snprintf(args, sizeof args, "plot %s/sw --x vars.tj --metric 'schedulers.monolithic|x.busy' -o %s/c.png", dir, dir);
+	assert_int_equal(run_cli(args, &err), 0);
+	free(err);
+	snprintf(args, sizeof args, "%s/c.png", dir);
+	assert_int_equal(access(args, F_OK), 0);
+	snprintf(args, sizeof args, "plot %s/sw --metric no.such.metric -o %s/d.png", dir, dir);
+	assert_int_equal(run_cli(args, &err), 2);
+	assert_non_null(strstr(err, "no.such.metric: no point has a value"));
+	free(err);
+	snprintf(args, sizeof args, "plot %s/sw --x nope", dir);
+	assert_int_equal(run_cli(args, &err), 2);
+	free(err);
 	unlink(file);
 	free(file);
 	tu_rm_rf(dir);
