@@ -57,6 +57,24 @@ static void ref_push(struct ev *h, size_t *cnt, struct ev e)
 	h[j] = e;
 }
 
+/* Put e into the hole at the root and sift it down over cnt events. */
+static inline void ref_sift_down(struct ev *h, size_t cnt, struct ev e)
+{
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= cnt)
+			break;
+		if (c + 1 < cnt && ev_before(&h[c + 1], &h[c]))
+			c++;
+		if (!ev_before(&h[c], &e))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = e;
+}
+
 static struct ev *ref_fill(size_t n, size_t *k, size_t *cnt, uint64_t *seq)
 {
 	struct ev *h = malloc((n + 1) * sizeof *h);
@@ -79,19 +97,7 @@ static double ref_hold(size_t n, uint64_t holds)
 		/* replace the root by the new event and sift down (a hold is a
 		 * pop and a push; the bare heap fuses them, as a tuned loop would) */
 		struct ev e = {top.at + incs[k++ & (NINC - 1)], seq++, NULL, NULL};
-		size_t i = 0;
-		for (;;) {
-			size_t c = 2 * i + 1;
-			if (c >= cnt)
-				break;
-			if (c + 1 < cnt && ev_before(&h[c + 1], &h[c]))
-				c++;
-			if (!ev_before(&h[c], &e))
-				break;
-			h[i] = h[c];
-			i = c;
-		}
-		h[i] = e;
+		ref_sift_down(h, cnt, e);
 	}
 	double dt = now_s() - t0;
 	free(h);
@@ -109,19 +115,7 @@ static double ref_hold_popush(size_t n, uint64_t holds)
 		struct ev top = h[0];
 		ref_sink += top.seq;
 		struct ev last = h[--cnt];
-		size_t i = 0;
-		for (;;) {
-			size_t c = 2 * i + 1;
-			if (c >= cnt)
-				break;
-			if (c + 1 < cnt && ev_before(&h[c + 1], &h[c]))
-				c++;
-			if (!ev_before(&h[c], &last))
-				break;
-			h[i] = h[c];
-			i = c;
-		}
-		h[i] = last;
+		ref_sift_down(h, cnt, last);
 		struct ev e = {top.at + incs[k++ & (NINC - 1)], seq++, NULL, NULL};
 		ref_push(h, &cnt, e);
 	}

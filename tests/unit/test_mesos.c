@@ -5,19 +5,6 @@
 
 #include "schedulers/drf.h"
 
-static json_t *run(const char *text)
-{
-	char *dir = tu_tmpdir();
-	struct cs_error err = {0};
-	json_t *s = tu_run_json(text, dir, &err);
-	if (!s)
-		print_error("%s\n", err.msg);
-	assert_non_null(s);
-	tu_rm_rf(dir);
-	free(dir);
-	return s;
-}
-
 #define Q(x) cs_qty_from_double(x)
 
 static void test_drf_share(void **state)
@@ -50,14 +37,14 @@ static void test_drf_offers(void **state)
 {
 	char text[4096];
 	snprintf(text, sizeof text, FMT_DRF, 1.0);
-	json_t *s = run(text);
+	json_t *s = tu_run_ok(text, NULL);
 	assert_true(tu_num(s, "workloads.a1.wait_scheduled.mean") == 0.1);
 	assert_true(fabs(tu_num(s, "workloads.b1.wait_scheduled.mean") - 1.1) < 1e-9);
 	assert_true(tu_num(s, "workloads.b2.jobs.scheduled") == 1);
 	assert_true(tu_num(s, "workloads.a2.jobs.scheduled") == 0);
 	json_decref(s);
 	snprintf(text, sizeof text, FMT_DRF, 4.0);
-	s = run(text);
+	s = tu_run_ok(text, NULL);
 	assert_true(tu_num(s, "workloads.a2.jobs.scheduled") == 1);
 	assert_true(tu_num(s, "workloads.b2.jobs.scheduled") == 0);
 	json_decref(s);
@@ -77,14 +64,14 @@ static void test_decline_filters_expire(void **state)
 {
 	char text[2048];
 	snprintf(text, sizeof text, FMT_FILTER, 5.0);
-	json_t *s = run(text);
+	json_t *s = tu_run_ok(text, NULL);
 	assert_true(tu_num(s, "scheduler_metrics.offers") == 12);
 	assert_true(tu_num(s, "scheduler_metrics.declines") == 12);
 	assert_true(tu_num(s, "schedulers.F.transactions") == 0); /* never worth thinking about */
 	assert_true(tu_num(s, "jobs.unscheduled") == 1);
 	json_decref(s);
 	snprintf(text, sizeof text, FMT_FILTER, 0.0);
-	s = run(text);
+	s = tu_run_ok(text, NULL);
 	assert_true(tu_num(s, "scheduler_metrics.offers") == 60);
 	json_decref(s);
 }
@@ -107,11 +94,11 @@ static void test_locking(void **state)
 {
 	char text[4096];
 	snprintf(text, sizeof text, FMT_LOCK, "null", 0.1);
-	json_t *fast = run(text);
+	json_t *fast = tu_run_ok(text, NULL);
 	snprintf(text, sizeof text, FMT_LOCK, "null", 30.0);
-	json_t *slow = run(text);
+	json_t *slow = tu_run_ok(text, NULL);
 	snprintf(text, sizeof text, FMT_LOCK, "5", 30.0);
-	json_t *timed = run(text);
+	json_t *timed = tu_run_ok(text, NULL);
 	double lf = tu_num(fast, "scheduler_metrics.locked_cpu"), ls = tu_num(slow, "scheduler_metrics.locked_cpu");
 	double wf = tu_num(fast, "workloads.b.wait_scheduled.mean"), ws = tu_num(slow, "workloads.b.wait_scheduled.mean");
 	double wt = tu_num(timed, "workloads.b.wait_scheduled.mean");

@@ -4,28 +4,11 @@
 
 #include "testutil.h"
 
-static json_t *run(const char *text, char **dir_out)
-{
-	char *dir = tu_tmpdir();
-	struct cs_error err = {0};
-	json_t *s = tu_run_json(text, dir, &err);
-	if (!s)
-		print_error("%s\n", err.msg);
-	assert_non_null(s);
-	if (dir_out) {
-		*dir_out = dir;
-	} else {
-		tu_rm_rf(dir);
-		free(dir);
-	}
-	return s;
-}
-
 /* Decision time = t_job + t_task x tasks: 10 jobs of 4 tasks every 100 s,
  * t_job 2, t_task 0.5 -> 4 s each; busy = 40 / 1000. */
 static void test_decision_time(void **state)
 {
-	json_t *s = run("{\"duration\":1000,\"cell\":{\"machines\":[{\"count\":10,\"cpu\":4,\"mem\":100}]},"
+	json_t *s = tu_run_ok("{\"duration\":1000,\"cell\":{\"machines\":[{\"count\":10,\"cpu\":4,\"mem\":100}]},"
 			"\"workloads\":[{\"name\":\"b\",\"arrival\":100,\"tasks\":4,\"task_duration\":10,"
 			"\"task_cpu\":1,\"task_mem\":1}],"
 			"\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"t_job\":2,\"t_task\":0.5}]}}",
@@ -57,7 +40,7 @@ static void test_head_of_line_blocking(void **state)
 	for (int i = 0; i < 2; i++) {
 		char text[2048];
 		snprintf(text, sizeof text, FMT_HOL, paths[i]);
-		json_t *s = run(text, NULL);
+		json_t *s = tu_run_ok(text, NULL);
 		/* the batch job (arrived at 10) waits for the decision that ends at 101 */
 		assert_true(fabs(tu_num(s, "workloads.b.wait_first_attempt.mean") - 91) < 1e-9);
 		assert_true(fabs(tu_num(s, "workloads.b.wait_scheduled.mean") - want_sched[i]) < 1e-9);
@@ -69,7 +52,7 @@ static void test_head_of_line_blocking(void **state)
  * abandoned; every attempt's time is wasted. */
 static void test_abandonment(void **state)
 {
-	json_t *s = run("{\"duration\":100,\"cell\":{\"machines\":[{\"count\":4,\"cpu\":1,\"mem\":1}]},"
+	json_t *s = tu_run_ok("{\"duration\":100,\"cell\":{\"machines\":[{\"count\":4,\"cpu\":1,\"mem\":1}]},"
 			"\"prefill\":{\"utilization\":1,\"task_cpu\":1,\"task_mem\":1},"
 			"\"workloads\":[{\"name\":\"b\",\"arrival\":10,\"max_jobs\":3,\"task_duration\":5,\"task_cpu\":1,\"task_mem\":1}],"
 			"\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"t_job\":0.5,\"t_task\":0}],"
@@ -98,12 +81,12 @@ static void test_retry_modes(void **state)
 		"\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"t_job\":0,\"t_task\":0}],\"retry\":\"%s\",\"max_attempts\":0}}"
 	char text[2048];
 	snprintf(text, sizeof text, FMT_RETRY, "event");
-	json_t *s = run(text, NULL);
+	json_t *s = tu_run_ok(text, NULL);
 	assert_true(fabs(tu_num(s, "wait_scheduled.mean") - (100 - 10.3)) < 1e-9);
 	assert_true(tu_num(s, "schedulers.monolithic.transactions") == 2);
 	json_decref(s);
 	snprintf(text, sizeof text, FMT_RETRY, "interval");
-	s = run(text, NULL);
+	s = tu_run_ok(text, NULL);
 	assert_true(fabs(tu_num(s, "wait_scheduled.mean") - 90) < 1e-9);
 	assert_true(tu_num(s, "schedulers.monolithic.transactions") == 91);
 	json_decref(s);
@@ -113,7 +96,7 @@ static void test_retry_modes(void **state)
 static void test_machine_failure(void **state)
 {
 	char *dir;
-	json_t *s = run("{\"duration\":1000,\"cell\":{\"machines\":[{\"count\":4,\"cpu\":2,\"mem\":2}]},"
+	json_t *s = tu_run_ok("{\"duration\":1000,\"cell\":{\"machines\":[{\"count\":4,\"cpu\":2,\"mem\":2}]},"
 			"\"workloads\":[{\"name\":\"svc\",\"kind\":\"service\",\"arrival\":1,\"max_jobs\":1,\"tasks\":4,"
 			"\"task_cpu\":1,\"task_mem\":1}],"
 			"\"scheduler\":{\"type\":\"monolithic\",\"placement\":\"first-fit\",\"paths\":[{\"t_job\":1,\"t_task\":0}]},"

@@ -4,23 +4,6 @@
 
 #include "testutil.h"
 
-static json_t *run(const char *text, char **dir_out)
-{
-	char *dir = tu_tmpdir();
-	struct cs_error err = {0};
-	json_t *s = tu_run_json(text, dir, &err);
-	if (!s)
-		print_error("%s\n", err.msg);
-	assert_non_null(s);
-	if (dir_out) {
-		*dir_out = dir;
-	} else {
-		tu_rm_rf(dir);
-		free(dir);
-	}
-	return s;
-}
-
 /* Two schedulers sync at t=1 and both claim the only machine.  B (1 s)
  * commits at 2 and bumps the machine's sequence number; A (10 s) commits
  * at 11: conflict under sequence numbers (retried, committed at 21),
@@ -38,7 +21,7 @@ static void test_sequence_numbers_vs_resource_fit(void **state)
 {
 	char text[2048];
 	snprintf(text, sizeof text, FMT_RACE, "sequence-numbers");
-	json_t *s = run(text, NULL);
+	json_t *s = tu_run_ok(text, NULL);
 	assert_true(tu_num(s, "schedulers.A.transactions") == 2);
 	assert_true(tu_num(s, "schedulers.A.conflicts") == 1);
 	assert_true(tu_num(s, "schedulers.A.conflict_fraction") == 1); /* 1 conflicted / 1 successful */
@@ -50,7 +33,7 @@ static void test_sequence_numbers_vs_resource_fit(void **state)
 	json_decref(s);
 
 	snprintf(text, sizeof text, FMT_RACE, "resource-fit");
-	s = run(text, NULL);
+	s = tu_run_ok(text, NULL);
 	assert_true(tu_num(s, "schedulers.A.transactions") == 1);
 	assert_true(tu_num(s, "schedulers.A.conflicts") == 0);
 	assert_true(tu_num(s, "workloads.a.wait_scheduled.mean") == 10);
@@ -92,7 +75,7 @@ static void test_all_or_nothing(void **state)
 {
 	char text[2048], *dir;
 	snprintf(text, sizeof text, FMT_GANG, "incremental");
-	json_t *s = run(text, &dir);
+	json_t *s = tu_run_ok(text, &dir);
 	assert_true(tu_num(s, "schedulers.A.conflicts") == 1);
 	assert_int_equal(running_at(dir, "11.500000"), 2);
 	json_decref(s);
@@ -100,7 +83,7 @@ static void test_all_or_nothing(void **state)
 	free(dir);
 
 	snprintf(text, sizeof text, FMT_GANG, "all-or-nothing");
-	s = run(text, &dir);
+	s = tu_run_ok(text, &dir);
 	assert_true(tu_num(s, "schedulers.A.conflicts") >= 1);
 	assert_int_equal(running_at(dir, "11.500000"), 1); /* nothing of A's */
 	/* A can never get both cores while B holds one: never fully placed */
@@ -113,7 +96,7 @@ static void test_all_or_nothing(void **state)
 /* count = 3 makes batch-0..2, taking new jobs in turn. */
 static void test_scheduler_count(void **state)
 {
-	json_t *s = run("{\"duration\":100,\"cell\":{\"machines\":[{\"count\":10,\"cpu\":4,\"mem\":4}]},"
+	json_t *s = tu_run_ok("{\"duration\":100,\"cell\":{\"machines\":[{\"count\":10,\"cpu\":4,\"mem\":4}]},"
 			"\"workloads\":[{\"name\":\"b\",\"arrival\":1,\"task_duration\":1,\"task_cpu\":0.1,\"task_mem\":0.1}],"
 			"\"scheduler\":{\"type\":\"omega\",\"schedulers\":[{\"name\":\"batch\",\"count\":3,\"t_job\":0.5}]}}",
 			NULL);
@@ -148,7 +131,7 @@ static void test_modes_under_contention(void **state)
 				 "\"schedulers\":[{\"name\":\"batch\",\"count\":2,\"workloads\":[\"b\"],\"t_job\":0.5,\"t_task\":0.05},"
 				 "{\"name\":\"service\",\"workloads\":[\"s\"],\"t_job\":5,\"t_task\":0.05}]}}",
 				 conflicts[c], txns[t]);
-			json_t *s = run(text, NULL);
+			json_t *s = tu_run_ok(text, NULL);
 			frac[c][t] = tu_num(s, "schedulers.service.conflict_fraction");
 			printf("  %s / %s: service conflict fraction %.3f, batch-0 %.3f\n", conflicts[c], txns[t],
 			       frac[c][t], tu_num(s, "schedulers.batch-0.conflict_fraction"));

@@ -74,6 +74,26 @@ static inline json_t *tu_run_json(const char *text, const char *outdir, struct c
 	return json_load_file(path, 0, NULL);
 }
 
+/* Run an experiment that must succeed; return its summary.  With dir_out,
+ * keep the results directory and return its name there (caller removes
+ * and frees it); without, remove it. */
+static inline json_t *tu_run_ok(const char *text, char **dir_out)
+{
+	char *dir = tu_tmpdir();
+	struct cs_error err = {0};
+	json_t *s = tu_run_json(text, dir, &err);
+	if (!s)
+		print_error("%s\n", err.msg);
+	assert_non_null(s);
+	if (dir_out) {
+		*dir_out = dir;
+	} else {
+		tu_rm_rf(dir);
+		free(dir);
+	}
+	return s;
+}
+
 /* summary value by key path ("wait_scheduled.mean"), as a double. */
 static inline double tu_num(json_t *summary, const char *path)
 {
