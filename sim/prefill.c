@@ -53,12 +53,7 @@ static void place_job(struct cs_world *w, struct cs_placer *pl, struct cs_job *j
 		cs_job_free(job);
 		return;
 	}
-	job->live_prev = w->live_tail;
-	if (w->live_tail)
-		w->live_tail->live_next = job;
-	else
-		w->live_head = job;
-	w->live_tail = job;
+	cs_world_adopt_prefill(w, job);
 }
 
 static int prefill_omega(struct cs_world *w, const struct cs_cfg *cfg, json_t *pf,

@@ -53,12 +53,20 @@ static void finish_job(struct cs_world *w, struct cs_job *job)
 	job->end = cs_engine_now(&w->engine);
 	if (job->outcome != CS_JOB_ABANDONED) {
 		job->outcome = CS_JOB_COMPLETED;
-		w->jobs_running--;
+		if (!job->prefill) /* prefill jobs are not counted as running */
+			w->jobs_running--;
 	}
 	live_unlink(w, job);
 	if (!job->prefill)
 		cs_metrics_finished(&w->metrics, job);
 	cs_job_free(job);
+}
+
+void cs_world_adopt_prefill(struct cs_world *w, struct cs_job *job)
+{
+	job->prefill = true;
+	job->owner = w;
+	live_link(w, job);
 }
 
 void cs_world_attempt(struct cs_world *w, struct cs_job *job)

@@ -20,6 +20,9 @@ void cs_world_schedule_machine_events(struct cs_world *w);
 void cs_world_timeseries_start(struct cs_world *w);
 void cs_world_timeseries_finish(struct cs_world *w);
 
+/* Make a placed prefill job the world's (freed when its tasks end). */
+void cs_world_adopt_prefill(struct cs_world *w, struct cs_job *job);
+
 /* Parse experiment.prefill and fill the cell at t = 0. */
 int cs_world_prefill(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 

@@ -119,6 +119,30 @@ static void test_machine_failure(void **state)
 	free(dir);
 }
 
+/* Prefill jobs are no workload's: when they end, the count of running
+ * jobs does not change (it once went down by one). */
+static void test_prefill_end_keeps_counts(void **state)
+{
+	char *dir;
+	json_t *s = tu_run_ok("{\"duration\":30,\"output\":{\"sample_interval\":20},"
+			      "\"cell\":{\"machines\":[{\"count\":2,\"cpu\":2,\"mem\":2}]},"
+			      "\"prefill\":{\"utilization\":0.5,\"task_cpu\":1,\"task_mem\":1,\"task_duration\":10},"
+			      "\"workloads\":[{\"name\":\"s\",\"kind\":\"service\",\"arrival\":1,\"max_jobs\":1,"
+			      "\"task_cpu\":1,\"task_mem\":1}],"
+			      "\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"t_job\":0,\"t_task\":0}]}}",
+			      &dir);
+	char path[600];
+	snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+	char *ts = tu_read_file(path);
+	/* at 20 s: 1 task running, 0 jobs pending, 1 job running */
+	assert_non_null(strstr(ts, "\n20.000000,"));
+	assert_non_null(strstr(strstr(ts, "\n20.000000,"), ",1,0,1,"));
+	free(ts);
+	json_decref(s);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +151,7 @@ int main(void)
 		cmocka_unit_test(test_abandonment),
 		cmocka_unit_test(test_retry_modes),
 		cmocka_unit_test(test_machine_failure),
+		cmocka_unit_test(test_prefill_end_keeps_counts),
 	};
 	return cmocka_run_group_tests_name("monolithic", tests, NULL, NULL);
 }
