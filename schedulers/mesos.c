@@ -23,21 +23,12 @@
  *  - offered resources are locked: nobody else is offered them until the
  *    framework uses or declines them, or the offer times out (with
  *    offer_timeout; Mesos' default is never).
- * Frameworks (one per entry; each is one decision-making agent):
- *  - a framework handles its offers one decision at a time: if one of the
- *    agents it holds can take a task of the head of its job queue, it
- *    thinks for t_job + t_task x tasks, then places
- *    the job's pending tasks on the resources it holds at that moment
- *    (random first fit over its offered agents, its own stream) and
- *    launches them; while jobs wait and offered resources remain it goes
- *    on with the next job; then it declines what is left.  A decline
- *    installs a filter: the agent is not offered to that framework again
- *    for max(refuse_seconds, allocation_interval) unless the new offer is
- *    larger than the refused one (Mesos filters offers that are a subset of
- *    what was refused);
- *  - a job that could not be fully placed stays at the head of its queue
- *    for the next offer; every decision counts as an attempt, and after
- *    max_attempts the job is abandoned.
+ * Frameworks (one per entry; each is one decision-making agent) are
+ * plug-ins (schedulers/framework.h; "kind", default "jobs", fw_jobs.c).
+ * A decline installs a filter: the agent is not offered to that framework
+ * again for max(refuse_seconds, allocation_interval) unless the new offer
+ * is larger than the refused one (Mesos filters offers that are a subset of
+ * what was refused).
  * An agent is in at most one offer at a time; resources freed on an agent
  * that is in an offer are offered once that offer is answered.
  * Offers arriving while a framework thinks join what it holds; so a slow
@@ -57,45 +48,15 @@
 #include <gsl/gsl_rng.h>
 
 #include "schedulers/drf.h"
+#include "schedulers/framework.h"
 #include "schedulers/sched_common.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
 #include "sim/world.h"
 
-/* One agent's resources held by a framework. */
-struct held {
-	uint32_t machine;
-	struct cs_res res;
-	cs_time expires; /* offer_timeout: rescinded then (CS_TIME_NEVER: never) */
-};
-
-struct filter {
-	cs_time until;
-	struct cs_res refused;
-};
-
-struct mesos;
-
-struct framework {
-	struct mesos *m;
-	uint32_t index;
-	double weight;
-	struct cs_decision_time dt;
-	struct cs_job_list queue;
-	struct held *held;
-	uint32_t nheld, cap;
-	struct filter *filters;  /* per machine */
-	struct cs_res alloc;     /* used by its tasks + offered to it */
-	bool thinking;
-	double share;            /* weighted dominant share, during a round */
-	cs_time decision;
-	gsl_rng *rng;
-	struct cs_sched_stats stats;
-};
-
 struct mesos {
 	struct cs_world *w;
-	struct framework *fws;
+	struct cs_framework *fws;
 	uint32_t nfws;
 	uint32_t *fw_of;          /* workload -> framework */
 	struct cs_res *offered;   /* per machine: resources in some offer */
@@ -112,8 +73,6 @@ struct mesos {
 	double locked_cpu_area, locked_mem_area;
 	cs_time locked_since;
 };
-
-static void framework_work(struct framework *f);
 
 static void account_locked(struct mesos *m)
 {
@@ -143,7 +102,7 @@ static bool res_empty(const struct cs_res *r)
 	return r->cpu <= 0 && r->mem <= 0;
 }
 
-static double drf_share(const struct framework *f)
+static double drf_share(const struct cs_framework *f)
 {
 	return cs_drf_share(&f->alloc, f->weight, &f->m->w->cell.total_cap);
 }
@@ -151,13 +110,13 @@ static double drf_share(const struct framework *f)
 /* The first eligible framework in DRF order for an offer of r on machine
  * mi, or NULL: the lowest share (cached for the round in f->share); on a
  * tie the first listed, i.e. the name that sorts first. */
-static struct framework *drf_pick(struct mesos *m, uint32_t mi, const struct cs_res *r, cs_time now)
+static struct cs_framework *drf_pick(struct mesos *m, uint32_t mi, const struct cs_res *r, cs_time now)
 {
-	struct framework *best = NULL;
+	struct cs_framework *best = NULL;
 	for (uint32_t i = 0; i < m->nfws; i++) {
-		struct framework *f = &m->fws[i];
-		const struct filter *flt = &f->filters[mi];
-		if (!f->queue.head || (now < flt->until && res_le(r, &flt->refused)))
+		struct cs_framework *f = &m->fws[i];
+		const struct cs_filter *flt = &f->filters[mi];
+		if (!f->ops->wants_offers(f) || (now < flt->until && res_le(r, &flt->refused)))
 			continue;
 		if (!best || f->share < best->share)
 			best = f;
@@ -176,7 +135,7 @@ static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
 	struct cs_res r = cs_cell_free(cell, mi);
 	if (res_empty(&r) || r.cpu < 0 || r.mem < 0)
 		return false;
-	struct framework *f = drf_pick(m, mi, &r, now);
+	struct cs_framework *f = drf_pick(m, mi, &r, now);
 	if (!f)
 		return false;
 	account_locked(m);
@@ -186,7 +145,7 @@ static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
 	res_add(&f->alloc, &r, +1);
 	CS_GROW(f->held, f->cap, f->nheld + 1);
 	cs_time expires = m->timeout == CS_TIME_NEVER ? CS_TIME_NEVER : now + m->timeout;
-	f->held[f->nheld++] = (struct held){mi, r, expires};
+	f->held[f->nheld++] = (struct cs_held){mi, r, expires};
 	m->offers++;
 	f->share = drf_share(f);
 	return true;
@@ -199,11 +158,10 @@ static void deliver(struct mesos *m, const bool *got)
 	for (uint32_t i = 0; i < m->nfws; i++) {
 		if (!got[i])
 			continue;
-		struct framework *f = &m->fws[i];
+		struct cs_framework *f = &m->fws[i];
 		if (m->timeout != CS_TIME_NEVER)
 			cs_engine_after(&m->w->engine, m->timeout, offer_timeout_fire, f);
-		if (!f->thinking)
-			framework_work(f);
+		f->ops->offers_arrived(f);
 	}
 }
 
@@ -213,7 +171,7 @@ static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool 
 	cs_time now = cs_engine_now(&m->w->engine);
 	bool any_waiting = false;
 	for (uint32_t i = 0; i < m->nfws && !any_waiting; i++)
-		any_waiting = m->fws[i].queue.head != NULL;
+		any_waiting = m->fws[i].ops->wants_offers(&m->fws[i]);
 	if (!any_waiting)
 		return;
 	if (periodic)
@@ -253,10 +211,10 @@ static void periodic_fire(void *ctx, cs_time now)
 }
 
 /* Return the resources f holds on entry k to the allocator. */
-static void give_back(struct framework *f, uint32_t k, bool decline)
+static void give_back(struct cs_framework *f, uint32_t k, bool decline)
 {
 	struct mesos *m = f->m;
-	struct held *h = &f->held[k];
+	struct cs_held *h = &f->held[k];
 	account_locked(m);
 	res_add(&m->offered_total, &h->res, -1);
 	res_add(&m->offered[h->machine], &h->res, -1);
@@ -264,7 +222,7 @@ static void give_back(struct framework *f, uint32_t k, bool decline)
 	m->holder[h->machine] = -1;
 	if (decline) {
 		cs_time span = m->refuse > m->interval ? m->refuse : m->interval;
-		f->filters[h->machine] = (struct filter){cs_engine_now(&m->w->engine) + span, h->res};
+		f->filters[h->machine] = (struct cs_filter){cs_engine_now(&m->w->engine) + span, h->res};
 		m->declines++;
 	}
 	f->held[k] = f->held[--f->nheld];
@@ -272,7 +230,7 @@ static void give_back(struct framework *f, uint32_t k, bool decline)
 
 static void offer_timeout_fire(void *ctx, cs_time now)
 {
-	struct framework *f = ctx;
+	struct cs_framework *f = ctx;
 	for (uint32_t k = 0; k < f->nheld;) {
 		if (f->held[k].expires <= now) {
 			give_back(f, k, false);
@@ -283,108 +241,40 @@ static void offer_timeout_fire(void *ctx, cs_time now)
 	}
 }
 
-/* Place job's pending tasks on what f holds; returns how many. */
-static uint32_t place_on_offers(struct framework *f, struct cs_job *job)
+/* ---- host calls for framework kinds (framework.h) ---- */
+
+void cs_fw_launch(struct cs_framework *f, struct cs_task *task, uint32_t k)
 {
 	struct mesos *m = f->m;
-	struct cs_cell *cell = &m->w->cell;
-	uint32_t placed = 0, ncand = f->nheld;
-	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks && ncand > 0; i++) {
-		if (job->tasks[i].state != CS_TASK_PENDING)
-			continue;
-		/* random first fit over the held agents: candidates are the
-		 * first ncand entries; one where the task does not fit is
-		 * swapped out of the candidate range */
-		uint32_t found = UINT32_MAX;
-		while (ncand > 0) {
-			uint32_t k = (uint32_t)gsl_rng_uniform_int(f->rng, ncand);
-			if (res_le(&job->req, &f->held[k].res) && cs_cell_fits(cell, f->held[k].machine, &job->req)) {
-				found = k;
-				break;
-			}
-			struct held t = f->held[k];
-			f->held[k] = f->held[ncand - 1];
-			f->held[ncand - 1] = t;
-			ncand--;
-		}
-		if (found == UINT32_MAX)
-			break;
-		struct held *h = &f->held[found];
-		account_locked(m);
-		/* the resources move from offered to used by the framework */
-		res_add(&h->res, &job->req, -1);
-		res_add(&m->offered[h->machine], &job->req, -1);
-		res_add(&m->offered_total, &job->req, -1);
-		cs_cell_claim(cell, &job->tasks[i], h->machine);
-		placed++;
-	}
-	return placed;
+	struct cs_held *h = &f->held[k];
+	const struct cs_res *req = &task->job->req;
+	account_locked(m);
+	/* the resources move from offered to used by the framework */
+	res_add(&h->res, req, -1);
+	res_add(&m->offered[h->machine], req, -1);
+	res_add(&m->offered_total, req, -1);
+	cs_cell_claim(&m->w->cell, task, h->machine);
 }
 
-static void decide_fire(void *ctx, cs_time now)
+void cs_fw_decline_all(struct cs_framework *f)
 {
-	struct framework *f = ctx;
-	struct mesos *m = f->m;
-	struct cs_world *w = m->w;
-	struct cs_job *job = cs_job_list_pop(&f->queue);
-	f->thinking = false;
-	uint32_t placed = place_on_offers(f, job);
-	f->stats.transactions++;
-	if (placed > 0 || m->retry.count_failed) {
-		f->stats.busy += f->decision;
-		if (placed == 0)
-			f->stats.busy_wasted += f->decision;
-	}
-	if (w->check_invariants && !cs_cell_check(&w->cell))
-		abort();
-	if (cs_world_placed(w, job)) {
-		f->stats.successful++;
-	} else if (cs_retry_give_up(&m->retry, job)) {
-		f->stats.jobs_abandoned++;
-		cs_world_abandon(w, job);
-	} else {
-		/* back to the head: it waits for the next offer */
-		job->sched_next = f->queue.head;
-		f->queue.head = job;
-		if (!f->queue.tail)
-			f->queue.tail = job;
-		f->queue.n++;
-		/* what is held did not suffice for it: decline it all */
-		while (f->nheld > 0)
-			give_back(f, f->nheld - 1, true);
-	}
-	framework_work(f);
-}
-
-/* Think about the next job while offers and jobs remain; else decline. */
-static void framework_work(struct framework *f)
-{
-	if (f->thinking)
-		return;
-	/* a framework looks at an offer before thinking: it only thinks
-	 * about its next job if some held agent can take one of its tasks */
-	struct cs_job *job = f->queue.head;
-	bool has_room = false;
-	for (uint32_t k = 0; job && k < f->nheld && !has_room; k++)
-		has_room = res_le(&job->req, &f->held[k].res);
-	if (has_room) {
-		f->thinking = true;
-		cs_world_attempt(f->m->w, job);
-		f->decision = cs_decision_time(&f->dt, job);
-		cs_engine_after(&f->m->w->engine, f->decision, decide_fire, f);
-		return;
-	}
 	while (f->nheld > 0)
 		give_back(f, f->nheld - 1, true);
+}
+
+void cs_fw_swap_held(struct cs_framework *f, uint32_t a, uint32_t b)
+{
+	struct cs_held t = f->held[a];
+	f->held[a] = f->held[b];
+	f->held[b] = t;
 }
 
 static void mesos_submit(void *self, struct cs_job *job)
 {
 	struct mesos *m = self;
-	struct framework *f = &m->fws[m->fw_of[job->workload]];
+	struct cs_framework *f = &m->fws[m->fw_of[job->workload]];
 	job->sched_data = f;
-	cs_job_list_push(&f->queue, job);
-	framework_work(f);
+	f->ops->submit(f, job);
 }
 
 static void mesos_task_ended(void *self, struct cs_task *task)
@@ -392,8 +282,10 @@ static void mesos_task_ended(void *self, struct cs_task *task)
 	struct mesos *m = self;
 	struct cs_job *job = task->job;
 	if (!job->prefill && job->sched_data) {
-		struct framework *f = job->sched_data;
+		struct cs_framework *f = job->sched_data;
 		res_add(&f->alloc, &job->req, -1);
+		if (f->ops->task_ended)
+			f->ops->task_ended(f, task);
 	}
 	if (task->machine != CS_NO_MACHINE && task->machine < m->w->cell.n)
 		run_round(m, &task->machine, 1, false);
@@ -405,7 +297,7 @@ static void mesos_machine_changed(void *self, uint32_t machine, bool up)
 	if (up || m->holder[machine] < 0)
 		return;
 	/* the agent is gone: rescind its offer */
-	struct framework *f = &m->fws[m->holder[machine]];
+	struct cs_framework *f = &m->fws[m->holder[machine]];
 	for (uint32_t k = 0; k < f->nheld; k++) {
 		if (f->held[k].machine == machine) {
 			give_back(f, k, false);
@@ -435,6 +327,8 @@ static void mesos_destroy(void *self)
 {
 	struct mesos *m = self;
 	for (uint32_t i = 0; i < m->nfws; i++) {
+		if (m->fws[i].ops && m->fws[i].impl)
+			m->fws[i].ops->destroy(&m->fws[i]);
 		free(m->fws[i].held);
 		free(m->fws[i].filters);
 		if (m->fws[i].rng)
@@ -450,12 +344,18 @@ static void mesos_destroy(void *self)
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct framework *)a)->stats.name, ((const struct framework *)b)->stats.name);
+	return strcmp(((const struct cs_framework *)a)->stats.name, ((const struct cs_framework *)b)->stats.name);
 }
+
+static const struct cs_framework_ops *const fw_kinds[] = {&cs_fw_jobs_ops, NULL};
 
 static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *config)
 {
-	static const char *const keys[] = {"name", "workloads", "weight", "t_job", "t_task", NULL};
+	static const char *const base_keys[] = {"name", "workloads", "weight", "kind"};
+	const char *kind_names[sizeof fw_kinds / sizeof *fw_kinds];
+	for (size_t i = 0; fw_kinds[i]; i++)
+		kind_names[i] = fw_kinds[i]->kind;
+	kind_names[sizeof fw_kinds / sizeof *fw_kinds - 1] = NULL;
 	struct cs_world *w = m->w;
 	json_t *list = json_object_get(config, "frameworks");
 	if (!list) {
@@ -472,16 +372,32 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 		cs_path_index(p, sizeof p, "scheduler.frameworks", i);
 		json_t *fj = json_array_get(list, i);
 		const char *name;
-		struct framework *f = &m->fws[i];
+		int kind;
+		struct cs_framework *f = &m->fws[i];
 		snprintf(dn, sizeof dn, "framework%u", i);
+		if (cs_cfg_need_object(cfg, fj, p) < 0 ||
+		    cs_cfg_enum(cfg, fj, p, "kind", "jobs", kind_names, &kind) < 0)
+			return -1;
+		f->ops = fw_kinds[kind];
+		const char *keys[32];
+		size_t nk = 0;
+		for (size_t k = 0; k < sizeof base_keys / sizeof *base_keys; k++)
+			keys[nk++] = base_keys[k];
+		for (size_t k = 0; f->ops->keys && f->ops->keys[k] && nk < 31; k++)
+			keys[nk++] = f->ops->keys[k];
+		keys[nk] = NULL;
 		if (cs_cfg_keys(cfg, fj, p, keys) < 0 || cs_cfg_str(cfg, fj, p, "name", dn, 0, &name) < 0 ||
-		    cs_cfg_num(cfg, fj, p, "weight", 1, CS_CFG_POSITIVE, &f->weight) < 0 ||
-		    cs_decision_time_parse(cfg, fj, p, &f->dt) < 0)
+		    cs_cfg_num(cfg, fj, p, "weight", 1, CS_CFG_POSITIVE, &f->weight) < 0)
 			return -1;
 		snprintf(f->stats.name, sizeof f->stats.name, "%s", name);
 		for (uint32_t j = 0; j < i; j++)
 			if (strcmp(m->fws[j].stats.name, name) == 0)
 				return cs_error_input(cfg->err, cfg->file, p, "two frameworks are named \"%s\"", name);
+		f->m = m;
+		f->w = w;
+		f->retry = &m->retry;
+		if (f->ops->create(f, cfg, fj, p) < 0)
+			return -1;
 	}
 	uint32_t *entry_of = cs_xmalloc(w->nworkloads * sizeof *entry_of);
 	if (cs_map_workloads(cfg, w, list, "scheduler.frameworks", entry_of) < 0) {
@@ -499,8 +415,7 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 				m->fw_of[wl] = i;
 	free(entry_of);
 	for (uint32_t i = 0; i < m->nfws; i++) {
-		struct framework *f = &m->fws[i];
-		f->m = m;
+		struct cs_framework *f = &m->fws[i];
 		f->index = i;
 		f->filters = cs_xcalloc(w->cell.n, sizeof *f->filters);
 		char stream[96];

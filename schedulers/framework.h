@@ -1,0 +1,103 @@
+/* schedulers/framework — the framework side of two-level scheduling
+ * (Mesos): how a framework kind plugs into the allocator in mesos.c.
+ *
+ * A framework kind is a const ops table registered by name in
+ * cs_framework_kinds (fw_registry in mesos.c); an experiment's framework
+ * entry picks it with "kind" (default "jobs": the Omega study's model, in
+ * fw_jobs.c).  Marathon-, Aurora- and Kubernetes-like frameworks are more
+ * kinds behind the same table.
+ *
+ * The allocator owns struct cs_framework: its name, weight, the resources
+ * it holds (its outstanding offers, one entry per agent), its decline
+ * filters, its DRF allocation and its counters.  A kind keeps its own state
+ * in `impl` and acts only through the host calls below:
+ *  - cs_fw_held: the offers it holds now (entries may come and go between
+ *    callbacks: offers time out, agents fail);
+ *  - cs_fw_launch: start a task on a held agent (the resources move from
+ *    offered to used; the task must fit the entry);
+ *  - cs_fw_decline_all: give back everything held, with a filter per agent
+ *    for max(refuse_seconds, allocation_interval).
+ * Callbacks:
+ *  - submit(job): a job of one of its workloads arrived (or lost tasks);
+ *  - wants_offers(): whether the allocator should offer to it now (Mesos
+ *    offers to frameworks with work waiting);
+ *  - offers_arrived(): the allocator gave it new offers;
+ *  - task_ended(task): one of its tasks left its machine (optional);
+ *  - report(stats): fill its counters (busy, transactions, ...);
+ *  - destroy().
+ * A kind reads time through the world's engine and draws randomness from
+ * f->rng (its own stream). */
+#ifndef CS_FRAMEWORK_H
+#define CS_FRAMEWORK_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+#include <jansson.h>
+
+#include "schedulers/scheduler.h"
+#include "sim/config.h"
+#include "sim/job.h"
+
+struct cs_world;
+struct mesos;
+
+/* One agent's resources held by a framework. */
+struct cs_held {
+	uint32_t machine;
+	struct cs_res res;
+	cs_time expires; /* offer_timeout: rescinded then (CS_TIME_NEVER: never) */
+};
+
+struct cs_filter {
+	cs_time until;
+	struct cs_res refused;
+};
+
+struct cs_framework;
+
+struct cs_framework_ops {
+	const char *kind;
+	/* Parse the kind's keys of the entry `config` (at `path`); the
+	 * allocator has read name, workloads, weight and kind. */
+	int (*create)(struct cs_framework *f, const struct cs_cfg *cfg, json_t *config, const char *path);
+	void (*submit)(struct cs_framework *f, struct cs_job *job);
+	bool (*wants_offers)(const struct cs_framework *f);
+	void (*offers_arrived)(struct cs_framework *f);
+	void (*task_ended)(struct cs_framework *f, struct cs_task *task);
+	void (*destroy)(struct cs_framework *f);
+	const char *const *keys; /* the kind's own keys, NULL-terminated */
+};
+
+struct cs_framework {
+	struct mesos *m;
+	struct cs_world *w;
+	const struct cs_framework_ops *ops;
+	void *impl;
+	uint32_t index;
+	double weight;
+	struct cs_held *held;
+	uint32_t nheld, cap;
+	struct cs_filter *filters; /* per machine */
+	struct cs_res alloc;       /* used by its tasks + offered to it */
+	double share;              /* weighted dominant share, during a round */
+	gsl_rng *rng;
+	const struct cs_retry *retry;
+	struct cs_sched_stats stats;
+};
+
+/* Host calls (mesos.c). */
+static inline const struct cs_held *cs_fw_held(const struct cs_framework *f, uint32_t *n)
+{
+	*n = f->nheld;
+	return f->held;
+}
+/* Launch a pending task of f's on held entry k. */
+void cs_fw_launch(struct cs_framework *f, struct cs_task *task, uint32_t k);
+void cs_fw_decline_all(struct cs_framework *f);
+/* Swap two held entries (kinds reorder their candidates in place). */
+void cs_fw_swap_held(struct cs_framework *f, uint32_t a, uint32_t b);
+
+extern const struct cs_framework_ops cs_fw_jobs_ops;
+
+#endif

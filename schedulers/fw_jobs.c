@@ -1,0 +1,163 @@
+/* schedulers/fw_jobs — the "jobs" framework kind: the framework of the
+ * Omega study's Mesos model (and the default kind).
+ *
+ * It keeps a FIFO queue of jobs and makes one decision at a time: when an
+ * agent it holds can take a task of its head job, it thinks for t_job +
+ * t_task x tasks, then places the job's pending tasks on what it holds at
+ * that moment (random first fit over its held agents, its own stream) and
+ * launches them; while jobs wait and resources remain it goes on with the
+ * next job; then it declines what is left.  A job that could not be fully
+ * placed stays at the head of the queue for the next offer (and everything
+ * held is declined); every decision counts as an attempt, and after
+ * max_attempts the job is abandoned.  Keys: t_job, t_task. */
+#include <stdlib.h>
+
+#include "schedulers/framework.h"
+#include "schedulers/sched_common.h"
+#include "sim/alloc.h"
+#include "sim/world.h"
+
+struct jobs_fw {
+	struct cs_decision_time dt;
+	struct cs_job_list queue;
+	bool thinking;
+	cs_time decision;
+};
+
+static bool fits_in(const struct cs_res *a, const struct cs_res *b)
+{
+	return a->cpu <= b->cpu && a->mem <= b->mem && a->disk <= b->disk;
+}
+
+static void work(struct cs_framework *f);
+
+/* Place job's pending tasks on what f holds; returns how many. */
+static uint32_t place_on_offers(struct cs_framework *f, struct cs_job *job)
+{
+	struct cs_cell *cell = &f->w->cell;
+	uint32_t placed = 0, ncand;
+	const struct cs_held *held = cs_fw_held(f, &ncand);
+	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks && ncand > 0; i++) {
+		if (job->tasks[i].state != CS_TASK_PENDING)
+			continue;
+		/* random first fit over the held agents: candidates are the
+		 * first ncand entries; one where the task does not fit is
+		 * swapped out of the candidate range */
+		uint32_t found = UINT32_MAX;
+		while (ncand > 0) {
+			uint32_t k = (uint32_t)gsl_rng_uniform_int(f->rng, ncand);
+			if (fits_in(&job->req, &held[k].res) && cs_cell_fits(cell, held[k].machine, &job->req)) {
+				found = k;
+				break;
+			}
+			cs_fw_swap_held(f, k, ncand - 1);
+			ncand--;
+		}
+		if (found == UINT32_MAX)
+			break;
+		cs_fw_launch(f, &job->tasks[i], found);
+		placed++;
+	}
+	return placed;
+}
+
+static void decide_fire(void *ctx, cs_time now)
+{
+	struct cs_framework *f = ctx;
+	struct jobs_fw *j = f->impl;
+	struct cs_world *w = f->w;
+	struct cs_job *job = cs_job_list_pop(&j->queue);
+	j->thinking = false;
+	uint32_t placed = place_on_offers(f, job);
+	f->stats.transactions++;
+	if (placed > 0 || f->retry->count_failed) {
+		f->stats.busy += j->decision;
+		if (placed == 0)
+			f->stats.busy_wasted += j->decision;
+	}
+	if (w->check_invariants && !cs_cell_check(&w->cell))
+		abort();
+	if (cs_world_placed(w, job)) {
+		f->stats.successful++;
+	} else if (cs_retry_give_up(f->retry, job)) {
+		f->stats.jobs_abandoned++;
+		cs_world_abandon(w, job);
+	} else {
+		/* back to the head: it waits for the next offer */
+		job->sched_next = j->queue.head;
+		j->queue.head = job;
+		if (!j->queue.tail)
+			j->queue.tail = job;
+		j->queue.n++;
+		/* what is held did not suffice for it: decline it all */
+		cs_fw_decline_all(f);
+	}
+	work(f);
+}
+
+/* Think about the next job while offers and jobs remain; else decline. */
+static void work(struct cs_framework *f)
+{
+	struct jobs_fw *j = f->impl;
+	if (j->thinking)
+		return;
+	/* a framework looks at an offer before thinking: it only thinks
+	 * about its next job if some held agent can take one of its tasks */
+	struct cs_job *job = j->queue.head;
+	uint32_t n;
+	const struct cs_held *held = cs_fw_held(f, &n);
+	bool has_room = false;
+	for (uint32_t k = 0; job && k < n && !has_room; k++)
+		has_room = fits_in(&job->req, &held[k].res);
+	if (has_room) {
+		j->thinking = true;
+		cs_world_attempt(f->w, job);
+		j->decision = cs_decision_time(&j->dt, job);
+		cs_engine_after(&f->w->engine, j->decision, decide_fire, f);
+		return;
+	}
+	cs_fw_decline_all(f);
+}
+
+static void jobs_submit(struct cs_framework *f, struct cs_job *job)
+{
+	struct jobs_fw *j = f->impl;
+	cs_job_list_push(&j->queue, job);
+	work(f);
+}
+
+static bool jobs_wants_offers(const struct cs_framework *f)
+{
+	const struct jobs_fw *j = f->impl;
+	return j->queue.head != NULL;
+}
+
+static void jobs_offers_arrived(struct cs_framework *f)
+{
+	work(f);
+}
+
+static void jobs_destroy(struct cs_framework *f)
+{
+	free(f->impl);
+	f->impl = NULL;
+}
+
+static int jobs_create(struct cs_framework *f, const struct cs_cfg *cfg, json_t *config, const char *path)
+{
+	struct jobs_fw *j = cs_xcalloc(1, sizeof *j);
+	f->impl = j;
+	return cs_decision_time_parse(cfg, config, path, &j->dt);
+}
+
+static const char *const jobs_keys[] = {"t_job", "t_task", NULL};
+
+const struct cs_framework_ops cs_fw_jobs_ops = {
+	.kind = "jobs",
+	.create = jobs_create,
+	.submit = jobs_submit,
+	.wants_offers = jobs_wants_offers,
+	.offers_arrived = jobs_offers_arrived,
+	.destroy = jobs_destroy,
+	.keys = jobs_keys,
+};
