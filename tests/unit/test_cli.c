@@ -69,6 +69,9 @@ static const struct bad_case cases[] = {
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set 'cell.machines[5].cpu=3'", ": cell.machines[5].cpu: --set: no list item [5] there"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set seed=-1", ": seed: must not be negative"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"utilization\":1.5}}", "", ": prefill.utilization: must be at most 1"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"mesos\",\"frameworks\":[{\"kind\":\"marathon\"}]}}", "", ": scheduler.frameworks[0].kind: unknown value \"marathon\" (one of: jobs)"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"omega\",\"conflict\":\"sequence\"}}", "", ": scheduler.conflict: unknown value \"sequence\""},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"omega\",\"schedulers\":[{\"count\":0}]}}", "", ": scheduler.schedulers[0].count: must be positive"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"machine_events\":[{\"at\":5,\"action\":\"down\",\"first\":8,\"count\":5}]}", "", ": machine_events[0]: machines 8..12 are not in the cell"},
 };
 
