@@ -215,7 +215,7 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 	char **groups = cs_xcalloc(t->nrows + 1, sizeof *groups);
 	size_t ngroups = 0;
 	char **group_of = cs_xcalloc(t->nrows + 1, sizeof *group_of);
-	double xmin = INFINITY, xmax = -INFINITY;
+	double xmin = (double)INFINITY, xmax = -(double)INFINITY;
 	for (size_t r = 0; r < t->nrows; r++) {
 		char *label = cs_xstrdup("");
 		for (size_t c = 1; c <= t->nswept; c++) {
