@@ -81,6 +81,7 @@ struct cs_framework {
 	struct cs_filter *filters; /* per machine */
 	struct cs_res alloc;       /* used by its tasks + offered to it */
 	double share;              /* weighted dominant share, during a round */
+	bool wants;                /* wants_offers(), during a round */
 	gsl_rng *rng;
 	const struct cs_retry *retry;
 	struct cs_sched_stats stats;

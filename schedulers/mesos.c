@@ -116,7 +116,7 @@ static struct cs_framework *drf_pick(struct mesos *m, uint32_t mi, const struct 
 	for (uint32_t i = 0; i < m->nfws; i++) {
 		struct cs_framework *f = &m->fws[i];
 		const struct cs_filter *flt = &f->filters[mi];
-		if (!f->ops->wants_offers(f) || (now < flt->until && res_le(r, &flt->refused)))
+		if (!f->wants || (now < flt->until && res_le(r, &flt->refused)))
 			continue;
 		if (!best || f->share < best->share)
 			best = f;
@@ -169,9 +169,13 @@ static void deliver(struct mesos *m, const bool *got)
 static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool periodic)
 {
 	cs_time now = cs_engine_now(&m->w->engine);
+	/* who wants offers cannot change during a round (offers are
+	 * delivered after it), so ask each framework once */
 	bool any_waiting = false;
-	for (uint32_t i = 0; i < m->nfws && !any_waiting; i++)
-		any_waiting = m->fws[i].ops->wants_offers(&m->fws[i]);
+	for (uint32_t i = 0; i < m->nfws; i++) {
+		m->fws[i].wants = m->fws[i].ops->wants_offers(&m->fws[i]);
+		any_waiting |= m->fws[i].wants;
+	}
 	if (!any_waiting)
 		return;
 	if (periodic)
