@@ -9,9 +9,10 @@
  * Allocator (REFERENCE.md; Mesos' hierarchical allocator, as the Omega
  * study modelled it):
  *  - a round runs every allocation_interval over every agent (machine) in
- *    a shuffled order (the allocator's own random stream), and, when a
- *    task ends, over that task's agent alone (Mesos allocates a recovered
- *    agent's resources at once);
+ *    a shuffled order (the allocator's own random stream), and, when tasks
+ *    end, over their agents alone (Mesos allocates a recovered agent's
+ *    resources at once; the agents recovering at one instant share one
+ *    pass, after all of that instant's releases);
  *  - for each agent, the first eligible framework in weighted-DRF order
  *    gets *all* of the agent's remaining unoffered resources as one offer.
  *    Eligible: it has jobs waiting and no decline filter covers the offer.
@@ -62,6 +63,10 @@ struct mesos {
 	struct cs_res *offered;   /* per machine: resources in some offer */
 	int32_t *holder;          /* per machine: framework holding an offer of it, -1 */
 	uint32_t *order;          /* agents, shuffled each round */
+	uint32_t *recovered;      /* agents whose tasks ended at this instant */
+	uint8_t *recovered_mark;
+	uint32_t nrecovered;
+	bool recovery_pending;
 	uint64_t shuffle_state;   /* the shuffle's generator (seeded from the
 				   * allocator's stream; GSL per draw is too slow
 				   * for n draws every second) */
@@ -281,6 +286,17 @@ static void mesos_submit(void *self, struct cs_job *job)
 	f->ops->submit(f, job);
 }
 
+static void recovery_fire(void *ctx, cs_time now)
+{
+	struct mesos *m = ctx;
+	m->recovery_pending = false;
+	for (uint32_t k = 0; k < m->nrecovered; k++)
+		m->recovered_mark[m->recovered[k]] = 0;
+	uint32_t n = m->nrecovered;
+	m->nrecovered = 0;
+	run_round(m, m->recovered, n, false);
+}
+
 static void mesos_task_ended(void *self, struct cs_task *task)
 {
 	struct mesos *m = self;
@@ -291,8 +307,18 @@ static void mesos_task_ended(void *self, struct cs_task *task)
 		if (f->ops->task_ended)
 			f->ops->task_ended(f, task);
 	}
-	if (task->machine != CS_NO_MACHINE && task->machine < m->w->cell.n)
-		run_round(m, &task->machine, 1, false);
+	uint32_t mi = task->machine;
+	if (mi == CS_NO_MACHINE || mi >= m->w->cell.n || m->recovered_mark[mi])
+		return;
+	/* Allocate the recovered resources at once, but in one pass for all
+	 * the agents that recover at this instant (the tasks of a job end
+	 * together): a zero-delay event after the releases of this instant. */
+	m->recovered_mark[mi] = 1;
+	m->recovered[m->nrecovered++] = mi;
+	if (!m->recovery_pending) {
+		m->recovery_pending = true;
+		cs_engine_after(&m->w->engine, 0, recovery_fire, m);
+	}
 }
 
 static void mesos_machine_changed(void *self, uint32_t machine, bool up)
@@ -343,6 +369,8 @@ static void mesos_destroy(void *self)
 	free(m->offered);
 	free(m->holder);
 	free(m->order);
+	free(m->recovered);
+	free(m->recovered_mark);
 	free(m);
 }
 
@@ -451,6 +479,8 @@ static int mesos_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 	m->offered = cs_xcalloc(n, sizeof *m->offered);
 	m->holder = cs_xmalloc(n * sizeof *m->holder);
 	m->order = cs_xmalloc(n * sizeof *m->order);
+	m->recovered = cs_xmalloc(n * sizeof *m->recovered);
+	m->recovered_mark = cs_xcalloc(n, 1);
 	for (uint32_t i = 0; i < n; i++) {
 		m->holder[i] = -1;
 		m->order[i] = i;
