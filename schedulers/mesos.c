@@ -63,6 +63,7 @@ struct mesos {
 	struct cs_res *offered;   /* per machine: resources in some offer */
 	int32_t *holder;          /* per machine: framework holding an offer of it, -1 */
 	uint32_t *order;          /* agents, shuffled each round */
+	uint32_t nwanting;        /* frameworks that want offers, this round */
 	uint32_t *recovered;      /* agents whose tasks ended at this instant */
 	uint8_t *recovered_mark;
 	uint32_t nrecovered;
@@ -152,7 +153,8 @@ static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
 	cs_time expires = m->timeout == CS_TIME_NEVER ? CS_TIME_NEVER : now + m->timeout;
 	f->held[f->nheld++] = (struct cs_held){mi, r, expires};
 	m->offers++;
-	f->share = drf_share(f);
+	if (m->nwanting > 1) /* shares only matter when frameworks compete */
+		f->share = drf_share(f);
 	return true;
 }
 
@@ -170,23 +172,29 @@ static void deliver(struct mesos *m, const bool *got)
 	}
 }
 
+/* Ask each framework once per round whether it wants offers (that cannot
+ * change during a round: offers are delivered after it). */
+static uint32_t count_wanting(struct mesos *m)
+{
+	m->nwanting = 0;
+	for (uint32_t i = 0; i < m->nfws; i++) {
+		m->fws[i].wants = m->fws[i].ops->wants_offers(&m->fws[i]);
+		m->nwanting += m->fws[i].wants;
+	}
+	return m->nwanting;
+}
+
 /* Offer the given agents; periodic: a full round (counted). */
 static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool periodic)
 {
 	cs_time now = cs_engine_now(&m->w->engine);
-	/* who wants offers cannot change during a round (offers are
-	 * delivered after it), so ask each framework once */
-	bool any_waiting = false;
-	for (uint32_t i = 0; i < m->nfws; i++) {
-		m->fws[i].wants = m->fws[i].ops->wants_offers(&m->fws[i]);
-		any_waiting |= m->fws[i].wants;
-	}
-	if (!any_waiting)
+	if (count_wanting(m) == 0)
 		return;
 	if (periodic)
 		m->rounds++;
-	for (uint32_t i = 0; i < m->nfws; i++)
-		m->fws[i].share = drf_share(&m->fws[i]);
+	if (m->nwanting > 1)
+		for (uint32_t i = 0; i < m->nfws; i++)
+			m->fws[i].share = drf_share(&m->fws[i]);
 	bool got[256] = {false};
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t mi = agents[k];
@@ -202,8 +210,13 @@ static void periodic_fire(void *ctx, cs_time now)
 	struct mesos *m = ctx;
 	uint32_t n = m->w->cell.n;
 	/* Fisher-Yates (Mesos shuffles agents every round); bounded draws by
-	 * Lemire's multiply-shift on a splitmix64 sequence */
-	for (uint32_t i = n; i > 1; i--) {
+	 * Lemire's multiply-shift on a splitmix64 sequence.  The order only
+	 * decides which framework gets an agent when several want offers; with
+	 * one (or none) every agent it may have goes to it in any order, and
+	 * what it does with them does not depend on their order (it picks among
+	 * them at random), so the shuffle is skipped. */
+	bool shuffle = count_wanting(m) > 1;
+	for (uint32_t i = n; shuffle && i > 1; i--) {
 		uint64_t z = (m->shuffle_state += 0x9e3779b97f4a7c15ULL);
 		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
