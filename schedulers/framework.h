@@ -26,7 +26,7 @@
  *  - report(stats): fill its counters (busy, transactions, ...);
  *  - destroy().
  * A kind reads time through the world's engine and draws randomness from
- * f->rng (its own stream). */
+ * f->rng (its own stream) or f->fast (seeded from it). */
 #ifndef CS_FRAMEWORK_H
 #define CS_FRAMEWORK_H
 #include <stdbool.h>
@@ -37,6 +37,7 @@
 
 #include "schedulers/scheduler.h"
 #include "sim/config.h"
+#include "sim/fastrng.h"
 #include "sim/job.h"
 
 struct cs_world;
@@ -83,6 +84,7 @@ struct cs_framework {
 	double share;              /* weighted dominant share, during a round */
 	bool wants;                /* wants_offers(), during a round */
 	gsl_rng *rng;
+	struct cs_fastrng fast;    /* draws in hot loops, seeded from rng */
 	const struct cs_retry *retry;
 	struct cs_sched_stats stats;
 };

@@ -45,7 +45,7 @@ static uint32_t place_on_offers(struct cs_framework *f, struct cs_job *job)
 		 * swapped out of the candidate range */
 		uint32_t found = UINT32_MAX;
 		while (ncand > 0) {
-			uint32_t k = (uint32_t)gsl_rng_uniform_int(f->rng, ncand);
+			uint32_t k = cs_fastrng_below(&f->fast, ncand);
 			if (fits_in(&job->req, &held[k].res) && cs_cell_fits(cell, held[k].machine, &job->req)) {
 				found = k;
 				break;

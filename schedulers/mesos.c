@@ -51,6 +51,7 @@
 #include "schedulers/drf.h"
 #include "schedulers/framework.h"
 #include "schedulers/sched_common.h"
+#include "sim/fastrng.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
 #include "sim/world.h"
@@ -68,9 +69,9 @@ struct mesos {
 	uint8_t *recovered_mark;
 	uint32_t nrecovered;
 	bool recovery_pending;
-	uint64_t shuffle_state;   /* the shuffle's generator (seeded from the
-				   * allocator's stream; GSL per draw is too slow
-				   * for n draws every second) */
+	struct cs_fastrng shuffle; /* the shuffle's draws (seeded from the
+				    * allocator's stream; GSL per draw is too
+				    * slow for n draws every second) */
 	cs_time interval, refuse, timeout; /* timeout: CS_TIME_NEVER = none */
 	struct cs_retry retry;
 	uint64_t offers, declines, rescinded, rounds;
@@ -209,19 +210,14 @@ static void periodic_fire(void *ctx, cs_time now)
 {
 	struct mesos *m = ctx;
 	uint32_t n = m->w->cell.n;
-	/* Fisher-Yates (Mesos shuffles agents every round); bounded draws by
-	 * Lemire's multiply-shift on a splitmix64 sequence.  The order only
+	/* Fisher-Yates (Mesos shuffles agents every round).  The order only
 	 * decides which framework gets an agent when several want offers; with
 	 * one (or none) every agent it may have goes to it in any order, and
 	 * what it does with them does not depend on their order (it picks among
 	 * them at random), so the shuffle is skipped. */
 	bool shuffle = count_wanting(m) > 1;
 	for (uint32_t i = n; shuffle && i > 1; i--) {
-		uint64_t z = (m->shuffle_state += 0x9e3779b97f4a7c15ULL);
-		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-		z ^= z >> 31;
-		uint32_t j = (uint32_t)(((z >> 32) * (uint64_t)i) >> 32);
+		uint32_t j = cs_fastrng_below(&m->shuffle, i);
 		uint32_t t = m->order[i - 1];
 		m->order[i - 1] = m->order[j];
 		m->order[j] = t;
@@ -466,6 +462,7 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 		char stream[96];
 		snprintf(stream, sizeof stream, "placement:%s", f->stats.name);
 		f->rng = cs_world_rng(w, stream);
+		cs_fastrng_seed(&f->fast, f->rng);
 	}
 	return 0;
 }
@@ -499,7 +496,7 @@ static int mesos_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 		m->order[i] = i;
 	}
 	gsl_rng *r = cs_world_rng(w, "mesos:allocator");
-	m->shuffle_state = ((uint64_t)gsl_rng_get(r) << 32) ^ gsl_rng_get(r);
+	cs_fastrng_seed(&m->shuffle, r);
 	gsl_rng_free(r);
 	if (parse_frameworks(m, cfg, config) < 0)
 		return -1;

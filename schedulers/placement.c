@@ -12,6 +12,8 @@ void cs_placer_init(struct cs_placer *p, enum cs_placement policy, uint32_t mach
 {
 	p->policy = policy;
 	p->rng = rng;
+	if (rng)
+		cs_fastrng_seed(&p->fast, rng);
 	p->n = p->ncand = machines;
 	p->probes = 0;
 	p->perm = cs_xmalloc((size_t)machines * sizeof *p->perm);
@@ -49,7 +51,7 @@ static uint32_t random_first_fit(struct cs_placer *p, const struct cs_cell *cell
 		}
 	}
 	while (p->ncand > 0) {
-		uint32_t i = (uint32_t)gsl_rng_uniform_int(p->rng, p->ncand);
+		uint32_t i = cs_fastrng_below(&p->fast, p->ncand);
 		uint32_t m = p->perm[i];
 		p->probes++;
 		if (cs_cell_fits(cell, m, req))

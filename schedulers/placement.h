@@ -13,7 +13,8 @@
  *    the lowest number.  worst-fit: the most left.  Both scan the machines
  *    (O(machines) per task).
  * All policies skip down machines.  Determinism: only random-first-fit
- * draws, from the placer's own stream.
+ * draws, from the placer's own stream (sim/fastrng.h, seeded from the
+ * placer's GSL stream).
  *
  * Use: cs_placer_begin_job before placing a job's tasks on `cell`, then
  * cs_placer_pick per task (the caller claims the machine before the next
@@ -23,6 +24,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "sim/cell.h"
+#include "sim/fastrng.h"
 
 enum cs_placement {
 	CS_PLACE_RANDOM_FIRST_FIT,
@@ -34,7 +36,8 @@ extern const char *const cs_placement_names[]; /* by enum value, NULL-terminated
 
 struct cs_placer {
 	enum cs_placement policy;
-	gsl_rng *rng;       /* owned */
+	gsl_rng *rng;       /* owned; seeds fast */
+	struct cs_fastrng fast; /* the draws of random-first-fit */
 	uint32_t *perm;     /* random-first-fit candidates */
 	uint32_t n, ncand;
 	bool checked;       /* random-first-fit: "can anything fit" asked for this job */
