@@ -39,11 +39,11 @@ void cs_placer_begin_job(struct cs_placer *p, const struct cs_cell *cell)
 static uint32_t random_first_fit(struct cs_placer *p, const struct cs_cell *cell,
 				 const struct cs_res *req)
 {
-	/* Nothing can fit: do not pay a full scan to find that out.  Asked
-	 * once per job (the tasks of a job are alike): later picks of the job
-	 * need no index, so the claims it makes meanwhile are not indexed one
-	 * by one. */
-	if (!p->checked) {
+	/* Nothing can fit: do not pay a full scan to find that out.  The
+	 * index is asked once per job (the tasks of a job are alike), and only
+	 * once a pick has failed -- in a cell with room it is never needed, so
+	 * its refresh is never paid for. */
+	if (!p->checked && p->last_failed) {
 		p->checked = true;
 		if (!cs_capindex_may_fit(cs_cell_index(cell), req->cpu, req->mem)) {
 			p->ncand = 0;
@@ -54,11 +54,14 @@ static uint32_t random_first_fit(struct cs_placer *p, const struct cs_cell *cell
 		uint32_t i = cs_fastrng_below(&p->fast, p->ncand);
 		uint32_t m = p->perm[i];
 		p->probes++;
-		if (cs_cell_fits(cell, m, req))
+		if (cs_cell_fits(cell, m, req)) {
+			p->last_failed = false;
 			return m;
+		}
 		p->perm[i] = p->perm[--p->ncand];
 		p->perm[p->ncand] = m;
 	}
+	p->last_failed = true;
 	return CS_NO_MACHINE;
 }
 

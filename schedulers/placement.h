@@ -41,6 +41,7 @@ struct cs_placer {
 	uint32_t *perm;     /* random-first-fit candidates */
 	uint32_t n, ncand;
 	bool checked;       /* random-first-fit: "can anything fit" asked for this job */
+	bool last_failed;   /* the last pick found no machine */
 	uint64_t probes;    /* machines examined, for benchmarks */
 };
 

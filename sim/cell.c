@@ -141,7 +141,8 @@ const struct cs_capindex *cs_cell_index(const struct cs_cell *ccell)
 void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
 {
 	assert(m < cell->n && (sign == 1 || sign == -1));
-	cs_cell_account(cell);
+	if (cell->engine && cell->engine->now != cell->area_since)
+		cs_cell_account(cell);
 	struct cs_res *u = &cell->used[m];
 	u->cpu += sign * r->cpu;
 	u->mem += sign * r->mem;
