@@ -19,12 +19,17 @@ struct cs_task *cs_job_tasks(struct cs_job *job)
 {
 	if (job->tasks)
 		return job->tasks;
-	job->tasks = cs_xcalloc(job->ntasks, sizeof *job->tasks);
+	/* every field set below: no need to clear the memory first */
+	job->tasks = cs_xmalloc((size_t)job->ntasks * sizeof *job->tasks);
 	for (uint32_t i = 0; i < job->ntasks; i++) {
-		job->tasks[i].job = job;
-		job->tasks[i].index = i;
-		job->tasks[i].machine = CS_NO_MACHINE;
-		job->tasks[i].start = job->tasks[i].end = CS_TIME_NEVER;
+		struct cs_task *t = &job->tasks[i];
+		t->job = job;
+		t->index = i;
+		t->machine = CS_NO_MACHINE;
+		t->state = CS_TASK_PENDING;
+		t->start = t->end = CS_TIME_NEVER;
+		t->group = NULL;
+		t->gprev = t->gnext = t->mprev = t->mnext = NULL;
 	}
 	return job->tasks;
 }

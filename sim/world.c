@@ -172,6 +172,22 @@ static void task_left(struct cs_world *w, struct cs_task *task)
 		finish_job(w, job);
 }
 
+/* End groups come and go by the hundred thousand: keep the freed ones. */
+static void spare_group(struct cs_world *w, struct cs_end_group *g)
+{
+	g->next = w->spare_groups;
+	w->spare_groups = g;
+}
+
+static struct cs_end_group *new_group(struct cs_world *w)
+{
+	struct cs_end_group *g = w->spare_groups;
+	if (!g)
+		return cs_xmalloc(sizeof *g);
+	w->spare_groups = g->next;
+	return g;
+}
+
 static void group_unlink(struct cs_end_group *g)
 {
 	if (g->prev)
@@ -197,7 +213,7 @@ static void group_end_fire(void *ctx, cs_time now)
 		cs_cell_release(&w->cell, task, CS_TASK_DONE);
 		task_left(w, task);
 	}
-	free(g);
+	spare_group(w, g);
 }
 
 static void backend_start(void *backend, struct cs_task *task)
@@ -211,8 +227,10 @@ static void backend_start(void *backend, struct cs_task *task)
 	cs_time at = cs_engine_now(&w->engine) + d;
 	struct cs_end_group *g = job->groups;
 	if (!g || g->at != at) {
-		g = cs_xcalloc(1, sizeof *g);
+		g = new_group(w);
 		g->job = job;
+		g->head = NULL;
+		g->prev = NULL;
 		g->at = at;
 		g->event = cs_engine_at(&w->engine, at, group_end_fire, g);
 		g->next = job->groups;
@@ -245,7 +263,7 @@ static void backend_kill(void *backend, struct cs_task *task)
 	if (!g->head) {
 		cs_engine_cancel(&w->engine, g->event);
 		group_unlink(g);
-		free(g);
+		spare_group(w, g);
 	}
 }
 

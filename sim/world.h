@@ -83,6 +83,7 @@ struct cs_world {
 		struct cs_res res;
 	} prefill;
 
+	struct cs_end_group *spare_groups; /* freed end groups, for reuse */
 	struct cs_error *err;    /* a source failed during the run */
 	bool failed;
 };

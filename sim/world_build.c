@@ -263,6 +263,11 @@ void cs_world_release(struct cs_world *w)
 	free(w->metrics.names);
 	cs_metrics_release(&w->metrics);
 	free(w->machine_events);
+	while (w->spare_groups) {
+		struct cs_end_group *g = w->spare_groups;
+		w->spare_groups = g->next;
+		free(g);
+	}
 	cs_report_release(&w->ts_prev);
 	free(w->name);
 	cs_cell_release_all(&w->cell);
