@@ -86,6 +86,8 @@ struct omega {
 	enum conflict_mode conflict;
 	enum txn_mode txn;
 	struct cs_retry retry;
+	uint32_t *stamp;         /* per machine: the epoch that last saw it */
+	uint32_t epoch;
 };
 
 static void commit_fire(void *ctx, cs_time now);
@@ -129,7 +131,29 @@ static void maybe_start(struct agent *a)
 static uint32_t validate(struct agent *a, const struct cs_job *job)
 {
 	struct cs_cell *cell = &a->o->w->cell;
+	struct omega *o = a->o;
 	uint32_t rejected = 0;
+	/* Claims on distinct machines (the usual case) cannot count against
+	 * each other: check each alone, without applying any. */
+	bool distinct = true;
+	if (++o->epoch == 0) {
+		memset(o->stamp, 0, cell->n * sizeof *o->stamp);
+		o->epoch = 1;
+	}
+	for (uint32_t k = 0; k < a->nclaims && distinct; k++) {
+		uint32_t m = a->claims[k].machine;
+		distinct = o->stamp[m] != o->epoch;
+		o->stamp[m] = o->epoch;
+	}
+	if (distinct) {
+		for (uint32_t k = 0; k < a->nclaims; k++) {
+			struct claim *c = &a->claims[k];
+			c->ok = cell->up[c->machine] && cs_cell_fits(cell, c->machine, &job->req) &&
+				(o->conflict != CONFLICT_SEQUENCE_NUMBERS || cell->seq[c->machine] == c->seq);
+			rejected += !c->ok;
+		}
+		return rejected;
+	}
 	for (uint32_t k = 0; k < a->nclaims; k++) {
 		struct claim *c = &a->claims[k];
 		bool ok = cell->up[c->machine] && cs_cell_fits(cell, c->machine, &job->req);
@@ -256,6 +280,7 @@ static void omega_destroy(void *self)
 	free(o->group_first);
 	free(o->group_count);
 	free(o->group_next);
+	free(o->stamp);
 	free(o);
 }
 
@@ -347,6 +372,7 @@ static int omega_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 		return -1;
 	o->conflict = (enum conflict_mode)conflict;
 	o->txn = (enum txn_mode)txn;
+	o->stamp = cs_xcalloc(w->cell.n ? w->cell.n : 1, sizeof *o->stamp);
 	return parse_schedulers(o, cfg, config, placement);
 }
 
