@@ -15,6 +15,7 @@ void cs_placer_init(struct cs_placer *p, enum cs_placement policy, uint32_t mach
 	if (rng)
 		cs_fastrng_seed(&p->fast, rng);
 	p->n = p->ncand = machines;
+	p->checked = p->last_failed = false;
 	p->probes = 0;
 	p->perm = cs_xmalloc((size_t)machines * sizeof *p->perm);
 	for (uint32_t i = 0; i < machines; i++)
