@@ -61,7 +61,6 @@ struct mesos {
 	struct cs_framework *fws;
 	uint32_t nfws;
 	uint32_t *fw_of;          /* workload -> framework */
-	struct cs_res *offered;   /* per machine: resources in some offer */
 	int32_t *holder;          /* per machine: framework holding an offer of it, -1 */
 	uint32_t *order;          /* agents, shuffled each round */
 	uint32_t nwanting;        /* frameworks that want offers, this round */
@@ -147,7 +146,6 @@ static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
 		return false;
 	account_locked(m);
 	m->holder[mi] = (int32_t)f->index;
-	m->offered[mi] = r;
 	res_add(&m->offered_total, &r, +1);
 	res_add(&f->alloc, &r, +1);
 	CS_GROW(f->held, f->cap, f->nheld + 1);
@@ -235,7 +233,6 @@ static void give_back(struct cs_framework *f, uint32_t k, bool decline)
 	struct cs_held *h = &f->held[k];
 	account_locked(m);
 	res_add(&m->offered_total, &h->res, -1);
-	res_add(&m->offered[h->machine], &h->res, -1);
 	res_add(&f->alloc, &h->res, -1);
 	m->holder[h->machine] = -1;
 	if (decline) {
@@ -269,7 +266,6 @@ void cs_fw_launch(struct cs_framework *f, struct cs_task *task, uint32_t k)
 	account_locked(m);
 	/* the resources move from offered to used by the framework */
 	res_add(&h->res, req, -1);
-	res_add(&m->offered[h->machine], req, -1);
 	res_add(&m->offered_total, req, -1);
 	cs_cell_claim(&m->w->cell, task, h->machine);
 }
@@ -375,7 +371,6 @@ static void mesos_destroy(void *self)
 	}
 	free(m->fws);
 	free(m->fw_of);
-	free(m->offered);
 	free(m->holder);
 	free(m->order);
 	free(m->recovered);
@@ -486,7 +481,6 @@ static int mesos_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 	    cs_retry_parse(cfg, config, "scheduler", &m->retry) < 0)
 		return -1;
 	uint32_t n = w->cell.n;
-	m->offered = cs_xcalloc(n, sizeof *m->offered);
 	m->holder = cs_xmalloc(n * sizeof *m->holder);
 	m->order = cs_xmalloc(n * sizeof *m->order);
 	m->recovered = cs_xmalloc(n * sizeof *m->recovered);
