@@ -2,23 +2,19 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "tests/fuzz/fuzz_util.h"
 
 #include "workloads/empirical.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char path[] = "/tmp/cs-fuzz-emp-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
+	char path[32];
+	if (fuzz_to_file(data, size, path) < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		unlink(path);
-		return 0;
-	}
-	close(fd);
 	for (int format = 0; format < 4; format++) {
 		for (int sched = 0; sched < 2; sched++) {
 			struct cs_error err = {0};

@@ -2,23 +2,19 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+
+#include "tests/fuzz/fuzz_util.h"
 
 #include "workloads/omega_init.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char path[] = "/tmp/cs-fuzz-oi-XXXXXX";
-	int fd = mkstemp(path);
-	if (fd < 0)
+	char path[32];
+	if (fuzz_to_file(data, size, path) < 0)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		unlink(path);
-		return 0;
-	}
-	close(fd);
 	struct cs_error err = {0};
 	struct cs_omega_init_job *jobs;
 	size_t n;
