@@ -75,8 +75,6 @@ static void decide_fire(void *ctx, cs_time now)
 		if (placed == 0)
 			f->stats.busy_wasted += j->decision;
 	}
-	if (w->check_invariants && !cs_cell_check(&w->cell))
-		abort();
 	if (cs_world_placed(w, job)) {
 		f->stats.successful++;
 	} else if (cs_retry_give_up(f->retry, job)) {

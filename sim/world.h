@@ -100,8 +100,10 @@ void cs_world_release(struct cs_world *w);
 
 /* For schedulers: a scheduling attempt of job begins now. */
 void cs_world_attempt(struct cs_world *w, struct cs_job *job);
-/* For schedulers: tasks of job were claimed; records the job as scheduled
- * when every task is placed.  Returns true if the job is fully placed (the
+/* For schedulers: tasks of job were claimed (or an attempt ended); records
+ * the job as scheduled when every task is placed.  With check_invariants it
+ * first checks the cell (every scheduler calls this after each decision or
+ * commit, so that is where the check lives).  Returns true if the job is fully placed (the
  * scheduler must drop it then). */
 bool cs_world_placed(struct cs_world *w, struct cs_job *job);
 /* For schedulers: give up on job (its placed tasks run on). */

@@ -107,13 +107,10 @@ static void test_machine_failure(void **state)
 	assert_true(tu_num(s, "tasks_lost") == 2);
 	assert_true(tu_num(s, "schedulers.monolithic.transactions") == 2);
 	assert_true(tu_num(s, "jobs.scheduled") == 1);
-	char path[600];
-	snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-	char *ts = tu_read_file(path);
 	/* at 120 s: 4 tasks running again, no job pending */
-	assert_non_null(strstr(ts, "\n120.000000,"));
-	assert_non_null(strstr(strstr(ts, "\n120.000000,"), ",4,0,1,"));
-	free(ts);
+	char *row = tu_ts_row(dir, "120.000000");
+	assert_non_null(strstr(row, ",4,0,1,"));
+	free(row);
 	json_decref(s);
 	tu_rm_rf(dir);
 	free(dir);
@@ -131,13 +128,10 @@ static void test_prefill_end_keeps_counts(void **state)
 			      "\"task_cpu\":1,\"task_mem\":1}],"
 			      "\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"t_job\":0,\"t_task\":0}]}}",
 			      &dir);
-	char path[600];
-	snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-	char *ts = tu_read_file(path);
 	/* at 20 s: 1 task running, 0 jobs pending, 1 job running */
-	assert_non_null(strstr(ts, "\n20.000000,"));
-	assert_non_null(strstr(strstr(ts, "\n20.000000,"), ",1,0,1,"));
-	free(ts);
+	char *row = tu_ts_row(dir, "20.000000");
+	assert_non_null(strstr(row, ",1,0,1,"));
+	free(row);
 	json_decref(s);
 	tu_rm_rf(dir);
 	free(dir);

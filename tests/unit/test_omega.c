@@ -57,17 +57,11 @@ static void test_sequence_numbers_vs_resource_fit(void **state)
 
 static long running_at(const char *dir, const char *t)
 {
-	char path[600];
-	snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-	char *ts = tu_read_file(path);
-	char key[64];
-	snprintf(key, sizeof key, "\n%s,", t);
-	char *row = strstr(ts, key);
-	assert_non_null(row);
+	char *row = tu_ts_row(dir, t);
 	double time, cu, mu;
 	long running;
-	assert_int_equal(sscanf(row + 1, "%lf,%lf,%lf,%ld", &time, &cu, &mu, &running), 4);
-	free(ts);
+	assert_int_equal(sscanf(row, "%lf,%lf,%lf,%ld", &time, &cu, &mu, &running), 4);
+	free(row);
 	return running;
 }
 

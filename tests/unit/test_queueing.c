@@ -72,12 +72,8 @@ static void run_mmc(const struct mmc *q, double wait_tol)
 		 "\"output\":{\"sample_interval\":1}}",
 		 q->seed, q->duration, q->machines, q->cpu_per_machine, q->cpu_per_machine,
 		 1 / q->lambda, 1 / q->mu);
-	char *dir = tu_tmpdir();
-	struct cs_error err = {0};
-	json_t *s = tu_run_json(text, dir, &err);
-	if (!s)
-		print_error("%s\n", err.msg);
-	assert_non_null(s);
+	char *dir;
+	json_t *s = tu_run_ok(text, &dir);
 	int c = (int)lround(q->machines * q->cpu_per_machine);
 	double rho = q->lambda / (c * q->mu);
 	double wq_theory = erlang_c_wait(c, q->lambda, q->mu);

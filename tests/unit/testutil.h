@@ -94,6 +94,26 @@ static inline json_t *tu_run_ok(const char *text, char **dir_out)
 	return s;
 }
 
+/* The row of DIR/timeseries.csv at time T (as written, "120.000000"),
+ * without its newline; fails the test if there is none.  Caller frees. */
+static inline char *tu_ts_row(const char *dir, const char *t)
+{
+	char path[600], key[64];
+	snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+	snprintf(key, sizeof key, "\n%s,", t);
+	char *ts = tu_read_file(path);
+	assert_non_null(ts);
+	char *row = strstr(ts, key);
+	assert_non_null(row);
+	row++;
+	size_t n = strcspn(row, "\n");
+	char *out = malloc(n + 1);
+	memcpy(out, row, n);
+	out[n] = '\0';
+	free(ts);
+	return out;
+}
+
 /* summary value by key path ("wait_scheduled.mean"), as a double. */
 static inline double tu_num(json_t *summary, const char *path)
 {
