@@ -62,6 +62,8 @@ struct mesos {
 	uint32_t nfws;
 	uint32_t *fw_of;          /* workload -> framework */
 	int32_t *holder;          /* per machine: framework holding an offer of it, -1 */
+	cs_time *quiet;           /* per machine: a visit before this time offers
+				   * nothing (see offer_agent); 0 = unknown */
 	uint32_t *order;          /* agents, shuffled each round */
 	uint32_t nwanting;        /* frameworks that want offers, this round */
 	uint32_t *recovered;      /* agents whose tasks ended at this instant */
@@ -80,15 +82,19 @@ struct mesos {
 	cs_time locked_since;
 };
 
-static void account_locked(struct mesos *m)
+static void account_locked_slow(struct mesos *m, cs_time now)
 {
-	cs_time now = cs_engine_now(&m->w->engine);
-	if (now == m->locked_since)
-		return; /* most offers and declines come at one instant */
 	double dt = cs_time_to_seconds(now - m->locked_since);
 	m->locked_cpu_area += cs_qty_to_double(m->offered_total.cpu) * dt;
 	m->locked_mem_area += cs_qty_to_double(m->offered_total.mem) * dt;
 	m->locked_since = now;
+}
+
+static inline void account_locked(struct mesos *m)
+{
+	cs_time now = cs_engine_now(&m->w->engine);
+	if (now != m->locked_since) /* most offers and declines come at one instant */
+		account_locked_slow(m, now);
 }
 
 static void res_add(struct cs_res *a, const struct cs_res *b, int sign)
@@ -116,14 +122,21 @@ static double drf_share(const struct cs_framework *f)
 /* The first eligible framework in DRF order for an offer of r on machine
  * mi, or NULL: the lowest share (cached for the round in f->share); on a
  * tie the first listed, i.e. the name that sorts first. */
-static struct cs_framework *drf_pick(struct mesos *m, uint32_t mi, const struct cs_res *r, cs_time now)
+static struct cs_framework *drf_pick(struct mesos *m, uint32_t mi, const struct cs_res *r, cs_time now,
+				     cs_time *expiry)
 {
 	struct cs_framework *best = NULL;
+	*expiry = CS_TIME_NEVER;
 	for (uint32_t i = 0; i < m->nfws; i++) {
 		struct cs_framework *f = &m->fws[i];
 		const struct cs_filter *flt = &f->filters[mi];
-		if (!f->wants || (now < flt->until && res_le(r, &flt->refused)))
+		if (!f->wants)
 			continue;
+		if (now < flt->until && res_le(r, &flt->refused)) {
+			if (flt->until < *expiry)
+				*expiry = flt->until;
+			continue;
+		}
 		if (!best || f->share < best->share)
 			best = f;
 	}
@@ -132,18 +145,36 @@ static struct cs_framework *drf_pick(struct mesos *m, uint32_t mi, const struct 
 
 static void offer_timeout_fire(void *ctx, cs_time now);
 
-/* Offer everything unoffered on machine mi, if anyone wants it. */
+/* Offer everything unoffered on machine mi, if anyone wants it.
+ *
+ * When nobody can be offered the agent, m->quiet[mi] records until when
+ * that stays so, letting rounds skip it with one comparison (a round
+ * visits every agent every interval; most are held, full or filtered).
+ * It is the earliest expiry of the wanting frameworks' filters on it, or
+ * never for an agent that is down, held or full; and it is reset to 0 by
+ * whatever could make the agent offerable sooner: a release on it
+ * (mesos_task_ended), its offer coming back (give_back), it coming up, and
+ * a framework starting to want offers (count_wanting). */
 static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
 {
 	const struct cs_cell *cell = &m->w->cell;
-	if (!cell->up[mi] || m->holder[mi] >= 0)
+	if (m->quiet[mi] > now)
 		return false;
+	if (!cell->up[mi] || m->holder[mi] >= 0) {
+		m->quiet[mi] = CS_TIME_NEVER;
+		return false;
+	}
 	struct cs_res r = cs_cell_free(cell, mi);
-	if (res_empty(&r) || r.cpu < 0 || r.mem < 0)
+	if (res_empty(&r) || r.cpu < 0 || r.mem < 0) {
+		m->quiet[mi] = CS_TIME_NEVER;
 		return false;
-	struct cs_framework *f = drf_pick(m, mi, &r, now);
-	if (!f)
+	}
+	cs_time expiry;
+	struct cs_framework *f = drf_pick(m, mi, &r, now, &expiry);
+	if (!f) {
+		m->quiet[mi] = expiry;
 		return false;
+	}
 	account_locked(m);
 	m->holder[mi] = (int32_t)f->index;
 	res_add(&m->offered_total, &r, +1);
@@ -171,14 +202,40 @@ static void deliver(struct mesos *m, const bool *got)
 	}
 }
 
+/* f starts wanting offers: an agent kept quiet by the other frameworks'
+ * filters may be offered to f once f's own filter on it (if any, and if
+ * it still covers the agent) expires. */
+static void wake_for(struct mesos *m, const struct cs_framework *f)
+{
+	const struct cs_cell *cell = &m->w->cell;
+	cs_time now = cs_engine_now(&m->w->engine);
+	for (uint32_t mi = 0; mi < cell->n; mi++) {
+		if (m->quiet[mi] <= now)
+			continue;
+		const struct cs_filter *flt = &f->filters[mi];
+		cs_time from = 0;
+		if (now < flt->until) {
+			struct cs_res r = cs_cell_free(cell, mi);
+			if (res_le(&r, &flt->refused))
+				from = flt->until;
+		}
+		if (from < m->quiet[mi])
+			m->quiet[mi] = from;
+	}
+}
+
 /* Ask each framework once per round whether it wants offers (that cannot
  * change during a round: offers are delivered after it). */
 static uint32_t count_wanting(struct mesos *m)
 {
 	m->nwanting = 0;
 	for (uint32_t i = 0; i < m->nfws; i++) {
-		m->fws[i].wants = m->fws[i].ops->wants_offers(&m->fws[i]);
-		m->nwanting += m->fws[i].wants;
+		struct cs_framework *f = &m->fws[i];
+		bool wants = f->ops->wants_offers(f);
+		if (wants && !f->wants)
+			wake_for(m, f);
+		f->wants = wants;
+		m->nwanting += wants;
 	}
 	return m->nwanting;
 }
@@ -235,6 +292,7 @@ static void give_back(struct cs_framework *f, uint32_t k, bool decline)
 	res_add(&m->offered_total, &h->res, -1);
 	res_add(&f->alloc, &h->res, -1);
 	m->holder[h->machine] = -1;
+	m->quiet[h->machine] = 0;
 	if (decline) {
 		cs_time span = m->refuse > m->interval ? m->refuse : m->interval;
 		f->filters[h->machine] = (struct cs_filter){cs_engine_now(&m->w->engine) + span, h->res};
@@ -313,7 +371,10 @@ static void mesos_task_ended(void *self, struct cs_task *task)
 			f->ops->task_ended(f, task);
 	}
 	uint32_t mi = task->machine;
-	if (mi == CS_NO_MACHINE || mi >= m->w->cell.n || m->recovered_mark[mi])
+	if (mi == CS_NO_MACHINE || mi >= m->w->cell.n)
+		return;
+	m->quiet[mi] = 0;
+	if (m->recovered_mark[mi])
 		return;
 	/* Allocate the recovered resources at once, but in one pass for all
 	 * the agents that recover at this instant (the tasks of a job end
@@ -329,6 +390,7 @@ static void mesos_task_ended(void *self, struct cs_task *task)
 static void mesos_machine_changed(void *self, uint32_t machine, bool up)
 {
 	struct mesos *m = self;
+	m->quiet[machine] = 0;
 	if (up || m->holder[machine] < 0)
 		return;
 	/* the agent is gone: rescind its offer */
@@ -372,6 +434,7 @@ static void mesos_destroy(void *self)
 	free(m->fws);
 	free(m->fw_of);
 	free(m->holder);
+	free(m->quiet);
 	free(m->order);
 	free(m->recovered);
 	free(m->recovered_mark);
@@ -483,6 +546,7 @@ static int mesos_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 	uint32_t n = w->cell.n;
 	m->holder = cs_xmalloc(n * sizeof *m->holder);
 	m->order = cs_xmalloc(n * sizeof *m->order);
+	m->quiet = cs_xcalloc(n, sizeof *m->quiet);
 	m->recovered = cs_xmalloc(n * sizeof *m->recovered);
 	m->recovered_mark = cs_xcalloc(n, 1);
 	for (uint32_t i = 0; i < n; i++) {

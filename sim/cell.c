@@ -111,13 +111,6 @@ void cs_cell_account(struct cs_cell *cell)
 	cell->area_since = now;
 }
 
-static inline void reindex(struct cs_cell *cell, uint32_t m)
-{
-	if (!cell->is_dirty[m]) {
-		cell->is_dirty[m] = 1;
-		cell->dirty[cell->ndirty++] = m;
-	}
-}
 
 const struct cs_capindex *cs_cell_index(const struct cs_cell *ccell)
 {
@@ -138,9 +131,10 @@ const struct cs_capindex *cs_cell_index(const struct cs_cell *ccell)
 	return &cell->index;
 }
 
-void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
+/* The body of cs_cell_adjust, inlined into claim and release where sign
+ * is a constant (claim and release are the simulator's innermost loop). */
+static inline void apply(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
 {
-	assert(m < cell->n && (sign == 1 || sign == -1));
 	if (cell->engine && cell->engine->now != cell->area_since)
 		cs_cell_account(cell);
 	struct cs_res *u = &cell->used[m];
@@ -151,23 +145,21 @@ void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, in
 	cell->total_used.mem += sign * r->mem;
 	cell->total_used.disk += sign * r->disk;
 	cell->seq[m]++;
-	reindex(cell, m);
+	cs_cell_mark_dirty(cell, m);
 }
 
-void cs_cell_tentative(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
+void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
 {
-	struct cs_res *u = &cell->used[m];
-	u->cpu += sign * r->cpu;
-	u->mem += sign * r->mem;
-	u->disk += sign * r->disk;
-	reindex(cell, m);
+	assert(m < cell->n && (sign == 1 || sign == -1));
+	apply(cell, m, r, sign);
 }
 
 void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 {
 	assert(task->state == CS_TASK_PENDING);
 	assert(cs_cell_fits(cell, m, &task->job->req));
-	cs_cell_adjust(cell, m, &task->job->req, +1);
+	assert(m < cell->n);
+	apply(cell, m, &task->job->req, +1);
 	task->machine = m;
 	task->state = CS_TASK_RUNNING;
 	task->start = cell->engine ? cs_engine_now(cell->engine) : 0;
@@ -188,7 +180,7 @@ void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_st
 	assert(task->state == CS_TASK_RUNNING);
 	assert(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
 	uint32_t m = task->machine;
-	cs_cell_adjust(cell, m, &task->job->req, -1);
+	apply(cell, m, &task->job->req, -1);
 	if (task->mprev)
 		task->mprev->mnext = task->mnext;
 	else
@@ -221,7 +213,7 @@ void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up)
 	cell->total_cap.disk += sign * cell->cap[m].disk;
 	cell->up[m] = up;
 	cell->seq[m]++;
-	reindex(cell, m);
+	cs_cell_mark_dirty(cell, m);
 }
 
 bool cs_cell_check(const struct cs_cell *cell)

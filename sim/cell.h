@@ -118,7 +118,22 @@ void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, in
  * "on its private copy" applies them here, then takes every one back
  * before anything else happens.  Between the two, only the per-machine
  * allocation and the capacity index are to be trusted. */
-void cs_cell_tentative(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign);
+static inline void cs_cell_mark_dirty(struct cs_cell *cell, uint32_t m)
+{
+	if (!cell->is_dirty[m]) {
+		cell->is_dirty[m] = 1;
+		cell->dirty[cell->ndirty++] = m;
+	}
+}
+/* inline: Omega calls it several times per task, with a constant sign */
+static inline void cs_cell_tentative(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
+{
+	struct cs_res *u = &cell->used[m];
+	u->cpu += sign * r->cpu;
+	u->mem += sign * r->mem;
+	u->disk += sign * r->disk;
+	cs_cell_mark_dirty(cell, m);
+}
 
 /* Bring the time integrals up to now. */
 void cs_cell_account(struct cs_cell *cell);

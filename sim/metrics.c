@@ -8,6 +8,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "sim/alloc.h"
+#include "sim/sort.h"
 
 void cs_samples_add(struct cs_samples *s, double x)
 {
@@ -21,12 +22,6 @@ void cs_samples_release(struct cs_samples *s)
 	memset(s, 0, sizeof *s);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 json_t *cs_samples_summary(struct cs_samples *s)
 {
 	json_t *o = json_object();
@@ -37,7 +32,7 @@ json_t *cs_samples_summary(struct cs_samples *s)
 		json_object_set_new(o, "p99", json_null());
 		return o;
 	}
-	qsort(s->v, s->n, sizeof *s->v, cmp_double); /* glibc's merge sort beats GSL's heapsort */
+	cs_sort_doubles(s->v, s->n);
 	/* Kahan-free plain sum in sorted order: deterministic, and the
 	 * ascending order keeps the rounding error small. */
 	json_object_set_new(o, "mean", json_real(gsl_stats_mean(s->v, 1, s->n)));

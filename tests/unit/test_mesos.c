@@ -76,6 +76,26 @@ static void test_decline_filters_expire(void **state)
 	json_decref(s);
 }
 
+/* Filters are per framework: the agent A declined (filtered for A for
+ * 30 s) goes to B at the first round after B's job arrives at 2.5 s,
+ * although the allocator had found the agent unofferable at 2 s. */
+#define FMT_PER_FRAMEWORK \
+	"{\"duration\":60,\"cell\":{\"machines\":[{\"count\":1,\"cpu\":4,\"mem\":4}]}," \
+	"\"prefill\":{\"utilization\":0.5,\"task_cpu\":1,\"task_mem\":1}," \
+	"\"workloads\":[{\"name\":\"j\",\"arrival\":0.5,\"max_jobs\":1,\"task_duration\":10,\"task_cpu\":3,\"task_mem\":1}," \
+	"{\"name\":\"k\",\"arrival\":2.5,\"max_jobs\":1,\"task_duration\":10,\"task_cpu\":1,\"task_mem\":1}]," \
+	"\"scheduler\":{\"type\":\"mesos\",\"refuse_seconds\":30,\"frameworks\":[" \
+	"{\"name\":\"A\",\"workloads\":[\"j\"],\"t_job\":1},{\"name\":\"B\",\"workloads\":[\"k\"],\"t_job\":0.25}]}}"
+
+static void test_filters_per_framework(void **state)
+{
+	json_t *s = tu_run_ok(FMT_PER_FRAMEWORK, NULL);
+	/* offered to B at 3 s, placed after thinking 0.25 s + 5 ms per task */
+	assert_near(tu_num(s, "workloads.k.wait_scheduled.mean"), 0.755, 1e-9);
+	assert_true(tu_num(s, "jobs.unscheduled") == 1);
+	json_decref(s);
+}
+
 /* A slow service framework holds offers while it thinks: resources sit
  * locked and the batch framework waits (the Omega paper's Mesos finding);
  * an offer timeout takes them back. */
@@ -120,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_drf_share),
 		cmocka_unit_test(test_drf_offers),
 		cmocka_unit_test(test_decline_filters_expire),
+		cmocka_unit_test(test_filters_per_framework),
 		cmocka_unit_test(test_locking),
 	};
 	return cmocka_run_group_tests_name("mesos", tests, NULL, NULL);

@@ -1,0 +1,14 @@
+/* sim/sort — sorting of plain arrays, faster than qsort's callbacks.
+ *
+ * cs_sort_doubles sorts ascending in place, in O(n) (LSD radix sort on the
+ * IEEE-754 bit patterns, 11 bits a pass); -0.0 sorts before +0.0 and NaNs
+ * after +inf (the metrics never hold NaN).  The order of equal values is
+ * irrelevant (they are equal).  It allocates a scratch copy of n doubles
+ * (exits on out-of-memory, as every cs_x* allocation does). */
+#ifndef CS_SORT_H
+#define CS_SORT_H
+#include <stddef.h>
+
+void cs_sort_doubles(double *v, size_t n);
+
+#endif

@@ -1,0 +1,66 @@
+/* sim/sort: the radix sort of doubles agrees with qsort on every sign,
+ * zero, infinity and size (both the insertion-sort and radix paths). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#include "sim/fastrng.h"
+#include "sim/sort.h"
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static void check_against_qsort(double *v, size_t n)
+{
+	double *ref = malloc((n ? n : 1) * sizeof *ref);
+	memcpy(ref, v, n * sizeof *v);
+	qsort(ref, n, sizeof *ref, cmp);
+	cs_sort_doubles(v, n);
+	for (size_t i = 0; i < n; i++)
+		assert_true(v[i] == ref[i]);
+	for (size_t i = 1; i < n; i++)
+		assert_true(v[i - 1] <= v[i]);
+	free(ref);
+}
+
+static void test_special_values(void **state)
+{
+	double v[] = {3.5, -0.0, 0.0, -INFINITY, INFINITY, -1e-300, 1e-300, -7, 2, 2, 5e-324, -5e-324};
+	size_t n = sizeof v / sizeof *v;
+	check_against_qsort(v, n);
+	assert_true(isinf(v[0]) && v[0] < 0 && isinf(v[n - 1]) && v[n - 1] > 0);
+	assert_true(signbit(v[4]) && !signbit(v[5])); /* -0.0 before +0.0 */
+}
+
+static void test_sizes(void **state)
+{
+	struct cs_fastrng r = {.state = 42};
+	size_t sizes[] = {0, 1, 2, 63, 64, 65, 1000, 100000};
+	for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		size_t n = sizes[k];
+		double *v = malloc((n ? n : 1) * sizeof *v);
+		for (size_t i = 0; i < n; i++) {
+			double u = (double)cs_fastrng_below(&r, 1u << 30) / (1u << 30);
+			/* mixed magnitudes and signs, some repeats */
+			v[i] = (i % 3 == 0 ? -1 : 1) * u * pow(10, (double)(i % 17) - 8);
+			if (i % 11 == 0)
+				v[i] = 1.0;
+		}
+		check_against_qsort(v, n);
+		free(v);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_special_values),
+		cmocka_unit_test(test_sizes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
