@@ -67,10 +67,11 @@ static void sift_down(struct cs_event *h, size_t n, struct cs_event ev)
 	h[i] = ev;
 }
 
-cs_event_id cs_engine_at(struct cs_engine *e, cs_time when, cs_event_fn *fn, void *ctx)
+cs_event_id cs_engine_at_phase(struct cs_engine *e, cs_time when, enum cs_phase phase, cs_event_fn *fn,
+			       void *ctx)
 {
 	assert(when >= e->now);
-	struct cs_event ev = {when, e->next_seq++, fn, ctx};
+	struct cs_event ev = {when, ((uint64_t)phase << CS_PHASE_SHIFT) | e->next_seq++, fn, ctx};
 	if (e->top_running) {
 		/* the running event's slot is free: the root can take any event,
 		 * sifted down, and the pop after the callback is saved */
@@ -81,6 +82,11 @@ cs_event_id cs_engine_at(struct cs_engine *e, cs_time when, cs_event_fn *fn, voi
 	CS_GROW(e->heap, e->cap, e->n + 1);
 	sift_up(e->heap, e->n++, ev);
 	return ev.seq;
+}
+
+cs_event_id cs_engine_at(struct cs_engine *e, cs_time when, cs_event_fn *fn, void *ctx)
+{
+	return cs_engine_at_phase(e, when, CS_PHASE_NORMAL, fn, ctx);
 }
 
 cs_event_id cs_engine_after(struct cs_engine *e, cs_time delay, cs_event_fn *fn, void *ctx)
@@ -143,7 +149,7 @@ static bool is_pending(const struct cs_engine *e, cs_event_id id)
 
 void cs_engine_cancel(struct cs_engine *e, cs_event_id id)
 {
-	assert(id != 0 && id < e->next_seq);
+	assert(id != 0 && (id & ((UINT64_C(1) << CS_PHASE_SHIFT) - 1)) < e->next_seq);
 #ifdef CS_DEBUG
 	assert(is_pending(e, id));
 #endif

@@ -74,8 +74,19 @@ void cs_engine_init(struct cs_engine *e);
 void cs_engine_set_clock(struct cs_engine *e, const struct cs_clock_ops *ops, void *clock);
 void cs_engine_release(struct cs_engine *e);
 
-/* Schedule fn(ctx) at absolute time `when` (>= now). */
+/* Events at one instant run by phase, then FIFO within a phase: task
+ * completions first, then everything else (arrivals, decisions, ...),
+ * then end-of-instant work (a batch scheduler's pass sees every
+ * completion and arrival of its instant).  The phase sits in the top bits
+ * of the sequence number, so the heap's order is unchanged. */
+enum cs_phase { CS_PHASE_COMPLETION = 0, CS_PHASE_NORMAL = 1, CS_PHASE_LAST = 2 };
+#define CS_PHASE_SHIFT 60
+
+/* Schedule fn(ctx) at absolute time `when` (>= now), in the normal phase. */
 cs_event_id cs_engine_at(struct cs_engine *e, cs_time when, cs_event_fn *fn, void *ctx);
+/* The same in a given phase. */
+cs_event_id cs_engine_at_phase(struct cs_engine *e, cs_time when, enum cs_phase phase, cs_event_fn *fn,
+			       void *ctx);
 /* Schedule fn(ctx) `delay` (>= 0) after now. */
 cs_event_id cs_engine_after(struct cs_engine *e, cs_time delay, cs_event_fn *fn, void *ctx);
 /* Cancel a pending event. */

@@ -232,7 +232,7 @@ static void backend_start(void *backend, struct cs_task *task)
 		g->head = NULL;
 		g->prev = NULL;
 		g->at = at;
-		g->event = cs_engine_at(&w->engine, at, group_end_fire, g);
+		g->event = cs_engine_at_phase(&w->engine, at, CS_PHASE_COMPLETION, group_end_fire, g);
 		g->next = job->groups;
 		if (g->next)
 			g->next->prev = g;
