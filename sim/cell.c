@@ -154,10 +154,9 @@ void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, in
 	apply(cell, m, r, sign);
 }
 
-void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
+static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 {
 	assert(task->state == CS_TASK_PENDING);
-	assert(cs_cell_fits(cell, m, &task->job->req));
 	assert(m < cell->n);
 	apply(cell, m, &task->job->req, +1);
 	task->machine = m;
@@ -173,6 +172,17 @@ void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 	task->job->placed++;
 	if (cell->backend && cell->backend->start)
 		cell->backend->start(cell->backend_ctx, task);
+}
+
+void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
+{
+	assert(cs_cell_fits(cell, m, &task->job->req));
+	claim(cell, task, m);
+}
+
+void cs_cell_claim_unchecked(struct cs_cell *cell, struct cs_task *task, uint32_t m)
+{
+	claim(cell, task, m);
 }
 
 void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state)

@@ -10,7 +10,7 @@ struct cs_job *cs_job_new(uint32_t ntasks)
 {
 	struct cs_job *job = cs_xcalloc(1, sizeof *job);
 	job->ntasks = ntasks;
-	job->duration = CS_TIME_NEVER;
+	job->duration = job->estimate = job->recorded_start = CS_TIME_NEVER;
 	job->submit = job->first_attempt = job->scheduled = job->end = CS_TIME_NEVER;
 	return job;
 }

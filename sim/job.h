@@ -77,6 +77,10 @@ struct cs_job {
 	cs_time duration;    /* per task; CS_TIME_NEVER: until killed */
 	cs_time *task_durations; /* optional, ntasks entries, owned */
 	bool prefill;        /* part of the initial cell state, not a workload job */
+	cs_time estimate;    /* the user's run-time estimate (SWF requested
+			      * time), for backfilling; CS_TIME_NEVER: none */
+	cs_time recorded_start; /* as-recorded replay: when the trace started
+				 * it; CS_TIME_NEVER: not recorded */
 
 	cs_time submit, first_attempt, scheduled, end; /* CS_TIME_NEVER = not yet */
 	uint32_t attempts;

@@ -107,6 +107,29 @@ void cs_world_abandon(struct cs_world *w, struct cs_job *job)
 		finish_job(w, job);
 }
 
+/* As-recorded replay: the job starts when the trace says, on machines
+ * taken in turn, whether or not it fits; over-commit is counted. */
+static void recorded_start_fire(void *ctx, cs_time now)
+{
+	struct cs_job *job = ctx;
+	struct cs_world *w = job->owner;
+	struct cs_cell *cell = &w->cell;
+	cs_world_attempt(w, job);
+	for (uint32_t i = 0; i < job->ntasks; i++) {
+		uint32_t m = w->recorded.next_machine++ % cell->n;
+		cs_cell_claim_unchecked(cell, &job->tasks[i], m);
+	}
+	double cpu = cell->total_cap.cpu > 0 ? (double)cell->total_used.cpu / (double)cell->total_cap.cpu : 0;
+	double mem = cell->total_cap.mem > 0 ? (double)cell->total_used.mem / (double)cell->total_cap.mem : 0;
+	if (cpu > w->recorded.peak_cpu)
+		w->recorded.peak_cpu = cpu;
+	if (mem > w->recorded.peak_mem)
+		w->recorded.peak_mem = mem;
+	if (cpu > 1 || mem > 1)
+		w->recorded.overcommitted_starts++;
+	cs_world_placed(w, job);
+}
+
 static void submit_job(struct cs_world *w, struct cs_job *job)
 {
 	job->id = ++w->next_job_id;
@@ -115,6 +138,11 @@ static void submit_job(struct cs_world *w, struct cs_job *job)
 	w->jobs_pending++;
 	cs_metrics_submitted(&w->metrics, job);
 	job->with_scheduler = true;
+	if (w->workloads[job->workload].as_recorded) {
+		cs_time at = job->recorded_start > job->submit ? job->recorded_start : job->submit;
+		cs_engine_at(&w->engine, at, recorded_start_fire, job);
+		return;
+	}
 	w->sched_ops->submit(w->sched, job);
 }
 
@@ -134,6 +162,7 @@ static void pull_next(struct cs_world *w, struct cs_workload *wl)
 	if (r == 0)
 		return;
 	job->workload = wl->index;
+	job->kind = wl->kind;
 	if (job->submit < cs_engine_now(&w->engine)) {
 		cs_error_input(w->err, w->file, wl->name, "workload \"%s\" produced a job before the previous one",
 			       wl->name);
@@ -337,6 +366,29 @@ static json_t *nullable_real(bool ok, double x)
 	return ok ? json_real(x) : json_null();
 }
 
+/* "traces": what each trace workload read and skipped; null without any */
+static json_t *traces_summary(struct cs_world *w)
+{
+	json_t *t = NULL;
+	for (uint32_t i = 0; i < w->nworkloads; i++) {
+		struct cs_workload *wl = &w->workloads[i];
+		if (!wl->src.ops->report)
+			continue;
+		json_t *r = wl->src.ops->report(wl->src.self);
+		json_object_set_new(r, "replay", json_string(wl->as_recorded ? "as-recorded" : "reschedule"));
+		if (wl->as_recorded) {
+			json_object_set_new(r, "peak_cpu_demand", json_real(w->recorded.peak_cpu));
+			json_object_set_new(r, "peak_mem_demand", json_real(w->recorded.peak_mem));
+			json_object_set_new(r, "overcommitted_starts",
+					    json_integer((json_int_t)w->recorded.overcommitted_starts));
+		}
+		if (!t)
+			t = json_object();
+		json_object_set_new(t, wl->name, r);
+	}
+	return t ? t : json_null();
+}
+
 json_t *cs_world_summary(struct cs_world *w)
 {
 	json_t *s = json_object();
@@ -383,5 +435,6 @@ json_t *cs_world_summary(struct cs_world *w)
 	json_object_set_new(pf, "mem", json_real(cs_qty_to_double(w->prefill.res.mem)));
 	json_object_set_new(s, "prefill", pf);
 	json_object_set_new(s, "tasks_lost", json_integer((json_int_t)w->tasks_lost));
+	json_object_set_new(s, "traces", traces_summary(w));
 	return s;
 }

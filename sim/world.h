@@ -42,6 +42,7 @@ struct cs_workload {
 	enum cs_job_kind kind;
 	struct cs_source src;
 	struct cs_job *next;     /* the pending arrival */
+	bool as_recorded;        /* a trace replayed without the scheduler */
 	struct cs_world *world;
 	uint32_t index;
 };
@@ -55,6 +56,7 @@ struct cs_world {
 	cs_time duration;        /* CS_TIME_NEVER: until every job ended */
 	cs_time sample_interval;
 	bool check_invariants;
+	bool strict;              /* trace rows a format skips are errors */
 
 	struct cs_engine engine;
 	struct cs_cell cell;
@@ -82,6 +84,12 @@ struct cs_world {
 		uint64_t tasks, skipped;
 		struct cs_res res;
 	} prefill;
+
+	struct {                 /* as-recorded replay */
+		uint32_t next_machine;
+		uint64_t overcommitted_starts;
+		double peak_cpu, peak_mem; /* the largest used/capacity seen */
+	} recorded;
 
 	struct cs_end_group *spare_groups; /* freed end groups, for reuse */
 	struct cs_error *err;    /* a source failed during the run */

@@ -10,10 +10,11 @@
 #include "sim/alloc.h"
 #include "sim/world_internal.h"
 #include "workloads/synthetic.h"
+#include "workloads/trace.h"
 
 static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
-	"sweep", "vars", "output", "machine_events", "check_invariants", "version", NULL,
+	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", NULL,
 };
 
 static int parse_cell(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
@@ -72,6 +73,60 @@ static int parse_cell(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 	return 0;
 }
 
+/* The cell of the world as a trace reader needs to know it. */
+static struct cs_trace_cell trace_cell(const struct cs_cell *cell)
+{
+	struct cs_trace_cell tc = {cell->max_cap, cs_qty_to_double(cell->total_cap.cpu), cell->n == 1};
+	return tc;
+}
+
+static int open_trace(struct cs_world *w, const struct cs_cfg *cfg, json_t *wj, const char *p,
+		      struct cs_workload *wl)
+{
+	if (cs_cfg_keys(cfg, wj, p, cs_trace_workload_keys) < 0)
+		return -1;
+	const char *name;
+	static const char *const kinds[] = {"batch", "service", NULL};
+	int k;
+	char dn[32];
+	snprintf(dn, sizeof dn, "trace%u", wl->index);
+	if (cs_cfg_str(cfg, wj, p, "name", dn, 0, &name) < 0 || cs_cfg_enum(cfg, wj, p, "kind", "batch", kinds, &k) < 0)
+		return -1;
+	struct cs_trace_spec spec;
+	if (cs_trace_parse(cfg, wj, p, w->strict, &spec) < 0)
+		return -1;
+	struct cs_trace_cell tc = trace_cell(&w->cell);
+	int rc = cs_trace_open(&spec, &tc, &wl->src, cfg->err);
+	wl->as_recorded = spec.as_recorded;
+	cs_trace_spec_release(&spec);
+	return rc;
+}
+
+/* Without a "cell", the first trace workload says what the cell is. */
+static int default_cell(const struct cs_cfg *cfg, json_t *exp)
+{
+	if (json_object_get(exp, "cell"))
+		return 0;
+	json_t *wls = json_object_get(exp, "workloads");
+	for (size_t i = 0; json_is_array(wls) && i < json_array_size(wls); i++) {
+		json_t *wj = json_array_get(wls, i);
+		if (!json_is_object(wj) || !json_object_get(wj, "trace"))
+			continue;
+		char p[64];
+		cs_path_index(p, sizeof p, "workloads", i);
+		struct cs_trace_spec spec;
+		if (cs_trace_parse(cfg, wj, p, false, &spec) < 0)
+			return -1;
+		json_t *cell = cs_trace_default_cell(&spec, cfg->err);
+		cs_trace_spec_release(&spec);
+		if (!cell)
+			return -1;
+		json_object_set_new(exp, "cell", cell);
+		return 0;
+	}
+	return 0; /* parse_cell reports the missing cell */
+}
+
 static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 {
 	json_t *wls = json_object_get(exp, "workloads");
@@ -86,18 +141,21 @@ static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 		json_t *wj = json_array_get(wls, i);
 		if (cs_cfg_need_object(cfg, wj, p) < 0)
 			return -1;
-		if (json_object_get(wj, "trace")) {
-			char tp[128];
-			return cs_error_input(cfg->err, cfg->file, cs_path_key(tp, sizeof tp, p, "trace"),
-					      "trace replay is not supported by this version");
-		}
-		if (cs_cfg_keys(cfg, wj, p, cs_synthetic_keys) < 0)
-			return -1;
 		struct cs_workload *wl = &w->workloads[i];
 		wl->world = w;
 		wl->index = (uint32_t)i;
-		if (cs_synthetic_open(cfg, wj, p, w->seed, &lim, &wl->src) < 0)
-			return -1;
+		if (json_object_get(wj, "trace")) {
+			if (open_trace(w, cfg, wj, p, wl) < 0)
+				return -1;
+		} else {
+			if (cs_cfg_keys(cfg, wj, p, cs_synthetic_keys) < 0)
+				return -1;
+			if (w->duration == CS_TIME_NEVER)
+				return cs_error_input(cfg->err, cfg->file, "duration",
+						      "missing (synthetic workloads need a duration)");
+			if (cs_synthetic_open(cfg, wj, p, w->seed, &lim, &wl->src) < 0)
+				return -1;
+		}
 		w->nworkloads++;
 		wl->name = cs_xstrdup(json_string_value(json_object_get(wj, "name")));
 		wl->kind = strcmp(json_string_value(json_object_get(wj, "kind")), "service") == 0
@@ -207,21 +265,19 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 		return -1;
 	const char *name;
 	double seed;
-	bool check;
+	bool check, strict;
 	if (cs_cfg_str(cfg, exp, "", "name", "experiment", 0, &name) < 0 ||
 	    cs_cfg_num(cfg, exp, "", "seed", 1, CS_CFG_INTEGER | CS_CFG_NONNEG, &seed) < 0 ||
 	    cs_cfg_time(cfg, exp, "", "duration", (double)NAN, CS_CFG_NULLABLE | CS_CFG_POSITIVE, &w->duration) < 0 ||
-	    cs_cfg_bool(cfg, exp, "", "check_invariants", false, &check) < 0)
+	    cs_cfg_bool(cfg, exp, "", "check_invariants", false, &check) < 0 ||
+	    cs_cfg_bool(cfg, exp, "", "strict", false, &strict) < 0)
 		return -1;
+	w->strict = strict;
 	if (seed > 9007199254740992.0)
 		return cs_error_input(cfg->err, cfg->file, "seed", "must be below 2^53");
 	w->name = cs_xstrdup(name);
 	w->seed = (uint64_t)seed;
 	w->check_invariants = check;
-	if (w->duration == CS_TIME_NEVER)
-		return cs_error_input(cfg->err, cfg->file, "duration",
-				      "missing (synthetic workloads need a duration)");
-
 	json_t *out = json_object_get(exp, "output");
 	if (!out) {
 		out = json_object();
@@ -232,7 +288,7 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	    cs_cfg_time(cfg, out, "output", "sample_interval", 60, CS_CFG_POSITIVE, &w->sample_interval) < 0)
 		return -1;
 
-	if (parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
+	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
 	    parse_machine_events(w, cfg, exp) < 0)
 		return -1;
 	char **names = cs_xcalloc(w->nworkloads, sizeof *names);

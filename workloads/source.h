@@ -8,6 +8,8 @@
  * Ownership: the source owns its state; close() frees it. */
 #ifndef CS_SOURCE_H
 #define CS_SOURCE_H
+#include <jansson.h>
+
 #include "sim/error.h"
 #include "sim/job.h"
 
@@ -15,6 +17,9 @@ struct cs_source_ops {
 	const char *name;
 	int (*next)(void *self, struct cs_job **job, struct cs_error *err);
 	void (*close)(void *self);
+	/* optional: what the source read and skipped, for summary.json
+	 * ("traces"); a new object */
+	json_t *(*report)(void *self);
 };
 
 struct cs_source {

@@ -1,0 +1,160 @@
+/* workloads/lines — see lines.h. */
+#include "workloads/lines.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/alloc.h"
+
+int cs_lines_open(struct cs_lines *l, const char *path, struct cs_error *err)
+{
+	memset(l, 0, sizeof *l);
+	l->gz = gzopen(path, "rb");
+	if (!l->gz)
+		return cs_error_input(err, path, "open", "cannot open: %s", errno ? strerror(errno) : "out of memory");
+	gzbuffer(l->gz, 1u << 17);
+	l->path = cs_xstrdup(path);
+	l->cap = 4096;
+	l->buf = cs_xmalloc(l->cap);
+	return 0;
+}
+
+void cs_lines_close(struct cs_lines *l)
+{
+	if (l->gz)
+		gzclose(l->gz);
+	free(l->path);
+	free(l->buf);
+	memset(l, 0, sizeof *l);
+}
+
+int cs_lines_error(const struct cs_lines *l, struct cs_error *err, const char *fmt, ...)
+{
+	char what[512], where[64];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(where, sizeof where, "line %" PRIu64, l->lineno);
+	return cs_error_input(err, l->path, where, "%s", what);
+}
+
+/* A stream error from zlib, if any (a clean end of file is not). */
+static int stream_error(struct cs_lines *l, struct cs_error *err)
+{
+	int code;
+	const char *msg = gzerror(l->gz, &code);
+	if (code == Z_OK || code == Z_STREAM_END)
+		return 0;
+	l->lineno++;
+	return cs_lines_error(l, err, "%s (%s)",
+			      code == Z_BUF_ERROR ? "the compressed file is truncated" : "cannot read the file",
+			      msg ? msg : "zlib error");
+}
+
+int cs_lines_next(struct cs_lines *l, char **line, struct cs_error *err)
+{
+	size_t len = 0;
+	for (;;) {
+		if (!gzgets(l->gz, l->buf + len, (int)(l->cap - len))) {
+			if (stream_error(l, err) < 0)
+				return -1;
+			if (len == 0)
+				return 0;
+			break; /* last line without a newline */
+		}
+		size_t got = strlen(l->buf + len);
+		/* gzgets stops at a newline or a full buffer; a NUL inside the
+		 * line shows as a short read without either */
+		bool newline = got > 0 && l->buf[len + got - 1] == '\n';
+		len += got;
+		if (newline)
+			break;
+		if (len + 1 < l->cap) {
+			if (gzeof(l->gz)) {
+				if (stream_error(l, err) < 0)
+					return -1;
+				break;
+			}
+			l->lineno++;
+			return cs_lines_error(l, err, "a NUL byte in the line (not a text trace?)");
+		}
+		if (l->cap >= CS_LINE_MAX) {
+			l->lineno++;
+			return cs_lines_error(l, err, "line longer than %u bytes", CS_LINE_MAX);
+		}
+		l->cap *= 2;
+		l->buf = cs_xrealloc(l->buf, l->cap);
+	}
+	l->bytes += len;
+	while (len > 0 && (l->buf[len - 1] == '\n' || l->buf[len - 1] == '\r'))
+		l->buf[--len] = '\0';
+	l->lineno++;
+	*line = l->buf;
+	return 1;
+}
+
+size_t cs_split_ws(char *s, char **fields, size_t max)
+{
+	size_t n = 0;
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			return n;
+		if (n < max)
+			fields[n] = s;
+		n++;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		if (!*s)
+			return n;
+		*s++ = '\0';
+	}
+}
+
+size_t cs_split_csv(char *s, char **fields, size_t max)
+{
+	size_t n = 0;
+	for (;;) {
+		if (n < max)
+			fields[n] = s;
+		n++;
+		char *c = strchr(s, ',');
+		if (!c)
+			return n;
+		*c = '\0';
+		s = c + 1;
+	}
+}
+
+bool cs_parse_double(const char *s, double *out)
+{
+	if (!*s)
+		return false;
+	char *end;
+	errno = 0;
+	double x = strtod(s, &end);
+	if (*end || errno == ERANGE || !isfinite(x))
+		return false;
+	*out = x;
+	return true;
+}
+
+bool cs_parse_int64(const char *s, int64_t *out)
+{
+	if (!*s)
+		return false;
+	char *end;
+	errno = 0;
+	long long x = strtoll(s, &end, 10);
+	if (*end || errno == ERANGE)
+		return false;
+	*out = x;
+	return true;
+}

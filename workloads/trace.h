@@ -1,0 +1,80 @@
+/* workloads/trace — trace replay workloads: the "trace" key of a workload
+ * (INTERFACE.md, "Trace replay"), the formats' readers behind the one
+ * workload-source interface, and what is common to them: the skip
+ * policy and its counters.
+ *
+ * A workload {"name", "trace": {"format", "path", "max_jobs"}, "replay":
+ * "reschedule"|"as-recorded", "kind"}; the path is relative to the
+ * experiment file.  Readers stream: one pending job at a time.
+ *
+ * Skip policy: rows a format's conventions drop (SWF: run time < 0,
+ * procs <= 0 or > MaxProcs; Google: tasks never scheduled, ...) are
+ * counted by reason and reported in summary.json ("traces"), with a
+ * warning on stderr; with the experiment's "strict": true (`--strict`)
+ * the first one is an error instead.  Malformed rows are always errors. */
+#ifndef CS_TRACE_H
+#define CS_TRACE_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sim/config.h"
+#include "workloads/lines.h"
+#include "workloads/source.h"
+
+enum cs_trace_format { CS_TRACE_SWF, CS_TRACE_GOOGLE2011, CS_TRACE_ALIBABA2017 };
+extern const char *const cs_trace_format_names[]; /* by enum, NULL-terminated */
+
+struct cs_trace_spec {
+	enum cs_trace_format format;
+	char *path;          /* resolved */
+	bool as_recorded;
+	bool strict;
+	uint64_t max_jobs;   /* 0: all */
+};
+
+/* What the reader needs to know about the modelled cell. */
+struct cs_trace_cell {
+	struct cs_res max_machine; /* the largest machine: Google's normalized 1.0 */
+	double cpus;               /* total cores (SWF: jobs wider are dropped) */
+	bool pool;                 /* one machine: an SWF job is one task of procs cores */
+};
+
+/* Keys of a trace workload, for the caller's key check. */
+extern const char *const cs_trace_workload_keys[];
+
+/* Parse the trace workload object at path. */
+int cs_trace_parse(const struct cs_cfg *cfg, json_t *w, const char *path, bool strict,
+		   struct cs_trace_spec *out);
+void cs_trace_spec_release(struct cs_trace_spec *spec);
+/* The cell a trace implies when the experiment gives none (a new
+ * "cell" object), or NULL with err set when it cannot say. */
+json_t *cs_trace_default_cell(const struct cs_trace_spec *spec, struct cs_error *err);
+/* Open the reader. */
+int cs_trace_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
+		  struct cs_error *err);
+
+/* ---- for the readers ---- */
+
+enum { CS_SKIP_REASONS = 8 };
+struct cs_skips {
+	const char *reason[CS_SKIP_REASONS];
+	uint64_t count[CS_SKIP_REASONS];
+	uint64_t total;
+	bool strict;
+};
+/* Count a skipped row for reason (a static string); in strict mode make
+ * it an error about the current line instead (returns -1). */
+int cs_skip(struct cs_skips *s, const struct cs_lines *l, struct cs_error *err, const char *reason);
+/* {"skipped": N, "skipped_by_reason": {...}} merged into obj. */
+void cs_skips_report(const struct cs_skips *s, json_t *obj);
+
+int cs_trace_swf_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
+		      struct cs_error *err);
+int cs_trace_google_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
+			 struct cs_source *out, struct cs_error *err);
+int cs_trace_alibaba_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
+			  struct cs_source *out, struct cs_error *err);
+
+#endif
