@@ -413,6 +413,8 @@ static void mesos_report(void *self, struct cs_report *out)
 	double secs = cs_time_to_seconds(cs_engine_now(&m->w->engine));
 	const struct cs_cell *cell = &m->w->cell;
 	double cap_cpu = cs_qty_to_double(cell->total_cap.cpu), cap_mem = cs_qty_to_double(cell->total_cap.mem);
+	if (out->counters_only)
+		return;
 	out->extra = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o}", "offers", (json_int_t)m->offers,
 			       "declines", (json_int_t)m->declines, "rescinded", (json_int_t)m->rescinded,
 			       "allocation_rounds", (json_int_t)m->rounds,

@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schedulers/batch_queue.h"
 #include "schedulers/placement.h"
 #include "schedulers/sched_common.h"
 #include "schedulers/scheduler.h"
@@ -194,18 +195,34 @@ static int parse_paths(struct mono *s, const struct cs_cfg *cfg, json_t *config)
 static int mono_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, void **self)
 {
 	static const char *const keys[] = {"type", "label", "paths", "queue", "placement", CS_RETRY_KEYS, NULL};
-	static const char *const queues[] = {"fifo", NULL};
-	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0)
+	static const char *const bq_keys[] = {"type", "label", "queue", "placement", NULL};
+	static const char *const queues[] = {"fifo", "fcfs", "easy", "conservative", "sjf", "priority", NULL};
+	int queue, placement;
+	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0 ||
+	    cs_cfg_enum(cfg, config, "scheduler", "queue", "fifo", queues, &queue) < 0 ||
+	    cs_cfg_enum(cfg, config, "scheduler", "placement", "random-first-fit", cs_placement_names,
+			&placement) < 0)
 		return -1;
+	if (queue > 0) {
+		/* a batch-queue policy decides instantly, without paths or retry
+		 * rules; it takes over as the world's scheduler */
+		for (size_t i = 0; keys[i]; i++) {
+			bool allowed = false;
+			for (size_t j = 0; bq_keys[j]; j++)
+				allowed |= strcmp(keys[i], bq_keys[j]) == 0;
+			if (!allowed && json_object_get(config, keys[i]))
+				return cs_error_input(cfg->err, cfg->file, "scheduler",
+						      "\"%s\" applies to queue \"fifo\" only (queue \"%s\" decides instantly)",
+						      keys[i], queues[queue]);
+		}
+		w->sched_ops = &cs_batch_queue_ops;
+		return cs_batch_queue_create(w, cfg, config, queue - 1, placement, self);
+	}
 	struct mono *s = cs_xcalloc(1, sizeof *s);
 	s->w = w;
 	snprintf(s->stats.name, sizeof s->stats.name, "monolithic");
 	*self = s;
-	int queue, placement;
-	if (cs_cfg_enum(cfg, config, "scheduler", "queue", "fifo", queues, &queue) < 0 ||
-	    cs_cfg_enum(cfg, config, "scheduler", "placement", "random-first-fit", cs_placement_names,
-			&placement) < 0 ||
-	    cs_retry_parse(cfg, config, "scheduler", &s->retry) < 0)
+	if (cs_retry_parse(cfg, config, "scheduler", &s->retry) < 0)
 		return -1;
 	cs_placer_init(&s->placer, (enum cs_placement)placement, w->cell.n, cs_world_rng(w, "placement"));
 	return parse_paths(s, cfg, config);

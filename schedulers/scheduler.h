@@ -48,6 +48,8 @@ struct cs_report {
 	uint32_t n, cap;
 	json_t *extra;  /* optional: kind-specific metrics for summary.json
 			 * "scheduler_metrics" (the report's owner decrefs) */
+	bool counters_only; /* set by the caller: leave extra NULL (the
+			     * timeseries samples only the counters) */
 };
 void cs_report_release(struct cs_report *r);
 /* Append a zeroed entry named `name` and return it. */

@@ -13,6 +13,7 @@
 static void report_now(struct cs_world *w, struct cs_report *rep)
 {
 	rep->n = 0;
+	rep->counters_only = true;
 	if (w->sched_ops->report)
 		w->sched_ops->report(w->sched, rep);
 }

@@ -78,22 +78,36 @@ bool cs_parse_mib(const char *s, double *mib)
 	return parse_with_units(s, units, mib);
 }
 
-void cs_put_seconds(FILE *f, cs_time t)
+char *cs_fmt_u64(char *out, uint64_t v)
 {
-	char buf[32], *p = buf + sizeof buf;
+	char buf[24], *p = buf + sizeof buf;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	size_t n = (size_t)(buf + sizeof buf - p);
+	memcpy(out, p, n);
+	return out + n;
+}
+
+char *cs_fmt_seconds(char *out, cs_time t)
+{
 	bool neg = t < 0;
 	uint64_t u = neg ? (uint64_t)(-(t + 1)) + 1 : (uint64_t)t;
-	uint64_t frac = u % 1000000, whole = u / 1000000;
-	for (int i = 0; i < 6; i++) {
-		*--p = (char)('0' + frac % 10);
+	if (neg)
+		*out++ = '-';
+	out = cs_fmt_u64(out, u / 1000000);
+	*out++ = '.';
+	uint32_t frac = (uint32_t)(u % 1000000);
+	for (int i = 5; i >= 0; i--) {
+		out[i] = (char)('0' + frac % 10);
 		frac /= 10;
 	}
-	*--p = '.';
-	do {
-		*--p = (char)('0' + whole % 10);
-		whole /= 10;
-	} while (whole);
-	if (neg)
-		*--p = '-';
-	fwrite(p, 1, (size_t)(buf + sizeof buf - p), f);
+	return out + 6;
+}
+
+void cs_put_seconds(FILE *f, cs_time t)
+{
+	char buf[32];
+	fwrite(buf, 1, (size_t)(cs_fmt_seconds(buf, t) - buf), f);
 }

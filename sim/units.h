@@ -32,6 +32,10 @@ double cs_qty_to_double(cs_qty q);
  * formatting, as fast as it gets for the millions of times a run writes. */
 #include <stdio.h>
 void cs_put_seconds(FILE *f, cs_time t);
+/* The same into a buffer (at least 32 bytes free); returns the end. */
+char *cs_fmt_seconds(char *out, cs_time t);
+/* Decimal digits of v (at least 21 bytes free); returns the end. */
+char *cs_fmt_u64(char *out, uint64_t v);
 
 /* Parse "15m" and the like into seconds.  Returns false if s is not a
  * number followed by a known unit (or none). */

@@ -301,32 +301,44 @@ const struct cs_cell_backend_ops cs_world_sim_backend = {
 	.kill = backend_kill,
 };
 
-/* A machine went down: its tasks are lost; a job that lost tasks goes back
- * to its scheduler to place them again (as Borg and Kubernetes do). */
+/* A task was taken off its machine before its end (lost or preempted):
+ * its job goes back to its scheduler to place it again, as Borg and
+ * Kubernetes do -- unless the job is the prefill's or was abandoned. */
+static void requeue_task(struct cs_world *w, struct cs_task *task, enum cs_task_state why)
+{
+	struct cs_job *job = task->job;
+	cs_cell_kill(&w->cell, task, why);
+	if (job->prefill || job->outcome == CS_JOB_ABANDONED) {
+		task_left(w, task);
+		return;
+	}
+	if (w->sched_ops->task_ended)
+		w->sched_ops->task_ended(w->sched, task);
+	task->state = CS_TASK_PENDING;
+	task->machine = CS_NO_MACHINE;
+	job->placed--;
+	job->ended--;
+	if (!job->with_scheduler) {
+		w->jobs_running--;
+		w->jobs_pending++;
+		job->outcome = CS_JOB_PENDING;
+		job->with_scheduler = true;
+		w->sched_ops->submit(w->sched, job);
+	}
+}
+
+void cs_world_preempt(struct cs_world *w, struct cs_task *task)
+{
+	w->tasks_preempted++;
+	requeue_task(w, task, CS_TASK_KILLED);
+}
+
+/* A machine went down: its tasks are lost and go back to be placed again. */
 void cs_world_machine_down(struct cs_world *w, uint32_t m)
 {
 	while (w->cell.tasks_on[m]) {
-		struct cs_task *task = w->cell.tasks_on[m];
-		struct cs_job *job = task->job;
-		cs_cell_kill(&w->cell, task, CS_TASK_LOST);
 		w->tasks_lost++;
-		if (job->prefill || job->outcome == CS_JOB_ABANDONED) {
-			task_left(w, task);
-			continue;
-		}
-		if (w->sched_ops->task_ended)
-			w->sched_ops->task_ended(w->sched, task);
-		task->state = CS_TASK_PENDING;
-		task->machine = CS_NO_MACHINE;
-		job->placed--;
-		job->ended--;
-		if (!job->with_scheduler) {
-			w->jobs_running--;
-			w->jobs_pending++;
-			job->outcome = CS_JOB_PENDING;
-			job->with_scheduler = true;
-			w->sched_ops->submit(w->sched, job);
-		}
+		requeue_task(w, w->cell.tasks_on[m], CS_TASK_LOST);
 	}
 	cs_cell_set_up(&w->cell, m, false);
 	if (w->sched_ops->machine_changed)
@@ -435,6 +447,7 @@ json_t *cs_world_summary(struct cs_world *w)
 	json_object_set_new(pf, "mem", json_real(cs_qty_to_double(w->prefill.res.mem)));
 	json_object_set_new(s, "prefill", pf);
 	json_object_set_new(s, "tasks_lost", json_integer((json_int_t)w->tasks_lost));
+	json_object_set_new(s, "tasks_preempted", json_integer((json_int_t)w->tasks_preempted));
 	json_object_set_new(s, "traces", traces_summary(w));
 	return s;
 }

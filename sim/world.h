@@ -80,6 +80,7 @@ struct cs_world {
 	uint64_t jobs_pending;   /* submitted, not fully placed, not abandoned */
 	uint64_t jobs_running;   /* fully placed, some task still running */
 	uint64_t tasks_lost;
+	uint64_t tasks_preempted;
 	struct {
 		uint64_t tasks, skipped;
 		struct cs_res res;
@@ -116,6 +117,9 @@ void cs_world_attempt(struct cs_world *w, struct cs_job *job);
 bool cs_world_placed(struct cs_world *w, struct cs_job *job);
 /* For schedulers: give up on job (its placed tasks run on). */
 void cs_world_abandon(struct cs_world *w, struct cs_job *job);
+/* For schedulers: take a running task off its machine for a more
+ * important one; its job comes back through submit() to place it again. */
+void cs_world_preempt(struct cs_world *w, struct cs_task *task);
 /* The index of a workload by name, or -1. */
 int cs_world_workload(const struct cs_world *w, const char *name);
 /* A new random stream for a named consumer (free with gsl_rng_free). */

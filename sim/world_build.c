@@ -285,7 +285,8 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	}
 	static const char *const out_keys[] = {"sample_interval", NULL};
 	if (cs_cfg_keys(cfg, out, "output", out_keys) < 0 ||
-	    cs_cfg_time(cfg, out, "output", "sample_interval", 60, CS_CFG_POSITIVE, &w->sample_interval) < 0)
+	    cs_cfg_time(cfg, out, "output", "sample_interval", w->duration == CS_TIME_NEVER ? 3600 : 60,
+			CS_CFG_POSITIVE, &w->sample_interval) < 0)
 		return -1;
 
 	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||

@@ -137,6 +137,18 @@ bool cs_parse_double(const char *s, double *out)
 {
 	if (!*s)
 		return false;
+	/* fast path: most trace fields are short integers */
+	const char *p = s + (*s == '-');
+	int64_t v = 0;
+	int digits = 0;
+	while (*p >= '0' && *p <= '9' && digits < 15) {
+		v = v * 10 + (*p++ - '0');
+		digits++;
+	}
+	if (!*p && digits > 0) {
+		*out = (double)(*s == '-' ? -v : v);
+		return true;
+	}
 	char *end;
 	errno = 0;
 	double x = strtod(s, &end);

@@ -85,13 +85,45 @@ int cs_swf_next(struct cs_swf *s, struct cs_error *err)
 		if (line[0] != ';' && !is_blank(line))
 			break;
 	}
-	char *fields[CS_SWF_FIELDS];
-	size_t n = cs_split_ws(line, fields, CS_SWF_FIELDS);
+	/* split and convert in one pass; fields are nearly always short
+	 * integers, converted inline, anything else goes through strtod */
+	char *p = line;
+	size_t n = 0;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		char *start = p;
+		bool neg = *p == '-';
+		p += neg;
+		int64_t v = 0;
+		int digits = 0;
+		while (*p >= '0' && *p <= '9' && digits < 15) {
+			v = v * 10 + (*p++ - '0');
+			digits++;
+		}
+		bool simple = digits > 0 && (*p == ' ' || *p == '\t' || !*p);
+		if (!simple)
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+		if (n < CS_SWF_FIELDS) {
+			if (simple) {
+				s->f[n] = (double)(neg ? -v : v);
+			} else {
+				char c = *p;
+				*p = '\0';
+				bool ok = cs_parse_double(start, &s->f[n]);
+				if (!ok)
+					return cs_lines_error(&s->lines, err, "field %zu is not a number: \"%.40s\"", n + 1,
+							      start);
+				*p = c;
+			}
+		}
+		n++;
+	}
 	if (n != CS_SWF_FIELDS)
 		return cs_lines_error(&s->lines, err, "expected 18 fields, found %zu", n);
-	for (size_t i = 0; i < CS_SWF_FIELDS; i++)
-		if (!cs_parse_double(fields[i], &s->f[i]))
-			return cs_lines_error(&s->lines, err, "field %zu is not a number: \"%.40s\"", i + 1, fields[i]);
 	if (s->f[SWF_SUBMIT] < 0)
 		return cs_lines_error(&s->lines, err, "negative submit time %g", s->f[SWF_SUBMIT]);
 	if (s->f[SWF_SUBMIT] < s->last_submit)

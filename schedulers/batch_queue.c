@@ -1,0 +1,537 @@
+/* schedulers/batch_queue — the batch-queue policies of the monolithic
+ * scheduler ("queue": "fcfs" | "easy" | "conservative" | "sjf" |
+ * "priority"), as parallel-job schedulers (and Borg's priority bands) run
+ * them.  The Omega-study model with decision times is "fifo"
+ * (monolithic.c); these policies decide instantly.
+ *
+ * When: one scheduling pass runs after all the events of an instant
+ * (engine phase LAST: completions, then arrivals, then the pass), at every
+ * instant where a job arrived or resources were freed.
+ *
+ * Jobs are rigid: a job starts when all its pending tasks can be placed at
+ * once (placement policy of the scheduler on the cell; tried tentatively,
+ * claimed only if all fit).  A job that needs more than the whole cell
+ * can ever give is abandoned at once (it would block the queue forever).
+ *
+ * Policies (REFERENCE.md, "EASY backfilling, precisely"):
+ *  - fcfs: start jobs from the head, in submission order, while the head
+ *    fits; the head blocks the rest.
+ *  - easy: fcfs, then one reservation for the head: the shadow time is
+ *    the estimated end (start + estimate) of the running job at which the
+ *    head would fit, walking running jobs by estimated end and adding
+ *    what they hold to what is free; the extra is what is left over beyond
+ *    the head's need then.  A later job starts now if it fits now and
+ *    either ends (by its estimate) by the shadow time, or needs no more
+ *    than the extra (which it then uses up).  Not recomputed within a pass.
+ *  - conservative: every queued job, in order, gets the earliest
+ *    reservation in the profile of estimated free resources that delays
+ *    no earlier reservation; those whose reservation is now (and which fit
+ *    on the machines) start.  Reservations are rebuilt at every pass
+ *    (order-preserving compression when jobs end early).
+ *  - sjf: fcfs on a queue ordered by estimate (ties by submission).
+ *  - priority: fcfs on a queue ordered by priority, highest first (ties
+ *    by submission); a head that does not fit preempts running tasks of
+ *    lower priority bands -- Google's bands: free 0-1 < batch 2-8 <
+ *    production 9-10 < monitoring 11; a band never preempts its own, so
+ *    production does not preempt production (Borg) -- lowest band first,
+ *    latest estimated end first within it, until the head fits in total.  A victim's job goes back to
+ *    the queue to place its lost tasks again.
+ *
+ * Estimates: job->estimate (SWF requested time), else the run time (its
+ * longest task); a job without either (a service) never ends for
+ * reservations.  Resources for reservations and the shadow time are cell
+ * totals (cpu and memory): exact on a one-machine pool (SWF), a
+ * necessary condition on a real cell, where a start also needs the
+ * machines to take every task.
+ *
+ * Metrics: the scheduler's transactions = jobs started; busy is 0 (no
+ * decision time); scheduler_metrics: passes, preemptions (tasks),
+ * backfilled (jobs started ahead of an earlier job), jobs_too_large. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "schedulers/batch_queue.h"
+#include "schedulers/placement.h"
+#include "schedulers/scheduler.h"
+#include "sim/alloc.h"
+#include "sim/world.h"
+
+enum policy { Q_FCFS, Q_EASY, Q_CONSERVATIVE, Q_SJF, Q_PRIORITY };
+
+struct running {
+	cs_time est_end;
+	uint64_t id;
+	struct cs_res held;
+	struct cs_job *job;
+};
+
+struct bq {
+	struct cs_world *w;
+	enum policy policy;
+	struct cs_placer placer;
+	struct cs_job **queue; /* in policy order */
+	size_t nqueue, capqueue;
+	struct running *run;   /* by (est_end, id) */
+	size_t nrun, caprun;
+	uint32_t *scratch;     /* machines of a tentative placement */
+	size_t capscratch;
+	bool pass_pending;
+	cs_qty min_cpu;        /* the least per-task cpu of any job submitted */
+	uint64_t passes, preemptions, backfilled, too_large;
+	struct cs_sched_stats stats;
+};
+
+/* ---- orders ---- */
+
+static cs_time estimate_of(const struct cs_job *job)
+{
+	if (job->estimate != CS_TIME_NEVER)
+		return job->estimate;
+	return cs_job_run_time(job);
+}
+
+static int band_of(int priority)
+{
+	return priority <= 1 ? 0 : priority <= 8 ? 1 : priority <= 10 ? 2 : 3;
+}
+
+/* true if a goes before b in the queue */
+static bool queue_before(const struct bq *q, const struct cs_job *a, const struct cs_job *b)
+{
+	if (q->policy == Q_SJF) {
+		cs_time ea = estimate_of(a), eb = estimate_of(b);
+		if (ea != eb)
+			return ea < eb;
+	} else if (q->policy == Q_PRIORITY && a->priority != b->priority) {
+		return a->priority > b->priority;
+	}
+	return a->id < b->id;
+}
+
+static void queue_insert(struct bq *q, struct cs_job *job)
+{
+	CS_GROW(q->queue, q->capqueue, q->nqueue + 1);
+	size_t lo = 0, hi = q->nqueue;
+	if (q->policy == Q_FCFS || q->policy == Q_EASY || q->policy == Q_CONSERVATIVE) {
+		lo = q->nqueue; /* submission order: the tail, except for requeued jobs */
+		while (lo > 0 && queue_before(q, job, q->queue[lo - 1]))
+			lo--;
+	} else {
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (queue_before(q, q->queue[mid], job))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	memmove(q->queue + lo + 1, q->queue + lo, (q->nqueue - lo) * sizeof *q->queue);
+	q->queue[lo] = job;
+	q->nqueue++;
+}
+
+static struct cs_res pending_need(const struct cs_job *job)
+{
+	cs_qty k = (cs_qty)(job->ntasks - job->placed);
+	return (struct cs_res){job->req.cpu * k, job->req.mem * k, job->req.disk * k};
+}
+
+static void running_add(struct bq *q, struct cs_job *job, struct cs_res held, cs_time now)
+{
+	cs_time est = estimate_of(job);
+	cs_time end = est == CS_TIME_NEVER ? CS_TIME_NEVER : now + est;
+	CS_GROW(q->run, q->caprun, q->nrun + 1);
+	size_t i = q->nrun;
+	while (i > 0 && (q->run[i - 1].est_end > end || (q->run[i - 1].est_end == end && q->run[i - 1].id > job->id))) {
+		q->run[i] = q->run[i - 1];
+		i--;
+	}
+	q->run[i] = (struct running){end, job->id, held, job};
+	q->nrun++;
+}
+
+/* A task of job left its machine: the job's entry gives back its share. */
+static void running_release(struct bq *q, const struct cs_job *job)
+{
+	for (size_t i = 0; i < q->nrun; i++) {
+		if (q->run[i].job != job)
+			continue;
+		struct running *r = &q->run[i];
+		r->held.cpu -= job->req.cpu;
+		r->held.mem -= job->req.mem;
+		r->held.disk -= job->req.disk;
+		if (r->held.cpu <= 0 && r->held.mem <= 0) {
+			memmove(r, r + 1, (q->nrun - i - 1) * sizeof *r);
+			q->nrun--;
+		}
+		return;
+	}
+}
+
+/* ---- starting jobs ---- */
+
+static struct cs_res cell_free(const struct cs_cell *cell)
+{
+	return (struct cs_res){cell->total_cap.cpu - cell->total_used.cpu, cell->total_cap.mem - cell->total_used.mem,
+			       cell->total_cap.disk - cell->total_used.disk};
+}
+
+static bool res_le(const struct cs_res *a, const struct cs_res *b)
+{
+	return a->cpu <= b->cpu && a->mem <= b->mem;
+}
+
+/* Place every pending task of job now, or none.  Returns true if placed. */
+static bool try_start(struct bq *q, struct cs_job *job)
+{
+	struct cs_cell *cell = &q->w->cell;
+	struct cs_res need = pending_need(job), avail = cell_free(cell);
+	if (!res_le(&need, &avail))
+		return false;
+	cs_world_attempt(q->w, job);
+	uint32_t k = job->ntasks - job->placed, n = 0;
+	CS_GROW(q->scratch, q->capscratch, k);
+	cs_placer_begin_job(&q->placer, cell);
+	for (uint32_t i = 0; i < k; i++) {
+		uint32_t m = cs_placer_pick(&q->placer, cell, &job->req);
+		if (m == CS_NO_MACHINE)
+			break;
+		cs_cell_tentative(cell, m, &job->req, +1);
+		q->scratch[n++] = m;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		cs_cell_tentative(cell, q->scratch[i], &job->req, -1);
+	if (n < k)
+		return false;
+	uint32_t j = 0;
+	for (uint32_t i = 0; i < job->ntasks; i++)
+		if (job->tasks[i].state == CS_TASK_PENDING)
+			cs_cell_claim(cell, &job->tasks[i], q->scratch[j++]);
+	running_add(q, job, need, cs_engine_now(&q->w->engine));
+	q->stats.transactions++;
+	q->stats.successful++;
+	cs_world_placed(q->w, job);
+	return true;
+}
+
+static void queue_remove(struct bq *q, size_t i)
+{
+	memmove(q->queue + i, q->queue + i + 1, (q->nqueue - i - 1) * sizeof *q->queue);
+	q->nqueue--;
+}
+
+/* Start jobs from the head while the head fits. */
+static void start_from_head(struct bq *q)
+{
+	while (q->nqueue > 0 && try_start(q, q->queue[0]))
+		queue_remove(q, 0);
+}
+
+/* ---- EASY ---- */
+
+static void easy_backfill(struct bq *q)
+{
+	struct cs_cell *cell = &q->w->cell;
+	cs_time now = cs_engine_now(&q->w->engine);
+	struct cs_res need = pending_need(q->queue[0]), avail = cell_free(cell);
+	cs_time shadow = CS_TIME_NEVER;
+	size_t i = 0;
+	for (; i < q->nrun && !res_le(&need, &avail); i++) {
+		if (q->run[i].est_end == CS_TIME_NEVER)
+			break;
+		avail.cpu += q->run[i].held.cpu;
+		avail.mem += q->run[i].held.mem;
+		shadow = q->run[i].est_end;
+	}
+	/* every job ending at the shadow time frees its share then: the
+	 * extra does not depend on the order of equal estimated ends */
+	for (; shadow != CS_TIME_NEVER && i < q->nrun && q->run[i].est_end == shadow; i++) {
+		avail.cpu += q->run[i].held.cpu;
+		avail.mem += q->run[i].held.mem;
+	}
+	if (!res_le(&need, &avail))
+		shadow = CS_TIME_NEVER; /* only never-ending jobs free enough */
+	struct cs_res extra = {avail.cpu - need.cpu, avail.mem - need.mem, 0};
+	for (i = 1; i < q->nqueue;) {
+		if (cell->total_used.cpu >= cell->total_cap.cpu && q->min_cpu > 0)
+			break; /* every queued job needs a core and none is free */
+		struct cs_job *job = q->queue[i];
+		cs_time est = estimate_of(job);
+		bool by_shadow = est != CS_TIME_NEVER && shadow != CS_TIME_NEVER && now + est <= shadow;
+		struct cs_res jn = pending_need(job);
+		bool in_extra = shadow != CS_TIME_NEVER && res_le(&jn, &extra);
+		if ((by_shadow || in_extra) && try_start(q, job)) {
+			if (!by_shadow) {
+				extra.cpu -= jn.cpu;
+				extra.mem -= jn.mem;
+			}
+			q->backfilled++;
+			queue_remove(q, i);
+			continue;
+		}
+		i++;
+	}
+}
+
+/* ---- conservative ---- */
+
+struct step {
+	cs_time at;            /* from this time on ... */
+	cs_qty cpu, mem;       /* ... this much is free (until the next step) */
+};
+
+struct profile {
+	struct step *s;
+	size_t n, cap;
+};
+
+/* Split the profile at t (a step starting exactly at t); returns its index. */
+static size_t profile_split(struct profile *p, cs_time t)
+{
+	size_t i = 0;
+	while (i < p->n && p->s[i].at < t)
+		i++;
+	if (i < p->n && p->s[i].at == t)
+		return i;
+	CS_GROW(p->s, p->cap, p->n + 1);
+	memmove(p->s + i + 1, p->s + i, (p->n - i) * sizeof *p->s);
+	p->s[i] = p->s[i - 1];
+	p->s[i].at = t;
+	p->n++;
+	return i;
+}
+
+static void profile_take(struct profile *p, cs_time from, cs_time to, const struct cs_res *r)
+{
+	size_t a = profile_split(p, from);
+	size_t b = to == CS_TIME_NEVER ? p->n : profile_split(p, to);
+	for (size_t i = a; i < b; i++) {
+		p->s[i].cpu -= r->cpu;
+		p->s[i].mem -= r->mem;
+	}
+}
+
+/* The earliest step start from which r is free for duration d. */
+static cs_time profile_find(const struct profile *p, const struct cs_res *r, cs_time d)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		cs_time start = p->s[i].at;
+		cs_time end = d == CS_TIME_NEVER ? CS_TIME_NEVER : start + d;
+		bool ok = true;
+		for (size_t j = i; j < p->n && p->s[j].at < end; j++) {
+			if (p->s[j].cpu < r->cpu || p->s[j].mem < r->mem) {
+				ok = false;
+				break;
+			}
+		}
+		if (ok)
+			return start;
+	}
+	return CS_TIME_NEVER;
+}
+
+static void conservative_pass(struct bq *q)
+{
+	struct cs_cell *cell = &q->w->cell;
+	cs_time now = cs_engine_now(&q->w->engine);
+	struct cs_res avail = cell_free(cell);
+	struct profile p = {0};
+	CS_GROW(p.s, p.cap, q->nrun + 1);
+	p.s[p.n++] = (struct step){now, avail.cpu, avail.mem};
+	for (size_t i = 0; i < q->nrun && q->run[i].est_end != CS_TIME_NEVER; i++) {
+		cs_time t = q->run[i].est_end > now ? q->run[i].est_end : now;
+		size_t k = profile_split(&p, t);
+		for (size_t j = k; j < p.n; j++) {
+			p.s[j].cpu += q->run[i].held.cpu;
+			p.s[j].mem += q->run[i].held.mem;
+		}
+	}
+	for (size_t i = 0; i < q->nqueue;) {
+		struct cs_job *job = q->queue[i];
+		struct cs_res need = pending_need(job);
+		cs_time est = estimate_of(job);
+		cs_time at = profile_find(&p, &need, est);
+		if (at == now && try_start(q, job)) {
+			if (i > 0)
+				q->backfilled++;
+			queue_remove(q, i);
+		} else {
+			i++;
+		}
+		if (at != CS_TIME_NEVER)
+			profile_take(&p, at, est == CS_TIME_NEVER ? CS_TIME_NEVER : at + est, &need);
+	}
+	free(p.s);
+}
+
+/* ---- priority preemption ---- */
+
+/* Kill running tasks of bands below the head's, lowest band first and
+ * latest estimated end first, until the head's need is free in total; returns whether
+ * anything was preempted. */
+static bool preempt_for(struct bq *q, const struct cs_job *head)
+{
+	struct cs_cell *cell = &q->w->cell;
+	struct cs_res need = pending_need(head);
+	int band = band_of(head->priority);
+	bool any = false;
+	for (int victim_band = 0; victim_band < band; victim_band++) {
+		for (size_t i = q->nrun; i-- > 0;) {
+			struct cs_res avail = cell_free(cell);
+			if (res_le(&need, &avail))
+				return any;
+			struct cs_job *v = q->run[i].job;
+			if (band_of(v->priority) != victim_band)
+				continue;
+			/* the victim's running tasks go; cs_world_preempt requeues
+			 * the job through submit(), and task_ended() updates run[] */
+			for (uint32_t t = 0; t < v->ntasks; t++) {
+				if (v->tasks[t].state == CS_TASK_RUNNING) {
+					cs_world_preempt(q->w, &v->tasks[t]);
+					q->preemptions++;
+					any = true;
+				}
+			}
+			if (i > q->nrun)
+				i = q->nrun;
+		}
+	}
+	return any;
+}
+
+/* ---- the pass ---- */
+
+static bool too_large(const struct bq *q, const struct cs_job *job)
+{
+	const struct cs_cell *cell = &q->w->cell;
+	struct cs_res need = pending_need(job);
+	return !res_le(&need, &cell->total_cap) || !res_le(&job->req, &cell->max_cap);
+}
+
+static void abandon(struct bq *q, struct cs_job *job)
+{
+	q->too_large++;
+	q->stats.jobs_abandoned++;
+	cs_world_abandon(q->w, job);
+}
+
+/* After machines went down: drop the jobs that can no longer ever fit. */
+static void abandon_too_large(struct bq *q)
+{
+	for (size_t i = 0; i < q->nqueue;) {
+		struct cs_job *job = q->queue[i];
+		if (!too_large(q, job)) {
+			i++;
+			continue;
+		}
+		queue_remove(q, i);
+		abandon(q, job);
+	}
+}
+
+static void pass_fire(void *ctx, cs_time now)
+{
+	struct bq *q = ctx;
+	q->pass_pending = false;
+	q->passes++;
+	switch (q->policy) {
+	case Q_FCFS:
+	case Q_SJF:
+		start_from_head(q);
+		break;
+	case Q_EASY:
+		start_from_head(q);
+		if (q->nqueue > 1)
+			easy_backfill(q);
+		break;
+	case Q_CONSERVATIVE:
+		conservative_pass(q);
+		break;
+	case Q_PRIORITY:
+		start_from_head(q);
+		while (q->nqueue > 0 && preempt_for(q, q->queue[0]) && try_start(q, q->queue[0]))
+			queue_remove(q, 0);
+		start_from_head(q);
+		break;
+	}
+}
+
+static void want_pass(struct bq *q)
+{
+	if (q->pass_pending || q->nqueue == 0)
+		return;
+	q->pass_pending = true;
+	cs_engine_at_phase(&q->w->engine, cs_engine_now(&q->w->engine), CS_PHASE_LAST, pass_fire, q);
+}
+
+static void bq_submit(void *self, struct cs_job *job)
+{
+	struct bq *q = self;
+	if (too_large(q, job)) {
+		abandon(q, job);
+		return;
+	}
+	if (job->req.cpu < q->min_cpu)
+		q->min_cpu = job->req.cpu;
+	queue_insert(q, job);
+	want_pass(q);
+}
+
+static void bq_task_ended(void *self, struct cs_task *task)
+{
+	struct bq *q = self;
+	if (!task->job->prefill)
+		running_release(q, task->job);
+	want_pass(q);
+}
+
+static void bq_machine_changed(void *self, uint32_t machine, bool up)
+{
+	struct bq *q = self;
+	if (!up)
+		abandon_too_large(q);
+	want_pass(q);
+}
+
+static void bq_report(void *self, struct cs_report *out)
+{
+	struct bq *q = self;
+	*cs_report_add(out, q->stats.name) = q->stats;
+	if (out->counters_only)
+		return;
+	out->extra = json_pack("{s:I, s:I, s:I, s:I}", "passes", (json_int_t)q->passes, "preemptions",
+			       (json_int_t)q->preemptions, "backfilled", (json_int_t)q->backfilled,
+			       "jobs_too_large", (json_int_t)q->too_large);
+}
+
+static void bq_destroy(void *self)
+{
+	struct bq *q = self;
+	cs_placer_release(&q->placer);
+	free(q->queue);
+	free(q->run);
+	free(q->scratch);
+	free(q);
+}
+
+int cs_batch_queue_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, int policy, int placement,
+			  void **self)
+{
+	struct bq *q = cs_xcalloc(1, sizeof *q);
+	*self = q;
+	q->w = w;
+	q->policy = (enum policy)policy;
+	q->min_cpu = INT64_MAX;
+	snprintf(q->stats.name, sizeof q->stats.name, "monolithic");
+	cs_placer_init(&q->placer, (enum cs_placement)placement, w->cell.n, cs_world_rng(w, "placement"));
+	return 0;
+}
+
+const struct cs_scheduler_ops cs_batch_queue_ops = {
+	.name = "monolithic",
+	.submit = bq_submit,
+	.task_ended = bq_task_ended,
+	.machine_changed = bq_machine_changed,
+	.report = bq_report,
+	.destroy = bq_destroy,
+};
