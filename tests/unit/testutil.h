@@ -2,6 +2,7 @@
  * every test file is its own program). */
 #ifndef CS_TESTUTIL_H
 #define CS_TESTUTIL_H
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

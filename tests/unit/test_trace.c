@@ -1,0 +1,135 @@
+/* Trace replay: SWF conventions and queue policies on a hand-checked
+ * example, the KTH-SP2 reference numbers, as-recorded replay, strict
+ * mode, and priority preemption. */
+#include <unistd.h>
+
+#include "testutil.h"
+
+static char *abspath(const char *rel)
+{
+	char cwd[1024];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	char *p = malloc(2048);
+	snprintf(p, 2048, "%s/%s", cwd, rel);
+	return p;
+}
+
+static json_t *run_swf(const char *rel, const char *queue, const char *extra)
+{
+	char *path = abspath(rel);
+	char text[4096];
+	snprintf(text, sizeof text,
+		 "{\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"swf\",\"path\":\"%s\"}%s}],"
+		 "\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"%s\"}}",
+		 path, extra, queue);
+	free(path);
+	return tu_run_ok(text, NULL);
+}
+
+/* tests/traces/easy4.swf, MaxProcs 4 (worked out in the file's jobs):
+ *   J1 t=0 3 procs run 100 est 100 -> starts at 0
+ *   J2 t=1 4 procs (requested; allocated -1) run 10 -> waits for J1: 100
+ *   J3 t=2 1 proc (allocated; requested -1) run 50: EASY backfills it at 2
+ *      (ends by the shadow time 100); FCFS starts it at 110
+ *   J4 t=3 1 proc run 200 est 150 (< run, so 200) -> 110 under both
+ *   J5 run -1, J6 procs 0, J7 8 procs > MaxProcs: skipped, counted. */
+static void test_swf_conventions_and_easy(void **state)
+{
+	json_t *easy = run_swf("tests/traces/easy4.swf", "easy", "");
+	assert_true(tu_num(easy, "jobs.submitted") == 4);
+	assert_true(tu_num(easy, "traces.t.skipped") == 3);
+	assert_true(tu_num(easy, "traces.t.skipped_by_reason.run time < 0") == 1);
+	assert_true(tu_num(easy, "traces.t.skipped_by_reason.procs <= 0") == 1);
+	assert_true(tu_num(easy, "traces.t.skipped_by_reason.procs > MaxProcs") == 1);
+	assert_near(tu_num(easy, "wait_scheduled.mean"), (0 + 99 + 0 + 107) / 4.0, 1e-12);
+	assert_near(tu_num(easy, "slowdown_bounded.mean"), (1 + 10.9 + 1 + 307.0 / 200) / 4, 1e-12);
+	assert_true(tu_num(easy, "scheduler_metrics.backfilled") == 1);
+	assert_near(tu_num(easy, "makespan"), 310, 1e-12);
+	json_t *fcfs = run_swf("tests/traces/easy4.swf.gz", "fcfs", "");
+	assert_near(tu_num(fcfs, "wait_scheduled.mean"), (0 + 99 + 108 + 107) / 4.0, 1e-12);
+	json_t *cons = run_swf("tests/traces/easy4.swf", "conservative", "");
+	assert_near(tu_num(cons, "wait_scheduled.mean"), (0 + 99 + 0 + 107) / 4.0, 1e-12);
+	/* as recorded: the trace's own wait times (field 3) */
+	json_t *rec = run_swf("tests/traces/easy4.swf", "fcfs", ",\"replay\":\"as-recorded\"");
+	assert_near(tu_num(rec, "wait_scheduled.mean"), (0 + 99 + 0 + 107) / 4.0, 1e-12);
+	assert_true(tu_num(rec, "traces.t.overcommitted_starts") == 0);
+	assert_near(tu_num(rec, "traces.t.peak_cpu_demand"), 1.0, 1e-12);
+	json_decref(easy);
+	json_decref(fcfs);
+	json_decref(cons);
+	json_decref(rec);
+}
+
+static void test_strict(void **state)
+{
+	char *path = abspath("tests/traces/easy4.swf");
+	char text[4096], *dir = tu_tmpdir();
+	snprintf(text, sizeof text,
+		 "{\"strict\":true,\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"swf\",\"path\":\"%s\"}}],"
+		 "\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"fcfs\"}}", path);
+	struct cs_error err = {0};
+	assert_null(tu_run_json(text, dir, &err));
+	assert_int_equal(err.code, CS_EXIT_INPUT);
+	assert_non_null(strstr(err.msg, "easy4.swf: line 10: run time < 0"));
+	tu_rm_rf(dir);
+	free(dir);
+	free(path);
+}
+
+/* The issue's reference: an independent implementation of these
+ * conventions on KTH-SP2 (28,475 jobs kept).  Within 1%. */
+static void test_kth_reference(void **state)
+{
+	const char *kth = "traces/swf/KTH-SP2-1996-2.1-cln.swf.gz";
+	json_t *fcfs = run_swf(kth, "fcfs", "");
+	json_t *easy = run_swf(kth, "easy", "");
+	double fw = tu_num(fcfs, "wait_scheduled.mean"), fs = tu_num(fcfs, "slowdown_bounded.mean");
+	double ew = tu_num(easy, "wait_scheduled.mean"), es = tu_num(easy, "slowdown_bounded.mean");
+	printf("  KTH-SP2 FCFS: wait %.1f s (ref 389,852), bsld %.2f (ref 7,518.7)\n", fw, fs);
+	printf("  KTH-SP2 EASY: wait %.1f s (ref 6,844), bsld %.2f (ref 90.62)\n", ew, es);
+	assert_true(tu_num(fcfs, "jobs.submitted") == 28475);
+	assert_true(tu_num(fcfs, "jobs.completed") == 28475);
+	assert_near(fw, 389852, 0.01);
+	assert_near(fs, 7518.7, 0.01);
+	assert_near(ew, 6844, 0.01);
+	assert_near(es, 90.62, 0.01);
+	json_decref(fcfs);
+	json_decref(easy);
+}
+
+/* Borg's bands: a production job (priority 9) arriving at a cell full of
+ * free-band tasks (priority 0) preempts them and starts at once; the
+ * victims go back to the queue and run after it.  Production does not
+ * preempt production. */
+#define FMT_PRIO \
+	"{\"duration\":1000,\"cell\":{\"machines\":[{\"count\":2,\"cpu\":2,\"mem\":4}]}," \
+	"\"workloads\":[{\"name\":\"low\",\"arrival\":1,\"max_jobs\":4,\"priority\":%d,\"task_duration\":100,\"task_cpu\":1,\"task_mem\":1}," \
+	"{\"name\":\"prod\",\"arrival\":10,\"max_jobs\":1,\"tasks\":2,\"priority\":9,\"task_duration\":50,\"task_cpu\":2,\"task_mem\":1}]," \
+	"\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"priority\"}}"
+
+static void test_priority_preemption(void **state)
+{
+	char text[2048];
+	snprintf(text, sizeof text, FMT_PRIO, 0);
+	json_t *s = tu_run_ok(text, NULL);
+	assert_true(tu_num(s, "tasks_preempted") == 4);
+	assert_near(tu_num(s, "workloads.prod.wait_scheduled.mean"), 0, 1e-12);
+	assert_true(tu_num(s, "workloads.low.jobs.completed") == 4);
+	json_decref(s);
+	snprintf(text, sizeof text, FMT_PRIO, 10);
+	s = tu_run_ok(text, NULL);
+	assert_true(tu_num(s, "tasks_preempted") == 0);
+	assert_true(tu_num(s, "workloads.prod.wait_scheduled.mean") > 80);
+	json_decref(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_swf_conventions_and_easy),
+		cmocka_unit_test(test_strict),
+		cmocka_unit_test(test_priority_preemption),
+		cmocka_unit_test(test_kth_reference),
+	};
+	return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
+}
