@@ -52,6 +52,9 @@ static int stream_error(struct cs_lines *l, struct cs_error *err)
 	if (code == Z_OK || code == Z_STREAM_END)
 		return 0;
 	l->lineno++;
+	size_t pl = strlen(l->path);
+	if (msg && strncmp(msg, l->path, pl) == 0 && msg[pl] == ':') /* zlib prefixes the path */
+		msg += pl + (msg[pl + 1] == ' ' ? 2 : 1);
 	return cs_lines_error(l, err, "%s (%s)",
 			      code == Z_BUF_ERROR ? "the compressed file is truncated" : "cannot read the file",
 			      msg ? msg : "zlib error");

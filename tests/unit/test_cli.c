@@ -73,6 +73,9 @@ static const struct bad_case cases[] = {
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"omega\",\"conflict\":\"sequence\"}}", "", ": scheduler.conflict: unknown value \"sequence\""},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"omega\",\"schedulers\":[{\"count\":0}]}}", "", ": scheduler.schedulers[0].count: must be positive"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"machine_events\":[{\"at\":5,\"action\":\"down\",\"first\":8,\"count\":5}]}", "", ": machine_events[0]: machines 8..12 are not in the cell"},
+	{"{" BASE_CELL ",\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"swf2\",\"path\":\"x\"}}]," BASE_SCHED "}", "", ": workloads[0].trace.format: unknown value \"swf2\" (did you mean \"swf\"?)"},
+	{"{" BASE_CELL "," BASE_WL "," BASE_SCHED "}", "", ": duration: missing (synthetic workloads need a duration)"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"easy\",\"paths\":[{}]}}", "", ": scheduler: \"paths\" applies to queue \"fifo\" only"},
 };
 
 static void test_bad_experiments(void **state)
@@ -93,6 +96,52 @@ static void test_bad_experiments(void **state)
 		char out[600];
 		snprintf(out, sizeof out, "%s/out%zu", dir, i);
 		assert_int_not_equal(access(out, F_OK), 0);
+		free(err);
+		unlink(file);
+		free(file);
+	}
+	tu_rm_rf(dir);
+	free(dir);
+}
+
+/* Bad traces: the message names the trace file and line. */
+struct bad_trace {
+	const char *file, *format, *extra; /* extra: more workload keys */
+	const char *expect;                /* after "clustersim: ABSPATH" */
+};
+
+static const struct bad_trace bad_traces[] = {
+	{"bad-short.swf", "swf", "", ": line 2: expected 18 fields, found 16"},
+	{"bad-nonnumeric.swf", "swf", "", ": line 2: field 9 is not a number: \"ten\""},
+	{"bad-negative.swf", "swf", "", ": line 2: negative submit time -5"},
+	{"bad-unsorted.swf", "swf", "", ": line 3: submit time 40 is before the previous job's (50)"},
+	{"kth-truncated.swf.gz", "swf", "", ": line 20767: the compressed file is truncated (unexpected end of file)"},
+	{"no-header.swf", "swf", "", ": header: no usable MaxProcs or MaxNodes line"},
+	{"nonexistent.swf", "swf", "", ""},
+};
+
+static void test_bad_traces(void **state)
+{
+	char cwd[1024], *dir = tu_tmpdir();
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	for (size_t i = 0; i < sizeof bad_traces / sizeof *bad_traces; i++) {
+		const struct bad_trace *c = &bad_traces[i];
+		char exp[4096], path[1100], args[2048], want[2048], *err;
+		snprintf(path, sizeof path, "%s/tests/traces/%s", cwd, c->file);
+		snprintf(exp, sizeof exp,
+			 "{\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\",\"path\":\"%s\"}%s}],"
+			 "\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"easy\"}}", c->format, path, c->extra);
+		char *file = write_tmp(exp);
+		snprintf(args, sizeof args, "run %s -o %s/out%zu -q", file, dir, i);
+		int rc = run_cli(args, &err);
+		if (*c->expect)
+			snprintf(want, sizeof want, "clustersim: %s%s", path, c->expect);
+		else /* a missing file is the experiment's error */
+			snprintf(want, sizeof want, "clustersim: %s: workloads[0].trace.path: cannot open", file);
+		if (rc != 2 || !strstr(err, want)) {
+			print_error("trace case %zu: exit %d, stderr:\n%s\nwanted exit 2 and:\n%s\n", i, rc, err, want);
+			fail();
+		}
 		free(err);
 		unlink(file);
 		free(file);
@@ -248,6 +297,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_experiments),
+		cmocka_unit_test(test_bad_traces),
 		cmocka_unit_test(test_bad_usage),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_help_and_version),
