@@ -56,6 +56,15 @@ static void place_job(struct cs_world *w, struct cs_placer *pl, struct cs_job *j
 	cs_world_adopt_prefill(w, job);
 }
 
+void cs_world_place_initial(struct cs_world *w, struct cs_job *job)
+{
+	if (!w->initial_placer) {
+		w->initial_placer = cs_xcalloc(1, sizeof *w->initial_placer);
+		cs_placer_init(w->initial_placer, CS_PLACE_RANDOM_FIRST_FIT, w->cell.n, cs_world_rng(w, "prefill:trace"));
+	}
+	place_job(w, w->initial_placer, job);
+}
+
 static int prefill_omega(struct cs_world *w, const struct cs_cfg *cfg, json_t *pf,
 			 struct cs_placer *pl)
 {

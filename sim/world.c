@@ -163,6 +163,20 @@ static void pull_next(struct cs_world *w, struct cs_workload *wl)
 		return;
 	job->workload = wl->index;
 	job->kind = wl->kind;
+	if (job->prefill) {
+		/* a trace's initial state (only at the start, before the run) */
+		if (cs_engine_now(&w->engine) != 0 || job->submit != 0 || w->engine.events_run > 0) {
+			cs_error_input(w->err, w->file, wl->name, "workload \"%s\" gave initial-state tasks after the start",
+				       wl->name);
+			cs_job_free(job);
+			w->failed = true;
+			cs_engine_stop(&w->engine);
+			return;
+		}
+		cs_world_place_initial(w, job);
+		pull_next(w, wl);
+		return;
+	}
 	if (job->submit < cs_engine_now(&w->engine)) {
 		cs_error_input(w->err, w->file, wl->name, "workload \"%s\" produced a job before the previous one",
 			       wl->name);

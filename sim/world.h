@@ -48,6 +48,7 @@ struct cs_workload {
 };
 
 struct cs_machine_event;
+struct cs_placer;
 
 struct cs_world {
 	const char *file;        /* the experiment file, for messages */
@@ -92,6 +93,7 @@ struct cs_world {
 		double peak_cpu, peak_mem; /* the largest used/capacity seen */
 	} recorded;
 
+	struct cs_placer *initial_placer; /* traces' initial state, made on demand */
 	struct cs_end_group *spare_groups; /* freed end groups, for reuse */
 	struct cs_error *err;    /* a source failed during the run */
 	bool failed;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schedulers/placement.h"
 #include "sim/alloc.h"
 #include "sim/world_internal.h"
 #include "workloads/synthetic.h"
@@ -326,6 +327,10 @@ void cs_world_release(struct cs_world *w)
 		free(g);
 	}
 	cs_report_release(&w->ts_prev);
+	if (w->initial_placer) {
+		cs_placer_release(w->initial_placer);
+		free(w->initial_placer);
+	}
 	free(w->name);
 	cs_cell_release_all(&w->cell);
 	cs_engine_release(&w->engine);

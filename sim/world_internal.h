@@ -23,6 +23,10 @@ void cs_world_timeseries_finish(struct cs_world *w);
 /* Make a placed prefill job the world's (freed when its tasks end). */
 void cs_world_adopt_prefill(struct cs_world *w, struct cs_job *job);
 
+/* Place a job a trace gives as the initial state (job->prefill) now, by
+ * random first fit on its own stream; what fits nowhere is counted. */
+void cs_world_place_initial(struct cs_world *w, struct cs_job *job);
+
 /* Parse experiment.prefill and fill the cell at t = 0. */
 int cs_world_prefill(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 

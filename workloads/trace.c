@@ -1,7 +1,9 @@
 /* workloads/trace — see trace.h. */
 #include "workloads/trace.h"
 
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,8 +88,15 @@ int cs_trace_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *
 
 int cs_skip(struct cs_skips *s, const struct cs_lines *l, struct cs_error *err, const char *reason)
 {
+	char where[48];
+	snprintf(where, sizeof where, "line %" PRIu64, l->lineno);
+	return cs_skip_at(s, err, l->path, where, reason);
+}
+
+int cs_skip_at(struct cs_skips *s, struct cs_error *err, const char *file, const char *where, const char *reason)
+{
 	if (s->strict)
-		return cs_lines_error(l, err, "%s (the format's convention is to skip it; --strict makes it an error)",
+		return cs_error_input(err, file, where, "%s (the format's convention is to skip it; --strict makes it an error)",
 				      reason);
 	s->total++;
 	for (int i = 0; i < CS_SKIP_REASONS; i++) {

@@ -67,6 +67,8 @@ struct cs_skips {
 /* Count a skipped row for reason (a static string); in strict mode make
  * it an error about the current line instead (returns -1). */
 int cs_skip(struct cs_skips *s, const struct cs_lines *l, struct cs_error *err, const char *reason);
+/* The same for a row that is not the current line ("FILE: WHERE: ..."). */
+int cs_skip_at(struct cs_skips *s, struct cs_error *err, const char *file, const char *where, const char *reason);
 /* {"skipped": N, "skipped_by_reason": {...}} merged into obj. */
 void cs_skips_report(const struct cs_skips *s, json_t *obj);
 
