@@ -12,13 +12,15 @@
  * task's run time is end - create (it includes any wait in Alibaba's own
  * scheduler); as-recorded replay starts it at its create time.
  * Skipped (counted; --strict: an error): status other than Terminated or
- * Failed (the task did not finish within the trace), a missing cpu or
- * memory request, no instances, end before create.
+ * Failed (the task did not finish within the trace), a negative create or
+ * end time (the published file has tasks created up to 60 s before its
+ * window), a missing cpu or memory request, no instances, end before
+ * create.
  *
  * The published file is not sorted by create time, so the reader keeps a
  * table of its rows (48 bytes each, not the file) and emits them in
  * create-time order (ties in file order).  Errors (exit 2, file and
- * line): fewer than 8 columns, non-numeric numbers, negative times. */
+ * line): fewer than 8 columns, non-numeric numbers. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -76,11 +78,6 @@ static int read_rows(struct alibaba_source *s, const struct cs_trace_spec *spec,
 			cs_lines_close(&l);
 			return -1;
 		}
-		if (create < 0 || end < 0) {
-			cs_lines_error(&l, err, "negative time");
-			cs_lines_close(&l);
-			return -1;
-		}
 		double cpu = -1, mem = -1;
 		if ((*f[6] && !cs_parse_double(f[6], &cpu)) || (*f[7] && !cs_parse_double(f[7], &mem))) {
 			cs_lines_error(&l, err, "a request is not a number");
@@ -88,7 +85,9 @@ static int read_rows(struct alibaba_source *s, const struct cs_trace_spec *spec,
 			return -1;
 		}
 		const char *skip = NULL;
-		if (strcmp(f[5], "Terminated") != 0 && strcmp(f[5], "Failed") != 0)
+		if (create < 0 || end < 0)
+			skip = "negative time (before the trace window)";
+		else if (strcmp(f[5], "Terminated") != 0 && strcmp(f[5], "Failed") != 0)
 			skip = "not finished (status other than Terminated or Failed)";
 		else if (cpu < 0 || mem < 0)
 			skip = "request missing";
