@@ -76,6 +76,65 @@ static void test_strict(void **state)
 	free(path);
 }
 
+static json_t *run_trace(const char *format, const char *rel, const char *replay, const char *cell)
+{
+	char *path = abspath(rel);
+	char text[4096];
+	snprintf(text, sizeof text,
+		 "{\"cell\":{\"machines\":[%s]},\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\",\"path\":\"%s\"},"
+		 "\"replay\":\"%s\"}],\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"fcfs\"}}",
+		 cell, format, path, replay);
+	free(path);
+	return tu_run_ok(text, NULL);
+}
+
+/* tests/traces/google-small.csv, by hand:
+ *  job 1: two tasks running at time 0 (the initial state): task 0 never
+ *    ends in the file (runs all along), task 1 finishes at 600 s;
+ *  job 2: two tasks submitted at 600; task 0 scheduled at 601, evicted at
+ *    700, resubmitted at 700, scheduled at 710, finished at 800 (two
+ *    instances: 99 s and 90 s); task 1 scheduled at 602, finished at 900
+ *    (298 s);
+ *  job 3: killed while pending (skipped); job 4: requests missing, runs
+ *    from 1000 to the end of the file (1210: censored, 210 s); job 5:
+ *    scheduled at the file's last instant (censored, 0 s). */
+static void test_google_instances(void **state)
+{
+	const char *cell = "{\"count\":10,\"cpu\":1,\"mem\":1}";
+	json_t *s = run_trace("google2011", "tests/traces/google-small.csv", "reschedule", cell);
+	assert_true(tu_num(s, "jobs.submitted") == 4); /* job 2 (2 tasks), its resubmission, jobs 4 and 5 */
+	assert_true(tu_num(s, "traces.t.initial_tasks") == 2);
+	assert_true(tu_num(s, "prefill.tasks") == 2);
+	assert_near(tu_num(s, "prefill.cpu"), 1.0, 1e-12);
+	assert_true(tu_num(s, "traces.t.skipped_by_reason.never scheduled") == 1);
+	assert_true(tu_num(s, "traces.t.censored") == 3);
+	assert_true(tu_num(s, "traces.t.requests_missing") == 1);
+	assert_near(tu_num(s, "wait_scheduled.mean"), 0, 1e-12);
+	/* the last to end is job 4, at 1000 + 210 */
+	assert_near(tu_num(s, "makespan"), 1210 - 600, 1e-12);
+	json_decref(s);
+	/* as recorded: starts at the SCHEDULE times, so the two tasks of job 2
+	 * are two jobs (601 and 602); waits 1, 2, 10 (resubmission), 0, 10 */
+	s = run_trace("google2011", "tests/traces/google-small.csv", "as-recorded", cell);
+	assert_true(tu_num(s, "jobs.submitted") == 5);
+	assert_near(tu_num(s, "wait_scheduled.mean"), (1 + 2 + 10 + 0 + 10) / 5.0, 1e-12);
+	json_decref(s);
+}
+
+/* tests/traces/alibaba-small.csv: sorted by create time on reading; the
+ * negative-time and unfinished rows are skipped. */
+static void test_alibaba(void **state)
+{
+	json_t *s = run_trace("alibaba2017", "tests/traces/alibaba-small.csv", "reschedule",
+			      "{\"count\":1,\"cpu\":2,\"mem\":1}");
+	assert_true(tu_num(s, "jobs.submitted") == 2);
+	assert_true(tu_num(s, "traces.t.skipped") == 2);
+	/* 1 core x 30 s from 50, then 2 x 0.5 cores x 100 s from 100 */
+	assert_near(tu_num(s, "makespan"), 150, 1e-12);
+	assert_near(tu_num(s, "wait_scheduled.mean"), 0, 1e-12);
+	json_decref(s);
+}
+
 /* The issue's reference: an independent implementation of these
  * conventions on KTH-SP2 (28,475 jobs kept).  Within 1%. */
 static void test_kth_reference(void **state)
@@ -129,6 +188,8 @@ int main(void)
 		cmocka_unit_test(test_swf_conventions_and_easy),
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_priority_preemption),
+		cmocka_unit_test(test_google_instances),
+		cmocka_unit_test(test_alibaba),
 		cmocka_unit_test(test_kth_reference),
 	};
 	return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
