@@ -91,8 +91,10 @@ static int read_rows(struct alibaba_source *s, const struct cs_trace_spec *spec,
 			skip = "not finished (status other than Terminated or Failed)";
 		else if (cpu < 0 || mem < 0)
 			skip = "request missing";
-		else if (instances <= 0 || instances > UINT32_MAX)
+		else if (instances <= 0)
 			skip = "no instances";
+		else if (instances > 1000000)
+			skip = "more than 1,000,000 instances";
 		else if (end < create)
 			skip = "end before create";
 		if (skip) {

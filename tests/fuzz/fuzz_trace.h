@@ -1,0 +1,48 @@
+/* Shared body of the trace-reader fuzz targets: write the input to a
+ * file, read it with the run's reader, check what comes out. */
+#ifndef CS_FUZZ_TRACE_H
+#define CS_FUZZ_TRACE_H
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tests/fuzz/fuzz_util.h"
+
+#include "workloads/trace.h"
+
+static inline void fuzz_trace(const uint8_t *data, size_t size, enum cs_trace_format format)
+{
+	char path[32];
+	if (fuzz_to_file(data, size, path) < 0)
+		return;
+	struct cs_error err = {0};
+	struct cs_trace_spec spec = {format, path, false, false, 0};
+	struct cs_trace_cell cell = {{1000000, 1000000, 1000000}, 10000, true};
+	struct cs_source src;
+	if (cs_trace_open(&spec, &cell, &src, &err) == 0) {
+		struct cs_job *job;
+		int r;
+		cs_time last = 0;
+		uint64_t n = 0;
+		while (n++ < 100000 && (r = src.ops->next(src.self, &job, &err)) > 0) {
+			if (job->ntasks < 1 || job->submit < last || job->req.cpu < 0 || job->req.mem < 0)
+				abort();
+			for (uint32_t i = 0; i < job->ntasks && i < 1000; i++) {
+				cs_time d = cs_task_duration(job, i);
+				if (d < 0)
+					abort();
+			}
+			last = job->submit;
+			cs_job_free(job);
+		}
+		if (r < 0 && err.code != 2)
+			abort();
+		json_decref(src.ops->report(src.self));
+		src.ops->close(src.self);
+	} else if (err.code != 2) {
+		abort();
+	}
+	unlink(path);
+}
+
+#endif
