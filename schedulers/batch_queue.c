@@ -52,18 +52,12 @@
 
 #include "schedulers/batch_queue.h"
 #include "schedulers/placement.h"
+#include "schedulers/run_set.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
 #include "sim/world.h"
 
 enum policy { Q_FCFS, Q_EASY, Q_CONSERVATIVE, Q_SJF, Q_PRIORITY };
-
-struct running {
-	cs_time est_end;
-	uint64_t id;
-	struct cs_res held;
-	struct cs_job *job;
-};
 
 struct bq {
 	struct cs_world *w;
@@ -71,8 +65,8 @@ struct bq {
 	struct cs_placer placer;
 	struct cs_job **queue; /* in policy order */
 	size_t nqueue, capqueue;
-	struct running *run;   /* by (est_end, id) */
-	size_t nrun, caprun;
+	struct cs_run_set run; /* running jobs by (estimated end, id); a job's
+				* entry is its sched_data */
 	uint32_t *scratch;     /* machines of a tentative placement */
 	size_t capscratch;
 	bool pass_pending;
@@ -140,31 +134,28 @@ static void running_add(struct bq *q, struct cs_job *job, struct cs_res held, cs
 {
 	cs_time est = estimate_of(job);
 	cs_time end = est == CS_TIME_NEVER ? CS_TIME_NEVER : now + est;
-	CS_GROW(q->run, q->caprun, q->nrun + 1);
-	size_t i = q->nrun;
-	while (i > 0 && (q->run[i - 1].est_end > end || (q->run[i - 1].est_end == end && q->run[i - 1].id > job->id))) {
-		q->run[i] = q->run[i - 1];
-		i--;
+	struct cs_run_entry *old = job->sched_data;
+	if (old) { /* tasks of it still run (it lost some and placed them again) */
+		held.cpu += old->held.cpu;
+		held.mem += old->held.mem;
+		held.disk += old->held.disk;
+		cs_run_set_remove(&q->run, old);
 	}
-	q->run[i] = (struct running){end, job->id, held, job};
-	q->nrun++;
+	job->sched_data = cs_run_set_add(&q->run, job, end, held);
 }
 
 /* A task of job left its machine: the job's entry gives back its share. */
-static void running_release(struct bq *q, const struct cs_job *job)
+static void running_release(struct bq *q, struct cs_job *job)
 {
-	for (size_t i = 0; i < q->nrun; i++) {
-		if (q->run[i].job != job)
-			continue;
-		struct running *r = &q->run[i];
-		r->held.cpu -= job->req.cpu;
-		r->held.mem -= job->req.mem;
-		r->held.disk -= job->req.disk;
-		if (r->held.cpu <= 0 && r->held.mem <= 0) {
-			memmove(r, r + 1, (q->nrun - i - 1) * sizeof *r);
-			q->nrun--;
-		}
+	struct cs_run_entry *r = job->sched_data;
+	if (!r)
 		return;
+	r->held.cpu -= job->req.cpu;
+	r->held.mem -= job->req.mem;
+	r->held.disk -= job->req.disk;
+	if (job->placed - job->ended == 0) {
+		cs_run_set_remove(&q->run, r);
+		job->sched_data = NULL;
 	}
 }
 
@@ -223,8 +214,13 @@ static void queue_remove(struct bq *q, size_t i)
 /* Start jobs from the head while the head fits. */
 static void start_from_head(struct bq *q)
 {
-	while (q->nqueue > 0 && try_start(q, q->queue[0]))
-		queue_remove(q, 0);
+	size_t k = 0;
+	while (k < q->nqueue && try_start(q, q->queue[k]))
+		k++;
+	if (k == 0)
+		return;
+	memmove(q->queue, q->queue + k, (q->nqueue - k) * sizeof *q->queue);
+	q->nqueue -= k;
 }
 
 /* ---- EASY ---- */
@@ -235,24 +231,24 @@ static void easy_backfill(struct bq *q)
 	cs_time now = cs_engine_now(&q->w->engine);
 	struct cs_res need = pending_need(q->queue[0]), avail = cell_free(cell);
 	cs_time shadow = CS_TIME_NEVER;
-	size_t i = 0;
-	for (; i < q->nrun && !res_le(&need, &avail); i++) {
-		if (q->run[i].est_end == CS_TIME_NEVER)
+	const struct cs_run_entry *r = cs_run_set_first(&q->run);
+	for (; r && !res_le(&need, &avail); r = r->next[0]) {
+		if (r->est_end == CS_TIME_NEVER)
 			break;
-		avail.cpu += q->run[i].held.cpu;
-		avail.mem += q->run[i].held.mem;
-		shadow = q->run[i].est_end;
+		avail.cpu += r->held.cpu;
+		avail.mem += r->held.mem;
+		shadow = r->est_end;
 	}
 	/* every job ending at the shadow time frees its share then: the
 	 * extra does not depend on the order of equal estimated ends */
-	for (; shadow != CS_TIME_NEVER && i < q->nrun && q->run[i].est_end == shadow; i++) {
-		avail.cpu += q->run[i].held.cpu;
-		avail.mem += q->run[i].held.mem;
+	for (; shadow != CS_TIME_NEVER && r && r->est_end == shadow; r = r->next[0]) {
+		avail.cpu += r->held.cpu;
+		avail.mem += r->held.mem;
 	}
 	if (!res_le(&need, &avail))
 		shadow = CS_TIME_NEVER; /* only never-ending jobs free enough */
 	struct cs_res extra = {avail.cpu - need.cpu, avail.mem - need.mem, 0};
-	for (i = 1; i < q->nqueue;) {
+	for (size_t i = 1; i < q->nqueue;) {
 		if (cell->total_used.cpu >= cell->total_cap.cpu && q->min_cpu > 0)
 			break; /* every queued job needs a core and none is free */
 		struct cs_job *job = q->queue[i];
@@ -336,14 +332,14 @@ static void conservative_pass(struct bq *q)
 	cs_time now = cs_engine_now(&q->w->engine);
 	struct cs_res avail = cell_free(cell);
 	struct profile p = {0};
-	CS_GROW(p.s, p.cap, q->nrun + 1);
+	CS_GROW(p.s, p.cap, q->run.n + 1);
 	p.s[p.n++] = (struct step){now, avail.cpu, avail.mem};
-	for (size_t i = 0; i < q->nrun && q->run[i].est_end != CS_TIME_NEVER; i++) {
-		cs_time t = q->run[i].est_end > now ? q->run[i].est_end : now;
+	for (const struct cs_run_entry *r = cs_run_set_first(&q->run); r && r->est_end != CS_TIME_NEVER; r = r->next[0]) {
+		cs_time t = r->est_end > now ? r->est_end : now;
 		size_t k = profile_split(&p, t);
 		for (size_t j = k; j < p.n; j++) {
-			p.s[j].cpu += q->run[i].held.cpu;
-			p.s[j].mem += q->run[i].held.mem;
+			p.s[j].cpu += r->held.cpu;
+			p.s[j].mem += r->held.mem;
 		}
 	}
 	for (size_t i = 0; i < q->nqueue;) {
@@ -376,15 +372,17 @@ static bool preempt_for(struct bq *q, const struct cs_job *head)
 	int band = band_of(head->priority);
 	bool any = false;
 	for (int victim_band = 0; victim_band < band; victim_band++) {
-		for (size_t i = q->nrun; i-- > 0;) {
+		for (struct cs_run_entry *r = q->run.tail, *prev; r; r = prev) {
+			prev = r->prev;
 			struct cs_res avail = cell_free(cell);
 			if (res_le(&need, &avail))
 				return any;
-			struct cs_job *v = q->run[i].job;
+			struct cs_job *v = r->job;
 			if (band_of(v->priority) != victim_band)
 				continue;
 			/* the victim's running tasks go; cs_world_preempt requeues
-			 * the job through submit(), and task_ended() updates run[] */
+			 * the job through submit(), and task_ended() removes its
+			 * entry (r) once the last one is gone */
 			for (uint32_t t = 0; t < v->ntasks; t++) {
 				if (v->tasks[t].state == CS_TASK_RUNNING) {
 					cs_world_preempt(q->w, &v->tasks[t]);
@@ -392,8 +390,6 @@ static bool preempt_for(struct bq *q, const struct cs_job *head)
 					any = true;
 				}
 			}
-			if (i > q->nrun)
-				i = q->nrun;
 		}
 	}
 	return any;
@@ -509,7 +505,7 @@ static void bq_destroy(void *self)
 	struct bq *q = self;
 	cs_placer_release(&q->placer);
 	free(q->queue);
-	free(q->run);
+	cs_run_set_release(&q->run);
 	free(q->scratch);
 	free(q);
 }
@@ -522,6 +518,7 @@ int cs_batch_queue_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *
 	q->w = w;
 	q->policy = (enum policy)policy;
 	q->min_cpu = INT64_MAX;
+	cs_run_set_init(&q->run);
 	snprintf(q->stats.name, sizeof q->stats.name, "monolithic");
 	cs_placer_init(&q->placer, (enum cs_placement)placement, w->cell.n, cs_world_rng(w, "placement"));
 	return 0;
