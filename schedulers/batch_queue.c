@@ -72,6 +72,13 @@ struct bq {
 	bool pass_pending;
 	cs_qty min_cpu;        /* the least per-task cpu of any job submitted */
 	uint64_t passes, preemptions, backfilled, too_large;
+	/* cs_cell_fit_count answers, valid while the cell's version holds:
+	 * a pass asks the same question for many queued jobs alike */
+	struct fit_memo {
+		uint64_t version;
+		struct cs_res req;
+		uint64_t count, limit; /* count < limit: exact */
+	} memo[64];
 	struct cs_sched_stats stats;
 };
 
@@ -172,6 +179,19 @@ static bool res_le(const struct cs_res *a, const struct cs_res *b)
 	return a->cpu <= b->cpu && a->mem <= b->mem;
 }
 
+static bool room_for(struct bq *q, const struct cs_res *req, uint64_t k)
+{
+	const struct cs_cell *cell = &q->w->cell;
+	uint64_t h = (uint64_t)req->cpu * 31 + (uint64_t)req->mem * 17 + (uint64_t)req->disk;
+	struct fit_memo *m = &q->memo[(h ^ (h >> 17)) & 63];
+	if (m->version == cell->version && m->req.cpu == req->cpu && m->req.mem == req->mem &&
+	    m->req.disk == req->disk && (m->count >= k || m->count < m->limit))
+		return m->count >= k;
+	uint64_t limit = k > 4096 ? k : 4096;
+	*m = (struct fit_memo){cell->version, *req, cs_cell_fit_count(cell, req, limit), limit};
+	return m->count >= k;
+}
+
 /* Place every pending task of job now, or none.  Returns true if placed. */
 static bool try_start(struct bq *q, struct cs_job *job)
 {
@@ -179,8 +199,12 @@ static bool try_start(struct bq *q, struct cs_job *job)
 	struct cs_res need = pending_need(job), avail = cell_free(cell);
 	if (!res_le(&need, &avail))
 		return false;
-	cs_world_attempt(q->w, job);
 	uint32_t k = job->ntasks - job->placed, n = 0;
+	/* enough room on the machines?  (cheap with the capacity index; the
+	 * random placement below would probe a crowded cell machine by machine) */
+	if (cell->n > 1 && !room_for(q, &job->req, k))
+		return false;
+	cs_world_attempt(q->w, job);
 	CS_GROW(q->scratch, q->capscratch, k);
 	cs_placer_begin_job(&q->placer, cell);
 	for (uint32_t i = 0; i < k; i++) {
@@ -517,6 +541,8 @@ int cs_batch_queue_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *
 	*self = q;
 	q->w = w;
 	q->policy = (enum policy)policy;
+	for (int i = 0; i < 64; i++)
+		q->memo[i].version = UINT64_MAX;
 	q->min_cpu = INT64_MAX;
 	cs_run_set_init(&q->run);
 	snprintf(q->stats.name, sizeof q->stats.name, "monolithic");

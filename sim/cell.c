@@ -145,6 +145,7 @@ static inline void apply(struct cs_cell *cell, uint32_t m, const struct cs_res *
 	cell->total_used.mem += sign * r->mem;
 	cell->total_used.disk += sign * r->disk;
 	cell->seq[m]++;
+	cell->version++;
 	cs_cell_mark_dirty(cell, m);
 }
 
@@ -223,7 +224,29 @@ void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up)
 	cell->total_cap.disk += sign * cell->cap[m].disk;
 	cell->up[m] = up;
 	cell->seq[m]++;
+	cell->version++;
 	cs_cell_mark_dirty(cell, m);
+}
+
+uint64_t cs_cell_fit_count(const struct cs_cell *cell, const struct cs_res *req, uint64_t limit)
+{
+	const struct cs_capindex *ix = cs_cell_index(cell);
+	uint64_t count = 0;
+	for (uint32_t m = cs_capindex_first_fit(ix, 0, req->cpu, req->mem); m != CS_NO_MACHINE && count < limit;
+	     m = cs_capindex_first_fit(ix, m + 1, req->cpu, req->mem)) {
+		if (!cs_cell_fits(cell, m, req))
+			continue; /* disk */
+		struct cs_res f = cs_cell_free(cell, m);
+		uint64_t k = UINT64_MAX;
+		if (req->cpu > 0)
+			k = (uint64_t)(f.cpu / req->cpu);
+		if (req->mem > 0 && (uint64_t)(f.mem / req->mem) < k)
+			k = (uint64_t)(f.mem / req->mem);
+		if (req->disk > 0 && (uint64_t)(f.disk / req->disk) < k)
+			k = (uint64_t)(f.disk / req->disk);
+		count += k > limit ? limit : k;
+	}
+	return count < limit ? count : limit;
 }
 
 bool cs_cell_check(const struct cs_cell *cell)

@@ -57,6 +57,8 @@ struct cs_cell {
 	struct cs_res total_used;
 	struct cs_res max_cap;     /* the largest machine, per resource */
 	uint64_t running;          /* tasks on machines */
+	uint64_t version;          /* bumped by every change of allocation or
+				    * up/down (not by tentative changes) */
 	/* The free-capacity index is brought up to date lazily: a change marks
 	 * its machine dirty, and cs_cell_index() refreshes the dirty machines
 	 * before a query.  Changes that cancel out (tentative claims taken
@@ -136,6 +138,10 @@ static inline void cs_cell_tentative(struct cs_cell *cell, uint32_t m, const str
 	u->disk += sign * r->disk;
 	cs_cell_mark_dirty(cell, m);
 }
+
+/* How many tasks of req the cell could take now (machines filled one
+ * after another), counting up to limit: O(machines with room x log n). */
+uint64_t cs_cell_fit_count(const struct cs_cell *cell, const struct cs_res *req, uint64_t limit);
 
 /* Bring the time integrals up to now. */
 void cs_cell_account(struct cs_cell *cell);
