@@ -15,14 +15,17 @@ scale() {
 	exp=$1 target_s=$2 target_mb=$3
 	name=$(basename "$exp" .json)
 	rm -rf "$out/$name"
+	t0=$(date +%s.%N)
 	"$bin" run "$exp" -o "$out/$name" -q --force || { echo "$name: run failed"; return; }
-	python3 - "$out/$name" "$target_s" "$target_mb" <<'PY' 2>/dev/null || cat "$out/$name/run.json"
+	t1=$(date +%s.%N)
+	python3 - "$out/$name" "$target_s" "$target_mb" "$t0" "$t1" <<'PY' 2>/dev/null || cat "$out/$name/run.json"
 import json, sys
 d, ts, tm = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+wall = float(sys.argv[5]) - float(sys.argv[4])  # the whole process: reading, running, writing
 r = json.load(open(d + "/run.json")); s = json.load(open(d + "/summary.json"))
-ok = r["wall_seconds"] < ts and r["peak_rss_mib"] < tm
-print("%-24s %7.2f s wall (target < %g s)  %7.1f MiB peak (target < %g)  %5.2fM events/s  %d jobs  %s"
-      % (s["name"], r["wall_seconds"], ts, r["peak_rss_mib"], tm, r["events_per_second"] / 1e6,
+ok = wall < ts and r["peak_rss_mib"] < tm
+print("%-24s %7.2f s wall (target < %g s; %.2f s in the event loop)  %7.1f MiB peak (target < %g)  %5.2fM events/s  %d jobs  %s"
+      % (s["name"], wall, ts, r["wall_seconds"], r["peak_rss_mib"], tm, r["events_per_second"] / 1e6,
          s["jobs"]["submitted"], "ok" if ok else "MISSED"))
 PY
 }
@@ -30,6 +33,13 @@ PY
 echo "== scale runs, one core each =="
 scale experiments/bench/monolithic-10k-day.json 5 300
 scale experiments/default.json 5 300
+
+echo
+echo "== trace replay and month scale, one core each (issue 4) =="
+scale experiments/traces/lanl-easy.json 0.15 4096
+scale experiments/traces/google-part0-priority.json 1 4096
+scale experiments/traces/kth-easy.json 1 4096
+scale experiments/bench/google-month.json 120 4096
 
 echo
 echo "== the Omega-paper sweep, 28 simulations (issue 3: under 3 s wall with -j 2, 200 MB per process) =="

@@ -187,7 +187,7 @@ static bool room_for(struct bq *q, const struct cs_res *req, uint64_t k)
 	if (m->version == cell->version && m->req.cpu == req->cpu && m->req.mem == req->mem &&
 	    m->req.disk == req->disk && (m->count >= k || m->count < m->limit))
 		return m->count >= k;
-	uint64_t limit = k > 4096 ? k : 4096;
+	uint64_t limit = k;
 	*m = (struct fit_memo){cell->version, *req, cs_cell_fit_count(cell, req, limit), limit};
 	return m->count >= k;
 }

@@ -140,16 +140,28 @@ bool cs_parse_double(const char *s, double *out)
 {
 	if (!*s)
 		return false;
-	/* fast path: most trace fields are short integers */
+	/* fast path: most trace fields are short decimals ("42", "-1",
+	 * "0.07446"); with at most 15 digits in all, (digits / 10^frac) is
+	 * one correctly rounded division, the same value strtod returns */
+	static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
 	const char *p = s + (*s == '-');
 	int64_t v = 0;
-	int digits = 0;
-	while (*p >= '0' && *p <= '9' && digits < 15) {
-		v = v * 10 + (*p++ - '0');
-		digits++;
+	int digits = 0, frac = -1;
+	for (; digits <= 15; p++) {
+		if (*p >= '0' && *p <= '9') {
+			v = v * 10 + (*p - '0');
+			digits++;
+			if (frac >= 0)
+				frac++;
+		} else if (*p == '.' && frac < 0) {
+			frac = 0;
+		} else {
+			break;
+		}
 	}
-	if (!*p && digits > 0) {
-		*out = (double)(*s == '-' ? -v : v);
+	if (!*p && digits > 0 && digits <= 15 && frac != 0) {
+		double x = frac > 0 ? (double)v / pow10[frac] : (double)v;
+		*out = *s == '-' ? -x : x;
 		return true;
 	}
 	char *end;
@@ -165,6 +177,17 @@ bool cs_parse_int64(const char *s, int64_t *out)
 {
 	if (!*s)
 		return false;
+	const char *p = s + (*s == '-');
+	int64_t v = 0;
+	int digits = 0;
+	while (*p >= '0' && *p <= '9' && digits < 18) {
+		v = v * 10 + (*p++ - '0');
+		digits++;
+	}
+	if (!*p && digits > 0) {
+		*out = *s == '-' ? -v : v;
+		return true;
+	}
 	char *end;
 	errno = 0;
 	long long x = strtoll(s, &end, 10);
