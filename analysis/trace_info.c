@@ -65,7 +65,12 @@ static enum kind sniff(const char *file, struct cs_error *err)
 			k = K_ALIBABA;
 		} else if (nc == 1) {
 			size_t nw = cs_split_ws(line, f, 20);
-			k = nw == 18 ? K_SWF : K_OMEGA_INIT;
+			bool numeric = nw > 0;
+			double x;
+			for (size_t i = 0; i < nw && i < 20; i++)
+				numeric &= cs_parse_double(f[i], &x);
+			if (numeric)
+				k = nw == 18 ? K_SWF : K_OMEGA_INIT;
 		}
 		break;
 	}

@@ -48,6 +48,20 @@ static void live_unlink(struct cs_world *w, struct cs_job *job)
 		w->live_tail = job->live_prev;
 }
 
+/* Without a duration the run ends when every workload is exhausted and
+ * every job has finished or been abandoned (periodic work -- sampling,
+ * allocation rounds -- would otherwise keep it alive). */
+static void check_done(struct cs_world *w)
+{
+	if (w->duration != CS_TIME_NEVER || w->jobs_pending > 0 || w->jobs_running > 0)
+		return;
+	for (uint32_t i = 0; i < w->nworkloads; i++)
+		if (!w->workloads[i].exhausted)
+			return;
+	w->done = true;
+	cs_engine_stop(&w->engine);
+}
+
 static void finish_job(struct cs_world *w, struct cs_job *job)
 {
 	job->end = cs_engine_now(&w->engine);
@@ -57,9 +71,12 @@ static void finish_job(struct cs_world *w, struct cs_job *job)
 			w->jobs_running--;
 	}
 	live_unlink(w, job);
-	if (!job->prefill)
+	bool counted = !job->prefill;
+	if (counted)
 		cs_metrics_finished(&w->metrics, job);
 	cs_job_free(job);
+	if (counted)
+		check_done(w);
 }
 
 void cs_world_adopt_prefill(struct cs_world *w, struct cs_job *job)
@@ -159,8 +176,11 @@ static void pull_next(struct cs_world *w, struct cs_workload *wl)
 		cs_engine_stop(&w->engine);
 		return;
 	}
-	if (r == 0)
+	if (r == 0) {
+		wl->exhausted = true;
+		check_done(w);
 		return;
+	}
 	job->workload = wl->index;
 	job->kind = wl->kind;
 	if (job->prefill) {
@@ -375,7 +395,7 @@ int cs_world_run(struct cs_world *w, struct cs_error *err)
 		pull_next(w, &w->workloads[i]);
 	cs_world_schedule_machine_events(w);
 	cs_world_timeseries_start(w);
-	if (!w->failed)
+	if (!w->failed && !w->done)
 		cs_engine_run(&w->engine, w->duration);
 	if (w->failed)
 		return -1;

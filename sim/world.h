@@ -43,6 +43,7 @@ struct cs_workload {
 	struct cs_source src;
 	struct cs_job *next;     /* the pending arrival */
 	bool as_recorded;        /* a trace replayed without the scheduler */
+	bool exhausted;          /* the source has no more jobs */
 	struct cs_world *world;
 	uint32_t index;
 };
@@ -97,6 +98,7 @@ struct cs_world {
 	struct cs_end_group *spare_groups; /* freed end groups, for reuse */
 	struct cs_error *err;    /* a source failed during the run */
 	bool failed;
+	bool done;                /* no duration, and nothing is left to do */
 };
 
 /* Build the world from the experiment tree `exp` (modified in place: the

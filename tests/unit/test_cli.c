@@ -156,6 +156,40 @@ static void test_bad_traces(void **state)
 	free(dir);
 }
 
+/* trace info names the format and counts what the run's reader keeps. */
+static void test_trace_info(void **state)
+{
+	char out[] = "/tmp/cs-info-XXXXXX";
+	int fd = mkstemp(out);
+	assert_true(fd >= 0);
+	close(fd);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "%s trace info tests/traces/easy4.swf.gz >%s 2>&1", binary(), out);
+	assert_int_equal(system(cmd), 0);
+	char *text = tu_read_file(out);
+	assert_non_null(strstr(text, "tests/traces/easy4.swf.gz: swf trace"));
+	assert_non_null(strstr(text, "jobs 4, tasks 4"));
+	assert_non_null(strstr(text, "skipped 3;"));
+	free(text);
+	snprintf(cmd, sizeof cmd, "%s trace info tests/traces/google-small.csv >%s 2>&1", binary(), out);
+	assert_int_equal(system(cmd), 0);
+	text = tu_read_file(out);
+	assert_non_null(strstr(text, "google2011 trace"));
+	assert_non_null(strstr(text, "(plus 2 running at time 0: the initial state)"));
+	free(text);
+	/* --strict turns the first skip into an error naming the line */
+	char *err;
+	int rc = run_cli("trace info --strict tests/traces/easy4.swf", &err);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(err, "easy4.swf: line 10: run time < 0"));
+	free(err);
+	rc = run_cli("trace info README.md", &err);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(err, "cannot tell the format"));
+	free(err);
+	unlink(out);
+}
+
 static void test_bad_usage(void **state)
 {
 	const char *args[] = {
@@ -304,6 +338,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_experiments),
 		cmocka_unit_test(test_bad_traces),
+		cmocka_unit_test(test_trace_info),
 		cmocka_unit_test(test_bad_usage),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_help_and_version),

@@ -135,6 +135,30 @@ static void test_alibaba(void **state)
 	json_decref(s);
 }
 
+/* Any scheduler type replays a trace: the Google part under Omega and
+ * Mesos completes every job, as under the batch queues. */
+static void test_any_scheduler(void **state)
+{
+	static const char *const scheds[] = {
+		"{\"type\":\"omega\",\"schedulers\":[{\"name\":\"s\",\"count\":2}]}",
+		"{\"type\":\"mesos\"}",
+		"{\"type\":\"monolithic\",\"queue\":\"fifo\"}",
+	};
+	char *path = abspath("tests/traces/google-small.csv");
+	for (size_t i = 0; i < sizeof scheds / sizeof *scheds; i++) {
+		char text[4096];
+		snprintf(text, sizeof text,
+			 "{\"cell\":{\"machines\":[{\"count\":10,\"cpu\":1,\"mem\":1}]},"
+			 "\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"google2011\",\"path\":\"%s\"}}],"
+			 "\"scheduler\":%s}", path, scheds[i]);
+		json_t *s = tu_run_ok(text, NULL);
+		assert_true(tu_num(s, "jobs.submitted") == 4);
+		assert_true(tu_num(s, "jobs.completed") == 4);
+		json_decref(s);
+	}
+	free(path);
+}
+
 /* The issue's reference: an independent implementation of these
  * conventions on KTH-SP2 (28,475 jobs kept).  Within 1%. */
 static void test_kth_reference(void **state)
@@ -190,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_priority_preemption),
 		cmocka_unit_test(test_google_instances),
 		cmocka_unit_test(test_alibaba),
+		cmocka_unit_test(test_any_scheduler),
 		cmocka_unit_test(test_kth_reference),
 	};
 	return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
