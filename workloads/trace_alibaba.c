@@ -79,8 +79,9 @@ static int read_rows(struct alibaba_source *s, const struct cs_trace_spec *spec,
 			return -1;
 		}
 		double cpu = -1, mem = -1;
-		if ((*f[6] && !cs_parse_double(f[6], &cpu)) || (*f[7] && !cs_parse_double(f[7], &mem))) {
-			cs_lines_error(&l, err, "a request is not a number");
+		if ((*f[6] && (!cs_parse_double(f[6], &cpu) || cpu < 0 || cpu > 1e6)) ||
+		    (*f[7] && (!cs_parse_double(f[7], &mem) || mem < 0 || mem > 1000))) {
+			cs_lines_error(&l, err, "a request is not a number in range (cpus x 100 up to 10^6; memory normalized, up to 1000)");
 			cs_lines_close(&l);
 			return -1;
 		}

@@ -123,8 +123,8 @@ static int field_req(const char *s, double *out)
 		return 1;
 	}
 	double v;
-	if (!cs_parse_double(s, &v) || v < 0)
-		return 0;
+	if (!cs_parse_double(s, &v) || v < 0 || v > 1000)
+		return 0; /* normalized: 1 is the largest machine */
 	*out = v;
 	return 1;
 }
@@ -158,7 +158,7 @@ static int read_events(struct google_source *g, const struct cs_trace_spec *spec
 		}
 		double cpu, mem;
 		if (!field_req(f[9], &cpu) || !field_req(f[10], &mem)) {
-			cs_lines_error(&l, err, "a request is not a non-negative number");
+			cs_lines_error(&l, err, "a request is not a number from 0 to 1000 (normalized: 1 = the largest machine)");
 			goto out;
 		}
 		if (t < 0 || job < 0 || task < 0) {

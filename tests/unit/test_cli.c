@@ -120,7 +120,9 @@ static const struct bad_trace bad_traces[] = {
 	{"bad-google-short.csv", "google2011", "", ": line 2: expected 13 columns, found 12"},
 	{"bad-google-unsorted.csv", "google2011", "", ": line 2: time 5 is before the previous row's (10): the file is not sorted"},
 	{"bad-google-type.csv", "google2011", "", ": line 1: unknown event type 9"},
-	{"bad-alibaba-nonnumeric.csv", "alibaba2017", "", ": line 1: a request is not a number"},
+	{"bad-alibaba-nonnumeric.csv", "alibaba2017", "", ": line 1: a request is not a number in range"},
+	/* found by the fuzzer: a request of 7.8e49 overflowed the quantity */
+	{"bad-google-huge.csv", "google2011", "", ": line 1: a request is not a number from 0 to 1000"},
 	{"google-small.csv", "google2011", "", ": cell: a google2011 trace does not say what the cell is"},
 	{"nonexistent.swf", "swf", "", ""},
 };
