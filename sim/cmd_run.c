@@ -1,5 +1,5 @@
 /* sim/cmd_run — `clustersim run EXPERIMENT.json [-o DIR] [--seed N]
- * [--set KEY.PATH=VALUE]... [-q] [--force]`. */
+ * [--set KEY.PATH=VALUE]... [--strict] [-q] [--force]`. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +11,11 @@
 #include "sim/run.h"
 
 static const char usage[] =
-	"usage: clustersim run EXPERIMENT.json [-o DIR] [--seed N] [--set KEY.PATH=VALUE]... [-q] [--force]\n"
+	"usage: clustersim run EXPERIMENT.json [-o DIR] [--seed N] [--set KEY.PATH=VALUE]... [--strict] [-q] [--force]\n"
 	"  -o DIR        results directory (default results/<experiment name>)\n"
 	"  --seed N      same as --set seed=N\n"
+	"  --strict      trace rows a format's convention skips are errors\n"
+	"                (same as --set strict=true)\n"
 	"  --set K=V     override a key of the experiment by path, e.g.\n"
 	"                --set scheduler.paths[0].t_job=10 (V is JSON, or else a string)\n"
 	"  -q            no progress line\n"
@@ -55,6 +57,9 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, const char 
 			free((*sets)[argc]);
 			(*sets)[argc] = cs_xasprintf("seed=%s", v);
 			(*sets)[(*nsets)++] = (*sets)[argc];
+		} else if (strcmp(a, "--strict") == 0) {
+			/* same as --set strict=true */
+			(*sets)[(*nsets)++] = (char *)(uintptr_t)"strict=true";
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			*quiet = true;
 		} else if (strcmp(a, "--force") == 0) {

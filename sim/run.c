@@ -109,6 +109,28 @@ static void progress_fire(void *ctx, const struct cs_engine *e)
 	fflush(stderr);
 }
 
+/* A counted warning for trace rows a format's convention skipped. */
+static void warn_skips(json_t *summary, const struct cs_run_opts *opts)
+{
+	const char *name;
+	json_t *t;
+	json_object_foreach(json_object_get(summary, "traces"), name, t) {
+		json_int_t n = json_integer_value(json_object_get(t, "skipped"));
+		if (n <= 0)
+			continue;
+		fprintf(stderr, "clustersim: warning: %s%s%s: workload \"%s\": %lld trace rows skipped (", opts->file,
+			opts->label ? " " : "", opts->label ? opts->label : "", name, (long long)n);
+		const char *reason;
+		json_t *c;
+		bool first = true;
+		json_object_foreach(json_object_get(t, "skipped_by_reason"), reason, c) {
+			fprintf(stderr, "%s%s: %lld", first ? "" : ", ", reason, (long long)json_integer_value(c));
+			first = false;
+		}
+		fprintf(stderr, "); --strict makes them errors\n");
+	}
+}
+
 static char *join(const char *dir, const char *name)
 {
 	return cs_xasprintf("%s/%s", dir, name);
@@ -151,6 +173,7 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 	if (w.engine.progress)
 		fprintf(stderr, "\r%80s\r", "");
 	json_t *summary = cs_world_summary(&w);
+	warn_skips(summary, opts);
 	rc = cs_write_json(p_sum, summary, err);
 	json_decref(summary);
 	uint64_t events = w.engine.events_run;
