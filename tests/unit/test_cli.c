@@ -185,6 +185,28 @@ static void test_trace_info(void **state)
 	assert_int_equal(rc, 2);
 	assert_non_null(strstr(err, "easy4.swf: line 10: run time < 0"));
 	free(err);
+	/* run --strict, and the warning without it */
+	char cwd[1024], exp[2048], args[4096];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(exp, sizeof exp,
+		 "{\"workloads\":[{\"name\":\"kth\",\"trace\":{\"format\":\"swf\",\"path\":\"%s/tests/traces/easy4.swf\"}}],"
+		 "\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"easy\"}}", cwd);
+	char *file = write_tmp(exp), *dir = tu_tmpdir();
+	snprintf(args, sizeof args, "run %s -o %s/a -q --strict", file, dir);
+	rc = run_cli(args, &err);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(err, "easy4.swf: line 10: run time < 0"));
+	free(err);
+	snprintf(args, sizeof args, "run %s -o %s/b -q", file, dir);
+	rc = run_cli(args, &err);
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(err, "warning: "));
+	assert_non_null(strstr(err, "workload \"kth\": 3 trace rows skipped (run time < 0: 1, procs <= 0: 1, procs > MaxProcs: 1)"));
+	free(err);
+	unlink(file);
+	free(file);
+	tu_rm_rf(dir);
+	free(dir);
 	rc = run_cli("trace info README.md", &err);
 	assert_int_equal(rc, 2);
 	assert_non_null(strstr(err, "cannot tell the format"));
