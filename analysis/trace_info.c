@@ -6,7 +6,7 @@
  * task_events (13 comma-separated columns), Alibaba 2017 batch_task (8
  * columns with a status word, or its header), the Omega simulator's
  * *_cmb.log samples and init-cluster-state files.  --format forces one of
- * swf, google2011, alibaba2017.
+ * swf, google2011, alibaba2017, omega-init.
  *
  * For the replay formats it reads the file with the same reader a run
  * uses (same conventions, same skips) and prints jobs, tasks, the time
@@ -26,14 +26,15 @@
 #include "workloads/swf.h"
 #include "workloads/trace.h"
 
-static const char usage[] = "usage: clustersim trace info [--format swf|google2011|alibaba2017] [--strict] FILE\n";
+static const char usage[] = "usage: clustersim trace info [--format swf|google2011|alibaba2017|omega-init] [--strict] FILE\n";
 
 static bool has(const char *s, const char *part)
 {
 	return strstr(s, part) != NULL;
 }
 
-enum kind { K_UNKNOWN = -1, K_SWF, K_GOOGLE, K_ALIBABA, K_OMEGA_CMB, K_OMEGA_INIT };
+/* the first four as enum cs_trace_format */
+enum kind { K_UNKNOWN = -1, K_SWF, K_GOOGLE, K_ALIBABA, K_OMEGA_INIT, K_OMEGA_CMB };
 
 /* Tell the format from the first non-blank line (and the name). */
 static enum kind sniff(const char *file, struct cs_error *err)
@@ -247,6 +248,8 @@ int cs_cmd_trace(int argc, char **argv)
 	}
 	if (k == K_SWF || k == K_GOOGLE || k == K_ALIBABA)
 		return replay_info(file, (enum cs_trace_format)k, strict);
+	if (k == (enum kind)CS_TRACE_OMEGA_INIT)
+		return omega_info(file);
 	if (k == K_OMEGA_CMB) {
 		for (int sched = 0; sched < 2; sched++) {
 			struct cs_error e2 = {0};

@@ -90,15 +90,7 @@ static int prefill_omega(struct cs_world *w, const struct cs_cfg *cfg, json_t *p
 		struct cs_omega_init_job *oj = &jobs[i];
 		if ((which == 1 && oj->service) || (which == 2 && !oj->service))
 			continue;
-		struct cs_job *job = cs_job_new(oj->ntasks);
-		job->kind = oj->service ? CS_JOB_SERVICE : CS_JOB_BATCH;
-		job->req.cpu = cs_qty_from_double(oj->cpu_total / oj->ntasks);
-		job->req.mem = cs_qty_from_double(oj->mem_total_bytes / oj->ntasks / 1048576.0);
-		if (oj->end >= 0) {
-			cs_time d = cs_time_from_seconds(oj->end);
-			job->duration = d > 0 ? d : 1;
-		}
-		place_job(w, pl, job);
+		place_job(w, pl, cs_omega_init_job_new(oj));
 	}
 	free(jobs);
 	return 0;

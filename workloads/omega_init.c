@@ -173,3 +173,16 @@ done:
 	*nout = n;
 	return 0;
 }
+
+struct cs_job *cs_omega_init_job_new(const struct cs_omega_init_job *oj)
+{
+	struct cs_job *job = cs_job_new(oj->ntasks);
+	job->kind = oj->service ? CS_JOB_SERVICE : CS_JOB_BATCH;
+	job->req.cpu = cs_qty_from_double(oj->cpu_total / oj->ntasks);
+	job->req.mem = cs_qty_from_double(oj->mem_total_bytes / oj->ntasks / 1048576.0);
+	if (oj->end >= 0) {
+		cs_time d = cs_time_from_seconds(oj->end);
+		job->duration = d > 0 ? d : 1;
+	}
+	return job;
+}

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "sim/error.h"
+#include "sim/job.h"
 
 struct cs_omega_init_job {
 	char id[32];
@@ -29,6 +30,11 @@ struct cs_omega_init_job {
 	double end;             /* seconds, or -1: no end */
 	bool service;           /* the CMB_PBB rule */
 };
+
+/* The job of the initial state an entry describes: ntasks tasks sharing
+ * its cpu and memory equally, running until its end (at least 1 µs) or
+ * for the whole run. */
+struct cs_job *cs_omega_init_job_new(const struct cs_omega_init_job *oj);
 
 int cs_omega_init_read(const char *path, const char *shown, struct cs_omega_init_job **jobs,
 		       size_t *n, struct cs_error *err);

@@ -10,7 +10,7 @@
 #include "sim/alloc.h"
 #include "workloads/swf.h"
 
-const char *const cs_trace_format_names[] = {"swf", "google2011", "alibaba2017", NULL};
+const char *const cs_trace_format_names[] = {"swf", "google2011", "alibaba2017", "omega-init", NULL};
 const char *const cs_trace_workload_keys[] = {"name", "kind", "trace", "replay", NULL};
 
 int cs_trace_parse(const struct cs_cfg *cfg, json_t *w, const char *path, bool strict,
@@ -82,6 +82,8 @@ int cs_trace_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *
 		return cs_trace_google_open(spec, cell, out, err);
 	case CS_TRACE_ALIBABA2017:
 		return cs_trace_alibaba_open(spec, cell, out, err);
+	case CS_TRACE_OMEGA_INIT:
+		return cs_trace_omega_open(spec, cell, out, err);
 	}
 	return cs_error_input(err, spec->path, "format", "unknown trace format");
 }

@@ -23,7 +23,7 @@
 #include "workloads/lines.h"
 #include "workloads/source.h"
 
-enum cs_trace_format { CS_TRACE_SWF, CS_TRACE_GOOGLE2011, CS_TRACE_ALIBABA2017 };
+enum cs_trace_format { CS_TRACE_SWF, CS_TRACE_GOOGLE2011, CS_TRACE_ALIBABA2017, CS_TRACE_OMEGA_INIT };
 extern const char *const cs_trace_format_names[]; /* by enum, NULL-terminated */
 
 struct cs_trace_spec {
@@ -76,6 +76,8 @@ int cs_trace_swf_open(const struct cs_trace_spec *spec, const struct cs_trace_ce
 		      struct cs_error *err);
 int cs_trace_google_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
 			 struct cs_source *out, struct cs_error *err);
+int cs_trace_omega_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
+			struct cs_error *err);
 int cs_trace_alibaba_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
 			  struct cs_source *out, struct cs_error *err);
 

@@ -159,6 +159,21 @@ static void test_any_scheduler(void **state)
 	free(path);
 }
 
+/* An Omega init-cluster-state file as a trace workload ("omega-init") is
+ * the same initial state as "prefill": {"omega_init": ...}. */
+static void test_omega_init_trace(void **state)
+{
+	json_t *s = run_trace("omega-init", "traces/omega/google-c/init-cluster-state.log", "reschedule",
+			      "{\"count\":4000,\"cpu\":32,\"mem\":\"128GiB\"}");
+	/* the figures of tests/scenarios/omega-init-firstfit.summary.json */
+	assert_true(tu_num(s, "prefill.tasks") == 151576);
+	assert_true(tu_num(s, "prefill.tasks_skipped") == 0);
+	assert_near(tu_num(s, "prefill.cpu"), 77790.92965, 1e-9);
+	assert_true(tu_num(s, "jobs.submitted") == 0);
+	assert_true(tu_num(s, "traces.t.initial_tasks") == 151576);
+	json_decref(s);
+}
+
 /* The issue's reference: an independent implementation of these
  * conventions on KTH-SP2 (28,475 jobs kept).  Within 1%. */
 static void test_kth_reference(void **state)
@@ -215,6 +230,7 @@ int main(void)
 		cmocka_unit_test(test_google_instances),
 		cmocka_unit_test(test_alibaba),
 		cmocka_unit_test(test_any_scheduler),
+		cmocka_unit_test(test_omega_init_trace),
 		cmocka_unit_test(test_kth_reference),
 	};
 	return cmocka_run_group_tests_name("trace", tests, NULL, NULL);
