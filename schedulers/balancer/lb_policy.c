@@ -94,7 +94,7 @@ void cs_lb_release(struct cs_lb *lb)
 bool cs_lb_usable(const struct cs_lb *lb, uint32_t s, cs_time now)
 {
 	const struct cs_lb_server *sv = &lb->servers[s];
-	if (sv->down)
+	if (sv->down || (s < 64 && (lb->tried >> s) & 1))
 		return false;
 	return !(lb->max_fails > 0 && sv->fails >= lb->max_fails && now - sv->failed_at < lb->fail_timeout);
 }

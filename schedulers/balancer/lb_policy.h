@@ -83,6 +83,10 @@ struct cs_lb {
 	struct cs_lb_point *points; /* ketama ring, sorted, duplicates removed */
 	uint32_t npoints;
 	struct cs_fastrng rng;  /* random */
+	uint64_t tried;         /* servers already tried for the request being
+				 * routed (bit s), unusable for it; the caller
+				 * clears it per request (servers beyond 64 are
+				 * never excluded) */
 };
 
 /* A request or connection as the balancer sees it. */

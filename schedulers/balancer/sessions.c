@@ -1,0 +1,933 @@
+/* schedulers/balancer/sessions — see sessions.h.
+ *
+ * Protocol (REFERENCE.md, "Session balancing"; SockJS and Meteor):
+ *  - xhr-polling.  Every request is routed by the balancer on its own.
+ *    Open: the client picks a SockJS server_id (0-999) and a new session id
+ *    and sends a receive poll; the server that gets it creates the session
+ *    and answers "o".  The client then sends the DDP connect with xhr_send
+ *    and polls again; the server answers the connect on the poll: the
+ *    client is connected.  A poll is held until the server has something
+ *    to send or for `heartbeat`, then the client polls again at once.
+ *    Messages (every `message_interval`) go with xhr_send and are answered
+ *    on the poll.
+ *    A send that reaches a server without the session gets 404: the client
+ *    closes ("Sending error").  A poll that reaches a server without the
+ *    session creates a stray session there and gets "o": the client closes
+ *    ("Server lost session").  A session with no poll attached expires
+ *    after `disconnect_delay`; until then a session without its client is a
+ *    ghost.
+ *  - websocket.  One connection, routed once, pinned to its server; it
+ *    dies with the server.
+ *  - After a close the client reconnects on Meteor's schedule: 10 ms for
+ *    the first two retries, then min(300 s, 1 s x 2.2^n) x U[0.75, 1.25];
+ *    the count resets on every successful open (configurable:
+ *    clients.retry {min_count, min_timeout, base, exponent, max, fuzz}).
+ *    Every reconnect is a new session (no DDP resumption).
+ *  - A request to a dead server fails to connect: the balancer counts a
+ *    failure (max_fails / fail_timeout) and tries the next server, as
+ *    nginx does for requests not yet sent; with no server left, 502 and
+ *    the client closes.  Polls held by a server that dies fail (502, not
+ *    retried) and websockets drop: their clients close.
+ * Requests take no time (the model counts outcomes, not latency); equal
+ * times run in the engine's FIFO order.
+ *
+ * Metrics (summary.json "balancer"): requests, sends, polls; send_404_rate
+ * = 404s / sends; lost_session_rate = lost-session closes / polls; opens
+ * (session opens the clients started); connect_success_per_open (opens
+ * that reached the DDP connected state); reconnects_per_client_minute;
+ * ghost_sessions_peak; sessions_per_server (connected clients' sessions,
+ * at the end); imbalance {cv, max_over_mean} of connected sessions over up
+ * servers, the mean of the per-sample values; moved_by_failure (sessions
+ * on a server when it was killed); rehome_seconds {median, max} (from the
+ * kill to each moved client's next connected state); broken_on_recovery
+ * (connected clients closed by a request routed to a server within
+ * `recovery_window` (60 s) after it restarted). */
+#include "schedulers/balancer/sessions.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+#include "schedulers/balancer/lb_policy.h"
+#include "sim/alloc.h"
+#include "sim/engine.h"
+#include "sim/rng.h"
+#include "workloads/dist.h"
+
+enum transport { T_XHR, T_WS };
+enum cstate { C_OPENING, C_CONNECTING, C_CONNECTED, C_WAITING, C_GONE };
+enum close_why { WHY_404, WHY_LOST, WHY_502, WHY_DROPPED, WHY_LEFT };
+
+struct session {
+	uint64_t id;
+	int32_t server;
+	int32_t client;      /* -1: a ghost */
+	bool poll;           /* a receive poll is held (xhr) */
+	bool conn;           /* it holds a connection to its server (a held
+			      * poll or a websocket): counted in the server's
+			      * conns for least-conn */
+	uint32_t queued;     /* frames waiting for a poll */
+	cs_event_id expire, poll_end;
+	bool expire_set, poll_end_set;
+	bool live;
+};
+
+struct client {
+	struct bal *b;
+	uint32_t idx, addr;
+	enum cstate state;
+	int32_t sess;        /* index into b->sess, -1: none */
+	uint32_t sockjs_server;
+	int32_t route;       /* cookie */
+	uint32_t retries;
+	bool moved;
+	cs_time moved_at;
+	cs_time arrived;
+	cs_event_id timer;   /* retry, message or re-poll */
+	bool timer_set;
+	cs_event_id leave;
+};
+
+struct server_state {
+	char name[32];
+	bool alive;
+	cs_time restarted;   /* CS_TIME_NEVER: not yet */
+	uint32_t connected;  /* sessions of connected clients */
+};
+
+struct event_spec {
+	cs_time at;
+	bool kill;
+	uint32_t server;
+	struct bal *b;
+};
+
+struct bal {
+	struct cs_engine e;
+	struct cs_lb lb;
+	struct cs_lb_server *servers;
+	struct server_state *st;
+	uint32_t nservers;
+	struct client *clients;
+	uint32_t nclients;
+	struct session *sess;
+	size_t nsess, capsess;
+	int32_t free_sess;   /* a free-list through client (reused) */
+	uint64_t next_id;
+	enum transport transport;
+	cs_time heartbeat, disconnect_delay, recovery_window, duration, sample;
+	struct cs_dist message_interval, lifetime;
+	bool has_lifetime;
+	struct { uint32_t min_count; double min_timeout, base, exponent, max, fuzz; } retry;
+	int addresses;       /* 0 distinct, 1 single, 2 subnet24, 3 shared fraction */
+	double shared_fraction;
+	uint32_t next_addr;
+	gsl_rng *rng;
+	struct event_spec *events;
+	uint32_t nevents;
+	FILE *ts;
+	/* counters */
+	uint64_t requests, sends, polls, send_404, lost, opens, connected_ok, reconnects, moved, broken;
+	uint64_t ghosts, ghosts_peak;
+	double client_seconds;
+	double *rehome;
+	size_t nrehome, caprehome;
+	double cv_sum, mom_sum;
+	uint64_t samples;
+};
+
+/* ---- sessions ---- */
+
+static int32_t session_new(struct bal *b, int32_t server, int32_t client)
+{
+	int32_t i;
+	if (b->free_sess >= 0) {
+		i = b->free_sess;
+		b->free_sess = b->sess[i].client;
+	} else {
+		CS_GROW(b->sess, b->capsess, b->nsess + 1);
+		i = (int32_t)b->nsess++;
+	}
+	b->sess[i] = (struct session){.id = ++b->next_id, .server = server, .client = client, .live = true};
+	if (client < 0)
+		b->ghosts++;
+	if (b->ghosts > b->ghosts_peak)
+		b->ghosts_peak = b->ghosts;
+	return i;
+}
+
+static void conn_set(struct bal *b, int32_t i, bool on)
+{
+	struct session *s = &b->sess[i];
+	if (s->conn == on)
+		return;
+	s->conn = on;
+	if (on)
+		b->servers[s->server].conns++;
+	else
+		b->servers[s->server].conns--;
+}
+
+static void session_free(struct bal *b, int32_t i)
+{
+	struct session *s = &b->sess[i];
+	conn_set(b, i, false);
+	if (s->expire_set)
+		cs_engine_cancel(&b->e, s->expire);
+	if (s->poll_end_set)
+		cs_engine_cancel(&b->e, s->poll_end);
+	if (s->client < 0)
+		b->ghosts--;
+	s->live = false;
+	s->client = b->free_sess;
+	b->free_sess = i;
+}
+
+/* The session a request for client c finds on server s, or -1. */
+static int32_t session_on(const struct bal *b, const struct client *c, int32_t s)
+{
+	if (c->sess < 0 || !b->sess[c->sess].live || b->sess[c->sess].server != s)
+		return -1;
+	return c->sess;
+}
+
+static void expire_fire(void *ctx, cs_time now);
+
+static void start_expiry(struct bal *b, int32_t i)
+{
+	struct session *s = &b->sess[i];
+	if (s->expire_set || s->poll)
+		return;
+	s->expire = cs_engine_after(&b->e, b->disconnect_delay, expire_fire, (void *)(intptr_t)((int64_t)i << 1));
+	s->expire_set = true;
+}
+
+/* ---- clients ---- */
+
+/* The running model, for the callbacks that get a session index (the
+ * session array grows, so they cannot hold pointers): one model runs per
+ * process at a time (sweeps fork). */
+static struct bal *the_bal;
+
+static void client_open(struct client *c);
+static void timer_fire(void *ctx, cs_time now);
+
+static void set_timer(struct client *c, cs_time delay)
+{
+	struct bal *b = c->b;
+	if (c->timer_set)
+		cs_engine_cancel(&b->e, c->timer);
+	c->timer = cs_engine_after(&b->e, delay, timer_fire, c);
+	c->timer_set = true;
+}
+
+static cs_time retry_delay(struct bal *b, uint32_t n)
+{
+	if (n < b->retry.min_count)
+		return cs_time_from_seconds(b->retry.min_timeout);
+	double t = b->retry.base * pow(b->retry.exponent, (double)n);
+	if (t > b->retry.max)
+		t = b->retry.max;
+	t *= gsl_rng_uniform(b->rng) * b->retry.fuzz + (1 - b->retry.fuzz / 2);
+	return cs_time_from_seconds(t);
+}
+
+/* The client's session is gone from its view: it becomes a ghost on its
+ * server (expiring once no poll holds it). */
+static void drop_session(struct bal *b, struct client *c)
+{
+	if (c->sess < 0)
+		return;
+	struct session *s = &b->sess[c->sess];
+	if (s->live && s->client == (int32_t)c->idx) {
+		if (b->transport == T_WS) /* closing the websocket */
+			conn_set(b, c->sess, false);
+		if (c->state == C_CONNECTED)
+			b->st[s->server].connected--;
+		s->client = -1;
+		b->ghosts++;
+		if (b->ghosts > b->ghosts_peak)
+			b->ghosts_peak = b->ghosts;
+		start_expiry(b, c->sess);
+	}
+	c->sess = -1;
+}
+
+static void client_close(struct client *c, enum close_why why, int32_t routed_to)
+{
+	struct bal *b = c->b;
+	cs_time now = cs_engine_now(&b->e);
+	bool was_connected = c->state == C_CONNECTED;
+	if (was_connected && routed_to >= 0 && (why == WHY_404 || why == WHY_LOST)) {
+		const struct server_state *st = &b->st[routed_to];
+		if (st->restarted != CS_TIME_NEVER && now - st->restarted <= b->recovery_window)
+			b->broken++;
+	}
+	drop_session(b, c);
+	if (why == WHY_LEFT) {
+		c->state = C_GONE;
+		if (c->timer_set)
+			cs_engine_cancel(&b->e, c->timer);
+		c->timer_set = false;
+		return;
+	}
+	c->state = C_WAITING;
+	b->reconnects++;
+	set_timer(c, retry_delay(b, c->retries++));
+}
+
+/* Route one request of c; nginx tries the next server when one refuses
+ * the connection.  Returns the server, or -1 (502). */
+static int32_t route(struct bal *b, struct client *c)
+{
+	cs_time now = cs_engine_now(&b->e);
+	struct cs_lb_request req = {c->addr, c->route, c->sockjs_server};
+	b->lb.tried = 0;
+	for (uint32_t tries = 0; tries < b->nservers; tries++) {
+		int32_t s = cs_lb_pick(&b->lb, &req, now);
+		if (s < 0)
+			break;
+		if (!b->st[s].alive) {
+			cs_lb_outcome(&b->lb, (uint32_t)s, false, now);
+			if (s < 64)
+				b->lb.tried |= UINT64_C(1) << s;
+			continue;
+		}
+		cs_lb_outcome(&b->lb, (uint32_t)s, true, now);
+		b->lb.tried = 0;
+		if (b->lb.kind == CS_LB_STICKY_COOKIE || b->lb.kind == CS_LB_ELB_HTTP_STICKY)
+			c->route = s; /* the response sets the route cookie */
+		return s;
+	}
+	b->lb.tried = 0;
+	return -1;
+}
+
+static void became_connected(struct bal *b, struct client *c)
+{
+	cs_time now = cs_engine_now(&b->e);
+	c->state = C_CONNECTED;
+	b->connected_ok++;
+	b->st[b->sess[c->sess].server].connected++;
+	if (c->moved) {
+		c->moved = false;
+		CS_GROW(b->rehome, b->caprehome, b->nrehome + 1);
+		b->rehome[b->nrehome++] = cs_time_to_seconds(now - c->moved_at);
+	}
+	set_timer(c, cs_time_from_seconds(cs_dist_sample(&b->message_interval, b->rng)));
+}
+
+static void do_poll(struct client *c);
+
+/* The server answers what is queued on the held poll of session i. */
+static void poll_end_fire(void *ctx, cs_time now)
+{
+	int32_t i = (int32_t)((intptr_t)ctx >> 1);
+	struct bal *b = the_bal;
+	struct session *s = &b->sess[i];
+	s->poll_end_set = false;
+	s->poll = false;
+	conn_set(b, i, false);
+	uint32_t frames = s->queued;
+	s->queued = 0;
+	if (s->client < 0) {
+		start_expiry(b, i);
+		return;
+	}
+	struct client *c = &b->clients[s->client];
+	start_expiry(b, i); /* until the next poll attaches */
+	if (frames > 0 && c->state == C_CONNECTING)
+		became_connected(b, c);
+	do_poll(c);
+}
+
+/* Queue a frame for the client of session i; a held poll returns now. */
+static void queue_frame(struct bal *b, int32_t i)
+{
+	struct session *s = &b->sess[i];
+	s->queued++;
+	if (b->transport == T_WS) {
+		s->queued = 0;
+		struct client *c = &b->clients[s->client];
+		if (c->state == C_CONNECTING)
+			became_connected(b, c);
+		return;
+	}
+	if (s->poll) {
+		if (s->poll_end_set)
+			cs_engine_cancel(&b->e, s->poll_end);
+		s->poll_end = cs_engine_after(&b->e, 0, poll_end_fire, (void *)(intptr_t)((int64_t)i << 1));
+		s->poll_end_set = true;
+	}
+}
+
+/* xhr_send (connect or a message). */
+static void do_send(struct client *c)
+{
+	struct bal *b = c->b;
+	b->requests++;
+	b->sends++;
+	int32_t s = route(b, c);
+	if (s < 0) {
+		client_close(c, WHY_502, -1);
+		return;
+	}
+	int32_t i = session_on(b, c, s);
+	if (i < 0) {
+		b->send_404++;
+		client_close(c, WHY_404, s);
+		return;
+	}
+	queue_frame(b, i);
+}
+
+static void do_poll(struct client *c)
+{
+	struct bal *b = c->b;
+	b->requests++;
+	b->polls++;
+	int32_t s = route(b, c);
+	if (s < 0) {
+		client_close(c, WHY_502, -1);
+		return;
+	}
+	int32_t i = session_on(b, c, s);
+	if (i < 0) {
+		if (c->state == C_OPENING) {
+			/* the open: this server creates the client's session */
+			c->sess = session_new(b, s, (int32_t)c->idx);
+			c->state = C_CONNECTING;
+			c->retries = 0;
+			do_send(c); /* the DDP connect */
+			if (c->state == C_CONNECTING)
+				do_poll(c);
+			return;
+		}
+		/* a poll for a session this server does not hold: a stray session
+		 * and "o"; the client sees the session was lost */
+		int32_t g = session_new(b, s, -1);
+		start_expiry(b, g);
+		b->lost++;
+		client_close(c, WHY_LOST, s);
+		return;
+	}
+	struct session *ss = &b->sess[i];
+	if (ss->expire_set) {
+		cs_engine_cancel(&b->e, ss->expire);
+		ss->expire_set = false;
+	}
+	ss->poll = true;
+	conn_set(b, i, true);
+	cs_time wait = ss->queued > 0 ? 0 : b->heartbeat;
+	ss->poll_end = cs_engine_after(&b->e, wait, poll_end_fire, (void *)(intptr_t)((int64_t)i << 1));
+	ss->poll_end_set = true;
+}
+
+static void ws_open(struct client *c)
+{
+	struct bal *b = c->b;
+	b->requests++;
+	int32_t s = route(b, c);
+	if (s < 0) {
+		client_close(c, WHY_502, -1);
+		return;
+	}
+	c->sess = session_new(b, s, (int32_t)c->idx);
+	conn_set(b, c->sess, true);
+	c->state = C_CONNECTING;
+	c->retries = 0;
+	queue_frame(b, c->sess); /* the connect's answer, on the connection */
+}
+
+static void client_open(struct client *c)
+{
+	struct bal *b = c->b;
+	c->state = C_OPENING;
+	c->sockjs_server = (uint32_t)gsl_rng_uniform_int(b->rng, 1000);
+	b->opens++;
+	if (b->transport == T_WS)
+		ws_open(c);
+	else
+		do_poll(c);
+}
+
+static void timer_fire(void *ctx, cs_time now)
+{
+	struct client *c = ctx;
+	struct bal *b = c->b;
+	c->timer_set = false;
+	if (c->state == C_WAITING) {
+		client_open(c);
+	} else if (c->state == C_CONNECTED) {
+		if (b->transport == T_WS) {
+			b->sends++;
+			queue_frame(b, c->sess);
+		} else {
+			do_send(c);
+		}
+		if (c->state == C_CONNECTED)
+			set_timer(c, cs_time_from_seconds(cs_dist_sample(&b->message_interval, b->rng)));
+	}
+}
+
+static void expire_fire(void *ctx, cs_time now)
+{
+	int32_t i = (int32_t)((intptr_t)ctx >> 1);
+	struct bal *b = the_bal;
+	struct session *s = &b->sess[i];
+	s->expire_set = false;
+	if (s->client >= 0) {
+		/* its client never polled again (the poll went elsewhere) */
+		struct client *c = &b->clients[s->client];
+		c->sess = -1;
+		if (c->state == C_CONNECTED)
+			b->st[s->server].connected--;
+		s->client = -1;
+		b->ghosts++;
+	}
+	session_free(b, i);
+}
+
+/* ---- addresses and churn ---- */
+
+static uint32_t new_address(struct bal *b, uint32_t k)
+{
+	switch (b->addresses) {
+	case 1:
+		return 0xCB007107; /* 203.0.113.7: everyone behind one NAT */
+	case 2:
+		return 0xC6336400 | (k % 254 + 1); /* 198.51.100.0/24 */
+	case 3:
+		if (k < (uint32_t)llround(b->shared_fraction * b->nclients))
+			return 0xCB007107;
+		/* fall through */
+	default: {
+		/* distinct addresses in 10.0.0.0/8, each of the first 65,536 in a
+		 * /24 of its own (ip_hash looks at the first three octets):
+		 * n -> n * odd mod 2^16 is a bijection; the last octet (1-254)
+		 * tells apart the next 253 rounds */
+		uint32_t n = b->next_addr++;
+		uint32_t x = (n * 0x9E3779B1u) & 0xFFFF;
+		return 0x0A000000 | x << 8 | ((n >> 16) % 254 + 1);
+	}
+	}
+}
+
+static void leave_fire(void *ctx, cs_time now);
+
+static void arrive(struct bal *b, struct client *c, uint32_t k)
+{
+	c->b = b;
+	c->addr = new_address(b, k);
+	c->route = -1;
+	c->sess = -1;
+	c->retries = 0;
+	c->moved = false;
+	c->arrived = cs_engine_now(&b->e);
+	if (b->has_lifetime)
+		c->leave = cs_engine_after(&b->e, cs_time_from_seconds(cs_dist_sample(&b->lifetime, b->rng)), leave_fire, c);
+	client_open(c);
+}
+
+/* Churn: a client leaves and a new one (new address, no cookie) arrives. */
+static void leave_fire(void *ctx, cs_time now)
+{
+	struct client *c = ctx;
+	struct bal *b = c->b;
+	b->client_seconds += cs_time_to_seconds(now - c->arrived);
+	client_close(c, WHY_LEFT, -1);
+	arrive(b, c, c->idx);
+}
+
+/* ---- failures ---- */
+
+static void server_event_fire(void *ctx, cs_time now)
+{
+	struct event_spec *ev = ctx;
+	struct bal *b = ev->b;
+	struct server_state *st = &b->st[ev->server];
+	if (!ev->kill) {
+		st->alive = true;
+		st->restarted = now;
+		return;
+	}
+	if (!st->alive)
+		return;
+	st->alive = false;
+	for (size_t i = 0; i < b->nsess; i++) {
+		struct session *s = &b->sess[i];
+		if (!s->live || s->server != (int32_t)ev->server)
+			continue;
+		if (s->client >= 0) {
+			struct client *c = &b->clients[s->client];
+			if (c->state == C_CONNECTED) {
+				b->moved++;
+				c->moved = true;
+				c->moved_at = now;
+			}
+			bool held = s->poll || b->transport == T_WS;
+			if (c->state == C_CONNECTED)
+				st->connected--;
+			c->sess = -1;
+			s->client = -1;
+			b->ghosts++;
+			session_free(b, (int32_t)i);
+			if (held) /* its poll or websocket fails with the server */
+				client_close(c, b->transport == T_WS ? WHY_DROPPED : WHY_502, -1);
+		} else {
+			session_free(b, (int32_t)i);
+		}
+	}
+}
+
+/* ---- sampling ---- */
+
+static void sample_fire(void *ctx, cs_time now)
+{
+	struct bal *b = ctx;
+	double counts[256];
+	uint32_t up = 0, connected = 0;
+	for (uint32_t s = 0; s < b->nservers; s++) {
+		connected += b->st[s].connected;
+		if (b->st[s].alive && up < 256)
+			counts[up++] = b->st[s].connected;
+	}
+	if (up > 0) {
+		double mean = gsl_stats_mean(counts, 1, up);
+		double sd = up > 1 ? gsl_stats_sd_with_fixed_mean(counts, 1, up, mean) : 0;
+		double mx = gsl_stats_max(counts, 1, up);
+		if (mean > 0) {
+			b->cv_sum += sd / mean;
+			b->mom_sum += mx / mean;
+			b->samples++;
+		}
+	}
+	if (b->ts) {
+		fprintf(b->ts, "%.6f,%u,%llu", cs_time_to_seconds(now), connected, (unsigned long long)b->ghosts);
+		for (uint32_t s = 0; s < b->nservers; s++)
+			fprintf(b->ts, ",%u", b->st[s].alive ? b->st[s].connected : 0);
+		fputc('\n', b->ts);
+	}
+	if (now + b->sample <= b->duration)
+		cs_engine_after(&b->e, b->sample, sample_fire, b);
+}
+
+/* ---- configuration ---- */
+
+static int parse_servers(struct bal *b, const struct cs_cfg *cfg, json_t *bj)
+{
+	json_t *sv = json_object_get(bj, "servers");
+	if (!sv) {
+		sv = json_integer(2);
+		json_object_set_new(bj, "servers", sv);
+	}
+	if (json_is_integer(sv)) {
+		json_int_t n = json_integer_value(sv);
+		if (n < 1 || n > 256)
+			return cs_error_input(cfg->err, cfg->file, "balancer.servers", "expected 1 to 256 servers");
+		b->nservers = (uint32_t)n;
+		b->servers = cs_xcalloc(b->nservers, sizeof *b->servers);
+		b->st = cs_xcalloc(b->nservers, sizeof *b->st);
+		for (uint32_t s = 0; s < b->nservers; s++) {
+			snprintf(b->servers[s].name, sizeof b->servers[s].name, "127.0.0.1:%u", 3000 + s);
+			snprintf(b->st[s].name, sizeof b->st[s].name, "s%u", s + 1);
+			b->servers[s].weight = 1;
+		}
+		return 0;
+	}
+	if (!json_is_array(sv) || json_array_size(sv) < 1 || json_array_size(sv) > 256)
+		return cs_error_input(cfg->err, cfg->file, "balancer.servers",
+				      "expected a count or a list of 1 to 256 {\"name\", \"weight\"}");
+	b->nservers = (uint32_t)json_array_size(sv);
+	b->servers = cs_xcalloc(b->nservers, sizeof *b->servers);
+	b->st = cs_xcalloc(b->nservers, sizeof *b->st);
+	static const char *const keys[] = {"name", "weight", "address", NULL};
+	for (uint32_t s = 0; s < b->nservers; s++) {
+		char p[64], dn[16], da[32];
+		cs_path_index(p, sizeof p, "balancer.servers", s);
+		json_t *o = json_array_get(sv, s);
+		const char *name, *addr;
+		double w;
+		snprintf(dn, sizeof dn, "s%u", s + 1);
+		snprintf(da, sizeof da, "127.0.0.1:%u", 3000 + s);
+		if (cs_cfg_need_object(cfg, o, p) < 0 || cs_cfg_keys(cfg, o, p, keys) < 0 ||
+		    cs_cfg_str(cfg, o, p, "name", dn, 0, &name) < 0 || cs_cfg_str(cfg, o, p, "address", da, 0, &addr) < 0 ||
+		    cs_cfg_num(cfg, o, p, "weight", 1, CS_CFG_INTEGER | CS_CFG_POSITIVE, &w) < 0)
+			return -1;
+		if (w > 1000)
+			return cs_error_input(cfg->err, cfg->file, p, "weight above 1000");
+		snprintf(b->servers[s].name, sizeof b->servers[s].name, "%s", addr);
+		snprintf(b->st[s].name, sizeof b->st[s].name, "%s", name);
+		b->servers[s].weight = (int)w;
+		for (uint32_t t = 0; t < s; t++)
+			if (strcmp(b->st[t].name, b->st[s].name) == 0)
+				return cs_error_input(cfg->err, cfg->file, p, "two servers are named \"%s\"", name);
+	}
+	return 0;
+}
+
+/* The server a kill/restart names: "sN" (1-based) or a listed name. */
+/* The server a kill/restart names. */
+static int server_index(const struct bal *b, const char *name)
+{
+	for (uint32_t s = 0; s < b->nservers; s++)
+		if (strcmp(name, b->st[s].name) == 0)
+			return (int)s;
+	return -1;
+}
+
+static int parse_events(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
+{
+	json_t *evs = json_object_get(exp, "events");
+	if (!evs)
+		return 0;
+	if (!json_is_array(evs))
+		return cs_error_input(cfg->err, cfg->file, "events", "expected a list of {\"at\", \"kill\"|\"restart\"}");
+	b->nevents = (uint32_t)json_array_size(evs);
+	b->events = cs_xcalloc(b->nevents ? b->nevents : 1, sizeof *b->events);
+	static const char *const keys[] = {"at", "kill", "restart", NULL};
+	for (uint32_t i = 0; i < b->nevents; i++) {
+		char p[64];
+		cs_path_index(p, sizeof p, "events", i);
+		json_t *o = json_array_get(evs, i);
+		const char *kill = NULL, *restart = NULL;
+		if (cs_cfg_need_object(cfg, o, p) < 0 || cs_cfg_keys(cfg, o, p, keys) < 0 ||
+		    cs_cfg_time(cfg, o, p, "at", 0, CS_CFG_REQUIRED | CS_CFG_NONNEG, &b->events[i].at) < 0 ||
+		    cs_cfg_str(cfg, o, p, "kill", NULL, 0, &kill) < 0 || cs_cfg_str(cfg, o, p, "restart", NULL, 0, &restart) < 0)
+			return -1;
+		if (!kill == !restart)
+			return cs_error_input(cfg->err, cfg->file, p, "give one of \"kill\" and \"restart\"");
+		int s = server_index(b, kill ? kill : restart);
+		if (s < 0)
+			return cs_error_input(cfg->err, cfg->file, p, "no server is named \"%s\"", kill ? kill : restart);
+		b->events[i].kill = kill != NULL;
+		b->events[i].server = (uint32_t)s;
+		b->events[i].b = b;
+	}
+	return 0;
+}
+
+static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
+{
+	static const char *const keys[] = {"count", "transport", "addresses", "message_interval", "lifetime", "retry", NULL};
+	static const char *const transports[] = {"xhr-polling", "websocket", NULL};
+	static const char *const addrs[] = {"distinct", "single", "subnet24", NULL};
+	json_t *cj = json_object_get(exp, "clients");
+	if (!cj) {
+		cj = json_object();
+		json_object_set_new(exp, "clients", cj);
+	}
+	double count;
+	int transport;
+	if (cs_cfg_need_object(cfg, cj, "clients") < 0 || cs_cfg_keys(cfg, cj, "clients", keys) < 0 ||
+	    cs_cfg_num(cfg, cj, "clients", "count", 100, CS_CFG_INTEGER | CS_CFG_POSITIVE, &count) < 0 ||
+	    cs_cfg_enum(cfg, cj, "clients", "transport", "xhr-polling", transports, &transport) < 0)
+		return -1;
+	if (count > 1000000)
+		return cs_error_input(cfg->err, cfg->file, "clients.count", "more than 1,000,000 clients");
+	b->nclients = (uint32_t)count;
+	b->transport = (enum transport)transport;
+	json_t *a = json_object_get(cj, "addresses");
+	if (json_is_object(a)) {
+		static const char *const akeys[] = {"shared_fraction", NULL};
+		if (cs_cfg_keys(cfg, a, "clients.addresses", akeys) < 0 ||
+		    cs_cfg_num(cfg, a, "clients.addresses", "shared_fraction", 0, CS_CFG_REQUIRED | CS_CFG_NONNEG,
+			       &b->shared_fraction) < 0)
+			return -1;
+		if (b->shared_fraction > 1)
+			return cs_error_input(cfg->err, cfg->file, "clients.addresses.shared_fraction", "must be at most 1");
+		b->addresses = 3;
+	} else if (cs_cfg_enum(cfg, cj, "clients", "addresses", "distinct", addrs, &b->addresses) < 0) {
+		return -1;
+	}
+	json_t *mi = json_object_get(cj, "message_interval");
+	if (!mi) {
+		mi = json_pack("{s:s, s:f}", "dist", "exp", "mean", 10.0);
+		json_object_set_new(cj, "message_interval", mi);
+	}
+	if (cs_dist_parse(cfg, mi, "clients.message_interval", CS_UNIT_SECONDS, 0, &b->message_interval) < 0)
+		return -1;
+	json_t *lt = json_object_get(cj, "lifetime");
+	if (lt && !json_is_null(lt)) {
+		if (cs_dist_parse(cfg, lt, "clients.lifetime", CS_UNIT_SECONDS, 0, &b->lifetime) < 0)
+			return -1;
+		b->has_lifetime = true;
+	}
+	json_t *rj = json_object_get(cj, "retry");
+	if (!rj) {
+		rj = json_object();
+		json_object_set_new(cj, "retry", rj);
+	}
+	static const char *const rkeys[] = {"min_count", "min_timeout", "base", "exponent", "max", "fuzz", NULL};
+	double mc;
+	if (cs_cfg_need_object(cfg, rj, "clients.retry") < 0 || cs_cfg_keys(cfg, rj, "clients.retry", rkeys) < 0 ||
+	    cs_cfg_num(cfg, rj, "clients.retry", "min_count", 2, CS_CFG_INTEGER | CS_CFG_NONNEG, &mc) < 0 ||
+	    cs_cfg_num(cfg, rj, "clients.retry", "min_timeout", 0.01, CS_CFG_NONNEG, &b->retry.min_timeout) < 0 ||
+	    cs_cfg_num(cfg, rj, "clients.retry", "base", 1, CS_CFG_POSITIVE, &b->retry.base) < 0 ||
+	    cs_cfg_num(cfg, rj, "clients.retry", "exponent", 2.2, CS_CFG_POSITIVE, &b->retry.exponent) < 0 ||
+	    cs_cfg_num(cfg, rj, "clients.retry", "max", 300, CS_CFG_POSITIVE, &b->retry.max) < 0 ||
+	    cs_cfg_num(cfg, rj, "clients.retry", "fuzz", 0.5, CS_CFG_NONNEG, &b->retry.fuzz) < 0)
+		return -1;
+	if (b->retry.fuzz > 1)
+		return cs_error_input(cfg->err, cfg->file, "clients.retry.fuzz", "must be at most 1");
+	b->retry.min_count = (uint32_t)mc;
+	return 0;
+}
+
+static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t *seed)
+{
+	static const char *const top[] = {"name", "description", "seed", "duration", "balancer", "clients", "sockjs",
+					  "events", "output", "sweep", "vars", "version", NULL};
+	static const char *const bkeys[] = {"policy", "servers", "max_fails", "fail_timeout", "hash_key",
+					    "recovery_window", NULL};
+	static const char *const skeys[] = {"heartbeat", "disconnect_delay", NULL};
+	double sd, max_fails;
+	const char *name;
+	int policy, key;
+	cs_time fail_timeout;
+	if (cs_cfg_keys(cfg, exp, "", top) < 0 || cs_cfg_str(cfg, exp, "", "name", "balancing", 0, &name) < 0 ||
+	    cs_cfg_num(cfg, exp, "", "seed", 1, CS_CFG_INTEGER | CS_CFG_NONNEG, &sd) < 0 ||
+	    cs_cfg_time(cfg, exp, "", "duration", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, &b->duration) < 0)
+		return -1;
+	*seed = (uint64_t)sd;
+	json_t *bj = json_object_get(exp, "balancer");
+	if (cs_cfg_need_object(cfg, bj, "balancer") < 0 || cs_cfg_keys(cfg, bj, "balancer", bkeys) < 0 ||
+	    cs_cfg_enum(cfg, bj, "balancer", "policy", "round-robin", cs_lb_kind_names, &policy) < 0 ||
+	    cs_cfg_enum(cfg, bj, "balancer", "hash_key", "client-address", cs_lb_hash_key_names, &key) < 0 ||
+	    cs_cfg_num(cfg, bj, "balancer", "max_fails", 1, CS_CFG_INTEGER | CS_CFG_NONNEG, &max_fails) < 0 ||
+	    cs_cfg_time(cfg, bj, "balancer", "fail_timeout", 10, CS_CFG_NONNEG, &fail_timeout) < 0 ||
+	    cs_cfg_time(cfg, bj, "balancer", "recovery_window", 60, CS_CFG_NONNEG, &b->recovery_window) < 0 ||
+	    parse_servers(b, cfg, bj) < 0)
+		return -1;
+	json_t *sj = json_object_get(exp, "sockjs");
+	if (!sj) {
+		sj = json_object();
+		json_object_set_new(exp, "sockjs", sj);
+	}
+	if (cs_cfg_need_object(cfg, sj, "sockjs") < 0 || cs_cfg_keys(cfg, sj, "sockjs", skeys) < 0 ||
+	    cs_cfg_time(cfg, sj, "sockjs", "heartbeat", 25, CS_CFG_POSITIVE, &b->heartbeat) < 0 ||
+	    cs_cfg_time(cfg, sj, "sockjs", "disconnect_delay", 5, CS_CFG_POSITIVE, &b->disconnect_delay) < 0)
+		return -1;
+	json_t *out = json_object_get(exp, "output");
+	if (!out) {
+		out = json_object();
+		json_object_set_new(exp, "output", out);
+	}
+	static const char *const okeys[] = {"sample_interval", NULL};
+	if (cs_cfg_keys(cfg, out, "output", okeys) < 0 ||
+	    cs_cfg_time(cfg, out, "output", "sample_interval", 10, CS_CFG_POSITIVE, &b->sample) < 0 ||
+	    parse_clients(b, cfg, exp) < 0 || parse_events(b, cfg, exp) < 0)
+		return -1;
+	for (uint32_t s = 0; s < b->nservers; s++) {
+		b->st[s].alive = true;
+		b->st[s].restarted = CS_TIME_NEVER;
+	}
+	cs_lb_init(&b->lb, (enum cs_lb_kind)policy, (enum cs_lb_hash_key)key, b->servers, b->nservers, (int)max_fails,
+		   fail_timeout, *seed * 0x9E3779B97F4A7C15ull + 1);
+	return 0;
+}
+
+/* ---- summary ---- */
+
+static json_t *summary(struct bal *b, const char *name, uint64_t seed)
+{
+	cs_time now = cs_engine_now(&b->e);
+	double client_minutes = b->client_seconds;
+	for (uint32_t k = 0; k < b->nclients; k++)
+		if (b->clients[k].state != C_GONE)
+			client_minutes += cs_time_to_seconds(now - b->clients[k].arrived);
+	client_minutes /= 60;
+	json_t *per = json_object();
+	for (uint32_t s = 0; s < b->nservers; s++)
+		json_object_set_new(per, b->st[s].name, json_integer(b->st[s].alive ? b->st[s].connected : 0));
+	json_t *rh = json_object();
+	if (b->nrehome > 0) {
+		gsl_sort(b->rehome, 1, b->nrehome);
+		json_object_set_new(rh, "median", json_real(gsl_stats_median_from_sorted_data(b->rehome, 1, b->nrehome)));
+		json_object_set_new(rh, "max", json_real(b->rehome[b->nrehome - 1]));
+	} else {
+		json_object_set_new(rh, "median", json_null());
+		json_object_set_new(rh, "max", json_null());
+	}
+	json_t *imb = json_object();
+	json_object_set_new(imb, "cv", b->samples ? json_real(b->cv_sum / (double)b->samples) : json_null());
+	json_object_set_new(imb, "max_over_mean", b->samples ? json_real(b->mom_sum / (double)b->samples) : json_null());
+	json_t *bal = json_object();
+	json_object_set_new(bal, "requests", json_integer((json_int_t)b->requests));
+	json_object_set_new(bal, "sends", json_integer((json_int_t)b->sends));
+	json_object_set_new(bal, "polls", json_integer((json_int_t)b->polls));
+	json_object_set_new(bal, "send_404_rate", b->sends ? json_real((double)b->send_404 / (double)b->sends) : json_null());
+	json_object_set_new(bal, "lost_session_rate", b->polls ? json_real((double)b->lost / (double)b->polls) : json_null());
+	json_object_set_new(bal, "opens", json_integer((json_int_t)b->opens));
+	json_object_set_new(bal, "connect_success_per_open",
+			    b->opens ? json_real((double)b->connected_ok / (double)b->opens) : json_null());
+	json_object_set_new(bal, "reconnects_per_client_minute",
+			    client_minutes > 0 ? json_real((double)b->reconnects / client_minutes) : json_null());
+	json_object_set_new(bal, "ghost_sessions_peak", json_integer((json_int_t)b->ghosts_peak));
+	json_object_set_new(bal, "sessions_per_server", per);
+	json_object_set_new(bal, "imbalance", imb);
+	json_object_set_new(bal, "moved_by_failure", json_integer((json_int_t)b->moved));
+	json_object_set_new(bal, "rehome_seconds", rh);
+	json_object_set_new(bal, "broken_on_recovery", json_integer((json_int_t)b->broken));
+	json_t *s = json_object();
+	json_object_set_new(s, "name", json_string(name));
+	json_object_set_new(s, "seed", json_integer((json_int_t)seed));
+	json_object_set_new(s, "scheduler_type", json_string("balancer"));
+	json_object_set_new(s, "simulated_seconds", json_real(cs_time_to_seconds(now)));
+	json_object_set_new(s, "balancer", bal);
+	return s;
+}
+
+json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t *events, double *simulated)
+{
+	struct bal *b = cs_xcalloc(1, sizeof *b);
+	b->free_sess = -1;
+	uint64_t seed = 1;
+	json_t *out = NULL;
+	cs_engine_init(&b->e);
+	if (parse(b, exp, cfg, &seed) < 0)
+		goto done;
+	the_bal = b;
+	b->ts = ts;
+	b->rng = cs_rng_stream(seed, "clients");
+	b->clients = cs_xcalloc(b->nclients, sizeof *b->clients);
+	if (ts) {
+		fputs("time,connected,ghost_sessions", ts);
+		for (uint32_t s = 0; s < b->nservers; s++)
+			fprintf(ts, ",sessions_%s", b->st[s].name);
+		fputc('\n', ts);
+	}
+	for (uint32_t k = 0; k < b->nclients; k++) {
+		b->clients[k].idx = k;
+		arrive(b, &b->clients[k], k);
+	}
+	for (uint32_t i = 0; i < b->nevents; i++)
+		cs_engine_at(&b->e, b->events[i].at, server_event_fire, &b->events[i]);
+	cs_engine_after(&b->e, 0, sample_fire, b);
+	cs_engine_run(&b->e, b->duration);
+	const char *name = json_string_value(json_object_get(exp, "name"));
+	out = summary(b, name ? name : "balancing", seed);
+	*events = b->e.events_run;
+	*simulated = cs_time_to_seconds(cs_engine_now(&b->e));
+done:
+	if (b->rng)
+		gsl_rng_free(b->rng);
+	cs_dist_release(&b->message_interval);
+	if (b->has_lifetime)
+		cs_dist_release(&b->lifetime);
+	cs_lb_release(&b->lb);
+	cs_engine_release(&b->e);
+	free(b->servers);
+	free(b->st);
+	free(b->clients);
+	free(b->sess);
+	free(b->events);
+	free(b->rehome);
+	free(b);
+	the_bal = NULL;
+	return out;
+}
