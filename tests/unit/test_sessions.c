@@ -1,0 +1,123 @@
+/* The session-balancing model on cases worked out by hand:
+ *  - round-robin over xhr-polling never connects: the open's poll goes to
+ *    one server, the connect's send to the next, which answers 404;
+ *  - a sticky cookie keeps every request of a session on its server:
+ *    no 404, no lost session, one open per client;
+ *  - websockets under a kill: the killed server's sessions move, and each
+ *    client is back after Meteor's first retry (10 ms);
+ *  - consistent hashing on the client address sends the moved clients
+ *    back to the restarted server: each of them breaks once;
+ *  - ip_hash with every client in one /24 puts them all on one server;
+ *  - determinism. */
+#include "testutil.h"
+
+#define BASE \
+	"{\"name\":\"t\",\"seed\":3,\"duration\":\"%s\"," \
+	"\"balancer\":{\"policy\":\"%s\",\"servers\":%d}," \
+	"\"clients\":{\"count\":%d,\"transport\":\"%s\",\"addresses\":\"%s\",\"message_interval\":{\"dist\":\"exp\",\"mean\":2}}%s}"
+
+static json_t *run(const char *duration, const char *policy, int servers, int clients, const char *transport,
+		   const char *addresses, const char *extra)
+{
+	char text[4096];
+	snprintf(text, sizeof text, BASE, duration, policy, servers, clients, transport, addresses, extra);
+	return tu_run_ok(text, NULL);
+}
+
+static void test_round_robin_polling_never_connects(void **state)
+{
+	json_t *s = run("60s", "round-robin", 2, 1, "xhr-polling", "distinct", "");
+	assert_true(tu_num(s, "balancer.connect_success_per_open") == 0);
+	assert_true(tu_num(s, "balancer.send_404_rate") == 1);
+	/* every open is a poll and a send: 2 requests */
+	assert_true(tu_num(s, "balancer.requests") == 2 * tu_num(s, "balancer.opens"));
+	json_decref(s);
+}
+
+static void test_sticky_keeps_sessions(void **state)
+{
+	json_t *s = run("10m", "sticky-cookie", 3, 30, "xhr-polling", "distinct", "");
+	assert_true(tu_num(s, "balancer.send_404_rate") == 0);
+	assert_true(tu_num(s, "balancer.lost_session_rate") == 0);
+	assert_true(tu_num(s, "balancer.opens") == 30);
+	assert_true(tu_num(s, "balancer.connect_success_per_open") == 1);
+	assert_true(tu_num(s, "balancer.ghost_sessions_peak") == 0);
+	/* the rotation spreads the first requests evenly: 10 per server */
+	assert_true(tu_num(s, "balancer.sessions_per_server.s1") == 10);
+	assert_true(tu_num(s, "balancer.imbalance.cv") == 0);
+	json_decref(s);
+}
+
+static void test_websocket_failure(void **state)
+{
+	json_t *s = run("5m", "round-robin", 3, 30, "websocket", "distinct",
+			",\"events\":[{\"at\":\"1m\",\"kill\":\"s2\"},{\"at\":\"3m\",\"restart\":\"s2\"}]");
+	assert_true(tu_num(s, "balancer.moved_by_failure") == 10);
+	assert_near(tu_num(s, "balancer.rehome_seconds.median"), 0.01, 1e-9);
+	assert_near(tu_num(s, "balancer.rehome_seconds.max"), 0.01, 1e-9);
+	assert_true(tu_num(s, "balancer.opens") == 40);
+	/* pinned connections do not come back to the restarted server */
+	assert_true(tu_num(s, "balancer.sessions_per_server.s2") == 0);
+	assert_true(tu_num(s, "balancer.broken_on_recovery") == 0);
+	json_decref(s);
+}
+
+static void test_consistent_hash_recovery(void **state)
+{
+	json_t *s = run("5m", "hash-consistent", 3, 60, "xhr-polling", "distinct",
+			",\"events\":[{\"at\":\"1m\",\"kill\":\"s2\"},{\"at\":\"3m\",\"restart\":\"s2\"}]");
+	double moved = tu_num(s, "balancer.moved_by_failure");
+	assert_true(moved > 0);
+	assert_true(tu_num(s, "balancer.broken_on_recovery") == moved);
+	assert_true(tu_num(s, "balancer.send_404_rate") > 0 || tu_num(s, "balancer.lost_session_rate") > 0);
+	json_decref(s);
+}
+
+static void test_ip_hash_one_subnet(void **state)
+{
+	json_t *s = run("2m", "ip-hash", 4, 40, "xhr-polling", "subnet24", "");
+	assert_near(tu_num(s, "balancer.imbalance.max_over_mean"), 4, 1e-12);
+	assert_true(tu_num(s, "balancer.send_404_rate") == 0);
+	json_decref(s);
+}
+
+static void test_deterministic(void **state)
+{
+	char *d1, *d2;
+	char text[4096];
+	snprintf(text, sizeof text, BASE, "3m", "random", 3, 20, "xhr-polling", "distinct", "");
+	json_t *a = tu_run_ok(text, &d1), *b = tu_run_ok(text, &d2);
+	char p1[600], p2[600];
+	snprintf(p1, sizeof p1, "%s/summary.json", d1);
+	snprintf(p2, sizeof p2, "%s/summary.json", d2);
+	char *t1 = tu_read_file(p1), *t2 = tu_read_file(p2);
+	assert_string_equal(t1, t2);
+	snprintf(p1, sizeof p1, "%s/timeseries.csv", d1);
+	snprintf(p2, sizeof p2, "%s/timeseries.csv", d2);
+	free(t1);
+	free(t2);
+	t1 = tu_read_file(p1);
+	t2 = tu_read_file(p2);
+	assert_string_equal(t1, t2);
+	free(t1);
+	free(t2);
+	tu_rm_rf(d1);
+	tu_rm_rf(d2);
+	free(d1);
+	free(d2);
+	json_decref(a);
+	json_decref(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_robin_polling_never_connects),
+		cmocka_unit_test(test_sticky_keeps_sessions),
+		cmocka_unit_test(test_websocket_failure),
+		cmocka_unit_test(test_consistent_hash_recovery),
+		cmocka_unit_test(test_ip_hash_one_subnet),
+		cmocka_unit_test(test_deterministic),
+	};
+	return cmocka_run_group_tests_name("sessions", tests, NULL, NULL);
+}
