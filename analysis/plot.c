@@ -7,7 +7,8 @@
  *    wait_scheduled (from jobs.csv), x on a log scale (a wait of 0 is
  *    drawn at 1 ms).
  * With one argument that is a sweep's directory (it has sweep.csv), it
- * draws sweep curves instead (analysis/sweep_plot.c).
+ * draws sweep curves instead (analysis/sweep_plot.c); balancing runs get
+ * sessions per server over time (analysis/sessions_plot.c, sessions.png).
  * Output: with -o FILE.png, FILE.png and FILE-wait-cdf.png; otherwise
  * utilization.png and wait_cdf.png in DIR (one DIR) or in the first DIR's
  * parent (several).  gnuplot runs as an external program on a generated
@@ -24,6 +25,7 @@
 #include "sim/experiment.h"
 #include "sim/metrics.h"
 #include "analysis/gnuplot.h"
+#include "analysis/sessions_plot.h"
 #include "analysis/sweep_plot.h"
 
 #include <gsl/gsl_sort.h>
@@ -34,7 +36,9 @@ static const char usage[] =
 	"       clustersim plot SWEEP_DIR [--x KEY] [--metric SPEC]... [--logx|--linx] [--logy] [--title T] [-o FILE.png]\n"
 	"  a sweep's directory (with sweep.csv): one figure per metric against the swept\n"
 	"  key, one line per configuration; SPEC is a summary key, one component may be\n"
-	"  a|b alternatives, * or prefix*; the largest matching value counts\n";
+	"  a|b alternatives, * or prefix*; the largest matching value counts\n"
+	"  balancing runs (a \"balancer\" experiment): sessions per server over time,\n"
+	"  one panel per DIR (DIR/sessions.png without -o)\n";
 
 static const char *base_name(const char *dir)
 {
@@ -158,6 +162,15 @@ int cs_cmd_plot(int argc, char **argv)
 	}
 	if (nd == 0) {
 		cs_usage_error(usage, "expected at least one results directory");
+		goto out;
+	}
+	if (cs_is_balancing_dir(dirs[0])) {
+		/* balancing runs: sessions per server over time */
+		char *where = nd == 1 ? cs_xstrdup(dirs[0]) : cs_dirname(dirs[0]);
+		char *png = out ? cs_xstrdup(out) : cs_xasprintf("%s/sessions.png", where);
+		rc = cs_plot_sessions(dirs, nd, png);
+		free(where);
+		free(png);
 		goto out;
 	}
 	if (out) {
