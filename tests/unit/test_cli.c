@@ -76,6 +76,12 @@ static const struct bad_case cases[] = {
 	{"{" BASE_CELL ",\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"swf2\",\"path\":\"x\"}}]," BASE_SCHED "}", "", ": workloads[0].trace.format: unknown value \"swf2\" (did you mean \"swf\"?)"},
 	{"{" BASE_CELL "," BASE_WL "," BASE_SCHED "}", "", ": duration: missing (synthetic workloads need a duration)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"easy\",\"paths\":[{}]}}", "", ": scheduler: \"paths\" applies to queue \"fifo\" only"},
+	{"{\"duration\":60,\"balancer\":{\"policy\":\"round-robbin\"}}", "", ": balancer.policy: unknown value \"round-robbin\" (did you mean \"round-robin\"?)"},
+	{"{\"duration\":60,\"balancer\":{\"servers\":2},\"events\":[{\"at\":5,\"kill\":\"s9\"}]}", "", ": events[0]: no server is named \"s9\""},
+	{"{\"duration\":60,\"balancer\":{},\"events\":[{\"at\":5,\"kill\":\"s1\",\"restart\":\"s1\"}]}", "", ": events[0]: give one of \"kill\" and \"restart\""},
+	{"{\"duration\":60,\"balancer\":{},\"clients\":{\"transport\":\"ws\"}}", "", ": clients.transport: unknown value \"ws\""},
+	{"{\"balancer\":{}}", "", ": duration: missing"},
+	{"{\"duration\":60,\"balancer\":{\"servers\":0}}", "", ": balancer.servers: expected 1 to 256 servers"},
 };
 
 static void test_bad_experiments(void **state)
