@@ -83,6 +83,8 @@ struct cs_framework {
 	struct cs_res alloc;       /* used by its tasks + offered to it */
 	double share;              /* weighted dominant share, during a round */
 	bool wants;                /* wants_offers(), during a round */
+	uint64_t idle_epoch;       /* the allocator's round count when it
+				    * stopped wanting offers */
 	gsl_rng *rng;
 	struct cs_fastrng fast;    /* draws in hot loops, seeded from rng */
 	const struct cs_retry *retry;

@@ -66,6 +66,8 @@ struct mesos {
 				   * nothing (see offer_agent); 0 = unknown */
 	uint32_t *order;          /* agents, shuffled each round */
 	uint32_t nwanting;        /* frameworks that want offers, this round */
+	struct cs_framework *sole; /* the one that wants them when nwanting is 1 */
+	uint64_t visit_epoch;     /* rounds that visited agents so far */
 	uint32_t *recovered;      /* agents whose tasks ended at this instant */
 	uint8_t *recovered_mark;
 	uint32_t nrecovered;
@@ -127,6 +129,14 @@ static struct cs_framework *drf_pick(struct mesos *m, uint32_t mi, const struct 
 {
 	struct cs_framework *best = NULL;
 	*expiry = CS_TIME_NEVER;
+	if (m->nwanting == 1) { /* the common case: no order to work out */
+		const struct cs_filter *flt = &m->sole->filters[mi];
+		if (now < flt->until && res_le(r, &flt->refused)) {
+			*expiry = flt->until;
+			return NULL;
+		}
+		return m->sole;
+	}
 	for (uint32_t i = 0; i < m->nfws; i++) {
 		struct cs_framework *f = &m->fws[i];
 		const struct cs_filter *flt = &f->filters[mi];
@@ -232,10 +242,17 @@ static uint32_t count_wanting(struct mesos *m)
 	for (uint32_t i = 0; i < m->nfws; i++) {
 		struct cs_framework *f = &m->fws[i];
 		bool wants = f->ops->wants_offers(f);
-		if (wants && !f->wants)
+		/* quiet times set by rounds that ran while f did not want offers
+		 * ignore f's filters: those agents may be offered to f now.
+		 * Without such rounds every quiet time already counts f. */
+		if (wants && !f->wants && f->idle_epoch != m->visit_epoch)
 			wake_for(m, f);
+		if (!wants && f->wants)
+			f->idle_epoch = m->visit_epoch;
 		f->wants = wants;
 		m->nwanting += wants;
+		if (wants)
+			m->sole = f;
 	}
 	return m->nwanting;
 }
@@ -246,6 +263,7 @@ static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool 
 	cs_time now = cs_engine_now(&m->w->engine);
 	if (count_wanting(m) == 0)
 		return;
+	m->visit_epoch++;
 	if (periodic)
 		m->rounds++;
 	if (m->nwanting > 1)
