@@ -68,6 +68,7 @@ struct mesos {
 	uint32_t nwanting;        /* frameworks that want offers, this round */
 	struct cs_framework *sole; /* the one that wants them when nwanting is 1 */
 	uint64_t visit_epoch;     /* rounds that visited agents so far */
+	cs_time offer_expires;    /* this round's offers time out then */
 	uint32_t *recovered;      /* agents whose tasks ended at this instant */
 	uint8_t *recovered_mark;
 	uint32_t nrecovered;
@@ -189,9 +190,8 @@ static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
 	m->holder[mi] = (int32_t)f->index;
 	res_add(&m->offered_total, &r, +1);
 	res_add(&f->alloc, &r, +1);
-	CS_GROW(f->held, f->cap, f->nheld + 1);
-	cs_time expires = m->timeout == CS_TIME_NEVER ? CS_TIME_NEVER : now + m->timeout;
-	f->held[f->nheld++] = (struct cs_held){mi, r, expires};
+	/* held has room for every agent (allocated with the framework) */
+	f->held[f->nheld++] = (struct cs_held){mi, r, m->offer_expires};
 	m->offers++;
 	if (m->nwanting > 1) /* shares only matter when frameworks compete */
 		f->share = drf_share(f);
@@ -264,6 +264,7 @@ static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool 
 	if (count_wanting(m) == 0)
 		return;
 	m->visit_epoch++;
+	m->offer_expires = m->timeout == CS_TIME_NEVER ? CS_TIME_NEVER : now + m->timeout;
 	if (periodic)
 		m->rounds++;
 	if (m->nwanting > 1)
@@ -272,8 +273,7 @@ static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool 
 	bool got[256] = {false};
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t mi = agents[k];
-		int32_t before = m->holder[mi];
-		if (offer_agent(m, mi, now) && before < 0)
+		if (offer_agent(m, mi, now)) /* only agents nobody held are offered */
 			got[m->holder[mi]] = true;
 	}
 	deliver(m, got);
@@ -556,6 +556,8 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 		struct cs_framework *f = &m->fws[i];
 		f->index = i;
 		f->filters = cs_xcalloc(w->cell.n, sizeof *f->filters);
+		f->held = cs_xmalloc((w->cell.n ? w->cell.n : 1) * sizeof *f->held);
+		f->cap = w->cell.n;
 		char stream[96];
 		snprintf(stream, sizeof stream, "placement:%s", f->stats.name);
 		f->rng = cs_world_rng(w, stream);
