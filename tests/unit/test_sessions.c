@@ -81,6 +81,41 @@ static void test_ip_hash_one_subnet(void **state)
 	json_decref(s);
 }
 
+/* Churn: every client leaves after a minute and a new one arrives with a
+ * new address and no cookie: sticky sessions still never fail, and every
+ * arrival opens once. */
+static void test_churn(void **state)
+{
+	json_t *s = tu_run_ok("{\"name\":\"t\",\"duration\":\"10m\",\"balancer\":{\"policy\":\"sticky-cookie\",\"servers\":3},"
+			      "\"clients\":{\"count\":20,\"lifetime\":60,\"message_interval\":5}}", NULL);
+	/* 20 at the start, then 20 more at 60, 120, ..., 600 s (the run
+	 * includes events at its end) */
+	assert_true(tu_num(s, "balancer.opens") == 220);
+	assert_true(tu_num(s, "balancer.connect_success_per_open") == 1);
+	assert_true(tu_num(s, "balancer.send_404_rate") == 0);
+	/* a departure leaves its session to expire: a ghost for 5 s */
+	assert_true(tu_num(s, "balancer.ghost_sessions_peak") >= 1);
+	json_decref(s);
+}
+
+/* Half the clients behind one NAT address under ip_hash: those 50 share a
+ * server; the other 50 spread. */
+static void test_shared_address(void **state)
+{
+	json_t *s = tu_run_ok("{\"name\":\"t\",\"duration\":\"2m\",\"balancer\":{\"policy\":\"ip-hash\",\"servers\":4},"
+			      "\"clients\":{\"count\":100,\"addresses\":{\"shared_fraction\":0.5}}}", NULL);
+	double mx = 0;
+	for (int k = 1; k <= 4; k++) {
+		char key[64];
+		snprintf(key, sizeof key, "balancer.sessions_per_server.s%d", k);
+		double v = tu_num(s, key);
+		if (v > mx)
+			mx = v;
+	}
+	assert_true(mx >= 50);
+	json_decref(s);
+}
+
 static void test_deterministic(void **state)
 {
 	char *d1, *d2;
@@ -117,6 +152,8 @@ int main(void)
 		cmocka_unit_test(test_websocket_failure),
 		cmocka_unit_test(test_consistent_hash_recovery),
 		cmocka_unit_test(test_ip_hash_one_subnet),
+		cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_shared_address),
 		cmocka_unit_test(test_deterministic),
 	};
 	return cmocka_run_group_tests_name("sessions", tests, NULL, NULL);
