@@ -402,9 +402,20 @@ static void do_poll(struct client *c)
 			c->sess = session_new(b, s, (int32_t)c->idx);
 			c->state = C_CONNECTING;
 			c->retries = 0;
-			do_send(c); /* the DDP connect */
-			if (c->state == C_CONNECTING)
+			/* on "o" the client sends the DDP connect and polls again,
+			 * both at once: the poll is made even when the send's 404
+			 * closes the client first (it creates a stray session
+			 * where it lands, unanswered) */
+			do_send(c);
+			if (c->state == C_CONNECTING) {
 				do_poll(c);
+			} else {
+				b->requests++;
+				b->polls++;
+				int32_t t = route(b, c);
+				if (t >= 0 && t != s) /* on s it finds the session, now a ghost */
+					start_expiry(b, session_new(b, t, -1));
+			}
 			return;
 		}
 		/* a poll for a session this server does not hold: a stray session

@@ -1,0 +1,325 @@
+/* tests/integration/sockjs_client — a load client that behaves like the
+ * session-balancing model's xhr-polling client, against a real nginx on
+ * 127.0.0.1 (issue 5's integration test).
+ *
+ * Each client: open = a receive poll (POST .../xhr) to a new session; on
+ * "o" it sends the DDP connect (POST .../xhr_send) and polls again; the
+ * first "a[...]" on a poll means connected; then it polls continuously
+ * and sends a message every message interval (exponential).  A 404 on a
+ * send, an "o" on a poll of an open session, or any other failure closes
+ * the session; the client reconnects on Meteor's schedule (10 ms for the
+ * first two retries, then min(300 s, 1 s x 2.2^n) x U[0.75, 1.25], scaled
+ * by RETRY_SCALE; the count resets when an open succeeds).  Every request
+ * is its own TCP connection (Connection: close); with DISTINCT, client k
+ * sends from 127.0.k+1.1 (a /24 of its own, for ip_hash), otherwise from
+ * 127.0.0.1.  The route cookie (sticky emulation) is kept per client.
+ *
+ * At the end it prints one JSON object with the same counters as the
+ * model's summary ("balancer"), and the connected clients per server.
+ * usage: sockjs_client PORT CLIENTS DURATION_MS MESSAGE_MS RETRY_SCALE DISTINCT SEED */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum state { WAITING, OPENING, CONNECTING, CONNECTED };
+enum kind { POLL, SEND };
+
+struct req {
+	int fd;
+	enum kind kind;
+	char buf[2048];
+	size_t len;
+	bool sent;
+	char out[512];
+	size_t outlen;
+};
+
+struct client {
+	enum state state;
+	int64_t wake;       /* WAITING: reopen then; CONNECTED: next message */
+	unsigned retries;
+	char session[32];
+	char route[32];
+	unsigned sid;       /* SockJS server_id, picked per session */
+	char server[32];    /* X-Server of the last poll answer */
+	struct req poll, send;
+	bool send_busy;
+};
+
+static int port, distinct;
+static struct client *cl;
+static int nclients;
+static double retry_scale, message_ms;
+static uint64_t rng_state;
+static uint64_t requests, sends, polls, send_404, lost, opens, connected_ok, reconnects, failures;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static double uniform(void)
+{
+	rng_state += 0x9E3779B97F4A7C15ull;
+	uint64_t z = rng_state;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	z ^= z >> 31;
+	return (double)(z >> 11) / 9007199254740992.0;
+}
+
+static void req_abort(struct req *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+static void close_client(struct client *c)
+{
+	req_abort(&c->poll);
+	req_abort(&c->send);
+	c->send_busy = false;
+	c->state = WAITING;
+	unsigned n = c->retries++;
+	double ms = n < 2 ? 10 : fmin(300000.0, 1000.0 * pow(2.2, n)) * (uniform() * 0.5 + 0.75);
+	c->wake = now_ms() + (int64_t)(ms * (n < 2 ? 1 : retry_scale));
+	reconnects++;
+}
+
+static bool start(struct client *c, struct req *r, enum kind kind, int k)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return false;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	struct sockaddr_in src = {.sin_family = AF_INET};
+	src.sin_addr.s_addr = htonl(distinct ? (0x7F000001u | (uint32_t)((k + 1) % 256) << 8) : 0x7F000001u);
+	bind(fd, (struct sockaddr *)&src, sizeof src);
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0 && errno != EINPROGRESS) {
+		close(fd);
+		return false;
+	}
+	r->fd = fd;
+	r->kind = kind;
+	r->len = 0;
+	r->sent = false;
+	unsigned sid = c->sid;
+	const char *body = kind == SEND ? "[\"m\"]" : "";
+	char cookie[64] = "";
+	if (c->route[0])
+		snprintf(cookie, sizeof cookie, "Cookie: route=%s\r\n", c->route);
+	r->outlen = (size_t)snprintf(r->out, sizeof r->out,
+				     "POST /sockjs/%03u/%s/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n%sContent-Length: %zu\r\n"
+				     "Connection: close\r\n\r\n%s",
+				     sid, c->session, kind == SEND ? "xhr_send" : "xhr", cookie, strlen(body), body);
+	requests++;
+	if (kind == SEND)
+		sends++;
+	else
+		polls++;
+	return true;
+}
+
+static void open_session(struct client *c, int k)
+{
+	snprintf(c->session, sizeof c->session, "c%d-%08x", k, (unsigned)(uniform() * 4294967295.0));
+	c->sid = (unsigned)(uniform() * 1000) % 1000;
+	c->state = OPENING;
+	opens++;
+	if (!start(c, &c->poll, POLL, k))
+		close_client(c);
+}
+
+static void next_message(struct client *c)
+{
+	c->wake = now_ms() + (int64_t)(-log(1 - uniform()) * message_ms);
+}
+
+/* A complete response: status, the X-Server and Set-Cookie values, body. */
+static void on_response(struct client *c, struct req *r, int k)
+{
+	int status = 0;
+	sscanf(r->buf, "HTTP/1.%*d %d", &status);
+	char *body = strstr(r->buf, "\r\n\r\n");
+	body = body ? body + 4 : r->buf + r->len;
+	char *xs = strcasestr(r->buf, "\r\nX-Server: ");
+	char srv[32] = "";
+	if (xs)
+		sscanf(xs + 12, "%31[^\r\n]", srv);
+	char *ck = strcasestr(r->buf, "\r\nSet-Cookie: route=");
+	if (ck)
+		sscanf(ck + 20, "%31[^;\r\n]", c->route);
+	req_abort(r);
+	if (r->kind == SEND) {
+		c->send_busy = false;
+		if (status == 404) {
+			send_404++;
+			close_client(c);
+		} else if (status != 204) {
+			failures++;
+			close_client(c);
+		}
+		return;
+	}
+	if (status != 200) {
+		failures++;
+		close_client(c);
+		return;
+	}
+	if (body[0] == 'o') {
+		if (c->state == OPENING) {
+			c->state = CONNECTING;
+			c->retries = 0;
+			snprintf(c->server, sizeof c->server, "%s", srv);
+			c->send_busy = true;
+			if (!start(c, &c->send, SEND, k) || !start(c, &c->poll, POLL, k))
+				close_client(c);
+			return;
+		}
+		lost++; /* "Server lost session" */
+		close_client(c);
+		return;
+	}
+	snprintf(c->server, sizeof c->server, "%s", srv);
+	if (body[0] == 'a' && c->state == CONNECTING) {
+		c->state = CONNECTED;
+		connected_ok++;
+		next_message(c);
+	}
+	if (!start(c, &c->poll, POLL, k))
+		close_client(c);
+}
+
+static void io(struct client *c, struct req *r, short ev, int k)
+{
+	if (!r->sent && (ev & POLLOUT)) {
+		ssize_t w = write(r->fd, r->out, r->outlen);
+		if (w != (ssize_t)r->outlen) {
+			failures++;
+			close_client(c);
+			return;
+		}
+		r->sent = true;
+		return;
+	}
+	if (ev & (POLLIN | POLLHUP | POLLERR)) {
+		ssize_t n = read(r->fd, r->buf + r->len, sizeof r->buf - 1 - r->len);
+		if (n > 0) {
+			r->len += (size_t)n;
+			r->buf[r->len] = '\0';
+			return;
+		}
+		if (n == 0 && r->len > 0) {
+			on_response(c, r, k);
+			return;
+		}
+		if (n < 0 && errno == EAGAIN)
+			return;
+		failures++; /* refused or reset before an answer */
+		close_client(c);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 8) {
+		fprintf(stderr, "usage: sockjs_client PORT CLIENTS DURATION_MS MESSAGE_MS RETRY_SCALE DISTINCT SEED\n");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	port = atoi(argv[1]);
+	nclients = atoi(argv[2]);
+	int64_t duration = atoll(argv[3]);
+	message_ms = atof(argv[4]);
+	retry_scale = atof(argv[5]);
+	distinct = atoi(argv[6]);
+	rng_state = strtoull(argv[7], NULL, 10);
+	cl = calloc((size_t)nclients, sizeof *cl);
+	struct pollfd *pfd = calloc((size_t)nclients * 2, sizeof *pfd);
+	int *who = calloc((size_t)nclients * 2, sizeof *who);
+	int64_t t0 = now_ms(), end = t0 + duration;
+	for (int k = 0; k < nclients; k++) {
+		cl[k].poll.fd = cl[k].send.fd = -1;
+		open_session(&cl[k], k);
+	}
+	while (now_ms() < end) {
+		int64_t now = now_ms();
+		for (int k = 0; k < nclients; k++) {
+			struct client *c = &cl[k];
+			if (c->state == WAITING && now >= c->wake)
+				open_session(c, k);
+			else if (c->state == CONNECTED && !c->send_busy && now >= c->wake) {
+				c->send_busy = true;
+				if (!start(c, &c->send, SEND, k))
+					close_client(c);
+				else
+					next_message(c);
+			}
+		}
+		int n = 0;
+		for (int k = 0; k < nclients; k++) {
+			struct req *rs[2] = {&cl[k].poll, &cl[k].send};
+			for (int j = 0; j < 2; j++) {
+				if (rs[j]->fd < 0)
+					continue;
+				pfd[n].fd = rs[j]->fd;
+				pfd[n].events = rs[j]->sent ? POLLIN : POLLOUT;
+				who[n++] = k * 2 + j;
+			}
+		}
+		if (poll(pfd, (nfds_t)n, 5) < 0 && errno != EINTR)
+			return 1;
+		for (int i = 0; i < n; i++) {
+			if (!pfd[i].revents)
+				continue;
+			int k = who[i] / 2;
+			struct req *r = who[i] % 2 ? &cl[k].send : &cl[k].poll;
+			if (r->fd == pfd[i].fd)
+				io(&cl[k], r, pfd[i].revents, k);
+		}
+	}
+	/* connected clients per server */
+	char names[16][32];
+	int counts[16] = {0}, nn = 0;
+	for (int k = 0; k < nclients; k++) {
+		if (cl[k].state != CONNECTED)
+			continue;
+		int i = 0;
+		while (i < nn && strcmp(names[i], cl[k].server) != 0)
+			i++;
+		if (i == nn && nn < 16)
+			snprintf(names[nn++], sizeof names[0], "%s", cl[k].server);
+		if (i < 16)
+			counts[i]++;
+	}
+	double minutes = (double)duration / 60000.0 * nclients;
+	printf("{\"requests\": %llu, \"sends\": %llu, \"polls\": %llu, \"send_404_rate\": %.6f, "
+	       "\"lost_session_rate\": %.6f, \"opens\": %llu, \"connect_success_per_open\": %.6f, "
+	       "\"reconnects_per_client_minute\": %.6f, \"failures\": %llu, \"sessions_per_server\": {",
+	       (unsigned long long)requests, (unsigned long long)sends, (unsigned long long)polls,
+	       sends ? (double)send_404 / (double)sends : 0.0, polls ? (double)lost / (double)polls : 0.0,
+	       (unsigned long long)opens, opens ? (double)connected_ok / (double)opens : 0.0,
+	       (double)reconnects / minutes, (unsigned long long)failures);
+	for (int i = 0; i < nn; i++)
+		printf("%s\"%s\": %d", i ? ", " : "", names[i], counts[i]);
+	printf("}}\n");
+	return 0;
+}
