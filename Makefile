@@ -33,7 +33,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libcmocka-dev zlib1g-dev gnuplot-nox
 
-.PHONY: all deps run test asan bench fuzz omega-paper clean
+.PHONY: all deps run test asan bench fuzz omega-paper integration clean
 all: $(BIN)/clustersim
 
 $(BUILD)/%.o: %.c
@@ -88,6 +88,13 @@ bench: deps
 omega-paper: deps
 	@$(MAKE) --no-print-directory all
 	sh experiments/omega-paper/run.sh results/omega-paper
+
+# The session-balancing model against a real nginx on 127.0.0.1
+# (tests/integration/run.sh; installs Debian's nginx-light, without
+# starting its service).  Not yet part of `make test`.
+integration: all
+	@sh .ci/deps.sh nginx-light
+	sh tests/integration/run.sh $(BIN)/clustersim $(BUILD)
 
 # Fuzz the parsers with libFuzzer (clang): FUZZ_SECONDS each (default 60);
 # new inputs go to fuzz-out/, the committed seeds stay in tests/fuzz/corpus/.

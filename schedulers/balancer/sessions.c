@@ -5,8 +5,10 @@
  *    Open: the client picks a SockJS server_id (0-999) and a new session id
  *    and sends a receive poll; the server that gets it creates the session
  *    and answers "o".  The client then sends the DDP connect with xhr_send
- *    and polls again; the server answers the connect on the poll: the
- *    client is connected.  A poll is held until the server has something
+ *    and polls again, both at once; the server answers the connect on the
+ *    poll: the client is connected.  When both land on servers without the
+ *    session, a fair coin decides which failure the client sees first (the
+ *    404 or the stray "o").  A poll is held until the server has something
  *    to send or for `heartbeat`, then the client polls again at once.
  *    Messages (every `message_interval`) go with xhr_send and are answered
  *    on the poll.
@@ -322,6 +324,7 @@ static void became_connected(struct bal *b, struct client *c)
 }
 
 static void do_poll(struct client *c);
+static void open_followup(struct bal *b, struct client *c, int32_t home);
 
 /* The server answers what is queued on the held poll of session i. */
 static void poll_end_fire(void *ctx, cs_time now)
@@ -398,24 +401,13 @@ static void do_poll(struct client *c)
 	int32_t i = session_on(b, c, s);
 	if (i < 0) {
 		if (c->state == C_OPENING) {
-			/* the open: this server creates the client's session */
+			/* the open: this server creates the client's session and
+			 * answers "o"; the client then sends the DDP connect and
+			 * polls again, both at once */
 			c->sess = session_new(b, s, (int32_t)c->idx);
 			c->state = C_CONNECTING;
 			c->retries = 0;
-			/* on "o" the client sends the DDP connect and polls again,
-			 * both at once: the poll is made even when the send's 404
-			 * closes the client first (it creates a stray session
-			 * where it lands, unanswered) */
-			do_send(c);
-			if (c->state == C_CONNECTING) {
-				do_poll(c);
-			} else {
-				b->requests++;
-				b->polls++;
-				int32_t t = route(b, c);
-				if (t >= 0 && t != s) /* on s it finds the session, now a ghost */
-					start_expiry(b, session_new(b, t, -1));
-			}
+			open_followup(b, c, s);
 			return;
 		}
 		/* a poll for a session this server does not hold: a stray session
@@ -436,6 +428,41 @@ static void do_poll(struct client *c)
 	cs_time wait = ss->queued > 0 ? 0 : b->heartbeat;
 	ss->poll_end = cs_engine_after(&b->e, wait, poll_end_fire, (void *)(intptr_t)((int64_t)i << 1));
 	ss->poll_end_set = true;
+}
+
+/* The connect's send and the second poll, made at once after "o" from
+ * server home.  Both are routed; a poll that lands elsewhere makes a stray
+ * session there.  When both fail, which answer reaches the client first
+ * is a race: a fair coin decides whether it closes on the 404 ("Sending
+ * error") or on the stray "o" ("Server lost session"). */
+static void open_followup(struct bal *b, struct client *c, int32_t home)
+{
+	b->requests += 2;
+	b->sends++;
+	b->polls++;
+	int32_t ts = route(b, c), tp = route(b, c);
+	bool send_ok = ts == home, poll_ok = tp == home;
+	if (tp >= 0 && !poll_ok)
+		start_expiry(b, session_new(b, tp, -1));
+	if (send_ok && poll_ok) {
+		became_connected(b, c); /* the connect's answer comes on the poll */
+		do_poll(c);
+		return;
+	}
+	bool send_first = !send_ok && (poll_ok || gsl_rng_uniform(b->rng) < 0.5);
+	if (send_first) {
+		if (ts < 0) {
+			client_close(c, WHY_502, -1);
+		} else {
+			b->send_404++;
+			client_close(c, WHY_404, ts);
+		}
+	} else if (tp < 0) {
+		client_close(c, WHY_502, -1);
+	} else {
+		b->lost++;
+		client_close(c, WHY_LOST, tp);
+	}
 }
 
 static void ws_open(struct client *c)

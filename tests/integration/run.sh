@@ -1,0 +1,135 @@
+#!/bin/sh
+# tests/integration/run.sh — the session-balancing model against a real
+# nginx (issue 5): Debian's nginx on 127.0.0.1 in front of three of the
+# project's SockJS xhr-polling backends (sockjs_server.c), driven by the
+# project's load client (sockjs_client.c); then the same scenario in the
+# simulator; the measured and simulated metrics must agree within the
+# stated tolerances.  Everything listens on loopback and every process is
+# stopped by its PID.  Time is scaled: heartbeat 2.5 s, disconnect_delay
+# 0.5 s, Meteor's retry schedule x 0.01, messages every 0.5 s on average,
+# 30 clients for 6 s per configuration.
+#
+# usage: tests/integration/run.sh CLUSTERSIM BUILD_DIR
+# Prints one line per configuration and metric, and "N passed, N failed".
+set -u
+bin=$1
+build=$2
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d /tmp/clustersim-itest-XXXXXX)
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	[ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null
+	sleep 0.2
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+cc -O2 -o "$build/sockjs_server" "$here/sockjs_server.c" || exit 1
+cc -O2 -o "$build/sockjs_client" "$here/sockjs_client.c" -lm || exit 1
+nginx=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$nginx" ] || { echo "nginx is not installed (apt-get install nginx-light)"; exit 1; }
+
+CLIENTS=30 DURATION_MS=6000 MESSAGE_MS=500 RETRY_SCALE=0.01 HEARTBEAT_MS=2500 DISCONNECT_MS=500
+BASE=13000 LISTEN=18080
+passed=0 failed=0
+
+# nginx.conf for a configuration: the upstream block's method line and
+# the location's proxying
+write_conf() {
+	method=$1 location=$2 maps=$3
+	mkdir -p "$work/logs"
+	cat > "$work/nginx.conf" <<EOF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    $maps
+    upstream backends {
+        $method
+        server 127.0.0.1:$((BASE + 1));
+        server 127.0.0.1:$((BASE + 2));
+        server 127.0.0.1:$((BASE + 3));
+    }
+    server {
+        listen 127.0.0.1:$LISTEN;
+        $location
+    }
+}
+EOF
+}
+
+start_all() {
+	pids=""
+	for i in 1 2 3; do
+		"$build/sockjs_server" $((BASE + i)) "s$i" $HEARTBEAT_MS $DISCONNECT_MS &
+		pids="$pids $!"
+	done
+	sleep 0.2
+	"$nginx" -p "$work" -c "$work/nginx.conf" -e "$work/logs/error.log" || return 1
+	sleep 0.3
+}
+
+stop_all() {
+	kill "$(cat "$work/nginx.pid")" 2>/dev/null
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	pids=""
+	sleep 0.2
+}
+
+# compare NAME METRIC MEASURED SIMULATED TOLERANCE (absolute)
+compare() {
+	if awk -v a="$3" -v b="$4" -v t="$5" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; then
+		passed=$((passed + 1)); verdict=ok
+	else
+		failed=$((failed + 1)); verdict=FAILED
+	fi
+	printf '%-16s %-26s nginx %-9s model %-9s (within %s) %s\n' "$1" "$2" "$3" "$4" "$5" "$verdict"
+}
+
+field() { # a number from a flat JSON object
+	tr ',{}' '\n\n\n' | grep "\"$1\"" | head -1 | sed 's/.*: *//'
+}
+
+run_case() {
+	name=$1 policy=$2 distinct=$3 key=$4 method=$5 location=$6 maps=$7
+	write_conf "$method" "$location" "$maps"
+	start_all || { echo "$name: nginx did not start"; failed=$((failed + 1)); return; }
+	measured=$("$build/sockjs_client" $LISTEN $CLIENTS $DURATION_MS $MESSAGE_MS $RETRY_SCALE "$distinct" 7)
+	stop_all
+	addresses=distinct
+	[ "$distinct" = 0 ] && addresses=single
+	cat > "$work/exp.json" <<EOF
+{"name": "$name", "seed": 7, "duration": $(awk -v d=$DURATION_MS 'BEGIN{print d/1000}'),
+ "balancer": {"policy": "$policy", "hash_key": "$key",
+   "servers": [{"name": "s1", "address": "127.0.0.1:$((BASE + 1))"},
+               {"name": "s2", "address": "127.0.0.1:$((BASE + 2))"},
+               {"name": "s3", "address": "127.0.0.1:$((BASE + 3))"}]},
+ "clients": {"count": $CLIENTS, "transport": "xhr-polling", "addresses": "$addresses",
+   "message_interval": {"dist": "exp", "mean": $(awk -v m=$MESSAGE_MS 'BEGIN{print m/1000}')},
+   "retry": {"base": $RETRY_SCALE}},
+ "sockjs": {"heartbeat": $(awk -v h=$HEARTBEAT_MS 'BEGIN{print h/1000}'),
+            "disconnect_delay": $(awk -v d=$DISCONNECT_MS 'BEGIN{print d/1000}')}}
+EOF
+	"$bin" run "$work/exp.json" -o "$work/sim-$name" -q --force || { failed=$((failed + 1)); return; }
+	sim=$(tr -d '\n ' < "$work/sim-$name/summary.json" | sed 's/.*"balancer"://')
+	for m in connect_success_per_open send_404_rate lost_session_rate; do
+		compare "$name" "$m" "$(echo "$measured" | field $m)" "$(echo "$sim" | field $m)" 0.15
+	done
+}
+
+plain='location / { proxy_pass http://backends; }'
+run_case round-robin round-robin 1 client-address "" "$plain" ""
+run_case random random 1 client-address "random;" "$plain" ""
+run_case ip-hash ip-hash 1 client-address "ip_hash;" "$plain" ""
+run_case hash-server-id hash-consistent 1 sockjs-server-id 'hash $sockjs_sid consistent;' "$plain" \
+	'map $uri $sockjs_sid { "~^/sockjs/(?<sid>[0-9]+)/" $sid; default ""; }'
+run_case sticky-map sticky-cookie 1 client-address "" \
+	'location / { proxy_pass http://$sticky; error_page 502 = @rr; } location @rr { proxy_pass http://backends; }' \
+	"map \$cookie_route \$sticky { s1 127.0.0.1:$((BASE + 1)); s2 127.0.0.1:$((BASE + 2)); s3 127.0.0.1:$((BASE + 3)); default backends; }"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
