@@ -125,7 +125,8 @@ struct bal {
 	struct cs_dist message_interval, lifetime;
 	bool has_lifetime;
 	struct { uint32_t min_count; double min_timeout, base, exponent, max, fuzz; } retry;
-	int addresses;       /* 0 distinct, 1 single, 2 subnet24, 3 shared fraction */
+	int addresses;       /* 0 distinct, 1 single, 2 subnet24, 4 loopback;
+			      * 3: a shared fraction */
 	double shared_fraction;
 	uint32_t next_addr;
 	gsl_rng *rng;
@@ -539,6 +540,8 @@ static uint32_t new_address(struct bal *b, uint32_t k)
 		return 0xCB007107; /* 203.0.113.7: everyone behind one NAT */
 	case 2:
 		return 0xC6336400 | (k % 254 + 1); /* 198.51.100.0/24 */
+	case 4:
+		return 0x7F000001 | ((k + 1) % 256) << 8; /* 127.0.k+1.1, as the integration test's client */
 	case 3:
 		if (k < (uint32_t)llround(b->shared_fraction * b->nclients))
 			return 0xCB007107;
@@ -753,7 +756,7 @@ static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 {
 	static const char *const keys[] = {"count", "transport", "addresses", "message_interval", "lifetime", "retry", NULL};
 	static const char *const transports[] = {"xhr-polling", "websocket", NULL};
-	static const char *const addrs[] = {"distinct", "single", "subnet24", NULL};
+	static const char *const addrs[] = {"distinct", "single", "subnet24", "loopback", NULL};
 	json_t *cj = json_object_get(exp, "clients");
 	if (!cj) {
 		cj = json_object();
@@ -781,6 +784,8 @@ static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 		b->addresses = 3;
 	} else if (cs_cfg_enum(cfg, cj, "clients", "addresses", "distinct", addrs, &b->addresses) < 0) {
 		return -1;
+	} else if (b->addresses == 3) {
+		b->addresses = 4; /* "loopback"; 3 is the shared fraction */
 	}
 	json_t *mi = json_object_get(cj, "message_interval");
 	if (!mi) {

@@ -7,7 +7,7 @@
 # stated tolerances.  Everything listens on loopback and every process is
 # stopped by its PID.  Time is scaled: heartbeat 2.5 s, disconnect_delay
 # 0.5 s, Meteor's retry schedule x 0.01, messages every 0.5 s on average,
-# 30 clients for 6 s per configuration.
+# fail_timeout 1 s, 30 clients for 6 s per configuration.
 #
 # usage: tests/integration/run.sh CLUSTERSIM BUILD_DIR
 # Prints one line per configuration and metric, and "N passed, N failed".
@@ -32,6 +32,7 @@ nginx=$(command -v nginx || echo /usr/sbin/nginx)
 
 CLIENTS=30 DURATION_MS=6000 MESSAGE_MS=500 RETRY_SCALE=0.01 HEARTBEAT_MS=2500 DISCONNECT_MS=500
 BASE=13000 LISTEN=18080
+SERVER_OPTS="max_fails=1 fail_timeout=1s" FAIL_TIMEOUT=1 # nginx's defaults are 1 and 10 s
 passed=0 failed=0
 
 # nginx.conf for a configuration: the upstream block's method line and
@@ -49,9 +50,9 @@ http {
     $maps
     upstream backends {
         $method
-        server 127.0.0.1:$((BASE + 1));
-        server 127.0.0.1:$((BASE + 2));
-        server 127.0.0.1:$((BASE + 3));
+        server 127.0.0.1:$((BASE + 1)) $SERVER_OPTS;
+        server 127.0.0.1:$((BASE + 2)) $SERVER_OPTS;
+        server 127.0.0.1:$((BASE + 3)) $SERVER_OPTS;
     }
     server {
         listen 127.0.0.1:$LISTEN;
@@ -100,11 +101,11 @@ run_case() {
 	start_all || { echo "$name: nginx did not start"; failed=$((failed + 1)); return; }
 	measured=$("$build/sockjs_client" $LISTEN $CLIENTS $DURATION_MS $MESSAGE_MS $RETRY_SCALE "$distinct" 7)
 	stop_all
-	addresses=distinct
+	addresses=loopback
 	[ "$distinct" = 0 ] && addresses=single
 	cat > "$work/exp.json" <<EOF
 {"name": "$name", "seed": 7, "duration": $(awk -v d=$DURATION_MS 'BEGIN{print d/1000}'),
- "balancer": {"policy": "$policy", "hash_key": "$key",
+ "balancer": {"policy": "$policy", "hash_key": "$key", "fail_timeout": $FAIL_TIMEOUT,
    "servers": [{"name": "s1", "address": "127.0.0.1:$((BASE + 1))"},
                {"name": "s2", "address": "127.0.0.1:$((BASE + 2))"},
                {"name": "s3", "address": "127.0.0.1:$((BASE + 3))"}]},
@@ -121,6 +122,47 @@ EOF
 	done
 }
 
+# The same with s2 killed at 2 s and restarted at 4 s (SIGKILL by PID; the
+# client is told by SIGUSR1/SIGUSR2 so that it can count what moved and
+# what broke on recovery, as the model does).
+run_failure_case() {
+	name=$1 policy=$2 key=$3 method=$4 location=$5 maps=$6
+	write_conf "$method" "$location" "$maps"
+	start_all || { echo "$name: nginx did not start"; failed=$((failed + 1)); return; }
+	"$build/sockjs_client" $LISTEN $CLIENTS $DURATION_MS $MESSAGE_MS $RETRY_SCALE 1 7 s2 1000 > "$work/client.out" &
+	client=$!
+	sleep 2
+	s1=$(echo $pids | cut -d' ' -f1) s2=$(echo $pids | cut -d' ' -f2) s3=$(echo $pids | cut -d' ' -f3)
+	kill -KILL "$s2"
+	kill -USR1 "$client"
+	sleep 2
+	"$build/sockjs_server" $((BASE + 2)) s2 $HEARTBEAT_MS $DISCONNECT_MS &
+	pids="$s1 $! $s3"
+	kill -USR2 "$client"
+	wait "$client"
+	measured=$(cat "$work/client.out")
+	stop_all
+	sec() { awk -v v="$1" 'BEGIN{print v/1000}'; }
+	printf '%s\n' "{\"name\": \"$name\", \"seed\": 7, \"duration\": $(sec $DURATION_MS)," \
+		" \"balancer\": {\"policy\": \"$policy\", \"hash_key\": \"$key\", \"recovery_window\": 1, \"fail_timeout\": $FAIL_TIMEOUT," \
+		"   \"servers\": [{\"name\": \"s1\", \"address\": \"127.0.0.1:$((BASE + 1))\"}," \
+		"               {\"name\": \"s2\", \"address\": \"127.0.0.1:$((BASE + 2))\"}," \
+		"               {\"name\": \"s3\", \"address\": \"127.0.0.1:$((BASE + 3))\"}]}," \
+		" \"clients\": {\"count\": $CLIENTS, \"transport\": \"xhr-polling\", \"addresses\": \"loopback\"," \
+		"   \"message_interval\": {\"dist\": \"exp\", \"mean\": $(sec $MESSAGE_MS)}, \"retry\": {\"base\": $RETRY_SCALE}}," \
+		" \"sockjs\": {\"heartbeat\": $(sec $HEARTBEAT_MS), \"disconnect_delay\": $(sec $DISCONNECT_MS)}," \
+		" \"events\": [{\"at\": 2, \"kill\": \"s2\"}, {\"at\": 4, \"restart\": \"s2\"}]}" > "$work/exp.json"
+	"$bin" run "$work/exp.json" -o "$work/sim-$name" -q --force || { failed=$((failed + 1)); return; }
+	sim=$(tr -d '\n ' < "$work/sim-$name/summary.json" | sed 's/.*"balancer"://')
+	compare "$name" connect_success_per_open "$(echo "$measured" | field connect_success_per_open)" \
+		"$(echo "$sim" | field connect_success_per_open)" 0.15
+	for m in moved_by_failure broken_on_recovery; do
+		compare "$name" "$m" "$(echo "$measured" | field $m)" "$(echo "$sim" | field $m)" 3
+	done
+	m2=$(echo "$measured" | field s2)
+	compare "$name" "sessions_on_s2_at_end" "${m2:-0}" "$(echo "$sim" | field s2)" 3
+}
+
 plain='location / { proxy_pass http://backends; }'
 run_case round-robin round-robin 1 client-address "" "$plain" ""
 run_case random random 1 client-address "random;" "$plain" ""
@@ -130,6 +172,11 @@ run_case hash-server-id hash-consistent 1 sockjs-server-id 'hash $sockjs_sid con
 run_case sticky-map sticky-cookie 1 client-address "" \
 	'location / { proxy_pass http://$sticky; error_page 502 = @rr; } location @rr { proxy_pass http://backends; }' \
 	"map \$cookie_route \$sticky { s1 127.0.0.1:$((BASE + 1)); s2 127.0.0.1:$((BASE + 2)); s3 127.0.0.1:$((BASE + 3)); default backends; }"
+
+sticky_loc='location / { proxy_pass http://$sticky; error_page 502 = @rr; } location @rr { proxy_pass http://backends; }'
+sticky_map="map \$cookie_route \$sticky { s1 127.0.0.1:$((BASE + 1)); s2 127.0.0.1:$((BASE + 2)); s3 127.0.0.1:$((BASE + 3)); default backends; }"
+run_failure_case sticky-map-kill sticky-cookie client-address "" "$sticky_loc" "$sticky_map"
+run_failure_case ip-hash-kill ip-hash client-address "ip_hash;" "$plain" ""
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -57,6 +57,7 @@ struct client {
 	char server[32];    /* X-Server of the last poll answer */
 	struct req poll, send;
 	bool send_busy;
+	bool moved;         /* connected to the watched server when it died */
 };
 
 static int port, distinct;
@@ -65,6 +66,17 @@ static int nclients;
 static double retry_scale, message_ms;
 static uint64_t rng_state;
 static uint64_t requests, sends, polls, send_404, lost, opens, connected_ok, reconnects, failures;
+/* failure bookkeeping, as the model counts it (the test harness signals
+ * SIGUSR1 when it kills the watched server and SIGUSR2 when it restarts it) */
+static const char *watched;
+static volatile sig_atomic_t killed_flag, restarted_flag;
+static int64_t killed_at = -1, restarted_at = -1, recovery_ms;
+static uint64_t moved, broken;
+static double *rehome;
+static size_t nrehome;
+
+static void on_usr1(int sig) { (void)sig; killed_flag = 1; }
+static void on_usr2(int sig) { (void)sig; restarted_flag = 1; }
 
 static int64_t now_ms(void)
 {
@@ -88,6 +100,15 @@ static void req_abort(struct req *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
+}
+
+/* A connected client closed by a request that reached the restarted
+ * server within the recovery window: broken on recovery. */
+static void note_broken(struct client *c, const char *srv)
+{
+	if (c->state == CONNECTED && restarted_at >= 0 && watched && strcmp(srv, watched) == 0 &&
+	    now_ms() - restarted_at <= recovery_ms)
+		broken++;
 }
 
 static void close_client(struct client *c)
@@ -172,6 +193,7 @@ static void on_response(struct client *c, struct req *r, int k)
 		c->send_busy = false;
 		if (status == 404) {
 			send_404++;
+			note_broken(c, srv);
 			close_client(c);
 		} else if (status != 204) {
 			failures++;
@@ -195,6 +217,7 @@ static void on_response(struct client *c, struct req *r, int k)
 			return;
 		}
 		lost++; /* "Server lost session" */
+		note_broken(c, srv);
 		close_client(c);
 		return;
 	}
@@ -203,6 +226,10 @@ static void on_response(struct client *c, struct req *r, int k)
 		c->state = CONNECTED;
 		connected_ok++;
 		next_message(c);
+		if (c->moved) {
+			c->moved = false;
+			rehome[nrehome++] = (double)(now_ms() - killed_at) / 1000.0;
+		}
 	}
 	if (!start(c, &c->poll, POLL, k))
 		close_client(c);
@@ -240,10 +267,17 @@ static void io(struct client *c, struct req *r, short ev, int k)
 
 int main(int argc, char **argv)
 {
-	if (argc != 8) {
-		fprintf(stderr, "usage: sockjs_client PORT CLIENTS DURATION_MS MESSAGE_MS RETRY_SCALE DISTINCT SEED\n");
+	if (argc != 8 && argc != 10) {
+		fprintf(stderr, "usage: sockjs_client PORT CLIENTS DURATION_MS MESSAGE_MS RETRY_SCALE DISTINCT SEED "
+				"[WATCHED_SERVER RECOVERY_MS]\n");
 		return 2;
 	}
+	if (argc == 10) {
+		watched = argv[8];
+		recovery_ms = atoll(argv[9]);
+	}
+	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr2);
 	signal(SIGPIPE, SIG_IGN);
 	port = atoi(argv[1]);
 	nclients = atoi(argv[2]);
@@ -253,6 +287,7 @@ int main(int argc, char **argv)
 	distinct = atoi(argv[6]);
 	rng_state = strtoull(argv[7], NULL, 10);
 	cl = calloc((size_t)nclients, sizeof *cl);
+	rehome = calloc((size_t)nclients * 4 + 1, sizeof *rehome);
 	struct pollfd *pfd = calloc((size_t)nclients * 2, sizeof *pfd);
 	int *who = calloc((size_t)nclients * 2, sizeof *who);
 	int64_t t0 = now_ms(), end = t0 + duration;
@@ -262,6 +297,16 @@ int main(int argc, char **argv)
 	}
 	while (now_ms() < end) {
 		int64_t now = now_ms();
+		if (killed_flag && killed_at < 0) {
+			killed_at = now;
+			for (int k = 0; k < nclients; k++)
+				if (cl[k].state == CONNECTED && watched && strcmp(cl[k].server, watched) == 0) {
+					cl[k].moved = true;
+					moved++;
+				}
+		}
+		if (restarted_flag && restarted_at < 0)
+			restarted_at = now;
 		for (int k = 0; k < nclients; k++) {
 			struct client *c = &cl[k];
 			if (c->state == WAITING && now >= c->wake)
@@ -320,6 +365,14 @@ int main(int argc, char **argv)
 	       (double)reconnects / minutes, (unsigned long long)failures);
 	for (int i = 0; i < nn; i++)
 		printf("%s\"%s\": %d", i ? ", " : "", names[i], counts[i]);
-	printf("}}\n");
+	printf("}, \"moved_by_failure\": %llu, \"broken_on_recovery\": %llu", (unsigned long long)moved,
+	       (unsigned long long)broken);
+	if (nrehome > 0) {
+		double mx = 0;
+		for (size_t i = 0; i < nrehome; i++)
+			mx = rehome[i] > mx ? rehome[i] : mx;
+		printf(", \"rehome_max\": %.6f", mx);
+	}
+	printf("}\n");
 	return 0;
 }
