@@ -31,7 +31,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libcmocka-dev zlib1g-dev gnuplot-nox
+DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light
 
 .PHONY: all deps run test asan bench fuzz omega-paper integration clean
 all: $(BIN)/clustersim
@@ -68,7 +68,8 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@sh tests/run.sh $(BIN)/clustersim $(TEST_BIN)
+	@CS_INTEGRATION="sh tests/integration/run.sh $(BIN)/clustersim $(BUILD)" \
+	  sh tests/run.sh $(BIN)/clustersim $(TEST_BIN)
 
 # The sanitizer build lives in its own tree so that it never mixes objects
 # with the optimized one.
@@ -90,10 +91,10 @@ omega-paper: deps
 	sh experiments/omega-paper/run.sh results/omega-paper
 
 # The session-balancing model against a real nginx on 127.0.0.1
-# (tests/integration/run.sh; installs Debian's nginx-light, without
-# starting its service).  Not yet part of `make test`.
-integration: all
-	@sh .ci/deps.sh nginx-light
+# (tests/integration/run.sh; Debian's nginx-light, installed by deps
+# without starting its service).  `make test` runs it after the unit tests.
+integration: deps
+	@$(MAKE) --no-print-directory all
 	sh tests/integration/run.sh $(BIN)/clustersim $(BUILD)
 
 # Fuzz the parsers with libFuzzer (clang): FUZZ_SECONDS each (default 60);

@@ -2,6 +2,8 @@
 # Run every test program; print each one's cmocka output and, last, the
 # totals as "N passed, N failed" (the line CI counts).
 # usage: tests/run.sh CLUSTERSIM_BINARY TEST_PROGRAM...
+# With CS_INTEGRATION set to a command, it runs that too (the nginx
+# integration test) and adds the checks its last line counts.
 clustersim=$1
 shift
 export CLUSTERSIM="$clustersim"
@@ -25,6 +27,20 @@ for t in "$@"; do
 		crashed=1
 	fi
 done
+# the integration test (a command in CS_INTEGRATION) counts its checks
+if [ -n "${CS_INTEGRATION:-}" ]; then
+	sh -c "$CS_INTEGRATION" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$out" | tail -n 1)
+	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$out" | tail -n 1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+		echo "integration test: exited with status $rc without a failed check"
+		failed=$((failed + 1))
+	fi
+fi
 rm -f "$out"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
