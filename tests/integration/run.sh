@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/integration/run.sh — the session-balancing model against a real
 # nginx (issue 5): Debian's nginx on 127.0.0.1 in front of three of the
-# project's SockJS xhr-polling backends (sockjs_server.c), driven by the
+# project's SockJS backends (sockjs_server.c: xhr-polling and websocket), driven by the
 # project's load client (sockjs_client.c); then the same scenario in the
 # simulator; the measured and simulated metrics must agree within the
 # stated tolerances.  Everything listens on loopback and every process is
@@ -126,13 +126,14 @@ EOF
 # client is told by SIGUSR1/SIGUSR2 so that it can count what moved and
 # what broke on recovery, as the model does).
 run_failure_case() {
-	name=$1 policy=$2 key=$3 method=$4 location=$5 maps=$6
+	name=$1 policy=$2 key=$3 method=$4 location=$5 maps=$6 transport=${7:-xhr-polling}
 	write_conf "$method" "$location" "$maps"
 	start_all || { echo "$name: nginx did not start"; failed=$((failed + 1)); return; }
 	# 9 s: the last requests to the dead server reset its fail_timeout, so
 	# it may take the balancer up to fail_timeout after the restart to send
 	# anything there; the recovery window covers the rest of the run
-	"$build/sockjs_client" $LISTEN $CLIENTS $FAILURE_MS $MESSAGE_MS $RETRY_SCALE 1 7 s2 5000 > "$work/client.out" &
+	CS_TRANSPORT=$transport "$build/sockjs_client" $LISTEN $CLIENTS $FAILURE_MS $MESSAGE_MS $RETRY_SCALE 1 7 s2 5000 \
+		> "$work/client.out" &
 	client=$!
 	sleep 2
 	s1=$(echo $pids | cut -d' ' -f1) s2=$(echo $pids | cut -d' ' -f2) s3=$(echo $pids | cut -d' ' -f3)
@@ -151,7 +152,7 @@ run_failure_case() {
 		"   \"servers\": [{\"name\": \"s1\", \"address\": \"127.0.0.1:$((BASE + 1))\"}," \
 		"               {\"name\": \"s2\", \"address\": \"127.0.0.1:$((BASE + 2))\"}," \
 		"               {\"name\": \"s3\", \"address\": \"127.0.0.1:$((BASE + 3))\"}]}," \
-		" \"clients\": {\"count\": $CLIENTS, \"transport\": \"xhr-polling\", \"addresses\": \"loopback\"," \
+		" \"clients\": {\"count\": $CLIENTS, \"transport\": \"$transport\", \"addresses\": \"loopback\"," \
 		"   \"message_interval\": {\"dist\": \"exp\", \"mean\": $(sec $MESSAGE_MS)}, \"retry\": {\"base\": $RETRY_SCALE}}," \
 		" \"sockjs\": {\"heartbeat\": $(sec $HEARTBEAT_MS), \"disconnect_delay\": $(sec $DISCONNECT_MS)}," \
 		" \"events\": [{\"at\": 2, \"kill\": \"s2\"}, {\"at\": 4, \"restart\": \"s2\"}]}" > "$work/exp.json"
@@ -162,6 +163,7 @@ run_failure_case() {
 	for m in moved_by_failure broken_on_recovery; do
 		compare "$name" "$m" "$(echo "$measured" | field $m)" "$(echo "$sim" | field $m)" 3
 	done
+	compare "$name" "rehome_seconds_max" "$(echo "$measured" | field rehome_max)" "$(echo "$sim" | field max)" 0.25
 	m2=$(echo "$measured" | field s2)
 	compare "$name" "sessions_on_s2_at_end" "${m2:-0}" "$(echo "$sim" | field s2)" 3
 }
@@ -180,6 +182,9 @@ sticky_loc='location / { proxy_pass http://$sticky; error_page 502 = @rr; } loca
 sticky_map="map \$cookie_route \$sticky { s1 127.0.0.1:$((BASE + 1)); s2 127.0.0.1:$((BASE + 2)); s3 127.0.0.1:$((BASE + 3)); default backends; }"
 run_failure_case sticky-map-kill sticky-cookie client-address "" "$sticky_loc" "$sticky_map"
 run_failure_case ip-hash-kill ip-hash client-address "ip_hash;" "$plain" ""
+# seed-examples/nginx-websocket.conf's proxying (round-robin, no stickiness)
+ws_loc='location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade"; proxy_read_timeout 60s; }'
+run_failure_case websocket-kill round-robin client-address "" "$ws_loc" "" websocket
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -14,6 +14,11 @@
  * sends from 127.0.k+1.1 (a /24 of its own, for ip_hash), otherwise from
  * 127.0.0.1.  The route cookie (sticky emulation) is kept per client.
  *
+ * With CS_TRANSPORT=websocket in the environment a client holds one
+ * websocket instead (GET .../websocket with Upgrade; "o", then the connect
+ * and the messages as masked text frames, answered "a[...]"); it closes
+ * when the connection drops and reconnects on the same schedule.
+ *
  * At the end it prints one JSON object with the same counters as the
  * model's summary ("balancer"), and the connected clients per server.
  * usage: sockjs_client PORT CLIENTS DURATION_MS MESSAGE_MS RETRY_SCALE DISTINCT SEED */
@@ -61,6 +66,7 @@ struct client {
 };
 
 static int port, distinct;
+static bool websocket;
 static struct client *cl;
 static int nclients;
 static double retry_scale, message_ms;
@@ -159,12 +165,133 @@ static bool start(struct client *c, struct req *r, enum kind kind, int k)
 	return true;
 }
 
+static void next_message(struct client *c);
+
+/* ---- websocket transport ---- */
+
+static bool ws_start(struct client *c, int k)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return false;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	struct sockaddr_in src = {.sin_family = AF_INET};
+	src.sin_addr.s_addr = htonl(distinct ? (0x7F000001u | (uint32_t)((k + 1) % 256) << 8) : 0x7F000001u);
+	bind(fd, (struct sockaddr *)&src, sizeof src);
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0 && errno != EINPROGRESS) {
+		close(fd);
+		return false;
+	}
+	struct req *r = &c->poll;
+	r->fd = fd;
+	r->kind = POLL;
+	r->len = 0;
+	r->sent = false;
+	r->outlen = (size_t)snprintf(r->out, sizeof r->out,
+				     "GET /sockjs/%03u/%s/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+				     "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+				     "Sec-WebSocket-Version: 13\r\n\r\n",
+				     c->sid, c->session);
+	requests++;
+	return true;
+}
+
+/* A masked text frame to the server. */
+static bool ws_frame(struct client *c, const char *text)
+{
+	unsigned char f[128];
+	size_t n = strlen(text);
+	unsigned char mask[4] = {0x12, 0x34, 0x56, 0x78};
+	f[0] = 0x81;
+	f[1] = (unsigned char)(0x80 | n);
+	memcpy(f + 2, mask, 4);
+	for (size_t i = 0; i < n; i++)
+		f[6 + i] = (unsigned char)text[i] ^ mask[i % 4];
+	return write(c->poll.fd, f, n + 6) == (ssize_t)(n + 6);
+}
+
+static void ws_io(struct client *c, short ev, int k)
+{
+	struct req *r = &c->poll;
+	if (!r->sent && (ev & POLLOUT)) {
+		if (write(r->fd, r->out, r->outlen) != (ssize_t)r->outlen) {
+			failures++;
+			close_client(c);
+			return;
+		}
+		r->sent = true;
+		return;
+	}
+	if (!(ev & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	ssize_t n = read(r->fd, r->buf + r->len, sizeof r->buf - 1 - r->len);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) { /* the connection dropped (its server died) */
+		if (c->state != CONNECTED)
+			failures++;
+		close_client(c);
+		return;
+	}
+	r->len += (size_t)n;
+	r->buf[r->len] = '\0';
+	size_t at = 0;
+	if (c->state == OPENING && !c->server[0]) {
+		char *end = strstr(r->buf, "\r\n\r\n");
+		if (!end)
+			return;
+		char *xs = strcasestr(r->buf, "\r\nX-Server: ");
+		if (xs)
+			sscanf(xs + 12, "%31[^\r\n]", c->server);
+		if (strncmp(r->buf, "HTTP/1.1 101", 12) != 0) {
+			failures++;
+			close_client(c);
+			return;
+		}
+		at = (size_t)(end + 4 - r->buf);
+	}
+	unsigned char *b = (unsigned char *)r->buf;
+	while (r->len - at >= 2 && r->len - at >= 2 + (size_t)(b[at + 1] & 127)) {
+		size_t len = b[at + 1] & 127;
+		char first = len ? (char)b[at + 2] : 0;
+		at += 2 + len;
+		if (first == 'o' && c->state == OPENING) {
+			c->state = CONNECTING;
+			c->retries = 0;
+			sends++;
+			if (!ws_frame(c, "[\"connect\"]")) {
+				close_client(c);
+				return;
+			}
+		} else if (first == 'a' && c->state == CONNECTING) {
+			c->state = CONNECTED;
+			connected_ok++;
+			next_message(c);
+			if (c->moved) {
+				c->moved = false;
+				rehome[nrehome++] = (double)(now_ms() - killed_at) / 1000.0;
+			}
+		}
+	}
+	memmove(r->buf, r->buf + at, r->len - at);
+	r->len -= at;
+	(void)k;
+}
+
 static void open_session(struct client *c, int k)
 {
 	snprintf(c->session, sizeof c->session, "c%d-%08x", k, (unsigned)(uniform() * 4294967295.0));
 	c->sid = (unsigned)(uniform() * 1000) % 1000;
 	c->state = OPENING;
 	opens++;
+	if (websocket) {
+		c->server[0] = '\0';
+		if (!ws_start(c, k))
+			close_client(c);
+		return;
+	}
 	if (!start(c, &c->poll, POLL, k))
 		close_client(c);
 }
@@ -276,6 +403,8 @@ int main(int argc, char **argv)
 		watched = argv[8];
 		recovery_ms = atoll(argv[9]);
 	}
+	const char *tr = getenv("CS_TRANSPORT");
+	websocket = tr && strcmp(tr, "websocket") == 0;
 	signal(SIGUSR1, on_usr1);
 	signal(SIGUSR2, on_usr2);
 	signal(SIGPIPE, SIG_IGN);
@@ -311,7 +440,13 @@ int main(int argc, char **argv)
 			struct client *c = &cl[k];
 			if (c->state == WAITING && now >= c->wake)
 				open_session(c, k);
-			else if (c->state == CONNECTED && !c->send_busy && now >= c->wake) {
+			else if (websocket && c->state == CONNECTED && now >= c->wake) {
+				sends++;
+				if (!ws_frame(c, "[\"m\"]"))
+					close_client(c);
+				else
+					next_message(c);
+			} else if (!websocket && c->state == CONNECTED && !c->send_busy && now >= c->wake) {
 				c->send_busy = true;
 				if (!start(c, &c->send, SEND, k))
 					close_client(c);
@@ -337,8 +472,12 @@ int main(int argc, char **argv)
 				continue;
 			int k = who[i] / 2;
 			struct req *r = who[i] % 2 ? &cl[k].send : &cl[k].poll;
-			if (r->fd == pfd[i].fd)
-				io(&cl[k], r, pfd[i].revents, k);
+			if (r->fd == pfd[i].fd) {
+				if (websocket)
+					ws_io(&cl[k], pfd[i].revents, k);
+				else
+					io(&cl[k], r, pfd[i].revents, k);
+			}
 		}
 	}
 	/* connected clients per server */

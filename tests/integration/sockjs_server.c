@@ -9,6 +9,10 @@
  *   POST /sockjs/<server_id>/<session>/xhr_send  404 for an unknown session;
  *        otherwise 204, and an answer frame is queued for the session;
  *   a session with no poll held expires after the disconnect delay.
+ *   GET  /sockjs/<server_id>/<session>/websocket with Upgrade: websocket:
+ *        the handshake (RFC 6455), then "o"; every text frame the client
+ *        sends is answered with "a[...]"; the session lives as long as the
+ *        connection.
  * Every response carries "X-Server: NAME" and sets the cookie route=NAME
  * (nginx's sticky emulation maps it back to this server).
  *
@@ -19,6 +23,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <strings.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -35,6 +40,7 @@ enum { MAX_CONN = 4096, MAX_SESS = 8192, BUF = 4096 };
 
 struct conn {
 	int fd;
+	bool ws;           /* an open websocket */
 	char buf[BUF];
 	size_t len;
 	int held;          /* session index of a held poll, -1 */
@@ -46,6 +52,7 @@ struct session {
 	bool used;
 	int queued;
 	int poll;          /* conn index of the held poll, -1 */
+	bool ws;           /* held by a websocket (no expiry) */
 	int64_t detached;  /* when the last poll ended */
 };
 
@@ -59,6 +66,146 @@ static int64_t now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int find_session(const char *id);
+static int new_session(const char *id);
+
+/* SHA-1 (FIPS 180-1), for the websocket handshake only. */
+static void sha1(const unsigned char *msg, size_t len, unsigned char out[20])
+{
+	uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
+	size_t total = ((len + 8) / 64 + 1) * 64;
+	unsigned char *m = calloc(total, 1);
+	memcpy(m, msg, len);
+	m[len] = 0x80;
+	uint64_t bits = (uint64_t)len * 8;
+	for (int i = 0; i < 8; i++)
+		m[total - 1 - i] = (unsigned char)(bits >> (8 * i));
+	for (size_t off = 0; off < total; off += 64) {
+		uint32_t w[80];
+		for (int i = 0; i < 16; i++)
+			w[i] = (uint32_t)m[off + 4 * i] << 24 | (uint32_t)m[off + 4 * i + 1] << 16 |
+			       (uint32_t)m[off + 4 * i + 2] << 8 | m[off + 4 * i + 3];
+		for (int i = 16; i < 80; i++) {
+			uint32_t x = w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16];
+			w[i] = x << 1 | x >> 31;
+		}
+		uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+		for (int i = 0; i < 80; i++) {
+			uint32_t f, k;
+			if (i < 20) {
+				f = (b & c) | (~b & d);
+				k = 0x5A827999;
+			} else if (i < 40) {
+				f = b ^ c ^ d;
+				k = 0x6ED9EBA1;
+			} else if (i < 60) {
+				f = (b & c) | (b & d) | (c & d);
+				k = 0x8F1BBCDC;
+			} else {
+				f = b ^ c ^ d;
+				k = 0xCA62C1D6;
+			}
+			uint32_t t = (a << 5 | a >> 27) + f + e + k + w[i];
+			e = d;
+			d = c;
+			c = b << 30 | b >> 2;
+			b = a;
+			a = t;
+		}
+		h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
+	}
+	free(m);
+	for (int i = 0; i < 5; i++)
+		for (int j = 0; j < 4; j++)
+			out[4 * i + j] = (unsigned char)(h[i] >> (24 - 8 * j));
+}
+
+static void base64(const unsigned char *in, size_t n, char *out)
+{
+	static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t o = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16 | (i + 1 < n ? (uint32_t)in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
+		out[o++] = tbl[v >> 18 & 63];
+		out[o++] = tbl[v >> 12 & 63];
+		out[o++] = i + 1 < n ? tbl[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? tbl[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+/* An unmasked text frame to the client. */
+static void ws_send(int c, const char *text)
+{
+	unsigned char f[256];
+	size_t n = strlen(text);
+	f[0] = 0x81;
+	f[1] = (unsigned char)n;
+	memcpy(f + 2, text, n);
+	ssize_t w = write(conns[c].fd, f, n + 2);
+	(void)w;
+}
+
+static void ws_close(int c)
+{
+	if (conns[c].held >= 0)
+		sess[conns[c].held].used = false; /* a websocket session ends with it */
+	close(conns[c].fd);
+	conns[c].fd = -1;
+	conns[c].held = -1;
+	conns[c].ws = false;
+	conns[c].len = 0;
+}
+
+/* Frames from the client (masked): answer each text frame. */
+static void ws_frames(int c)
+{
+	size_t at = 0;
+	unsigned char *b = (unsigned char *)conns[c].buf;
+	while (conns[c].len - at >= 6) {
+		unsigned op = b[at] & 15, len = b[at + 1] & 127;
+		if (len > 125 || conns[c].len - at < 6 + len)
+			break;
+		at += 6 + len;
+		if (op == 8) {
+			ws_close(c);
+			return;
+		}
+		char reply[64];
+		snprintf(reply, sizeof reply, "a[\"%u\"]", len);
+		ws_send(c, reply);
+	}
+	memmove(conns[c].buf, conns[c].buf + at, conns[c].len - at);
+	conns[c].len -= at;
+}
+
+static void ws_accept(int c, const char *id)
+{
+	const char *k = strcasestr(conns[c].buf, "\r\nSec-WebSocket-Key: ");
+	char key[128] = "", accept[64];
+	if (k)
+		sscanf(k + 21, "%100[^\r\n]", key);
+	strcat(key, "258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+	unsigned char digest[20];
+	sha1((const unsigned char *)key, strlen(key), digest);
+	base64(digest, 20, accept);
+	char out[512];
+	int n = snprintf(out, sizeof out,
+			 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+			 "Sec-WebSocket-Accept: %s\r\nX-Server: %s\r\n\r\n", accept, name);
+	ssize_t w = write(conns[c].fd, out, (size_t)n);
+	(void)w;
+	int s = find_session(id);
+	if (s < 0)
+		s = new_session(id);
+	conns[c].ws = true;
+	conns[c].held = s;
+	if (s >= 0)
+		sess[s].ws = true;
+	conns[c].len = 0;
+	ws_send(c, "o");
 }
 
 static int find_session(const char *id)
@@ -77,6 +224,7 @@ static int new_session(const char *id)
 			sess[i].used = true;
 			sess[i].queued = 0;
 			sess[i].poll = -1;
+			sess[i].ws = false;
 			sess[i].detached = now_ms();
 			return i;
 		}
@@ -133,6 +281,10 @@ static void handle(int c)
 	char sid[16], id[64], transport[16];
 	if (sscanf(path, "/sockjs/%15[^/]/%63[^/]/%15s", sid, id, transport) != 3) {
 		finish(c, 404, "");
+		return;
+	}
+	if (strcmp(transport, "websocket") == 0) {
+		ws_accept(c, id);
 		return;
 	}
 	int s = find_session(id);
@@ -228,6 +380,10 @@ int main(int argc, char **argv)
 			if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)) || conns[c].fd < 0)
 				continue;
 			ssize_t r = read(conns[c].fd, conns[c].buf + conns[c].len, BUF - 1 - conns[c].len);
+			if (r <= 0 && conns[c].ws) {
+				ws_close(c);
+				continue;
+			}
 			if (r <= 0) {
 				if (conns[c].held >= 0 && sess[conns[c].held].poll == c) {
 					sess[conns[c].held].poll = -1;
@@ -240,15 +396,17 @@ int main(int argc, char **argv)
 			}
 			conns[c].len += (size_t)r;
 			conns[c].buf[conns[c].len] = '\0';
-			if (conns[c].held < 0)
+			if (conns[c].ws)
+				ws_frames(c);
+			else if (conns[c].held < 0)
 				handle(c);
 		}
 		/* heartbeats and expiry */
 		for (int i = 0; i < MAX_CONN; i++)
-			if (conns[i].fd >= 0 && conns[i].held >= 0 && now >= conns[i].deadline)
+			if (conns[i].fd >= 0 && !conns[i].ws && conns[i].held >= 0 && now >= conns[i].deadline)
 				flush_poll(conns[i].held);
 		for (int s = 0; s < MAX_SESS; s++)
-			if (sess[s].used && sess[s].poll < 0 && now - sess[s].detached >= disconnect_ms)
+			if (sess[s].used && !sess[s].ws && sess[s].poll < 0 && now - sess[s].detached >= disconnect_ms)
 				sess[s].used = false;
 	}
 }
