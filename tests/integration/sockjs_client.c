@@ -129,11 +129,12 @@ static void close_client(struct client *c)
 	reconnects++;
 }
 
-static bool start(struct client *c, struct req *r, enum kind kind, int k)
+/* A nonblocking connection to nginx from client k's address. */
+static int connect_from(int k)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
-		return false;
+		return -1;
 	fcntl(fd, F_SETFL, O_NONBLOCK);
 	struct sockaddr_in src = {.sin_family = AF_INET};
 	src.sin_addr.s_addr = htonl(distinct ? (0x7F000001u | (uint32_t)((k + 1) % 256) << 8) : 0x7F000001u);
@@ -142,8 +143,16 @@ static bool start(struct client *c, struct req *r, enum kind kind, int k)
 	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0 && errno != EINPROGRESS) {
 		close(fd);
-		return false;
+		return -1;
 	}
+	return fd;
+}
+
+static bool start(struct client *c, struct req *r, enum kind kind, int k)
+{
+	int fd = connect_from(k);
+	if (fd < 0)
+		return false;
 	r->fd = fd;
 	r->kind = kind;
 	r->len = 0;
@@ -171,19 +180,9 @@ static void next_message(struct client *c);
 
 static bool ws_start(struct client *c, int k)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = connect_from(k);
 	if (fd < 0)
 		return false;
-	fcntl(fd, F_SETFL, O_NONBLOCK);
-	struct sockaddr_in src = {.sin_family = AF_INET};
-	src.sin_addr.s_addr = htonl(distinct ? (0x7F000001u | (uint32_t)((k + 1) % 256) << 8) : 0x7F000001u);
-	bind(fd, (struct sockaddr *)&src, sizeof src);
-	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&dst, sizeof dst) < 0 && errno != EINPROGRESS) {
-		close(fd);
-		return false;
-	}
 	struct req *r = &c->poll;
 	r->fd = fd;
 	r->kind = POLL;
