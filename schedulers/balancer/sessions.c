@@ -43,7 +43,10 @@
  * on a server when it was killed); rehome_seconds {median, max} (from the
  * kill to each moved client's next connected state); broken_on_recovery
  * (connected clients closed by a request routed to a server within
- * `recovery_window` (60 s) after it restarted). */
+ * `recovery_window` (60 s) after it restarted); tls_cpu_seconds per server:
+ * `tls_handshake_cpu` seconds for every connection that reaches it (TLS
+ * terminated on the instances, as behind an ELB TCP listener; the model
+ * has no keep-alive: every xhr request is a connection, a websocket one). */
 #include "schedulers/balancer/sessions.h"
 
 #include <math.h>
@@ -96,6 +99,7 @@ struct client {
 
 struct server_state {
 	char name[32];
+	double tls_cpu;      /* seconds of TLS handshakes done on it */
 	bool alive;
 	cs_time restarted;   /* CS_TIME_NEVER: not yet */
 	uint32_t connected;  /* sessions of connected clients */
@@ -122,6 +126,7 @@ struct bal {
 	uint64_t next_id;
 	enum transport transport;
 	cs_time heartbeat, disconnect_delay, recovery_window, duration, sample;
+	double tls_seconds;  /* CPU per TLS handshake on an instance */
 	struct cs_dist message_interval, lifetime;
 	bool has_lifetime;
 	struct { uint32_t min_count; double min_timeout, base, exponent, max, fuzz; } retry;
@@ -302,6 +307,7 @@ static int32_t route(struct bal *b, struct client *c)
 		}
 		cs_lb_outcome(&b->lb, (uint32_t)s, true, now);
 		b->lb.tried = 0;
+		b->st[s].tls_cpu += b->tls_seconds; /* a new connection reaches s */
 		if (b->lb.kind == CS_LB_STICKY_COOKIE || b->lb.kind == CS_LB_ELB_HTTP_STICKY)
 			c->route = s; /* the response sets the route cookie */
 		return s;
@@ -651,7 +657,13 @@ static void sample_fire(void *ctx, cs_time now)
 		fprintf(b->ts, "%.6f,%u,%llu", cs_time_to_seconds(now), connected, (unsigned long long)b->ghosts);
 		for (uint32_t s = 0; s < b->nservers; s++)
 			fprintf(b->ts, ",%u", b->st[s].alive ? b->st[s].connected : 0);
-		fputc('\n', b->ts);
+		if (up > 0 && gsl_stats_mean(counts, 1, up) > 0) {
+			double mean = gsl_stats_mean(counts, 1, up);
+			double sd = up > 1 ? gsl_stats_sd_with_fixed_mean(counts, 1, up, mean) : 0;
+			fprintf(b->ts, ",%.6f,%.6f\n", sd / mean, gsl_stats_max(counts, 1, up) / mean);
+		} else {
+			fputs(",,\n", b->ts);
+		}
 	}
 	if (now + b->sample <= b->duration)
 		cs_engine_after(&b->e, b->sample, sample_fire, b);
@@ -826,7 +838,7 @@ static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t 
 	static const char *const top[] = {"name", "description", "seed", "duration", "balancer", "clients", "sockjs",
 					  "events", "output", "sweep", "vars", "version", NULL};
 	static const char *const bkeys[] = {"policy", "servers", "max_fails", "fail_timeout", "hash_key",
-					    "recovery_window", NULL};
+					    "recovery_window", "tls_handshake_cpu", NULL};
 	static const char *const skeys[] = {"heartbeat", "disconnect_delay", NULL};
 	double sd, max_fails;
 	const char *name;
@@ -844,6 +856,7 @@ static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t 
 	    cs_cfg_num(cfg, bj, "balancer", "max_fails", 1, CS_CFG_INTEGER | CS_CFG_NONNEG, &max_fails) < 0 ||
 	    cs_cfg_time(cfg, bj, "balancer", "fail_timeout", 10, CS_CFG_NONNEG, &fail_timeout) < 0 ||
 	    cs_cfg_time(cfg, bj, "balancer", "recovery_window", 60, CS_CFG_NONNEG, &b->recovery_window) < 0 ||
+	    cs_cfg_num(cfg, bj, "balancer", "tls_handshake_cpu", 0, CS_CFG_NONNEG, &b->tls_seconds) < 0 ||
 	    parse_servers(b, cfg, bj) < 0)
 		return -1;
 	json_t *sj = json_object_get(exp, "sockjs");
@@ -916,6 +929,10 @@ static json_t *summary(struct bal *b, const char *name, uint64_t seed)
 	json_object_set_new(bal, "moved_by_failure", json_integer((json_int_t)b->moved));
 	json_object_set_new(bal, "rehome_seconds", rh);
 	json_object_set_new(bal, "broken_on_recovery", json_integer((json_int_t)b->broken));
+	json_t *tls = json_object();
+	for (uint32_t s2 = 0; s2 < b->nservers; s2++)
+		json_object_set_new(tls, b->st[s2].name, json_real(b->st[s2].tls_cpu));
+	json_object_set_new(bal, "tls_cpu_seconds", tls);
 	json_t *s = json_object();
 	json_object_set_new(s, "name", json_string(name));
 	json_object_set_new(s, "seed", json_integer((json_int_t)seed));
@@ -942,7 +959,7 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 		fputs("time,connected,ghost_sessions", ts);
 		for (uint32_t s = 0; s < b->nservers; s++)
 			fprintf(ts, ",sessions_%s", b->st[s].name);
-		fputc('\n', ts);
+		fputs(",imbalance_cv,imbalance_max_over_mean\n", ts);
 	}
 	for (uint32_t k = 0; k < b->nclients; k++) {
 		b->clients[k].idx = k;

@@ -118,6 +118,20 @@ static void test_shared_address(void **state)
 	json_decref(s);
 }
 
+/* An ELB TCP listener: TLS on the instances costs each of them a
+ * handshake per connection: 10 websockets each, 5 ms apiece. */
+static void test_tls_cost(void **state)
+{
+	json_t *s = tu_run_ok("{\"name\":\"t\",\"duration\":\"2m\",\"balancer\":{\"policy\":\"elb-tcp\",\"servers\":3,"
+			      "\"tls_handshake_cpu\":0.005},\"clients\":{\"count\":30,\"transport\":\"websocket\"}}", NULL);
+	for (int k = 1; k <= 3; k++) {
+		char key[64];
+		snprintf(key, sizeof key, "balancer.tls_cpu_seconds.s%d", k);
+		assert_near(tu_num(s, key), 0.05, 1e-9);
+	}
+	json_decref(s);
+}
+
 static void test_deterministic(void **state)
 {
 	char *d1, *d2;
@@ -156,6 +170,7 @@ int main(void)
 		cmocka_unit_test(test_ip_hash_one_subnet),
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_shared_address),
+		cmocka_unit_test(test_tls_cost),
 		cmocka_unit_test(test_deterministic),
 	};
 	return cmocka_run_group_tests_name("sessions", tests, NULL, NULL);
