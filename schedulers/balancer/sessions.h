@@ -4,6 +4,11 @@
  * (websocket).  An experiment with a top-level "balancer" object runs this
  * model instead of a cell (INTERFACE.md, "Session balancing experiments").
  *
+ * The backends are a list of servers, each up or down, changed only by
+ * the failure events (server_event_fire): the seam where a later issue
+ * makes them the tasks of a replicated service placed by any scheduler
+ * (a server is up while its task runs; placement gives its address).
+ *
  * Results: summary.json with a "balancer" object (cs_balance_run writes
  * it), timeseries.csv with the sessions per server, run.json.  The exact
  * protocol rules are in sessions.c's header comment. */
