@@ -643,27 +643,23 @@ static void sample_fire(void *ctx, cs_time now)
 		if (b->st[s].alive && up < 256)
 			counts[up++] = b->st[s].connected;
 	}
-	if (up > 0) {
-		double mean = gsl_stats_mean(counts, 1, up);
-		double sd = up > 1 ? gsl_stats_sd_with_fixed_mean(counts, 1, up, mean) : 0;
-		double mx = gsl_stats_max(counts, 1, up);
-		if (mean > 0) {
-			b->cv_sum += sd / mean;
-			b->mom_sum += mx / mean;
-			b->samples++;
-		}
+	/* imbalance of the connected sessions over the up servers, now */
+	double mean = up > 0 ? gsl_stats_mean(counts, 1, up) : 0, cv = 0, mom = 0;
+	if (mean > 0) {
+		cv = (up > 1 ? gsl_stats_sd_with_fixed_mean(counts, 1, up, mean) : 0) / mean;
+		mom = gsl_stats_max(counts, 1, up) / mean;
+		b->cv_sum += cv;
+		b->mom_sum += mom;
+		b->samples++;
 	}
 	if (b->ts) {
 		fprintf(b->ts, "%.6f,%u,%llu", cs_time_to_seconds(now), connected, (unsigned long long)b->ghosts);
 		for (uint32_t s = 0; s < b->nservers; s++)
 			fprintf(b->ts, ",%u", b->st[s].alive ? b->st[s].connected : 0);
-		if (up > 0 && gsl_stats_mean(counts, 1, up) > 0) {
-			double mean = gsl_stats_mean(counts, 1, up);
-			double sd = up > 1 ? gsl_stats_sd_with_fixed_mean(counts, 1, up, mean) : 0;
-			fprintf(b->ts, ",%.6f,%.6f\n", sd / mean, gsl_stats_max(counts, 1, up) / mean);
-		} else {
+		if (mean > 0)
+			fprintf(b->ts, ",%.6f,%.6f\n", cv, mom);
+		else
 			fputs(",,\n", b->ts);
-		}
 	}
 	if (now + b->sample <= b->duration)
 		cs_engine_after(&b->e, b->sample, sample_fire, b);
