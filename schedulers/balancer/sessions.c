@@ -64,10 +64,13 @@
 #include "workloads/dist.h"
 
 enum transport { T_XHR, T_WS };
+enum { SESS_BLOCK = 1024 };
 enum cstate { C_OPENING, C_CONNECTING, C_CONNECTED, C_WAITING, C_GONE };
 enum close_why { WHY_404, WHY_LOST, WHY_502, WHY_DROPPED, WHY_LEFT };
 
 struct session {
+	struct bal *b;
+	int32_t index;
 	uint64_t id;
 	int32_t server;
 	int32_t client;      /* -1: a ghost */
@@ -120,8 +123,9 @@ struct bal {
 	uint32_t nservers;
 	struct client *clients;
 	uint32_t nclients;
-	struct session *sess;
-	size_t nsess, capsess;
+	struct session **blocks; /* sessions in blocks of SESS_BLOCK: their
+				  * addresses stay put, so events can hold them */
+	size_t nsess, nblocks;
 	int32_t free_sess;   /* a free-list through client (reused) */
 	uint64_t next_id;
 	enum transport transport;
@@ -150,17 +154,26 @@ struct bal {
 
 /* ---- sessions ---- */
 
+static inline struct session *sess_at(const struct bal *b, int32_t i)
+{
+	return &b->blocks[i / SESS_BLOCK][i % SESS_BLOCK];
+}
+
 static int32_t session_new(struct bal *b, int32_t server, int32_t client)
 {
 	int32_t i;
 	if (b->free_sess >= 0) {
 		i = b->free_sess;
-		b->free_sess = b->sess[i].client;
+		b->free_sess = sess_at(b, i)->client;
 	} else {
-		CS_GROW(b->sess, b->capsess, b->nsess + 1);
+		if (b->nsess == b->nblocks * SESS_BLOCK) {
+			b->blocks = cs_xrealloc(b->blocks, (b->nblocks + 1) * sizeof *b->blocks);
+			b->blocks[b->nblocks++] = cs_xmalloc(SESS_BLOCK * sizeof **b->blocks);
+		}
 		i = (int32_t)b->nsess++;
 	}
-	b->sess[i] = (struct session){.id = ++b->next_id, .server = server, .client = client, .live = true};
+	*sess_at(b, i) = (struct session){.b = b, .index = i, .id = ++b->next_id, .server = server, .client = client,
+					  .live = true};
 	if (client < 0)
 		b->ghosts++;
 	if (b->ghosts > b->ghosts_peak)
@@ -170,7 +183,7 @@ static int32_t session_new(struct bal *b, int32_t server, int32_t client)
 
 static void conn_set(struct bal *b, int32_t i, bool on)
 {
-	struct session *s = &b->sess[i];
+	struct session *s = sess_at(b, i);
 	if (s->conn == on)
 		return;
 	s->conn = on;
@@ -182,7 +195,7 @@ static void conn_set(struct bal *b, int32_t i, bool on)
 
 static void session_free(struct bal *b, int32_t i)
 {
-	struct session *s = &b->sess[i];
+	struct session *s = sess_at(b, i);
 	conn_set(b, i, false);
 	if (s->expire_set)
 		cs_engine_cancel(&b->e, s->expire);
@@ -198,7 +211,7 @@ static void session_free(struct bal *b, int32_t i)
 /* The session a request for client c finds on server s, or -1. */
 static int32_t session_on(const struct bal *b, const struct client *c, int32_t s)
 {
-	if (c->sess < 0 || !b->sess[c->sess].live || b->sess[c->sess].server != s)
+	if (c->sess < 0 || !sess_at(b, c->sess)->live || sess_at(b, c->sess)->server != s)
 		return -1;
 	return c->sess;
 }
@@ -207,19 +220,15 @@ static void expire_fire(void *ctx, cs_time now);
 
 static void start_expiry(struct bal *b, int32_t i)
 {
-	struct session *s = &b->sess[i];
+	struct session *s = sess_at(b, i);
 	if (s->expire_set || s->poll)
 		return;
-	s->expire = cs_engine_after(&b->e, b->disconnect_delay, expire_fire, (void *)(intptr_t)((int64_t)i << 1));
+	s->expire = cs_engine_after(&b->e, b->disconnect_delay, expire_fire, s);
 	s->expire_set = true;
 }
 
 /* ---- clients ---- */
 
-/* The running model, for the callbacks that get a session index (the
- * session array grows, so they cannot hold pointers): one model runs per
- * process at a time (sweeps fork). */
-static struct bal *the_bal;
 
 static void client_open(struct client *c);
 static void timer_fire(void *ctx, cs_time now);
@@ -250,7 +259,7 @@ static void drop_session(struct bal *b, struct client *c)
 {
 	if (c->sess < 0)
 		return;
-	struct session *s = &b->sess[c->sess];
+	struct session *s = sess_at(b, c->sess);
 	if (s->live && s->client == (int32_t)c->idx) {
 		if (b->transport == T_WS) /* closing the websocket */
 			conn_set(b, c->sess, false);
@@ -321,7 +330,7 @@ static void became_connected(struct bal *b, struct client *c)
 	cs_time now = cs_engine_now(&b->e);
 	c->state = C_CONNECTED;
 	b->connected_ok++;
-	b->st[b->sess[c->sess].server].connected++;
+	b->st[sess_at(b, c->sess)->server].connected++;
 	if (c->moved) {
 		c->moved = false;
 		CS_GROW(b->rehome, b->caprehome, b->nrehome + 1);
@@ -336,9 +345,9 @@ static void open_followup(struct bal *b, struct client *c, int32_t home);
 /* The server answers what is queued on the held poll of session i. */
 static void poll_end_fire(void *ctx, cs_time now)
 {
-	int32_t i = (int32_t)((intptr_t)ctx >> 1);
-	struct bal *b = the_bal;
-	struct session *s = &b->sess[i];
+	struct session *s = ctx;
+	struct bal *b = s->b;
+	int32_t i = s->index;
 	s->poll_end_set = false;
 	s->poll = false;
 	conn_set(b, i, false);
@@ -358,7 +367,7 @@ static void poll_end_fire(void *ctx, cs_time now)
 /* Queue a frame for the client of session i; a held poll returns now. */
 static void queue_frame(struct bal *b, int32_t i)
 {
-	struct session *s = &b->sess[i];
+	struct session *s = sess_at(b, i);
 	s->queued++;
 	if (b->transport == T_WS) {
 		s->queued = 0;
@@ -370,7 +379,7 @@ static void queue_frame(struct bal *b, int32_t i)
 	if (s->poll) {
 		if (s->poll_end_set)
 			cs_engine_cancel(&b->e, s->poll_end);
-		s->poll_end = cs_engine_after(&b->e, 0, poll_end_fire, (void *)(intptr_t)((int64_t)i << 1));
+		s->poll_end = cs_engine_after(&b->e, 0, poll_end_fire, s);
 		s->poll_end_set = true;
 	}
 }
@@ -425,7 +434,7 @@ static void do_poll(struct client *c)
 		client_close(c, WHY_LOST, s);
 		return;
 	}
-	struct session *ss = &b->sess[i];
+	struct session *ss = sess_at(b, i);
 	if (ss->expire_set) {
 		cs_engine_cancel(&b->e, ss->expire);
 		ss->expire_set = false;
@@ -433,7 +442,7 @@ static void do_poll(struct client *c)
 	ss->poll = true;
 	conn_set(b, i, true);
 	cs_time wait = ss->queued > 0 ? 0 : b->heartbeat;
-	ss->poll_end = cs_engine_after(&b->e, wait, poll_end_fire, (void *)(intptr_t)((int64_t)i << 1));
+	ss->poll_end = cs_engine_after(&b->e, wait, poll_end_fire, ss);
 	ss->poll_end_set = true;
 }
 
@@ -521,9 +530,9 @@ static void timer_fire(void *ctx, cs_time now)
 
 static void expire_fire(void *ctx, cs_time now)
 {
-	int32_t i = (int32_t)((intptr_t)ctx >> 1);
-	struct bal *b = the_bal;
-	struct session *s = &b->sess[i];
+	struct session *s = ctx;
+	struct bal *b = s->b;
+	int32_t i = s->index;
 	s->expire_set = false;
 	if (s->client >= 0) {
 		/* its client never polled again (the poll went elsewhere) */
@@ -606,7 +615,7 @@ static void server_event_fire(void *ctx, cs_time now)
 		return;
 	st->alive = false;
 	for (size_t i = 0; i < b->nsess; i++) {
-		struct session *s = &b->sess[i];
+		struct session *s = sess_at(b, i);
 		if (!s->live || s->server != (int32_t)ev->server)
 			continue;
 		if (s->client >= 0) {
@@ -947,7 +956,6 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 	cs_engine_init(&b->e);
 	if (parse(b, exp, cfg, &seed) < 0)
 		goto done;
-	the_bal = b;
 	b->ts = ts;
 	b->rng = cs_rng_stream(seed, "clients");
 	b->clients = cs_xcalloc(b->nclients, sizeof *b->clients);
@@ -980,10 +988,11 @@ done:
 	free(b->servers);
 	free(b->st);
 	free(b->clients);
-	free(b->sess);
+	for (size_t k = 0; k < b->nblocks; k++)
+		free(b->blocks[k]);
+	free(b->blocks);
 	free(b->events);
 	free(b->rehome);
 	free(b);
-	the_bal = NULL;
 	return out;
 }
