@@ -68,9 +68,11 @@ start_all() {
 		"$build/sockjs_server" $((BASE + i)) "s$i" $HEARTBEAT_MS $DISCONNECT_MS &
 		pids="$pids $!"
 	done
-	sleep 0.2
+	for i in 1 2 3; do
+		"$build/sockjs_client" --wait $((BASE + i)) 5000 || return 1
+	done
 	"$nginx" -p "$work" -c "$work/nginx.conf" -e "$work/logs/error.log" || return 1
-	sleep 0.3
+	"$build/sockjs_client" --wait $LISTEN 5000 || return 1
 }
 
 stop_all() {
@@ -78,7 +80,9 @@ stop_all() {
 	for p in $pids; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	pids=""
-	sleep 0.2
+	# nginx is gone when its pid file is (it removes it on exit)
+	n=0
+	while [ -f "$work/nginx.pid" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 }
 
 # compare NAME METRIC MEASURED SIMULATED TOLERANCE (absolute)
@@ -142,6 +146,7 @@ run_failure_case() {
 	sleep 2
 	"$build/sockjs_server" $((BASE + 2)) s2 $HEARTBEAT_MS $DISCONNECT_MS &
 	pids="$s1 $! $s3"
+	"$build/sockjs_client" --wait $((BASE + 2)) 5000
 	kill -USR2 "$client"
 	wait "$client"
 	measured=$(cat "$work/client.out")

@@ -391,8 +391,28 @@ static void io(struct client *c, struct req *r, short ev, int k)
 	}
 }
 
+/* --wait PORT MS: until something accepts connections on 127.0.0.1:PORT
+ * (exit 0), or MS milliseconds pass (exit 1). */
+static int wait_port(int p, int64_t ms)
+{
+	int64_t end = now_ms() + ms;
+	while (now_ms() < end) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p)};
+		dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		int ok = connect(fd, (struct sockaddr *)&dst, sizeof dst) == 0;
+		close(fd);
+		if (ok)
+			return 0;
+		usleep(10000);
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "--wait") == 0)
+		return wait_port(atoi(argv[2]), atoll(argv[3]));
 	if (argc != 8 && argc != 10) {
 		fprintf(stderr, "usage: sockjs_client PORT CLIENTS DURATION_MS MESSAGE_MS RETRY_SCALE DISTINCT SEED "
 				"[WATCHED_SERVER RECOVERY_MS]\n");
