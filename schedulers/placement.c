@@ -91,7 +91,7 @@ static uint32_t scored_fit(struct cs_placer *p, const struct cs_cell *cell,
 	return best;
 }
 
-uint32_t cs_placer_pick(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req)
+uint32_t cs_placer_pick_slow(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req)
 {
 	switch (p->policy) {
 	case CS_PLACE_RANDOM_FIRST_FIT:

@@ -48,7 +48,27 @@ struct cs_placer {
 void cs_placer_init(struct cs_placer *p, enum cs_placement policy, uint32_t machines, gsl_rng *rng);
 void cs_placer_release(struct cs_placer *p);
 void cs_placer_begin_job(struct cs_placer *p, const struct cs_cell *cell);
-/* A machine where req fits now, or CS_NO_MACHINE. */
-uint32_t cs_placer_pick(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req);
+/* The general case of cs_placer_pick. */
+uint32_t cs_placer_pick_slow(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req);
+
+/* A machine where req fits now, or CS_NO_MACHINE.  Random first fit's
+ * first probe is inline (in a cell with room it is the only one; every
+ * scheduler places tasks through here); the rest is cs_placer_pick_slow,
+ * which goes on exactly as if it had made that probe itself. */
+static inline uint32_t cs_placer_pick(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req)
+{
+	if (p->policy == CS_PLACE_RANDOM_FIRST_FIT && p->ncand > 0 && (p->checked || !p->last_failed)) {
+		uint32_t i = cs_fastrng_below(&p->fast, p->ncand);
+		uint32_t m = p->perm[i];
+		p->probes++;
+		if (cs_cell_fits(cell, m, req)) {
+			p->last_failed = false;
+			return m;
+		}
+		p->perm[i] = p->perm[--p->ncand];
+		p->perm[p->ncand] = m;
+	}
+	return cs_placer_pick_slow(p, cell, req);
+}
 
 #endif
