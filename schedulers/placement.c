@@ -52,15 +52,9 @@ static uint32_t random_first_fit(struct cs_placer *p, const struct cs_cell *cell
 		}
 	}
 	while (p->ncand > 0) {
-		uint32_t i = cs_fastrng_below(&p->fast, p->ncand);
-		uint32_t m = p->perm[i];
-		p->probes++;
-		if (cs_cell_fits(cell, m, req)) {
-			p->last_failed = false;
+		uint32_t m = cs_placer_probe(p, cell, req);
+		if (m != CS_NO_MACHINE)
 			return m;
-		}
-		p->perm[i] = p->perm[--p->ncand];
-		p->perm[p->ncand] = m;
 	}
 	p->last_failed = true;
 	return CS_NO_MACHINE;

@@ -55,18 +55,28 @@ uint32_t cs_placer_pick_slow(struct cs_placer *p, const struct cs_cell *cell, co
  * first probe is inline (in a cell with room it is the only one; every
  * scheduler places tasks through here); the rest is cs_placer_pick_slow,
  * which goes on exactly as if it had made that probe itself. */
+/* One random-first-fit probe (ncand > 0): a candidate drawn uniformly;
+ * it is returned if req fits there, else it leaves the candidates. */
+static inline uint32_t cs_placer_probe(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req)
+{
+	uint32_t i = cs_fastrng_below(&p->fast, p->ncand);
+	uint32_t m = p->perm[i];
+	p->probes++;
+	if (cs_cell_fits(cell, m, req)) {
+		p->last_failed = false;
+		return m;
+	}
+	p->perm[i] = p->perm[--p->ncand];
+	p->perm[p->ncand] = m;
+	return CS_NO_MACHINE;
+}
+
 static inline uint32_t cs_placer_pick(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req)
 {
 	if (p->policy == CS_PLACE_RANDOM_FIRST_FIT && p->ncand > 0 && (p->checked || !p->last_failed)) {
-		uint32_t i = cs_fastrng_below(&p->fast, p->ncand);
-		uint32_t m = p->perm[i];
-		p->probes++;
-		if (cs_cell_fits(cell, m, req)) {
-			p->last_failed = false;
+		uint32_t m = cs_placer_probe(p, cell, req);
+		if (m != CS_NO_MACHINE)
 			return m;
-		}
-		p->perm[i] = p->perm[--p->ncand];
-		p->perm[p->ncand] = m;
 	}
 	return cs_placer_pick_slow(p, cell, req);
 }
