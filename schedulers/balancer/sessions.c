@@ -385,16 +385,25 @@ static void queue_frame(struct bal *b, int32_t i)
 }
 
 /* xhr_send (connect or a message). */
-static void do_send(struct client *c)
+/* An HTTP request of c (counted in *kind): the server it reaches, or -1
+ * after a 502 has closed the client. */
+static int32_t request(struct client *c, uint64_t *kind)
 {
 	struct bal *b = c->b;
 	b->requests++;
-	b->sends++;
+	(*kind)++;
 	int32_t s = route(b, c);
-	if (s < 0) {
+	if (s < 0)
 		client_close(c, WHY_502, -1);
+	return s;
+}
+
+static void do_send(struct client *c)
+{
+	struct bal *b = c->b;
+	int32_t s = request(c, &b->sends);
+	if (s < 0)
 		return;
-	}
 	int32_t i = session_on(b, c, s);
 	if (i < 0) {
 		b->send_404++;
@@ -407,13 +416,9 @@ static void do_send(struct client *c)
 static void do_poll(struct client *c)
 {
 	struct bal *b = c->b;
-	b->requests++;
-	b->polls++;
-	int32_t s = route(b, c);
-	if (s < 0) {
-		client_close(c, WHY_502, -1);
+	int32_t s = request(c, &b->polls);
+	if (s < 0)
 		return;
-	}
 	int32_t i = session_on(b, c, s);
 	if (i < 0) {
 		if (c->state == C_OPENING) {
