@@ -84,25 +84,31 @@ static const struct bad_case cases[] = {
 	{"{\"duration\":60,\"balancer\":{\"servers\":0}}", "", ": balancer.servers: expected 1 to 256 servers"},
 };
 
+/* Run args; it must exit 2 with want in its stderr. */
+static void expect_exit2(const char *what, size_t i, const char *args, const char *want)
+{
+	char *err;
+	int rc = run_cli(args, &err);
+	if (rc != 2 || !strstr(err, want)) {
+		print_error("%s %zu: exit %d, stderr:\n%s\nwanted exit 2 and:\n%s\n", what, i, rc, err, want);
+		fail();
+	}
+	free(err);
+}
+
 static void test_bad_experiments(void **state)
 {
 	char *dir = tu_tmpdir();
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char *file = write_tmp(cases[i].experiment);
-		char args[2048], *err;
+		char args[2048], want[1024];
 		snprintf(args, sizeof args, "run %s -o %s/out%zu -q %s", file, dir, i, cases[i].extra_args);
-		int rc = run_cli(args, &err);
-		char want[1024];
 		snprintf(want, sizeof want, "clustersim: %s%s", file, cases[i].expect);
-		if (rc != 2 || !strstr(err, want)) {
-			print_error("case %zu: exit %d, stderr:\n%s\nwanted exit 2 and:\n%s\n", i, rc, err, want);
-			fail();
-		}
+		expect_exit2("case", i, args, want);
 		/* bad input leaves no results directory behind */
 		char out[600];
 		snprintf(out, sizeof out, "%s/out%zu", dir, i);
 		assert_int_not_equal(access(out, F_OK), 0);
-		free(err);
 		unlink(file);
 		free(file);
 	}
@@ -139,7 +145,7 @@ static void test_bad_traces(void **state)
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	for (size_t i = 0; i < sizeof bad_traces / sizeof *bad_traces; i++) {
 		const struct bad_trace *c = &bad_traces[i];
-		char exp[4096], path[1100], args[2048], want[2048], *err;
+		char exp[4096], path[1100], args[2048], want[2048];
 		snprintf(path, sizeof path, "%s/tests/traces/%s", cwd, c->file);
 		snprintf(exp, sizeof exp,
 			 "{%s\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\",\"path\":\"%s\"}%s}],"
@@ -147,16 +153,11 @@ static void test_bad_traces(void **state)
 			 strcmp(c->format, "swf") == 0 || strstr(c->file, "small") ? "" : BASE_CELL ",", c->format, path, c->extra);
 		char *file = write_tmp(exp);
 		snprintf(args, sizeof args, "run %s -o %s/out%zu -q", file, dir, i);
-		int rc = run_cli(args, &err);
 		if (*c->expect)
 			snprintf(want, sizeof want, "clustersim: %s%s", path, c->expect);
 		else /* a missing file is the experiment's error */
 			snprintf(want, sizeof want, "clustersim: %s: workloads[0].trace.path: cannot open", file);
-		if (rc != 2 || !strstr(err, want)) {
-			print_error("trace case %zu: exit %d, stderr:\n%s\nwanted exit 2 and:\n%s\n", i, rc, err, want);
-			fail();
-		}
-		free(err);
+		expect_exit2("trace case", i, args, want);
 		unlink(file);
 		free(file);
 	}
