@@ -33,7 +33,7 @@ json_t *cs_samples_summary(struct cs_samples *s)
 		return o;
 	}
 	cs_sort_doubles(s->v, s->n);
-	/* Kahan-free plain sum in sorted order: deterministic, and the
+	/* GSL's running mean, taken in sorted order: deterministic, and the
 	 * ascending order keeps the rounding error small. */
 	json_object_set_new(o, "mean", json_real(gsl_stats_mean(s->v, 1, s->n)));
 	json_object_set_new(o, "p50", json_real(gsl_stats_quantile_from_sorted_data(s->v, 1, s->n, 0.50)));
@@ -70,10 +70,24 @@ void cs_metrics_release(struct cs_metrics *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* The counts a job of workload wl goes into: the overall ones and its
+ * workload's, or only the overall ones when there is one workload (the
+ * two would be equal; a trace replay has hundreds of thousands of
+ * samples, and keeping and sorting them twice showed in profiles). */
+static unsigned counts_of(struct cs_metrics *m, uint32_t wl, struct cs_job_counts *c[2])
+{
+	c[0] = &m->all;
+	if (m->nworkloads == 1)
+		return 1;
+	c[1] = &m->wl[wl];
+	return 2;
+}
+
 void cs_metrics_submitted(struct cs_metrics *m, const struct cs_job *job)
 {
-	m->wl[job->workload].submitted++;
-	m->all.submitted++;
+	struct cs_job_counts *c[2];
+	for (unsigned i = 0, n = counts_of(m, job->workload, c); i < n; i++)
+		c[i]->submitted++;
 	if (m->first_submit == CS_TIME_NEVER)
 		m->first_submit = job->submit;
 }
@@ -81,17 +95,19 @@ void cs_metrics_submitted(struct cs_metrics *m, const struct cs_job *job)
 void cs_metrics_first_attempt(struct cs_metrics *m, const struct cs_job *job)
 {
 	double w = cs_time_to_seconds(job->first_attempt - job->submit);
-	cs_samples_add(&m->wl[job->workload].wait_first, w);
-	cs_samples_add(&m->all.wait_first, w);
+	struct cs_job_counts *c[2];
+	for (unsigned i = 0, n = counts_of(m, job->workload, c); i < n; i++)
+		cs_samples_add(&c[i]->wait_first, w);
 }
 
 void cs_metrics_scheduled(struct cs_metrics *m, const struct cs_job *job)
 {
 	double w = cs_time_to_seconds(job->scheduled - job->submit);
-	m->wl[job->workload].scheduled++;
-	m->all.scheduled++;
-	cs_samples_add(&m->wl[job->workload].wait_sched, w);
-	cs_samples_add(&m->all.wait_sched, w);
+	struct cs_job_counts *c[2];
+	for (unsigned i = 0, n = counts_of(m, job->workload, c); i < n; i++) {
+		c[i]->scheduled++;
+		cs_samples_add(&c[i]->wait_sched, w);
+	}
 }
 
 static char *put_time(char *p, cs_time t)
@@ -140,13 +156,14 @@ static void write_row(struct cs_metrics *m, const struct cs_job *job)
 
 void cs_metrics_finished(struct cs_metrics *m, const struct cs_job *job)
 {
-	struct cs_job_counts *c = &m->wl[job->workload];
+	struct cs_job_counts *c[2];
+	unsigned n = counts_of(m, job->workload, c);
 	if (job->outcome == CS_JOB_ABANDONED) {
-		c->abandoned++;
-		m->all.abandoned++;
+		for (unsigned i = 0; i < n; i++)
+			c[i]->abandoned++;
 	} else {
-		c->completed++;
-		m->all.completed++;
+		for (unsigned i = 0; i < n; i++)
+			c[i]->completed++;
 		if (m->last_end == CS_TIME_NEVER || job->end > m->last_end)
 			m->last_end = job->end;
 		cs_time run = cs_job_run_time(job);
@@ -155,8 +172,8 @@ void cs_metrics_finished(struct cs_metrics *m, const struct cs_job *job)
 			double sd = cs_time_to_seconds(job->end - job->submit) / (r > 10 ? r : 10);
 			if (sd < 1)
 				sd = 1;
-			cs_samples_add(&c->slowdown, sd);
-			cs_samples_add(&m->all.slowdown, sd);
+			for (unsigned i = 0; i < n; i++)
+				cs_samples_add(&c[i]->slowdown, sd);
 		}
 	}
 	write_row(m, job);
@@ -179,12 +196,18 @@ static json_t *counts_json(const struct cs_job_counts *c)
 	return o;
 }
 
+/* jobs, wait_first_attempt, wait_scheduled, slowdown_bounded of c */
+static void counts_summarize(struct cs_job_counts *c, json_t *obj)
+{
+	json_object_set_new(obj, "jobs", counts_json(c));
+	json_object_set_new(obj, "wait_first_attempt", cs_samples_summary(&c->wait_first));
+	json_object_set_new(obj, "wait_scheduled", cs_samples_summary(&c->wait_sched));
+	json_object_set_new(obj, "slowdown_bounded", cs_samples_summary(&c->slowdown));
+}
+
 void cs_metrics_summarize(struct cs_metrics *m, json_t *obj)
 {
-	json_object_set_new(obj, "jobs", counts_json(&m->all));
-	json_object_set_new(obj, "wait_first_attempt", cs_samples_summary(&m->all.wait_first));
-	json_object_set_new(obj, "wait_scheduled", cs_samples_summary(&m->all.wait_sched));
-	json_object_set_new(obj, "slowdown_bounded", cs_samples_summary(&m->all.slowdown));
+	counts_summarize(&m->all, obj);
 	if (m->last_end != CS_TIME_NEVER && m->first_submit != CS_TIME_NEVER)
 		json_object_set_new(obj, "makespan",
 				    json_real(cs_time_to_seconds(m->last_end - m->first_submit)));
@@ -192,12 +215,15 @@ void cs_metrics_summarize(struct cs_metrics *m, json_t *obj)
 		json_object_set_new(obj, "makespan", json_null());
 	json_t *wls = json_object();
 	for (uint32_t i = 0; i < m->nworkloads; i++) {
-		struct cs_job_counts *c = &m->wl[i];
 		json_t *w = json_object();
-		json_object_set_new(w, "jobs", counts_json(c));
-		json_object_set_new(w, "wait_first_attempt", cs_samples_summary(&c->wait_first));
-		json_object_set_new(w, "wait_scheduled", cs_samples_summary(&c->wait_sched));
-		json_object_set_new(w, "slowdown_bounded", cs_samples_summary(&c->slowdown));
+		if (m->nworkloads == 1) { /* the overall figures are this workload's */
+			static const char *const keys[] = {"jobs", "wait_first_attempt", "wait_scheduled",
+							   "slowdown_bounded"};
+			for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+				json_object_set_new(w, keys[k], json_deep_copy(json_object_get(obj, keys[k])));
+		} else {
+			counts_summarize(&m->wl[i], w);
+		}
 		json_object_set_new(wls, m->names[i], w);
 	}
 	json_object_set_new(obj, "workloads", wls);

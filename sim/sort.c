@@ -7,7 +7,7 @@
 
 #include "sim/alloc.h"
 
-/* 11-bit digits: 6 passes, and a count table that stays in L1 */
+/* 11-bit digits: 6 passes, each with a 16 KiB count table that stays in L1 */
 enum { BITS = 11, RADIX = 1 << BITS };
 
 /* Map a double's bits to an unsigned key with the same order: flip every
@@ -48,23 +48,27 @@ void cs_sort_doubles(double *v, size_t n)
 	if (n <= 64) {
 		insertion_sort(a, n);
 	} else {
+		enum { PASSES = (64 + BITS - 1) / BITS };
 		uint64_t *b = cs_xmalloc(n * sizeof *b);
-		size_t *count = cs_xmalloc(RADIX * sizeof *count);
-		for (unsigned shift = 0; shift < 64; shift += BITS) {
-			memset(count, 0, RADIX * sizeof *count);
-			for (size_t i = 0; i < n; i++)
-				count[(a[i] >> shift) & (RADIX - 1)]++;
+		/* every pass's digit counts in one read of the keys */
+		size_t *count = cs_xcalloc((size_t)PASSES * RADIX, sizeof *count);
+		for (size_t i = 0; i < n; i++)
+			for (unsigned p = 0; p < PASSES; p++)
+				count[p * RADIX + ((a[i] >> (p * BITS)) & (RADIX - 1))]++;
+		for (unsigned p = 0; p < PASSES; p++) {
+			unsigned shift = p * BITS;
+			size_t *c = count + (size_t)p * RADIX;
 			/* a pass where every key has the same digit moves nothing */
-			if (count[(a[0] >> shift) & (RADIX - 1)] == n)
+			if (c[(a[0] >> shift) & (RADIX - 1)] == n)
 				continue;
 			size_t sum = 0;
 			for (size_t d = 0; d < RADIX; d++) {
-				size_t c = count[d];
-				count[d] = sum;
-				sum += c;
+				size_t k = c[d];
+				c[d] = sum;
+				sum += k;
 			}
 			for (size_t i = 0; i < n; i++)
-				b[count[(a[i] >> shift) & (RADIX - 1)]++] = a[i];
+				b[c[(a[i] >> shift) & (RADIX - 1)]++] = a[i];
 			uint64_t *t = a;
 			a = b;
 			b = t;
