@@ -15,8 +15,8 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 OPT     ?= -O2 -g
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 INC     := -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz) -lm
-CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(INC) -MMD -MP $(EXTRA_CFLAGS)
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz) -lm -pthread
+CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(INC) -pthread -MMD -MP $(EXTRA_CFLAGS)
 
 BUILD   ?= build
 BIN     ?= bin

@@ -1,7 +1,9 @@
 /* sim/job — see job.h. */
 #include "sim/job.h"
 
+#include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/alloc.h"
 #include "sim/capindex.h"
@@ -46,6 +48,18 @@ void cs_job_free(struct cs_job *job)
 	free(job->tasks);
 	free(job->task_durations);
 	free(job);
+}
+
+struct cs_job *cs_job_copy(const struct cs_job *job)
+{
+	assert(!job->tasks && !job->groups);
+	struct cs_job *c = cs_xmalloc(sizeof *c);
+	*c = *job;
+	if (job->task_durations) {
+		c->task_durations = cs_xmalloc((size_t)job->ntasks * sizeof *c->task_durations);
+		memcpy(c->task_durations, job->task_durations, (size_t)job->ntasks * sizeof *c->task_durations);
+	}
+	return c;
 }
 
 cs_time cs_task_duration(const struct cs_job *job, uint32_t index)

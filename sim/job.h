@@ -106,6 +106,11 @@ struct cs_job *cs_job_new(uint32_t ntasks);
  * a scheduling attempt begins, so schedulers may use job->tasks). */
 struct cs_task *cs_job_tasks(struct cs_job *job);
 void cs_job_free(struct cs_job *job);
+/* A copy of a job not yet handed to the world (no tasks, no end groups),
+ * with its own task durations, in memory of the calling thread (a job
+ * read on another thread is copied so that it is freed where it was
+ * allocated: see workloads/prefetch.c). */
+struct cs_job *cs_job_copy(const struct cs_job *job);
 cs_time cs_task_duration(const struct cs_job *job, uint32_t index);
 /* The longest task duration (the job's run time), CS_TIME_NEVER if any is. */
 cs_time cs_job_run_time(const struct cs_job *job);

@@ -10,6 +10,7 @@
 #include "schedulers/placement.h"
 #include "sim/alloc.h"
 #include "sim/world_internal.h"
+#include "workloads/prefetch.h"
 #include "workloads/synthetic.h"
 #include "workloads/trace.h"
 
@@ -100,7 +101,15 @@ static int open_trace(struct cs_world *w, const struct cs_cfg *cfg, json_t *wj, 
 	int rc = cs_trace_open(&spec, &tc, &wl->src, cfg->err);
 	wl->as_recorded = spec.as_recorded;
 	cs_trace_spec_release(&spec);
-	return rc;
+	if (rc < 0)
+		return rc;
+	/* inflate and parse on a second thread, ahead of the simulation */
+	if (cs_prefetch_wrap(&wl->src, w->duration, cfg->err) < 0) {
+		wl->src.ops->close(wl->src.self);
+		wl->src.ops = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 /* Without a "cell", the first trace workload says what the cell is. */

@@ -4,7 +4,9 @@
  * next() fills *job (a job from cs_job_new, its submit time set, times
  * non-decreasing from one call to the next) and returns 1, or returns 0 at
  * the end, or -1 with err set on bad input (a trace).  The world holds one
- * pending job per source, so traces are streamed, never preloaded.
+ * pending job per source, so traces are streamed, never preloaded (a
+ * trace reader runs behind workloads/prefetch, a bounded read-ahead on a
+ * second thread).
  * Ownership: the source owns its state; close() frees it. */
 #ifndef CS_SOURCE_H
 #define CS_SOURCE_H
