@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sim/alloc.h"
+#include "sim/async_file.h"
 #include "sim/experiment.h"
 #include "sim/version.h"
 #include "schedulers/balancer/sessions.h"
@@ -170,7 +171,8 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 	char *p_exp = join(opts->outdir, "experiment.json"), *p_sum = join(opts->outdir, "summary.json");
 	char *p_run = join(opts->outdir, "run.json");
 	char *dir = cs_dirname(opts->file);
-	FILE *jobs = fopen(p_jobs, "w"), *ts = fopen(p_ts, "w");
+	/* jobs.csv can run to megabytes: written on a second thread */
+	FILE *jobs = cs_async_fopen(p_jobs), *ts = fopen(p_ts, "w");
 	int rc = -1;
 	struct cs_world w;
 	bool world_ok = false;

@@ -26,6 +26,8 @@ struct batch {
 	uint32_t n;
 };
 
+enum { AHEAD = 4 }; /* jobs to prefetch ahead of the one copied */
+
 enum end { READING, ENDED, FAILED, PAST_HORIZON };
 
 struct prefetch {
@@ -117,6 +119,14 @@ static int prefetch_next(void *self, struct cs_job **job, struct cs_error *err)
 		return p->inner.ops->next(p->inner.self, job, err);
 	for (;;) {
 		if (p->cur && p->pos < p->cur->n) {
+			/* the jobs were written on the other core: ask for a
+			 * later one's cache lines now, so they arrive before
+			 * they are copied */
+			if (p->pos + AHEAD < p->cur->n) {
+				const char *next = (const char *)p->cur->job[p->pos + AHEAD];
+				for (size_t off = 0; off < sizeof(struct cs_job); off += 64)
+					__builtin_prefetch(next + off);
+			}
 			*job = cs_job_copy(p->cur->job[p->pos++]);
 			return 1;
 		}
