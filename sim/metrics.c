@@ -10,6 +10,8 @@
 #include "sim/alloc.h"
 #include "sim/sort.h"
 
+enum { ROWS_BUFFER = 1 << 16 };
+
 void cs_samples_add(struct cs_samples *s, double x)
 {
 	CS_GROW(s->v, s->cap, s->n + 1);
@@ -50,8 +52,10 @@ void cs_metrics_init(struct cs_metrics *m, uint32_t nworkloads, char **names, FI
 	m->wl = cs_xcalloc(nworkloads, sizeof *m->wl);
 	m->first_submit = m->last_end = CS_TIME_NEVER;
 	m->jobs_csv = jobs_csv;
-	if (jobs_csv)
+	if (jobs_csv) {
 		fputs("id,workload,submit,first_attempt,scheduled,end,tasks,attempts,outcome\n", jobs_csv);
+		m->rows = cs_xmalloc(ROWS_BUFFER);
+	}
 }
 
 static void counts_release(struct cs_job_counts *c)
@@ -61,8 +65,18 @@ static void counts_release(struct cs_job_counts *c)
 	cs_samples_release(&c->slowdown);
 }
 
+static void flush_rows(struct cs_metrics *m)
+{
+	if (m->nrows > 0)
+		fwrite(m->rows, 1, m->nrows, m->jobs_csv);
+	m->nrows = 0;
+}
+
 void cs_metrics_release(struct cs_metrics *m)
 {
+	if (m->jobs_csv)
+		flush_rows(m);
+	free(m->rows);
 	for (uint32_t i = 0; i < m->nworkloads; i++)
 		counts_release(&m->wl[i]);
 	counts_release(&m->all);
@@ -118,23 +132,28 @@ static char *put_time(char *p, cs_time t)
 	return p;
 }
 
-/* One row of jobs.csv, formatted by hand into one buffer and written at
- * once (a run writes one row per job; printf and per-field stdio calls
- * showed in profiles). */
+/* One row of jobs.csv, formatted by hand into a buffer of rows that goes
+ * to the stream 64 KiB at a time (a run writes one row per job; printf
+ * and per-row stdio calls showed in profiles). */
 static void write_row(struct cs_metrics *m, const struct cs_job *job)
 {
-	FILE *f = m->jobs_csv;
-	if (!f)
+	if (!m->jobs_csv)
 		return;
-	char buf[512], *p = buf;
 	const char *name = m->names[job->workload], *outcome = cs_job_outcome_name(job->outcome);
 	size_t nl = strlen(name), ol = strlen(outcome);
+	/* numbers: 20 digits for the id, 4 times of at most 21 + 7 + 1
+	 * characters, two counts of 10: under 200 bytes with the commas */
+	bool long_name = nl > ROWS_BUFFER / 4;
+	if (m->nrows + (long_name ? 0 : nl) + ol + 256 > ROWS_BUFFER)
+		flush_rows(m);
+	char *p = m->rows + m->nrows;
 	p = cs_fmt_u64(p, job->id);
 	*p++ = ',';
-	if (nl > 256) { /* a long name goes out on its own */
-		fwrite(buf, 1, (size_t)(p - buf), f);
-		fwrite(name, 1, nl, f);
-		p = buf;
+	if (long_name) { /* it goes to the stream on its own */
+		m->nrows = (size_t)(p - m->rows);
+		flush_rows(m);
+		fwrite(name, 1, nl, m->jobs_csv);
+		p = m->rows;
 	} else {
 		memcpy(p, name, nl);
 		p += nl;
@@ -151,7 +170,7 @@ static void write_row(struct cs_metrics *m, const struct cs_job *job)
 	memcpy(p, outcome, ol);
 	p += ol;
 	*p++ = '\n';
-	fwrite(buf, 1, (size_t)(p - buf), f);
+	m->nrows = (size_t)(p - m->rows);
 }
 
 void cs_metrics_finished(struct cs_metrics *m, const struct cs_job *job)

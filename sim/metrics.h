@@ -42,9 +42,12 @@ struct cs_metrics {
 	struct cs_job_counts all;
 	cs_time first_submit, last_end;
 	FILE *jobs_csv;            /* NULL: no jobs.csv */
+	char *rows;                /* rows of jobs.csv not yet written */
+	size_t nrows;              /* bytes in rows */
 };
 
 void cs_metrics_init(struct cs_metrics *m, uint32_t nworkloads, char **names, FILE *jobs_csv);
+/* Writes the rows still buffered to jobs.csv, then frees. */
 void cs_metrics_release(struct cs_metrics *m);
 void cs_metrics_submitted(struct cs_metrics *m, const struct cs_job *job);
 void cs_metrics_first_attempt(struct cs_metrics *m, const struct cs_job *job);

@@ -13,11 +13,6 @@ cs_time cs_time_from_seconds(double s)
 	return (cs_time)llround(s * 1e6);
 }
 
-double cs_time_to_seconds(cs_time t)
-{
-	return (double)t / 1e6;
-}
-
 cs_qty cs_qty_from_double(double x)
 {
 	return (cs_qty)llround(x * 1e6);
@@ -85,21 +80,22 @@ static const char digit_pairs[201] =
 
 char *cs_fmt_u64(char *out, uint64_t v)
 {
-	char buf[24], *p = buf + sizeof buf;
-	while (v >= 100) { /* two digits a step: these run once per job and sample */
+	/* count the digits, then write them in place, two a step from the
+	 * end: these run several times per job and sample */
+	unsigned n = 1;
+	for (uint64_t t = v; t >= 10; t /= 10)
+		n++;
+	char *p = out + n;
+	while (v >= 100) {
 		uint64_t q = v / 100;
 		p -= 2;
 		memcpy(p, digit_pairs + 2 * (v - q * 100), 2);
 		v = q;
 	}
-	if (v >= 10) {
-		p -= 2;
-		memcpy(p, digit_pairs + 2 * v, 2);
-	} else {
-		*--p = (char)('0' + v);
-	}
-	size_t n = (size_t)(buf + sizeof buf - p);
-	memcpy(out, p, n);
+	if (v >= 10)
+		memcpy(p - 2, digit_pairs + 2 * v, 2);
+	else
+		p[-1] = (char)('0' + v);
 	return out + n;
 }
 

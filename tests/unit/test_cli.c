@@ -283,6 +283,42 @@ static void test_no_overwrite(void **state)
 	free(dir);
 }
 
+/* jobs.csv rows are buffered; a workload name longer than the buffer's
+ * share for one row still appears whole in every row. */
+static void test_long_workload_name(void **state)
+{
+	enum { LEN = 40000 };
+	char *name = malloc(LEN + 1);
+	for (int i = 0; i < LEN; i++)
+		name[i] = (char)('a' + i % 26);
+	name[LEN] = '\0';
+	char *text = malloc(LEN + 1024);
+	snprintf(text, LEN + 1024,
+		 "{\"duration\":100," BASE_CELL ",\"workloads\":[{\"name\":\"%s\",\"arrival\":1,"
+		 "\"task_duration\":10,\"task_cpu\":1,\"task_mem\":100}]," BASE_SCHED "}", name);
+	char *file = write_tmp(text), *dir = tu_tmpdir(), args[1024], *err;
+	snprintf(args, sizeof args, "run %s -o %s/r -q", file, dir);
+	assert_int_equal(run_cli(args, &err), 0);
+	free(err);
+	snprintf(args, sizeof args, "%s/r/jobs.csv", dir);
+	char *csv = tu_read_file(args);
+	int rows = 0;
+	for (char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1, rows++) {
+		char *comma = strchr(line, ',');
+		assert_non_null(comma);
+		assert_memory_equal(comma + 1, name, LEN);
+		assert_int_equal(comma[1 + LEN], ',');
+	}
+	assert_true(rows >= 99);
+	free(csv);
+	unlink(file);
+	free(file);
+	free(text);
+	free(name);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 /* compare: the same results pass; a worse wait is a regression (exit 1). */
 static void test_compare(void **state)
 {
@@ -374,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_no_overwrite),
+		cmocka_unit_test(test_long_workload_name),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_sweep),
 	};

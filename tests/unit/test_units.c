@@ -1,5 +1,8 @@
 /* Units: seconds and MiB strings, rounding to the simulator's integers. */
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "testutil.h"
 
@@ -50,12 +53,42 @@ static void test_rounding(void **state)
 	assert_int_equal(used, 0);
 }
 
+/* The hand-written formatters against printf, at every digit-count edge. */
+static void test_formatting(void **state)
+{
+	uint64_t v[] = {0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12345, 99999, 100000, 1234567890,
+			9999999999999999999u, 10000000000000000000u, UINT64_MAX};
+	for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+		char got[32], want[32];
+		char *end = cs_fmt_u64(got, v[i]);
+		*end = '\0';
+		snprintf(want, sizeof want, "%" PRIu64, v[i]);
+		assert_string_equal(got, want);
+	}
+	for (uint64_t p = 1; p <= 1000000000000000000u; p *= 10)
+		for (int d = -1; d <= 1; d++) {
+			char got[32], want[32];
+			*cs_fmt_u64(got, p + (uint64_t)d) = '\0';
+			snprintf(want, sizeof want, "%" PRIu64, p + (uint64_t)d);
+			assert_string_equal(got, want);
+		}
+	cs_time t[] = {0, 1, 999999, 1000000, 1000001, 12345678901, -1, -1000000, -1234567, INT64_MIN + 1};
+	const char *ts[] = {"0.000000", "0.000001", "0.999999", "1.000000", "1.000001", "12345.678901",
+			    "-0.000001", "-1.000000", "-1.234567", "-9223372036854.775807"};
+	for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+		char got[40];
+		*cs_fmt_seconds(got, t[i]) = '\0';
+		assert_string_equal(got, ts[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_mib),
 		cmocka_unit_test(test_rounding),
+		cmocka_unit_test(test_formatting),
 	};
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);
 }
