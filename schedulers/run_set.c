@@ -11,26 +11,38 @@ static bool before(cs_time end_a, uint64_t id_a, const struct cs_run_entry *b)
 	return end_a < b->est_end || (end_a == b->est_end && id_a < b->id);
 }
 
-static struct cs_run_entry *new_entry(int levels)
+static struct cs_run_entry *new_entry(struct cs_run_set *s, int levels)
 {
-	struct cs_run_entry *e = cs_xcalloc(1, sizeof *e + (size_t)levels * sizeof e->next[0]);
+	struct cs_run_entry *e = s->spare[levels];
+	if (e) {
+		s->spare[levels] = e->next[0];
+		return e; /* every field is set by the caller */
+	}
+	e = cs_xcalloc(1, sizeof *e + (size_t)levels * sizeof e->next[0]);
 	e->levels = levels;
 	return e;
 }
 
+static void free_list(struct cs_run_entry *e)
+{
+	for (struct cs_run_entry *next; e; e = next) {
+		next = e->next[0];
+		free(e);
+	}
+}
+
 void cs_run_set_init(struct cs_run_set *s)
 {
-	s->head = new_entry(CS_RUNSET_LEVELS);
-	s->tail = NULL;
-	s->n = 0;
+	memset(s, 0, sizeof *s);
+	s->head = new_entry(s, CS_RUNSET_LEVELS);
+	s->level = 1;
 }
 
 void cs_run_set_release(struct cs_run_set *s)
 {
-	for (struct cs_run_entry *e = s->head, *next; e; e = next) {
-		next = e->next[0];
-		free(e);
-	}
+	free_list(s->head);
+	for (int l = 0; l <= CS_RUNSET_LEVELS; l++)
+		free_list(s->spare[l]);
 	memset(s, 0, sizeof *s);
 }
 
@@ -53,7 +65,9 @@ static int levels_of(uint64_t id)
 static void find(const struct cs_run_set *s, cs_time end, uint64_t id, struct cs_run_entry **pred)
 {
 	struct cs_run_entry *x = s->head;
-	for (int l = CS_RUNSET_LEVELS - 1; l >= 0; l--) {
+	for (int l = CS_RUNSET_LEVELS - 1; l >= s->level; l--)
+		pred[l] = x; /* no entry that high */
+	for (int l = s->level - 1; l >= 0; l--) {
 		while (x->next[l] && before(x->next[l]->est_end, x->next[l]->id, &(struct cs_run_entry){.est_end = end, .id = id}))
 			x = x->next[l];
 		pred[l] = x;
@@ -64,7 +78,9 @@ struct cs_run_entry *cs_run_set_add(struct cs_run_set *s, struct cs_job *job, cs
 {
 	struct cs_run_entry *pred[CS_RUNSET_LEVELS];
 	find(s, est_end, job->id, pred);
-	struct cs_run_entry *e = new_entry(levels_of(job->id));
+	struct cs_run_entry *e = new_entry(s, levels_of(job->id));
+	if (e->levels > s->level)
+		s->level = e->levels;
 	e->est_end = est_end;
 	e->id = job->id;
 	e->held = held;
@@ -94,5 +110,8 @@ void cs_run_set_remove(struct cs_run_set *s, struct cs_run_entry *e)
 	else
 		s->tail = e->prev;
 	s->n--;
-	free(e);
+	while (s->level > 1 && !s->head->next[s->level - 1])
+		s->level--;
+	e->next[0] = s->spare[e->levels];
+	s->spare[e->levels] = e;
 }

@@ -26,6 +26,11 @@ struct cs_run_set {
 	struct cs_run_entry *head; /* sentinel with every level */
 	struct cs_run_entry *tail; /* the last entry, or NULL */
 	size_t n;
+	int level;                 /* levels in use: walks start there */
+	/* removed entries by their number of levels, chained through
+	 * next[0], for the next entries of that height (a replay adds and
+	 * removes one per job) */
+	struct cs_run_entry *spare[CS_RUNSET_LEVELS + 1];
 };
 
 void cs_run_set_init(struct cs_run_set *s);

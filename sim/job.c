@@ -2,6 +2,7 @@
 #include "sim/job.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ struct cs_task *cs_job_tasks(struct cs_job *job)
 	if (job->tasks)
 		return job->tasks;
 	/* every field set below: no need to clear the memory first */
-	job->tasks = cs_xmalloc((size_t)job->ntasks * sizeof *job->tasks);
+	job->tasks = job->ntasks == 1 ? &job->one_task : cs_xmalloc((size_t)job->ntasks * sizeof *job->tasks);
 	for (uint32_t i = 0; i < job->ntasks; i++) {
 		struct cs_task *t = &job->tasks[i];
 		t->job = job;
@@ -45,7 +46,8 @@ void cs_job_free(struct cs_job *job)
 		job->groups = g->next;
 		free(g);
 	}
-	free(job->tasks);
+	if (job->tasks != &job->one_task)
+		free(job->tasks);
 	free(job->task_durations);
 	free(job);
 }
@@ -54,7 +56,7 @@ struct cs_job *cs_job_copy(const struct cs_job *job)
 {
 	assert(!job->tasks && !job->groups);
 	struct cs_job *c = cs_xmalloc(sizeof *c);
-	*c = *job;
+	memcpy(c, job, offsetof(struct cs_job, one_task)); /* one_task: set up on use */
 	if (job->task_durations) {
 		c->task_durations = cs_xmalloc((size_t)job->ntasks * sizeof *c->task_durations);
 		memcpy(c->task_durations, job->task_durations, (size_t)job->ntasks * sizeof *c->task_durations);

@@ -95,6 +95,9 @@ struct cs_job {
 	void *sched_data;
 	struct cs_job *sched_next; /* free for the owning scheduler's queues */
 	struct cs_job *live_prev, *live_next; /* the world's list of live jobs */
+	/* the task of a one-task job (most trace jobs are): tasks points
+	 * here, and a replay saves an allocation per job */
+	struct cs_task one_task;
 };
 
 /* A new job, every time field CS_TIME_NEVER.  Its tasks are allocated on

@@ -82,9 +82,16 @@ char *cs_fmt_u64(char *out, uint64_t v)
 {
 	/* count the digits, then write them in place, two a step from the
 	 * end: these run several times per job and sample */
-	unsigned n = 1;
-	for (uint64_t t = v; t >= 10; t /= 10)
-		n++;
+	static const uint64_t pow10[20] = {1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u,
+					   100000000u, 1000000000u, 10000000000u, 100000000000u,
+					   1000000000000u, 10000000000000u, 100000000000000u,
+					   1000000000000000u, 10000000000000000u, 100000000000000000u,
+					   1000000000000000000u, 10000000000000000000u};
+	/* digits from the bit length: log10(2) ~ 1233/4096, then one compare */
+	unsigned bits = 64 - (unsigned)__builtin_clzll(v | 1);
+	unsigned n = (bits * 1233) >> 12;
+	n += n < 20 && v >= pow10[n];
+	n += n == 0;
 	char *p = out + n;
 	while (v >= 100) {
 		uint64_t q = v / 100;

@@ -11,6 +11,8 @@
 
 #include "sim/alloc.h"
 
+enum { BLOCK = 1 << 18 };
+
 int cs_lines_open(struct cs_lines *l, const char *path, struct cs_error *err)
 {
 	memset(l, 0, sizeof *l);
@@ -19,8 +21,8 @@ int cs_lines_open(struct cs_lines *l, const char *path, struct cs_error *err)
 		return cs_error_input(err, path, "open", "cannot open: %s", errno ? strerror(errno) : "out of memory");
 	gzbuffer(l->gz, 1u << 17);
 	l->path = cs_xstrdup(path);
-	l->cap = 4096;
-	l->buf = cs_xmalloc(l->cap);
+	l->cap = BLOCK;
+	l->buf = cs_xmalloc(l->cap + 1); /* + 1: room for a last line's NUL */
 	return 0;
 }
 
@@ -60,46 +62,77 @@ static int stream_error(struct cs_lines *l, struct cs_error *err)
 			      msg ? msg : "zlib error");
 }
 
-int cs_lines_next(struct cs_lines *l, char **line, struct cs_error *err)
+/* Read more of the file into the block, after what is not handed out
+ * yet (moved to the front).  Returns 0, or -1 with err set. */
+static int refill(struct cs_lines *l, struct cs_error *err)
 {
-	size_t len = 0;
-	for (;;) {
-		if (!gzgets(l->gz, l->buf + len, (int)(l->cap - len))) {
-			if (stream_error(l, err) < 0)
-				return -1;
-			if (len == 0)
-				return 0;
-			break; /* last line without a newline */
-		}
-		size_t got = strlen(l->buf + len);
-		/* gzgets stops at a newline or a full buffer; a NUL inside the
-		 * line shows as a short read without either */
-		bool newline = got > 0 && l->buf[len + got - 1] == '\n';
-		len += got;
-		if (newline)
-			break;
-		if (len + 1 < l->cap) {
-			if (gzeof(l->gz)) {
-				if (stream_error(l, err) < 0)
-					return -1;
-				break;
-			}
-			l->lineno++;
-			return cs_lines_error(l, err, "a NUL byte in the line (not a text trace?)");
-		}
+	size_t rest = l->len - l->pos;
+	if (l->pos > 0) {
+		memmove(l->buf, l->buf + l->pos, rest);
+		l->pos = 0;
+		l->len = rest;
+	} else if (l->len == l->cap) { /* one line fills the block */
 		if (l->cap >= CS_LINE_MAX) {
 			l->lineno++;
 			return cs_lines_error(l, err, "line longer than %u bytes", CS_LINE_MAX);
 		}
 		l->cap *= 2;
-		l->buf = cs_xrealloc(l->buf, l->cap);
+		l->buf = cs_xrealloc(l->buf, l->cap + 1);
 	}
-	l->bytes += len;
-	while (len > 0 && (l->buf[len - 1] == '\n' || l->buf[len - 1] == '\r'))
-		l->buf[--len] = '\0';
+	int got = gzread(l->gz, l->buf + l->len, (unsigned)(l->cap - l->len));
+	if (got <= 0) {
+		if (stream_error(l, err) < 0)
+			return -1;
+		l->eof = true;
+		return 0;
+	}
+	l->len += (size_t)got;
+	return 0;
+}
+
+int cs_lines_next(struct cs_lines *l, char **line, struct cs_error *err)
+{
+	if (l->again) {
+		l->again = false;
+		l->lineno++;
+		l->bytes += l->last_len;
+		*line = l->last;
+		return 1;
+	}
+	char *nl;
+	size_t ending = 1; /* the newline's byte */
+	while (!(nl = memchr(l->buf + l->pos, '\n', l->len - l->pos))) {
+		if (l->eof) {
+			if (l->pos == l->len)
+				return 0;
+			nl = l->buf + l->len; /* a last line without a newline */
+			ending = 0;           /* (the block has room for its NUL) */
+			break;
+		}
+		if (refill(l, err) < 0)
+			return -1;
+	}
+	char *s = l->buf + l->pos;
+	size_t len = (size_t)(nl - s), raw = len + ending;
+	*nl = '\0';
+	l->pos += len + ending;
+	l->bytes += raw;
 	l->lineno++;
-	*line = l->buf;
+	if (strlen(s) != len)
+		return cs_lines_error(l, err, "a NUL byte in the line (not a text trace?)");
+	while (len > 0 && s[len - 1] == '\r')
+		s[--len] = '\0';
+	l->last = s;
+	l->last_len = raw;
+	*line = s;
 	return 1;
+}
+
+void cs_lines_unread(struct cs_lines *l)
+{
+	l->again = true;
+	l->lineno--;
+	l->bytes -= l->last_len;
 }
 
 size_t cs_split_ws(char *s, char **fields, size_t max)

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,7 +125,7 @@ static int prefetch_next(void *self, struct cs_job **job, struct cs_error *err)
 			 * they are copied */
 			if (p->pos + AHEAD < p->cur->n) {
 				const char *next = (const char *)p->cur->job[p->pos + AHEAD];
-				for (size_t off = 0; off < sizeof(struct cs_job); off += 64)
+				for (size_t off = 0; off < offsetof(struct cs_job, one_task); off += 64)
 					__builtin_prefetch(next + off);
 			}
 			*job = cs_job_copy(p->cur->job[p->pos++]);

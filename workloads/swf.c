@@ -47,10 +47,8 @@ int cs_swf_open(struct cs_swf *s, const char *path, struct cs_error *err)
 	if (cs_lines_open(&s->lines, path, err) < 0)
 		return -1;
 	/* the header: read ';' lines up to the first record, which is then
-	 * re-read by cs_swf_next (gzseek back to its start) */
+	 * handed out again to cs_swf_next */
 	for (;;) {
-		z_off_t at = gztell(s->lines.gz);
-		uint64_t lineno = s->lines.lineno;
 		char *line;
 		int r = cs_lines_next(&s->lines, &line, err);
 		if (r < 0) {
@@ -65,11 +63,7 @@ int cs_swf_open(struct cs_swf *s, const char *path, struct cs_error *err)
 		}
 		if (is_blank(line))
 			continue;
-		if (gzseek(s->lines.gz, at, SEEK_SET) < 0) {
-			cs_swf_close(s);
-			return cs_error_input(err, path, "header", "cannot seek back in the file");
-		}
-		s->lines.lineno = lineno;
+		cs_lines_unread(&s->lines);
 		break;
 	}
 	return 0;
