@@ -64,7 +64,14 @@ struct bq {
 	enum policy policy;
 	struct cs_placer placer;
 	struct cs_job **queue; /* in policy order */
-	size_t nqueue, capqueue;
+	/* beside each queued job, what the EASY scan asks of it, so that
+	 * passing over a job that cannot start does not touch the job */
+	struct queued {
+		cs_time est;       /* estimate_of */
+		cs_qty cpu, mem;   /* pending_need */
+	} *info;
+	size_t nqueue, capqueue, capinfo;
+	bool info_stale;       /* a queued job lost a task: its need grew */
 	struct cs_run_set run; /* running jobs by (estimated end, id); a job's
 				* entry is its sched_data */
 	uint32_t *scratch;     /* machines of a tentative placement */
@@ -109,9 +116,37 @@ static bool queue_before(const struct bq *q, const struct cs_job *a, const struc
 	return a->id < b->id;
 }
 
+static struct cs_res pending_need(const struct cs_job *job)
+{
+	cs_qty k = (cs_qty)(job->ntasks - job->placed);
+	return (struct cs_res){job->req.cpu * k, job->req.mem * k, job->req.disk * k};
+}
+
+static struct queued info_of(const struct cs_job *job)
+{
+	struct cs_res need = pending_need(job);
+	return (struct queued){estimate_of(job), need.cpu, need.mem};
+}
+
+/* Make the k first entries leave the queue (and their info). */
+static void queue_drop_front(struct bq *q, size_t k)
+{
+	memmove(q->queue, q->queue + k, (q->nqueue - k) * sizeof *q->queue);
+	memmove(q->info, q->info + k, (q->nqueue - k) * sizeof *q->info);
+	q->nqueue -= k;
+}
+
+static void queue_remove(struct bq *q, size_t i)
+{
+	memmove(q->queue + i, q->queue + i + 1, (q->nqueue - i - 1) * sizeof *q->queue);
+	memmove(q->info + i, q->info + i + 1, (q->nqueue - i - 1) * sizeof *q->info);
+	q->nqueue--;
+}
+
 static void queue_insert(struct bq *q, struct cs_job *job)
 {
 	CS_GROW(q->queue, q->capqueue, q->nqueue + 1);
+	CS_GROW(q->info, q->capinfo, q->nqueue + 1);
 	size_t lo = 0, hi = q->nqueue;
 	if (q->policy == Q_FCFS || q->policy == Q_EASY || q->policy == Q_CONSERVATIVE) {
 		lo = q->nqueue; /* submission order: the tail, except for requeued jobs */
@@ -127,14 +162,10 @@ static void queue_insert(struct bq *q, struct cs_job *job)
 		}
 	}
 	memmove(q->queue + lo + 1, q->queue + lo, (q->nqueue - lo) * sizeof *q->queue);
+	memmove(q->info + lo + 1, q->info + lo, (q->nqueue - lo) * sizeof *q->info);
 	q->queue[lo] = job;
+	q->info[lo] = info_of(job);
 	q->nqueue++;
-}
-
-static struct cs_res pending_need(const struct cs_job *job)
-{
-	cs_qty k = (cs_qty)(job->ntasks - job->placed);
-	return (struct cs_res){job->req.cpu * k, job->req.mem * k, job->req.disk * k};
 }
 
 static void running_add(struct bq *q, struct cs_job *job, struct cs_res held, cs_time now)
@@ -229,22 +260,14 @@ static bool try_start(struct bq *q, struct cs_job *job)
 	return true;
 }
 
-static void queue_remove(struct bq *q, size_t i)
-{
-	memmove(q->queue + i, q->queue + i + 1, (q->nqueue - i - 1) * sizeof *q->queue);
-	q->nqueue--;
-}
-
 /* Start jobs from the head while the head fits. */
 static void start_from_head(struct bq *q)
 {
 	size_t k = 0;
 	while (k < q->nqueue && try_start(q, q->queue[k]))
 		k++;
-	if (k == 0)
-		return;
-	memmove(q->queue, q->queue + k, (q->nqueue - k) * sizeof *q->queue);
-	q->nqueue -= k;
+	if (k > 0)
+		queue_drop_front(q, k);
 }
 
 /* ---- EASY ---- */
@@ -272,18 +295,25 @@ static void easy_backfill(struct bq *q)
 	if (!res_le(&need, &avail))
 		shadow = CS_TIME_NEVER; /* only never-ending jobs free enough */
 	struct cs_res extra = {avail.cpu - need.cpu, avail.mem - need.mem, 0};
+	if (q->info_stale) {
+		for (size_t i = 0; i < q->nqueue; i++)
+			q->info[i] = info_of(q->queue[i]);
+		q->info_stale = false;
+	}
 	for (size_t i = 1; i < q->nqueue;) {
 		if (cell->total_used.cpu >= cell->total_cap.cpu && q->min_cpu > 0)
 			break; /* every queued job needs a core and none is free */
-		struct cs_job *job = q->queue[i];
-		cs_time est = estimate_of(job);
-		bool by_shadow = est != CS_TIME_NEVER && shadow != CS_TIME_NEVER && now + est <= shadow;
-		struct cs_res jn = pending_need(job);
-		bool in_extra = shadow != CS_TIME_NEVER && res_le(&jn, &extra);
-		if ((by_shadow || in_extra) && try_start(q, job)) {
+		const struct queued *e = &q->info[i];
+		bool by_shadow = e->est != CS_TIME_NEVER && shadow != CS_TIME_NEVER && now + e->est <= shadow;
+		bool in_extra = shadow != CS_TIME_NEVER && e->cpu <= extra.cpu && e->mem <= extra.mem;
+		/* (try_start checks the cell's free total first: this saves the
+		 * call, and the job's memory, for a job that cannot fit now) */
+		bool may_fit = e->cpu <= cell->total_cap.cpu - cell->total_used.cpu &&
+			       e->mem <= cell->total_cap.mem - cell->total_used.mem;
+		if ((by_shadow || in_extra) && may_fit && try_start(q, q->queue[i])) {
 			if (!by_shadow) {
-				extra.cpu -= jn.cpu;
-				extra.mem -= jn.mem;
+				extra.cpu -= e->cpu;
+				extra.mem -= e->mem;
 			}
 			q->backfilled++;
 			queue_remove(q, i);
@@ -502,6 +532,10 @@ static void bq_task_ended(void *self, struct cs_task *task)
 	struct bq *q = self;
 	if (!task->job->prefill)
 		running_release(q, task->job);
+	/* a task of a job still queued (it lost one before) is lost too:
+	 * the world is about to count it pending again */
+	if (task->job->with_scheduler)
+		q->info_stale = true;
 	want_pass(q);
 }
 
@@ -529,6 +563,7 @@ static void bq_destroy(void *self)
 	struct bq *q = self;
 	cs_placer_release(&q->placer);
 	free(q->queue);
+	free(q->info);
 	cs_run_set_release(&q->run);
 	free(q->scratch);
 	free(q);

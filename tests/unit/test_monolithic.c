@@ -116,6 +116,42 @@ static void test_machine_failure(void **state)
 	free(dir);
 }
 
+/* EASY with a job that loses tasks twice, the second time while it is
+ * still queued (its need grows from 1 task to 2 in the queue).  Worked
+ * out: a (4 tasks, 1000 s) fills the 4 machines at 1 s; b (1 task, 10 s)
+ * queues at 2 s.  Machine 0 fails at 100 s and machine 1 at 200 s: a needs
+ * 2 again.  At 300 s machine 0 is back: a cannot start (needs 2), its
+ * shadow is 1001 s, and b ends by then: b is backfilled at 300 s, ends at
+ * 310 s.  At 400 s machine 1 is back: a's 2 tasks start, end at 1400 s. */
+static void test_easy_requeue_after_failures(void **state)
+{
+	char *dir;
+	json_t *s = tu_run_ok("{\"duration\":3000,\"cell\":{\"machines\":[{\"count\":4,\"cpu\":1,\"mem\":1}]},"
+			      "\"workloads\":[{\"name\":\"a\",\"arrival\":{\"dist\":\"const\",\"value\":1},\"max_jobs\":1,"
+			      "\"tasks\":4,\"task_duration\":1000,\"task_cpu\":1,\"task_mem\":1},"
+			      "{\"name\":\"b\",\"arrival\":{\"dist\":\"const\",\"value\":2},\"max_jobs\":1,\"tasks\":1,"
+			      "\"task_duration\":10,\"task_cpu\":1,\"task_mem\":1}],"
+			      "\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"easy\",\"placement\":\"first-fit\"},"
+			      "\"machine_events\":[{\"at\":100,\"action\":\"down\",\"first\":0,\"count\":1},"
+			      "{\"at\":200,\"action\":\"down\",\"first\":1,\"count\":1},"
+			      "{\"at\":300,\"action\":\"up\",\"first\":0,\"count\":1},"
+			      "{\"at\":400,\"action\":\"up\",\"first\":1,\"count\":1}],"
+			      "\"check_invariants\":true}",
+			      &dir);
+	assert_true(tu_num(s, "tasks_lost") == 2);
+	assert_true(tu_num(s, "scheduler_metrics.backfilled") == 1);
+	assert_true(tu_num(s, "jobs.completed") == 2);
+	char path[512];
+	snprintf(path, sizeof path, "%s/jobs.csv", dir);
+	char *csv = tu_read_file(path);
+	assert_non_null(strstr(csv, "\n2,b,2.000000,300.000000,300.000000,310.000000,1,1,completed\n"));
+	assert_non_null(strstr(csv, "\n1,a,1.000000,1.000000,1.000000,1400.000000,4,2,completed\n"));
+	free(csv);
+	json_decref(s);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 /* Prefill jobs are no workload's: when they end, the count of running
  * jobs does not change (it once went down by one). */
 static void test_prefill_end_keeps_counts(void **state)
@@ -145,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_abandonment),
 		cmocka_unit_test(test_retry_modes),
 		cmocka_unit_test(test_machine_failure),
+		cmocka_unit_test(test_easy_requeue_after_failures),
 		cmocka_unit_test(test_prefill_end_keeps_counts),
 	};
 	return cmocka_run_group_tests_name("monolithic", tests, NULL, NULL);
