@@ -36,7 +36,6 @@ void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 	cell->up = cs_xrealloc(cell->up, n * sizeof *cell->up);
 	cell->cls = cs_xrealloc(cell->cls, n * sizeof *cell->cls);
 	cell->ntasks = cs_xrealloc(cell->ntasks, n * sizeof *cell->ntasks);
-	cell->tasks_on = cs_xrealloc(cell->tasks_on, n * sizeof *cell->tasks_on);
 	for (uint32_t m = first; m < n; m++) {
 		cell->cap[m] = cap;
 		memset(&cell->used[m], 0, sizeof cell->used[m]);
@@ -44,7 +43,6 @@ void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 		cell->up[m] = 1;
 		cell->cls[m] = ci;
 		cell->ntasks[m] = 0;
-		cell->tasks_on[m] = NULL;
 	}
 	cell->n = n;
 	cs_cell_account(cell);
@@ -83,7 +81,6 @@ void cs_cell_release_all(struct cs_cell *cell)
 	free(cell->up);
 	free(cell->cls);
 	free(cell->ntasks);
-	free(cell->tasks_on);
 	cs_capindex_release(&cell->index);
 	free(cell->dirty);
 	free(cell->is_dirty);
@@ -163,12 +160,8 @@ static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 	task->machine = m;
 	task->state = CS_TASK_RUNNING;
 	task->start = cell->engine ? cs_engine_now(cell->engine) : 0;
-	task->mprev = NULL;
-	task->mnext = cell->tasks_on[m];
-	if (task->mnext)
-		task->mnext->mprev = task;
-	cell->tasks_on[m] = task;
 	cell->ntasks[m]++;
+	task->claim_seq = ++cell->claims;
 	cell->running++;
 	task->job->placed++;
 	if (cell->backend && cell->backend->start)
@@ -192,13 +185,6 @@ void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_st
 	assert(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
 	uint32_t m = task->machine;
 	apply(cell, m, &task->job->req, -1);
-	if (task->mprev)
-		task->mprev->mnext = task->mnext;
-	else
-		cell->tasks_on[m] = task->mnext;
-	if (task->mnext)
-		task->mnext->mprev = task->mprev;
-	task->mprev = task->mnext = NULL;
 	cell->ntasks[m]--;
 	cell->running--;
 	task->state = end_state;
@@ -249,39 +235,52 @@ uint64_t cs_cell_fit_count(const struct cs_cell *cell, const struct cs_res *req,
 	return count < limit ? count : limit;
 }
 
-bool cs_cell_check(const struct cs_cell *cell)
+bool cs_cell_check(const struct cs_cell *cell, const struct cs_job *jobs)
 {
-	struct cs_res sum = {0, 0, 0};
+	/* what the running tasks add up to, per machine */
+	struct cs_res *t = cs_xcalloc(cell->n ? cell->n : 1, sizeof *t);
+	uint32_t *k = cs_xcalloc(cell->n ? cell->n : 1, sizeof *k);
 	uint64_t tasks = 0;
-	for (uint32_t m = 0; m < cell->n; m++) {
+	bool ok = true;
+	for (const struct cs_job *job = jobs; job && ok; job = job->live_next) {
+		for (uint32_t i = 0; job->tasks && i < job->ntasks; i++) {
+			const struct cs_task *task = &job->tasks[i];
+			if (task->state != CS_TASK_RUNNING)
+				continue;
+			if (task->machine >= cell->n) {
+				fprintf(stderr, "cell check: a running task is on no machine\n");
+				ok = false;
+				break;
+			}
+			t[task->machine].cpu += job->req.cpu;
+			t[task->machine].mem += job->req.mem;
+			t[task->machine].disk += job->req.disk;
+			k[task->machine]++;
+			tasks++;
+		}
+	}
+	struct cs_res sum = {0, 0, 0};
+	for (uint32_t m = 0; ok && m < cell->n; m++) {
 		const struct cs_res *u = &cell->used[m], *c = &cell->cap[m];
 		if (u->cpu < 0 || u->mem < 0 || u->disk < 0 || u->cpu > c->cpu ||
 		    u->mem > c->mem || u->disk > c->disk) {
 			fprintf(stderr, "cell check: machine %u over capacity or negative\n", m);
-			return false;
-		}
-		struct cs_res t = {0, 0, 0};
-		uint32_t k = 0;
-		for (const struct cs_task *task = cell->tasks_on[m]; task; task = task->mnext) {
-			t.cpu += task->job->req.cpu;
-			t.mem += task->job->req.mem;
-			t.disk += task->job->req.disk;
-			k++;
-		}
-		if (cell->engine && (k != cell->ntasks[m] || t.cpu != u->cpu || t.mem != u->mem ||
-				     t.disk != u->disk)) {
+			ok = false;
+		} else if (cell->engine && (k[m] != cell->ntasks[m] || t[m].cpu != u->cpu || t[m].mem != u->mem ||
+					    t[m].disk != u->disk)) {
 			fprintf(stderr, "cell check: machine %u allocation differs from its tasks\n", m);
-			return false;
+			ok = false;
 		}
 		sum.cpu += u->cpu;
 		sum.mem += u->mem;
 		sum.disk += u->disk;
-		tasks += k;
 	}
-	if (sum.cpu != cell->total_used.cpu || sum.mem != cell->total_used.mem ||
-	    sum.disk != cell->total_used.disk || (cell->engine && tasks != cell->running)) {
+	if (ok && (sum.cpu != cell->total_used.cpu || sum.mem != cell->total_used.mem ||
+		   sum.disk != cell->total_used.disk || (cell->engine && tasks != cell->running))) {
 		fprintf(stderr, "cell check: cell totals differ from the sum over machines\n");
-		return false;
+		ok = false;
 	}
-	return true;
+	free(t);
+	free(k);
+	return ok;
 }

@@ -32,7 +32,7 @@ struct cs_task *cs_job_tasks(struct cs_job *job)
 		t->state = CS_TASK_PENDING;
 		t->start = t->end = CS_TIME_NEVER;
 		t->group = NULL;
-		t->gprev = t->gnext = t->mprev = t->mnext = NULL;
+		t->gprev = t->gnext = NULL;
 	}
 	return job->tasks;
 }

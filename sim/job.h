@@ -64,7 +64,7 @@ struct cs_task {
 	cs_time start, end;
 	struct cs_end_group *group;    /* its pending end (simulation), or NULL */
 	struct cs_task *gprev, *gnext; /* the group's tasks */
-	struct cs_task *mprev, *mnext; /* the machine's task list (cell) */
+	uint64_t claim_seq; /* the cell's claim count when it was claimed */
 };
 
 struct cs_job {

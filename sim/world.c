@@ -98,7 +98,7 @@ void cs_world_attempt(struct cs_world *w, struct cs_job *job)
 
 bool cs_world_placed(struct cs_world *w, struct cs_job *job)
 {
-	if (w->check_invariants && !cs_cell_check(&w->cell))
+	if (w->check_invariants && !cs_cell_check(&w->cell, w->live_head))
 		abort();
 	if (job->placed < job->ntasks)
 		return false;
@@ -368,11 +368,35 @@ void cs_world_preempt(struct cs_world *w, struct cs_task *task)
 }
 
 /* A machine went down: its tasks are lost and go back to be placed again. */
+static int later_claim_first(const void *a, const void *b)
+{
+	uint64_t x = (*(struct cs_task *const *)a)->claim_seq, y = (*(struct cs_task *const *)b)->claim_seq;
+	return (x < y) - (x > y);
+}
+
 void cs_world_machine_down(struct cs_world *w, uint32_t m)
 {
-	while (w->cell.tasks_on[m]) {
-		w->tasks_lost++;
-		requeue_task(w, w->cell.tasks_on[m], CS_TASK_LOST);
+	/* the tasks on m, from the live jobs (the cell keeps no list of
+	 * them: a failure is rare, a claim is not), the latest claimed first
+	 * (the order is part of the results: it is the order in which the
+	 * jobs go back to their schedulers) */
+	while (w->cell.ntasks[m] > 0) {
+		uint32_t n = 0, want = w->cell.ntasks[m];
+		struct cs_task **victims = cs_xmalloc(want * sizeof *victims);
+		for (struct cs_job *job = w->live_head; job && n < want; job = job->live_next) {
+			if (!job->tasks || job->placed == job->ended)
+				continue;
+			for (uint32_t i = 0; i < job->ntasks && n < want; i++)
+				if (job->tasks[i].state == CS_TASK_RUNNING && job->tasks[i].machine == m)
+					victims[n++] = &job->tasks[i];
+		}
+		assert(n == want);
+		qsort(victims, n, sizeof *victims, later_claim_first);
+		for (uint32_t i = 0; i < n; i++) {
+			w->tasks_lost++;
+			requeue_task(w, victims[i], CS_TASK_LOST);
+		}
+		free(victims);
 	}
 	cs_cell_set_up(&w->cell, m, false);
 	if (w->sched_ops->machine_changed)

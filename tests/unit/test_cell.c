@@ -45,12 +45,12 @@ static void test_claim_release(void **state)
 	assert_int_equal(c.seq[0], 2);
 	assert_int_equal(c.ntasks[0], 2);
 	assert_int_equal(c.total_used.cpu, Q(4));
-	assert_true(cs_cell_check(&c));
+	assert_true(cs_cell_check(&c, job));
 	cs_cell_release(&c, &job->tasks[0], CS_TASK_DONE);
 	assert_int_equal(c.seq[0], 3);
 	assert_int_equal(job->tasks[0].state, CS_TASK_DONE);
 	assert_true(cs_cell_fits(&c, 0, &job->req));
-	assert_true(cs_cell_check(&c));
+	assert_true(cs_cell_check(&c, job));
 	cs_cell_release(&c, &job->tasks[1], CS_TASK_KILLED);
 	assert_int_equal(c.total_used.cpu, 0);
 	assert_int_equal(c.used[0].mem, 0);
