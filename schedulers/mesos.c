@@ -171,7 +171,7 @@ static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
 	const struct cs_cell *cell = &m->w->cell;
 	if (m->quiet[mi] > now)
 		return false;
-	if (!cell->up[mi] || m->holder[mi] >= 0) {
+	if (!cell->mach[mi].up || m->holder[mi] >= 0) {
 		m->quiet[mi] = CS_TIME_NEVER;
 		return false;
 	}

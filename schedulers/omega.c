@@ -106,7 +106,7 @@ static void sync_and_place(struct agent *a, struct cs_job *job)
 		if (m == CS_NO_MACHINE)
 			break;
 		CS_GROW(a->claims, a->cap, a->nclaims + 1);
-		a->claims[a->nclaims++] = (struct claim){i, m, cell->seq[m], false};
+		a->claims[a->nclaims++] = (struct claim){i, m, cell->mach[m].seq, false};
 		cs_cell_tentative(cell, m, &job->req, +1);
 	}
 	for (uint32_t k = 0; k < a->nclaims; k++)
@@ -148,17 +148,17 @@ static uint32_t validate(struct agent *a, const struct cs_job *job)
 	if (distinct) {
 		for (uint32_t k = 0; k < a->nclaims; k++) {
 			struct claim *c = &a->claims[k];
-			c->ok = cell->up[c->machine] && cs_cell_fits(cell, c->machine, &job->req) &&
-				(o->conflict != CONFLICT_SEQUENCE_NUMBERS || cell->seq[c->machine] == c->seq);
+			c->ok = cell->mach[c->machine].up && cs_cell_fits(cell, c->machine, &job->req) &&
+				(o->conflict != CONFLICT_SEQUENCE_NUMBERS || cell->mach[c->machine].seq == c->seq);
 			rejected += !c->ok;
 		}
 		return rejected;
 	}
 	for (uint32_t k = 0; k < a->nclaims; k++) {
 		struct claim *c = &a->claims[k];
-		bool ok = cell->up[c->machine] && cs_cell_fits(cell, c->machine, &job->req);
+		bool ok = cell->mach[c->machine].up && cs_cell_fits(cell, c->machine, &job->req);
 		if (ok && a->o->conflict == CONFLICT_SEQUENCE_NUMBERS)
-			ok = cell->seq[c->machine] == c->seq;
+			ok = cell->mach[c->machine].seq == c->seq;
 		c->ok = ok;
 		if (ok)
 			cs_cell_tentative(cell, c->machine, &job->req, +1);

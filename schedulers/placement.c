@@ -70,7 +70,7 @@ static uint32_t scored_fit(struct cs_placer *p, const struct cs_cell *cell,
 		p->probes++;
 		if (!cs_cell_fits(cell, m, req))
 			continue;
-		const struct cs_res *c = &cell->cap[m], *u = &cell->used[m];
+		const struct cs_res *c = &cell->mach[m].cap, *u = &cell->mach[m].used;
 		double left = 0;
 		if (c->cpu > 0)
 			left += (double)(c->cpu - u->cpu - req->cpu) / (double)c->cpu;

@@ -10,6 +10,8 @@
 void *cs_xmalloc(size_t n);
 void *cs_xcalloc(size_t count, size_t size);
 void *cs_xrealloc(void *p, size_t n);
+/* n bytes aligned to align (a power of two); free() frees them. */
+void *cs_xaligned(size_t align, size_t n);
 char *cs_xstrdup(const char *s);
 char *cs_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -30,19 +30,16 @@ void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 	assert(cell->nclasses < UINT16_MAX);
 	uint16_t ci = (uint16_t)cell->nclasses++;
 
-	cell->cap = cs_xrealloc(cell->cap, n * sizeof *cell->cap);
-	cell->used = cs_xrealloc(cell->used, n * sizeof *cell->used);
-	cell->seq = cs_xrealloc(cell->seq, n * sizeof *cell->seq);
-	cell->up = cs_xrealloc(cell->up, n * sizeof *cell->up);
+	/* aligned: realloc would not keep the alignment */
+	struct cs_machine *mach = cs_xaligned(64, n * sizeof *mach);
+	if (first > 0)
+		memcpy(mach, cell->mach, first * sizeof *mach);
+	free(cell->mach);
+	cell->mach = mach;
 	cell->cls = cs_xrealloc(cell->cls, n * sizeof *cell->cls);
-	cell->ntasks = cs_xrealloc(cell->ntasks, n * sizeof *cell->ntasks);
 	for (uint32_t m = first; m < n; m++) {
-		cell->cap[m] = cap;
-		memset(&cell->used[m], 0, sizeof cell->used[m]);
-		cell->seq[m] = 0;
-		cell->up[m] = 1;
+		cell->mach[m] = (struct cs_machine){.cap = cap, .up = 1};
 		cell->cls[m] = ci;
-		cell->ntasks[m] = 0;
 	}
 	cell->n = n;
 	cs_cell_account(cell);
@@ -59,8 +56,8 @@ void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 	cs_capindex_release(&cell->index);
 	cs_capindex_init(&cell->index, n);
 	for (uint32_t m = 0; m < n; m++)
-		cs_capindex_set(&cell->index, m, cell->cap[m].cpu - cell->used[m].cpu,
-				cell->cap[m].mem - cell->used[m].mem);
+		cs_capindex_set(&cell->index, m, cell->mach[m].cap.cpu - cell->mach[m].used.cpu,
+				cell->mach[m].cap.mem - cell->mach[m].used.mem);
 	cell->dirty = cs_xrealloc(cell->dirty, n * sizeof *cell->dirty);
 	cell->is_dirty = cs_xrealloc(cell->is_dirty, n * sizeof *cell->is_dirty);
 	memset(cell->is_dirty, 0, n);
@@ -75,12 +72,8 @@ void cs_cell_release_all(struct cs_cell *cell)
 			json_decref(cell->classes[i].attributes);
 	}
 	free(cell->classes);
-	free(cell->cap);
-	free(cell->used);
-	free(cell->seq);
-	free(cell->up);
+	free(cell->mach);
 	free(cell->cls);
-	free(cell->ntasks);
 	cs_capindex_release(&cell->index);
 	free(cell->dirty);
 	free(cell->is_dirty);
@@ -116,9 +109,9 @@ const struct cs_capindex *cs_cell_index(const struct cs_cell *ccell)
 		uint32_t m = cell->dirty[k];
 		cell->is_dirty[m] = 0;
 		cs_qty c = -1, mem = -1;
-		if (cell->up[m]) {
-			c = cell->cap[m].cpu - cell->used[m].cpu;
-			mem = cell->cap[m].mem - cell->used[m].mem;
+		if (cell->mach[m].up) {
+			c = cell->mach[m].cap.cpu - cell->mach[m].used.cpu;
+			mem = cell->mach[m].cap.mem - cell->mach[m].used.mem;
 		}
 		const struct cs_capnode *leaf = &cell->index.node[cell->index.leaves + m];
 		if (leaf->cpu != c || leaf->mem != mem)
@@ -134,14 +127,14 @@ static inline void apply(struct cs_cell *cell, uint32_t m, const struct cs_res *
 {
 	if (cell->engine && cell->engine->now != cell->area_since)
 		cs_cell_account(cell);
-	struct cs_res *u = &cell->used[m];
+	struct cs_res *u = &cell->mach[m].used;
 	u->cpu += sign * r->cpu;
 	u->mem += sign * r->mem;
 	u->disk += sign * r->disk;
 	cell->total_used.cpu += sign * r->cpu;
 	cell->total_used.mem += sign * r->mem;
 	cell->total_used.disk += sign * r->disk;
-	cell->seq[m]++;
+	cell->mach[m].seq++;
 	cell->version++;
 	cs_cell_mark_dirty(cell, m);
 }
@@ -160,7 +153,7 @@ static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 	task->machine = m;
 	task->state = CS_TASK_RUNNING;
 	task->start = cell->engine ? cs_engine_now(cell->engine) : 0;
-	cell->ntasks[m]++;
+	cell->mach[m].ntasks++;
 	task->claim_seq = ++cell->claims;
 	cell->running++;
 	task->job->placed++;
@@ -185,7 +178,7 @@ void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_st
 	assert(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
 	uint32_t m = task->machine;
 	apply(cell, m, &task->job->req, -1);
-	cell->ntasks[m]--;
+	cell->mach[m].ntasks--;
 	cell->running--;
 	task->state = end_state;
 	task->end = cell->engine ? cs_engine_now(cell->engine) : 0;
@@ -201,15 +194,15 @@ void cs_cell_kill(struct cs_cell *cell, struct cs_task *task, enum cs_task_state
 
 void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up)
 {
-	if (!!cell->up[m] == up)
+	if (!!cell->mach[m].up == up)
 		return;
 	cs_cell_account(cell);
 	int sign = up ? 1 : -1;
-	cell->total_cap.cpu += sign * cell->cap[m].cpu;
-	cell->total_cap.mem += sign * cell->cap[m].mem;
-	cell->total_cap.disk += sign * cell->cap[m].disk;
-	cell->up[m] = up;
-	cell->seq[m]++;
+	cell->total_cap.cpu += sign * cell->mach[m].cap.cpu;
+	cell->total_cap.mem += sign * cell->mach[m].cap.mem;
+	cell->total_cap.disk += sign * cell->mach[m].cap.disk;
+	cell->mach[m].up = up;
+	cell->mach[m].seq++;
 	cell->version++;
 	cs_cell_mark_dirty(cell, m);
 }
@@ -261,12 +254,12 @@ bool cs_cell_check(const struct cs_cell *cell, const struct cs_job *jobs)
 	}
 	struct cs_res sum = {0, 0, 0};
 	for (uint32_t m = 0; ok && m < cell->n; m++) {
-		const struct cs_res *u = &cell->used[m], *c = &cell->cap[m];
+		const struct cs_res *u = &cell->mach[m].used, *c = &cell->mach[m].cap;
 		if (u->cpu < 0 || u->mem < 0 || u->disk < 0 || u->cpu > c->cpu ||
 		    u->mem > c->mem || u->disk > c->disk) {
 			fprintf(stderr, "cell check: machine %u over capacity or negative\n", m);
 			ok = false;
-		} else if (cell->engine && (k[m] != cell->ntasks[m] || t[m].cpu != u->cpu || t[m].mem != u->mem ||
+		} else if (cell->engine && (k[m] != cell->mach[m].ntasks || t[m].cpu != u->cpu || t[m].mem != u->mem ||
 					    t[m].disk != u->disk)) {
 			fprintf(stderr, "cell check: machine %u allocation differs from its tasks\n", m);
 			ok = false;

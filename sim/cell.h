@@ -43,19 +43,26 @@ struct cs_cell_backend_ops {
 	void (*kill)(void *backend, struct cs_task *task);
 };
 
+/* What the cell knows of one machine, in one cache line: a placement
+ * probe, a claim and a release each read or write all of it, for a
+ * machine drawn at random among thousands. */
+struct cs_machine {
+	struct cs_res cap, used;
+	uint64_t seq;     /* bumped by every change of its allocation or state */
+	/* Tasks on it, counted.  The cell keeps no list of them: a claim or
+	 * release then touches only the task and the machine (linking tasks
+	 * per machine cost a cache miss on another task at every claim and
+	 * two at every release -- a third of an Omega-study run).  Who needs
+	 * a machine's tasks (a failure, the invariant check) walks the jobs:
+	 * see cs_cell_check. */
+	uint32_t ntasks;
+	uint8_t up;
+} __attribute__((aligned(64)));
+
 struct cs_cell {
 	uint32_t n;
-	struct cs_res *cap, *used;
-	uint64_t *seq;
-	uint8_t *up;
+	struct cs_machine *mach;   /* n, 64-byte aligned */
 	uint16_t *cls;
-	/* Tasks on each machine, counted.  The cell keeps no list of them:
-	 * a claim or release then touches only the task and the machine's
-	 * counters (linking tasks per machine cost a cache miss on another
-	 * task at every claim and two at every release -- a third of an
-	 * Omega-study run).  Who needs a machine's tasks (a failure, the
-	 * invariant check) walks the jobs: see cs_cell_check. */
-	uint32_t *ntasks;
 	uint64_t claims;           /* claims so far: tasks' claim_seq */
 	struct cs_machine_class *classes;
 	uint32_t nclasses;
@@ -94,15 +101,15 @@ void cs_cell_set_backend(struct cs_cell *cell, const struct cs_cell_backend_ops 
 
 static inline bool cs_cell_fits(const struct cs_cell *cell, uint32_t m, const struct cs_res *r)
 {
-	const struct cs_res *c = &cell->cap[m], *u = &cell->used[m];
-	return cell->up[m] && u->cpu + r->cpu <= c->cpu && u->mem + r->mem <= c->mem &&
+	const struct cs_res *c = &cell->mach[m].cap, *u = &cell->mach[m].used;
+	return cell->mach[m].up && u->cpu + r->cpu <= c->cpu && u->mem + r->mem <= c->mem &&
 	       u->disk + r->disk <= c->disk;
 }
 static inline struct cs_res cs_cell_free(const struct cs_cell *cell, uint32_t m)
 {
-	struct cs_res f = {cell->cap[m].cpu - cell->used[m].cpu,
-			   cell->cap[m].mem - cell->used[m].mem,
-			   cell->cap[m].disk - cell->used[m].disk};
+	struct cs_res f = {cell->mach[m].cap.cpu - cell->mach[m].used.cpu,
+			   cell->mach[m].cap.mem - cell->mach[m].used.mem,
+			   cell->mach[m].cap.disk - cell->mach[m].used.disk};
 	return f;
 }
 
@@ -138,7 +145,7 @@ static inline void cs_cell_mark_dirty(struct cs_cell *cell, uint32_t m)
 /* inline: Omega calls it several times per task, with a constant sign */
 static inline void cs_cell_tentative(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
 {
-	struct cs_res *u = &cell->used[m];
+	struct cs_res *u = &cell->mach[m].used;
 	u->cpu += sign * r->cpu;
 	u->mem += sign * r->mem;
 	u->disk += sign * r->disk;

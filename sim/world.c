@@ -380,8 +380,8 @@ void cs_world_machine_down(struct cs_world *w, uint32_t m)
 	 * them: a failure is rare, a claim is not), the latest claimed first
 	 * (the order is part of the results: it is the order in which the
 	 * jobs go back to their schedulers) */
-	while (w->cell.ntasks[m] > 0) {
-		uint32_t n = 0, want = w->cell.ntasks[m];
+	while (w->cell.mach[m].ntasks > 0) {
+		uint32_t n = 0, want = w->cell.mach[m].ntasks;
 		struct cs_task **victims = cs_xmalloc(want * sizeof *victims);
 		for (struct cs_job *job = w->live_head; job && n < want; job = job->live_next) {
 			if (!job->tasks || job->placed == job->ended)

@@ -38,22 +38,22 @@ static void test_claim_release(void **state)
 	cs_job_tasks(job);
 	job->req = res(2, 4);
 	assert_true(cs_cell_fits(&c, 0, &job->req));
-	assert_int_equal(c.seq[0], 0);
+	assert_int_equal(c.mach[0].seq, 0);
 	cs_cell_claim(&c, &job->tasks[0], 0);
 	cs_cell_claim(&c, &job->tasks[1], 0);
 	assert_false(cs_cell_fits(&c, 0, &job->req)); /* 4 of 4 cores used */
-	assert_int_equal(c.seq[0], 2);
-	assert_int_equal(c.ntasks[0], 2);
+	assert_int_equal(c.mach[0].seq, 2);
+	assert_int_equal(c.mach[0].ntasks, 2);
 	assert_int_equal(c.total_used.cpu, Q(4));
 	assert_true(cs_cell_check(&c, job));
 	cs_cell_release(&c, &job->tasks[0], CS_TASK_DONE);
-	assert_int_equal(c.seq[0], 3);
+	assert_int_equal(c.mach[0].seq, 3);
 	assert_int_equal(job->tasks[0].state, CS_TASK_DONE);
 	assert_true(cs_cell_fits(&c, 0, &job->req));
 	assert_true(cs_cell_check(&c, job));
 	cs_cell_release(&c, &job->tasks[1], CS_TASK_KILLED);
 	assert_int_equal(c.total_used.cpu, 0);
-	assert_int_equal(c.used[0].mem, 0);
+	assert_int_equal(c.mach[0].used.mem, 0);
 	assert_int_equal(job->ended, 2);
 	cs_job_free(job);
 	cs_cell_release_all(&c);
@@ -95,7 +95,7 @@ static void test_capindex_matches_scan(void **state)
 		int sign = gsl_rng_uniform(rng) < 0.55 ? 1 : -1;
 		if (sign > 0 && cs_cell_fits(&c, m, &unit))
 			cs_cell_adjust(&c, m, &unit, +1);
-		else if (sign < 0 && c.used[m].cpu >= unit.cpu && c.used[m].mem >= unit.mem)
+		else if (sign < 0 && c.mach[m].used.cpu >= unit.cpu && c.mach[m].used.mem >= unit.mem)
 			cs_cell_adjust(&c, m, &unit, -1);
 		if (step % 50 == 0)
 			cs_cell_set_up(&c, (uint32_t)gsl_rng_uniform_int(rng, N), gsl_rng_uniform(rng) < 0.8);
