@@ -301,8 +301,8 @@ static void easy_backfill(struct bq *q)
 		q->info_stale = false;
 	}
 	for (size_t i = 1; i < q->nqueue;) {
-		if (cell->total_used.cpu >= cell->total_cap.cpu && q->min_cpu > 0)
-			break; /* every queued job needs a core and none is free */
+		if (cell->total_cap.cpu - cell->total_used.cpu < q->min_cpu)
+			break; /* every queued job needs more cpu than is free */
 		const struct queued *e = &q->info[i];
 		bool by_shadow = e->est != CS_TIME_NEVER && shadow != CS_TIME_NEVER && now + e->est <= shadow;
 		bool in_extra = shadow != CS_TIME_NEVER && e->cpu <= extra.cpu && e->mem <= extra.mem;

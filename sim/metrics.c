@@ -10,8 +10,6 @@
 #include "sim/alloc.h"
 #include "sim/sort.h"
 
-enum { ROWS_BUFFER = 1 << 16 };
-
 void cs_samples_add(struct cs_samples *s, double x)
 {
 	CS_GROW(s->v, s->cap, s->n + 1);
@@ -51,11 +49,8 @@ void cs_metrics_init(struct cs_metrics *m, uint32_t nworkloads, char **names, FI
 	m->names = names;
 	m->wl = cs_xcalloc(nworkloads, sizeof *m->wl);
 	m->first_submit = m->last_end = CS_TIME_NEVER;
-	m->jobs_csv = jobs_csv;
-	if (jobs_csv) {
-		fputs("id,workload,submit,first_attempt,scheduled,end,tasks,attempts,outcome\n", jobs_csv);
-		m->rows = cs_xmalloc(ROWS_BUFFER);
-	}
+	if (jobs_csv)
+		m->jobs_csv = cs_jobs_csv_open(jobs_csv, names, nworkloads);
 }
 
 static void counts_release(struct cs_job_counts *c)
@@ -65,18 +60,10 @@ static void counts_release(struct cs_job_counts *c)
 	cs_samples_release(&c->slowdown);
 }
 
-static void flush_rows(struct cs_metrics *m)
-{
-	if (m->nrows > 0)
-		fwrite(m->rows, 1, m->nrows, m->jobs_csv);
-	m->nrows = 0;
-}
-
 void cs_metrics_release(struct cs_metrics *m)
 {
 	if (m->jobs_csv)
-		flush_rows(m);
-	free(m->rows);
+		cs_jobs_csv_close(m->jobs_csv);
 	for (uint32_t i = 0; i < m->nworkloads; i++)
 		counts_release(&m->wl[i]);
 	counts_release(&m->all);
@@ -124,53 +111,11 @@ void cs_metrics_scheduled(struct cs_metrics *m, const struct cs_job *job)
 	}
 }
 
-static char *put_time(char *p, cs_time t)
-{
-	if (t != CS_TIME_NEVER)
-		p = cs_fmt_seconds(p, t);
-	*p++ = ',';
-	return p;
-}
-
-/* One row of jobs.csv, formatted by hand into a buffer of rows that goes
- * to the stream 64 KiB at a time (a run writes one row per job; printf
- * and per-row stdio calls showed in profiles). */
+/* The job's row of jobs.csv (formatted and written on another thread). */
 static void write_row(struct cs_metrics *m, const struct cs_job *job)
 {
-	if (!m->jobs_csv)
-		return;
-	const char *name = m->names[job->workload], *outcome = cs_job_outcome_name(job->outcome);
-	size_t nl = strlen(name), ol = strlen(outcome);
-	/* numbers: 20 digits for the id, 4 times of at most 21 + 7 + 1
-	 * characters, two counts of 10: under 200 bytes with the commas */
-	bool long_name = nl > ROWS_BUFFER / 4;
-	if (m->nrows + (long_name ? 0 : nl) + ol + 256 > ROWS_BUFFER)
-		flush_rows(m);
-	char *p = m->rows + m->nrows;
-	p = cs_fmt_u64(p, job->id);
-	*p++ = ',';
-	if (long_name) { /* it goes to the stream on its own */
-		m->nrows = (size_t)(p - m->rows);
-		flush_rows(m);
-		fwrite(name, 1, nl, m->jobs_csv);
-		p = m->rows;
-	} else {
-		memcpy(p, name, nl);
-		p += nl;
-	}
-	*p++ = ',';
-	p = put_time(p, job->submit);
-	p = put_time(p, job->first_attempt);
-	p = put_time(p, job->scheduled);
-	p = put_time(p, job->end);
-	p = cs_fmt_u64(p, job->ntasks);
-	*p++ = ',';
-	p = cs_fmt_u64(p, job->attempts);
-	*p++ = ',';
-	memcpy(p, outcome, ol);
-	p += ol;
-	*p++ = '\n';
-	m->nrows = (size_t)(p - m->rows);
+	if (m->jobs_csv)
+		cs_jobs_csv_add(m->jobs_csv, job);
 }
 
 void cs_metrics_finished(struct cs_metrics *m, const struct cs_job *job)

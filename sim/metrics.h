@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "sim/job.h"
+#include "sim/jobs_csv.h"
 
 struct cs_samples {
 	double *v;
@@ -41,13 +42,12 @@ struct cs_metrics {
 	struct cs_job_counts *wl;  /* per workload */
 	struct cs_job_counts all;
 	cs_time first_submit, last_end;
-	FILE *jobs_csv;            /* NULL: no jobs.csv */
-	char *rows;                /* rows of jobs.csv not yet written */
-	size_t nrows;              /* bytes in rows */
+	struct cs_jobs_csv *jobs_csv; /* NULL: no jobs.csv */
 };
 
 void cs_metrics_init(struct cs_metrics *m, uint32_t nworkloads, char **names, FILE *jobs_csv);
-/* Writes the rows still buffered to jobs.csv, then frees. */
+/* Writes the rest of jobs.csv (a write error shows as ferror on its
+ * FILE), then frees. */
 void cs_metrics_release(struct cs_metrics *m);
 void cs_metrics_submitted(struct cs_metrics *m, const struct cs_job *job);
 void cs_metrics_first_attempt(struct cs_metrics *m, const struct cs_job *job);

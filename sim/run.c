@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,6 @@
 #include <unistd.h>
 
 #include "sim/alloc.h"
-#include "sim/async_file.h"
 #include "sim/experiment.h"
 #include "sim/version.h"
 #include "schedulers/balancer/sessions.h"
@@ -171,8 +171,7 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 	char *p_exp = join(opts->outdir, "experiment.json"), *p_sum = join(opts->outdir, "summary.json");
 	char *p_run = join(opts->outdir, "run.json");
 	char *dir = cs_dirname(opts->file);
-	/* jobs.csv can run to megabytes: written on a second thread */
-	FILE *jobs = cs_async_fopen(p_jobs), *ts = fopen(p_ts, "w");
+	FILE *jobs = fopen(p_jobs, "w"), *ts = fopen(p_ts, "w");
 	int rc = -1;
 	struct cs_world w;
 	bool world_ok = false;
@@ -220,7 +219,12 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 out:
 	if (world_ok)
 		cs_world_release(&w);
-	if (jobs && fclose(jobs) != 0 && rc == 0)
+	/* (jobs.csv's rows were written on another thread: its errors show
+	 * as the stream's error flag) */
+	bool jobs_failed = jobs && ferror(jobs);
+	if (jobs && fclose(jobs) != 0)
+		jobs_failed = true;
+	if (jobs_failed && rc == 0)
 		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: write error", p_jobs);
 	if (ts && fclose(ts) != 0 && rc == 0)
 		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: write error", p_ts);
