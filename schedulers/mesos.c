@@ -67,7 +67,8 @@ struct mesos {
 	uint32_t *order;          /* agents, shuffled each round */
 	uint32_t nwanting;        /* frameworks that want offers, this round */
 	struct cs_framework *sole; /* the one that wants them when nwanting is 1 */
-	uint64_t visit_epoch;     /* rounds that visited agents so far */
+	uint64_t visit_epoch;     /* rounds that visited agents (and declines
+				   * that set quiet times) so far */
 	cs_time offer_expires;    /* this round's offers time out then */
 	uint32_t *recovered;      /* agents whose tasks ended at this instant */
 	uint8_t *recovered_mark;
@@ -357,14 +358,31 @@ void cs_fw_decline_all(struct cs_framework *f)
 	account_locked(m);
 	cs_time span = m->refuse > m->interval ? m->refuse : m->interval;
 	cs_time until = cs_engine_now(&m->w->engine) + span;
+	/* When f is the one framework that wants offers, what the next
+	 * round's visit would find is known now: the filter just installed
+	 * covers the agent (unless resources were freed on it while it was
+	 * held) until `until`.  Setting that quiet time here spares the
+	 * visit -- a third of all visits.  Like a round's visit, it counts
+	 * only the frameworks that want offers, so it bumps visit_epoch:
+	 * another framework that starts wanting is then woken (wake_for). */
+	const struct cs_cell *cell = &m->w->cell;
+	bool sole = m->nwanting == 1 && m->sole == f;
 	struct cs_res sum = {0, 0, 0};
 	for (uint32_t k = 0; k < f->nheld; k++) {
 		const struct cs_held *h = &f->held[k];
 		res_add(&sum, &h->res, +1);
 		m->holder[h->machine] = -1;
-		m->quiet[h->machine] = 0;
+		cs_time quiet = 0;
+		if (sole) {
+			struct cs_res r = cs_cell_free(cell, h->machine);
+			if (res_le(&r, &h->res))
+				quiet = until;
+		}
+		m->quiet[h->machine] = quiet;
 		f->filters[h->machine] = (struct cs_filter){until, h->res};
 	}
+	if (sole)
+		m->visit_epoch++;
 	res_add(&m->offered_total, &sum, -1);
 	res_add(&f->alloc, &sum, -1);
 	m->declines += f->nheld;
