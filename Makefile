@@ -16,7 +16,12 @@ OPT     ?= -O2 -g
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 INC     := -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz) -lm -pthread
-CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(INC) -pthread -MMD -MP $(EXTRA_CFLAGS)
+# Link-time optimization of the program (about 5% fewer instructions in
+# the schedulers' loops, which call into the cell and the engine across
+# files).  The objects carry regular code too, so the tests and benchmarks
+# link them without LTO, quickly.
+LTO     ?= -flto=auto -ffat-lto-objects
+CFLAGS_ALL = $(CSTD) $(OPT) $(LTO) $(WARN) $(INC) -pthread -MMD -MP $(EXTRA_CFLAGS)
 
 BUILD   ?= build
 BIN     ?= bin
@@ -46,15 +51,15 @@ $(BUILD)/libclustersim.a: $(LIB_OBJ)
 
 $(BIN)/clustersim: $(BUILD)/sim/main.o $(BUILD)/libclustersim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) -o $@ $^ $(LIBS) $(EXTRA_LDFLAGS)
+	$(CC) $(OPT) $(LTO) -o $@ $^ $(LIBS) $(EXTRA_LDFLAGS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libclustersim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libclustersim.a $(LIBS) -lcmocka $(EXTRA_LDFLAGS)
+	$(CC) $(CFLAGS_ALL) -fno-lto -o $@ $< $(BUILD)/libclustersim.a $(LIBS) -lcmocka $(EXTRA_LDFLAGS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libclustersim.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libclustersim.a $(LIBS) $(EXTRA_LDFLAGS)
+	$(CC) $(CFLAGS_ALL) -fno-lto -o $@ $< $(BUILD)/libclustersim.a $(LIBS) $(EXTRA_LDFLAGS)
 
 deps:
 	@sh .ci/deps.sh $(DEPS_PKGS)
@@ -74,7 +79,7 @@ test: deps
 # The sanitizer build lives in its own tree so that it never mixes objects
 # with the optimized one.
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin OPT="-O1 -g -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin OPT="-O1 -g -fno-omit-frame-pointer" LTO= \
 	  EXTRA_CFLAGS="-DCS_DEBUG -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" build-asan/bin/clustersim \
 	  $(TEST_BIN:$(BUILD)/%=build-asan/%)
@@ -103,7 +108,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := experiment empirical omega_init swf google alibaba
 fuzz:
 	@sh .ci/deps.sh clang libclang-rt-14-dev $(DEPS_PKGS)
-	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz BIN=build-fuzz/bin OPT="-O1 -g" \
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz BIN=build-fuzz/bin OPT="-O1 -g" LTO= \
 	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libclustersim.a
 	@for t in $(FUZZ_TARGETS); do \
 	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -I. -fsanitize=fuzzer,address,undefined \
