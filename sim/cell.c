@@ -9,6 +9,16 @@
 
 #include "sim/alloc.h"
 
+/* The checks of every claim and release: debug builds only (make asan
+ * builds with CS_DEBUG), since they run for every task -- a few per cent
+ * of a run.  The invariant check (check_invariants) covers the same
+ * ground in any build. */
+#ifdef CS_DEBUG
+#define TASK_ASSERT(x) assert(x)
+#else
+#define TASK_ASSERT(x) ((void)0)
+#endif
+
 void cs_cell_init(struct cs_cell *cell, struct cs_engine *engine)
 {
 	memset(cell, 0, sizeof *cell);
@@ -147,8 +157,8 @@ void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, in
 
 static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 {
-	assert(task->state == CS_TASK_PENDING);
-	assert(m < cell->n);
+	TASK_ASSERT(task->state == CS_TASK_PENDING);
+	TASK_ASSERT(m < cell->n);
 	apply(cell, m, &task->job->req, +1);
 	task->machine = m;
 	task->state = CS_TASK_RUNNING;
@@ -163,7 +173,7 @@ static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 
 void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 {
-	assert(cs_cell_fits(cell, m, &task->job->req));
+	TASK_ASSERT(cs_cell_fits(cell, m, &task->job->req));
 	claim(cell, task, m);
 }
 
@@ -174,8 +184,8 @@ void cs_cell_claim_unchecked(struct cs_cell *cell, struct cs_task *task, uint32_
 
 void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state)
 {
-	assert(task->state == CS_TASK_RUNNING);
-	assert(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
+	TASK_ASSERT(task->state == CS_TASK_RUNNING);
+	TASK_ASSERT(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
 	uint32_t m = task->machine;
 	apply(cell, m, &task->job->req, -1);
 	cell->mach[m].ntasks--;

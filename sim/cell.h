@@ -113,9 +113,11 @@ static inline struct cs_res cs_cell_free(const struct cs_cell *cell, uint32_t m)
 	return f;
 }
 
-/* Put a pending task on machine m; the backend starts it. */
+/* Put a pending task on machine m; the backend starts it.  The caller
+ * has checked that the task fits (asserted in debug builds). */
 void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m);
-/* cs_cell_claim without the fit check: as-recorded replay may over-commit. */
+/* cs_cell_claim for a task that may not fit: as-recorded replay may
+ * over-commit. */
 void cs_cell_claim_unchecked(struct cs_cell *cell, struct cs_task *task, uint32_t m);
 /* Take a running task off its machine, leaving it in state `end_state`
  * (DONE, KILLED or LOST).  The backend is not told: this is for ends the
