@@ -216,7 +216,8 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 	if (rc == 0)
 		rc = cs_write_json(p_run, run, err);
 	json_decref(run);
-out:
+out:;
+	bool no_jobs_csv = world_ok && !w.jobs_csv; /* "output": {"jobs": false} */
 	if (world_ok)
 		cs_world_release(&w);
 	/* (jobs.csv's rows were written on another thread: its errors show
@@ -228,6 +229,8 @@ out:
 		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: write error", p_jobs);
 	if (ts && fclose(ts) != 0 && rc == 0)
 		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: write error", p_ts);
+	if (no_jobs_csv)
+		unlink(p_jobs);
 	if (rc < 0 && err->code == CS_EXIT_INPUT) {
 		/* bad input: leave nothing behind */
 		unlink(p_jobs);

@@ -58,6 +58,7 @@ struct cs_world {
 	cs_time duration;        /* CS_TIME_NEVER: until every job ended */
 	cs_time sample_interval;
 	bool check_invariants;
+	bool jobs_csv;            /* output.jobs: write jobs.csv */
 	bool strict;              /* trace rows a format skips are errors */
 
 	struct cs_engine engine;

@@ -293,11 +293,14 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 		out = json_object();
 		json_object_set_new(exp, "output", out);
 	}
-	static const char *const out_keys[] = {"sample_interval", NULL};
+	static const char *const out_keys[] = {"sample_interval", "jobs", NULL};
 	if (cs_cfg_keys(cfg, out, "output", out_keys) < 0 ||
 	    cs_cfg_time(cfg, out, "output", "sample_interval", w->duration == CS_TIME_NEVER ? 3600 : 60,
-			CS_CFG_POSITIVE, &w->sample_interval) < 0)
+			CS_CFG_POSITIVE, &w->sample_interval) < 0 ||
+	    cs_cfg_bool(cfg, out, "output", "jobs", true, &w->jobs_csv) < 0)
 		return -1;
+	if (!w->jobs_csv)
+		jobs_csv = NULL; /* the caller removes the file */
 
 	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
 	    parse_machine_events(w, cfg, exp) < 0)

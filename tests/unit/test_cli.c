@@ -69,6 +69,7 @@ static const struct bad_case cases[] = {
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set 'cell.machines[5].cpu=3'", ": cell.machines[5].cpu: --set: no list item [5] there"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set seed=-1", ": seed: must not be negative"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"utilization\":1.5}}", "", ": prefill.utilization: must be at most 1"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"output\":{\"jobs\":3}}", "", ": output.jobs: expected true or false"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"mesos\",\"frameworks\":[{\"kind\":\"marathon\"}]}}", "", ": scheduler.frameworks[0].kind: unknown value \"marathon\" (one of: jobs)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"omega\",\"conflict\":\"sequence\"}}", "", ": scheduler.conflict: unknown value \"sequence\""},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"omega\",\"schedulers\":[{\"count\":0}]}}", "", ": scheduler.schedulers[0].count: must be positive"},
@@ -319,6 +320,27 @@ static void test_long_workload_name(void **state)
 	free(dir);
 }
 
+/* "output": {"jobs": false} leaves jobs.csv out and nothing else. */
+static void test_output_without_jobs(void **state)
+{
+	char *dir = tu_tmpdir();
+	char *file = write_tmp("{\"duration\":100," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"output\":{\"jobs\":false}}");
+	char args[1024], path[1024], *err;
+	snprintf(args, sizeof args, "run %s -o %s/r -q", file, dir);
+	assert_int_equal(run_cli(args, &err), 0);
+	free(err);
+	snprintf(path, sizeof path, "%s/r/jobs.csv", dir);
+	assert_int_equal(access(path, F_OK), -1);
+	snprintf(path, sizeof path, "%s/r/summary.json", dir);
+	assert_int_equal(access(path, F_OK), 0);
+	snprintf(path, sizeof path, "%s/r/timeseries.csv", dir);
+	assert_int_equal(access(path, F_OK), 0);
+	unlink(file);
+	free(file);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 /* compare: the same results pass; a worse wait is a regression (exit 1). */
 static void test_compare(void **state)
 {
@@ -411,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_no_overwrite),
 		cmocka_unit_test(test_long_workload_name),
+		cmocka_unit_test(test_output_without_jobs),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_sweep),
 	};
