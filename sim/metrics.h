@@ -14,6 +14,7 @@
  * Jobs of the prefill are not workload jobs and never reach metrics. */
 #ifndef CS_METRICS_H
 #define CS_METRICS_H
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,6 +26,8 @@
 struct cs_samples {
 	double *v;
 	size_t n, cap;
+	bool summarized;               /* sorted, and the figures below set */
+	double mean, p50, p90, p99;
 };
 void cs_samples_add(struct cs_samples *s, double x);
 /* {mean, p50, p90, p99} (nulls when empty); sorts the samples. */
