@@ -3,14 +3,15 @@
 # here fails the build on time: these machines are shared and noisy.
 # usage: bench/run.sh CLUSTERSIM BENCH_BUILD_DIR
 #
-# Timed runs are repeated (BENCH_REPEAT, default 3) and the best and the
-# median wall time printed; the target is judged on the best, the run least
-# disturbed by other work on the machine (the hold model does the same
-# within one process).  Each repetition writes its results afresh.
+# Timed runs are repeated (BENCH_REPEAT, default 5, as Python's timeit
+# does) and the best and the median wall time printed; the target is
+# judged on the best, the run least disturbed by other work on the machine
+# (the hold model does the same within one process).  Each repetition
+# writes its results afresh.
 bin=$1
 dir=$2
 out=${BENCH_OUT:-bench/out}
-repeat=${BENCH_REPEAT:-3}
+repeat=${BENCH_REPEAT:-5}
 mkdir -p "$out"
 
 echo "== engine hold model (issue 2: engine >= 0.8x a bare array heap) =="
