@@ -1,5 +1,6 @@
 /* sim/cell — the modelled cell: machines, their capacity and allocation,
- * per-machine sequence numbers, up/down state, and the tasks on them.
+ * per-machine sequence numbers, up/down state, and how many tasks run on
+ * each (the tasks themselves are the jobs': see struct cs_machine).
  *
  * Schedulers change the world only through this API.  cs_cell_claim puts
  * a task on a machine and hands it to the backend (simulation: schedule
@@ -7,17 +8,18 @@
  * off.  Every claim or release on a machine bumps that machine's sequence
  * number (Omega's conflict detection reads it).
  *
- * A cell may also serve as a scheduler's private replica of another cell
- * (Omega snapshots): cs_cell_adjust changes allocation without tasks, and
- * cs_cell_copy_machine brings one machine of a replica up to date.
+ * cs_cell_adjust changes allocation without tasks; cs_cell_tentative does
+ * so without counting it as a change (no sequence number, no version):
+ * a scheduler places a job's tasks on the shared cell tentatively and
+ * takes them back (Omega's "snapshot" costs nothing to take).
  *
  * The cell keeps the time integral of allocated and up capacity, so that
  * utilization is exact (not sampled): pass the current time to every
  * mutating call through the engine pointer given at init (NULL: a replica
  * that keeps no integral).
  *
- * Contracts: claim only where cs_cell_fits says yes on an up machine
- * (asserted); release only running tasks. */
+ * Contracts: claim only where cs_cell_fits says yes on an up machine;
+ * release only running tasks (both asserted in debug builds, CS_DEBUG). */
 #ifndef CS_CELL_H
 #define CS_CELL_H
 #include <stdbool.h>
