@@ -1,9 +1,8 @@
 /* sim/jobs_csv — see jobs_csv.h.
  *
- * A ring of NBATCH batches of BATCH records: the simulation fills the one
- * after the last full one (no lock: the writer does not touch it), then
- * publishes it; the writer formats the oldest full one into a buffer,
- * writes it, and gives the slot back. */
+ * A ring (sim/ring) of NBATCH batches of BATCH records: the simulation
+ * fills one and publishes it; the writer formats the oldest full one into
+ * a buffer, writes it, and releases the slot. */
 #include "sim/jobs_csv.h"
 
 #include <pthread.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 
 #include "sim/alloc.h"
+#include "sim/ring.h"
 #include "sim/units.h"
 
 enum { BATCH = 512, NBATCH = 8, OUT_BUFFER = 1 << 16 };
@@ -34,12 +34,9 @@ struct cs_jobs_csv {
 	size_t *name_len;
 	uint32_t nnames;
 	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t can_fill, can_write;
-	struct batch ring[NBATCH];
-	unsigned head, full; /* under mu: the oldest full batch, how many */
-	bool closing;        /* under mu */
-	unsigned cur;        /* the simulation's batch */
+	struct cs_ring ring;
+	struct batch batch[NBATCH];
+	int cur;             /* the simulation's batch */
 	bool threaded;       /* false: the thread could not start */
 	bool failed;         /* the writer's: a write failed */
 	char out[OUT_BUFFER];
@@ -103,23 +100,14 @@ static void format_row(struct cs_jobs_csv *j, const struct row *r)
 static void *writer(void *arg)
 {
 	struct cs_jobs_csv *j = arg;
-	pthread_mutex_lock(&j->mu);
-	for (;;) {
-		while (j->full == 0 && !j->closing)
-			pthread_cond_wait(&j->can_write, &j->mu);
-		if (j->full == 0)
-			break; /* closing, and every batch written */
-		struct batch *b = &j->ring[j->head];
-		pthread_mutex_unlock(&j->mu);
+	int slot;
+	while ((slot = cs_ring_take_slot(&j->ring)) >= 0) {
+		struct batch *b = &j->batch[slot];
 		for (uint32_t i = 0; i < b->n; i++)
 			format_row(j, &b->row[i]);
 		b->n = 0;
-		pthread_mutex_lock(&j->mu);
-		j->head = (j->head + 1) % NBATCH;
-		j->full--;
-		pthread_cond_signal(&j->can_fill);
+		cs_ring_release(&j->ring);
 	}
-	pthread_mutex_unlock(&j->mu);
 	flush_out(j);
 	return NULL;
 }
@@ -130,9 +118,7 @@ static void free_all(struct cs_jobs_csv *j)
 		free(j->names[i]);
 	free(j->names);
 	free(j->name_len);
-	pthread_cond_destroy(&j->can_fill);
-	pthread_cond_destroy(&j->can_write);
-	pthread_mutex_destroy(&j->mu);
+	cs_ring_destroy(&j->ring);
 	free(j);
 }
 
@@ -147,25 +133,13 @@ struct cs_jobs_csv *cs_jobs_csv_open(FILE *f, char *const *names, uint32_t nname
 		j->names[i] = cs_xstrdup(names[i]);
 		j->name_len[i] = strlen(names[i]);
 	}
-	pthread_mutex_init(&j->mu, NULL);
-	pthread_cond_init(&j->can_fill, NULL);
-	pthread_cond_init(&j->can_write, NULL);
+	cs_ring_init(&j->ring, NBATCH);
 	fputs("id,workload,submit,first_attempt,scheduled,end,tasks,attempts,outcome\n", f);
 	/* without a thread, rows are formatted as they come */
 	j->threaded = pthread_create(&j->thread, NULL, writer, j) == 0;
+	if (j->threaded)
+		j->cur = cs_ring_fill_slot(&j->ring);
 	return j;
-}
-
-/* Hand the simulation's batch to the writer; wait for a free slot. */
-static void publish(struct cs_jobs_csv *j)
-{
-	pthread_mutex_lock(&j->mu);
-	j->full++;
-	pthread_cond_signal(&j->can_write);
-	while (j->full == NBATCH)
-		pthread_cond_wait(&j->can_fill, &j->mu);
-	j->cur = (j->head + j->full) % NBATCH;
-	pthread_mutex_unlock(&j->mu);
 }
 
 void cs_jobs_csv_add(struct cs_jobs_csv *j, const struct cs_job *job)
@@ -176,10 +150,12 @@ void cs_jobs_csv_add(struct cs_jobs_csv *j, const struct cs_job *job)
 		format_row(j, &r);
 		return;
 	}
-	struct batch *b = &j->ring[j->cur];
+	struct batch *b = &j->batch[j->cur];
 	b->row[b->n++] = r;
-	if (b->n == BATCH)
-		publish(j);
+	if (b->n == BATCH) { /* hand it over; wait for a free batch */
+		cs_ring_publish(&j->ring);
+		j->cur = cs_ring_fill_slot(&j->ring);
+	}
 }
 
 int cs_jobs_csv_close(struct cs_jobs_csv *j)
@@ -190,12 +166,9 @@ int cs_jobs_csv_close(struct cs_jobs_csv *j)
 		free_all(j);
 		return failed ? -1 : 0;
 	}
-	pthread_mutex_lock(&j->mu);
-	if (j->ring[j->cur].n > 0)
-		j->full++; /* the last, partial batch */
-	j->closing = true;
-	pthread_cond_signal(&j->can_write);
-	pthread_mutex_unlock(&j->mu);
+	if (j->batch[j->cur].n > 0)
+		cs_ring_publish(&j->ring); /* the last, partial batch */
+	cs_ring_finish(&j->ring);
 	pthread_join(j->thread, NULL);
 	bool failed = j->failed;
 	free_all(j);

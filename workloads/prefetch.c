@@ -1,10 +1,9 @@
 /* workloads/prefetch — see prefetch.h.
  *
- * A ring of CS_PREFETCH_BATCHES batches.  The reader fills the slot after
- * the last full one without holding the lock (no one else touches it), then
- * publishes it; the consumer hands out copies of the jobs of the oldest full
- * batch, then gives its slot back.  The reader's last batch carries how it
- * ended.
+ * A ring (sim/ring) of CS_PREFETCH_BATCHES batches: the reader fills and
+ * publishes them, the consumer hands out copies of the jobs of the oldest
+ * one, then releases its slot.  How the reading ended is set before the
+ * reader finishes the ring.
  *
  * Why copies: malloc gives each thread its own arena, and a job freed on
  * the simulation thread but allocated on the reader's takes the reader's
@@ -14,13 +13,13 @@
 #include "workloads/prefetch.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/alloc.h"
+#include "sim/ring.h"
 
 struct batch {
 	struct cs_job *job[CS_PREFETCH_BATCH];
@@ -36,20 +35,16 @@ struct prefetch {
 	cs_time horizon;
 	pthread_t thread;
 	bool running; /* the thread exists and is not joined yet */
-	pthread_mutex_t mu;
-	pthread_cond_t can_fill, can_take;
-	struct batch ring[CS_PREFETCH_BATCHES];
-	unsigned head, full;   /* under mu: the oldest full batch, how many */
-	enum end end;          /* under mu: set with the last batch */
+	struct cs_ring ring;
+	struct batch batch[CS_PREFETCH_BATCHES];
+	enum end end;          /* set before the reader finishes the ring */
 	struct cs_error err;   /* the reader's error (end == FAILED) */
-	atomic_bool stop;      /* close(): end early */
 	/* consumer side */
 	struct batch *cur;     /* the batch being handed out, or NULL */
 	uint32_t pos;
 	bool direct;           /* past the horizon: read on this thread */
 };
 
-/* Fill one batch from the inner source; returns how the reading ended. */
 /* Free the jobs a slot holds (copied out, or never handed out). */
 static void empty(struct batch *b)
 {
@@ -58,11 +53,12 @@ static void empty(struct batch *b)
 	b->n = 0;
 }
 
+/* Fill one batch from the inner source; returns how the reading ended. */
 static enum end fill(struct prefetch *p, struct batch *b)
 {
 	empty(b);
 	while (b->n < CS_PREFETCH_BATCH) {
-		if (atomic_load_explicit(&p->stop, memory_order_relaxed))
+		if (cs_ring_cancelled(&p->ring))
 			return ENDED;
 		struct cs_job *job = NULL;
 		int r = p->inner.ops->next(p->inner.self, &job, &p->err);
@@ -80,24 +76,16 @@ static enum end fill(struct prefetch *p, struct batch *b)
 static void *reader(void *arg)
 {
 	struct prefetch *p = arg;
-	for (enum end end = READING; end == READING;) {
-		pthread_mutex_lock(&p->mu);
-		while (p->full == CS_PREFETCH_BATCHES && !atomic_load(&p->stop))
-			pthread_cond_wait(&p->can_fill, &p->mu);
-		struct batch *b = &p->ring[(p->head + p->full) % CS_PREFETCH_BATCHES];
-		bool stop = atomic_load(&p->stop);
-		pthread_mutex_unlock(&p->mu);
-		if (stop)
-			end = ENDED;
-		else
-			end = fill(p, b);
-		pthread_mutex_lock(&p->mu);
-		if (!stop)
-			p->full++;
-		p->end = end;
-		pthread_cond_signal(&p->can_take);
-		pthread_mutex_unlock(&p->mu);
+	int slot;
+	while ((slot = cs_ring_fill_slot(&p->ring)) >= 0) {
+		enum end end = fill(p, &p->batch[slot]);
+		cs_ring_publish(&p->ring);
+		if (end != READING) {
+			p->end = end;
+			break;
+		}
 	}
+	cs_ring_finish(&p->ring);
 	return NULL;
 }
 
@@ -105,10 +93,7 @@ static void join(struct prefetch *p)
 {
 	if (!p->running)
 		return;
-	atomic_store(&p->stop, true);
-	pthread_mutex_lock(&p->mu);
-	pthread_cond_signal(&p->can_fill);
-	pthread_mutex_unlock(&p->mu);
+	cs_ring_cancel(&p->ring);
 	pthread_join(p->thread, NULL);
 	p->running = false;
 }
@@ -131,25 +116,19 @@ static int prefetch_next(void *self, struct cs_job **job, struct cs_error *err)
 			*job = cs_job_copy(p->cur->job[p->pos++]);
 			return 1;
 		}
-		pthread_mutex_lock(&p->mu);
 		if (p->cur) { /* give the slot back */
 			p->cur = NULL;
-			p->head = (p->head + 1) % CS_PREFETCH_BATCHES;
-			p->full--;
-			pthread_cond_signal(&p->can_fill);
+			cs_ring_release(&p->ring);
 		}
-		while (p->full == 0 && p->end == READING)
-			pthread_cond_wait(&p->can_take, &p->mu);
-		if (p->full > 0) {
-			p->cur = &p->ring[p->head];
+		int slot = cs_ring_take_slot(&p->ring);
+		if (slot >= 0) {
+			p->cur = &p->batch[slot];
 			p->pos = 0;
-			pthread_mutex_unlock(&p->mu);
 			continue;
 		}
-		enum end end = p->end;
-		pthread_mutex_unlock(&p->mu);
+		/* the reader finished and everything it read was handed out */
 		join(p);
-		switch (end) {
+		switch (p->end) {
 		case FAILED:
 			if (err && err->code == 0)
 				*err = p->err;
@@ -175,11 +154,9 @@ static void prefetch_close(void *self)
 	struct prefetch *p = self;
 	join(p);
 	for (unsigned i = 0; i < CS_PREFETCH_BATCHES; i++)
-		empty(&p->ring[i]);
+		empty(&p->batch[i]);
 	p->inner.ops->close(p->inner.self);
-	pthread_cond_destroy(&p->can_fill);
-	pthread_cond_destroy(&p->can_take);
-	pthread_mutex_destroy(&p->mu);
+	cs_ring_destroy(&p->ring);
 	free(p);
 }
 
@@ -190,14 +167,9 @@ int cs_prefetch_wrap(struct cs_source *src, cs_time horizon, struct cs_error *er
 	struct prefetch *p = cs_xcalloc(1, sizeof *p);
 	p->inner = *src;
 	p->horizon = horizon;
-	atomic_init(&p->stop, false);
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->can_fill, NULL);
-	pthread_cond_init(&p->can_take, NULL);
+	cs_ring_init(&p->ring, CS_PREFETCH_BATCHES);
 	if (pthread_create(&p->thread, NULL, reader, p) != 0) {
-		pthread_cond_destroy(&p->can_fill);
-		pthread_cond_destroy(&p->can_take);
-		pthread_mutex_destroy(&p->mu);
+		cs_ring_destroy(&p->ring);
 		free(p);
 		return cs_error_set(err, CS_EXIT_INTERNAL, "cannot start the trace reader thread");
 	}
