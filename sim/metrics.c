@@ -73,40 +73,32 @@ static void *compute_all(void *arg)
 }
 
 /* A trace replay ends with hundreds of thousands of samples in each set:
- * sorting them is a tenth of the run.  The sets are independent, so they
- * are split between this thread and a helper, largest first into the
- * lighter half (the figures do not depend on who computes them). */
+ * sorting them is a tenth of the run.  The sets are independent, so each
+ * goes to the half (this thread's or a helper's) with fewer samples so
+ * far; the figures do not depend on who computes them. */
 static void compute_sets(struct cs_samples **sets, size_t n)
 {
-	size_t total = 0;
-	for (size_t i = 0; i < n; i++)
-		total += sets[i]->n;
-	pthread_t helper;
-	struct cs_samples **mine = cs_xcalloc(n ? n : 1, sizeof *mine), **theirs = cs_xcalloc(n ? n : 1, sizeof *theirs);
-	struct compute_set a = {mine, 0}, b = {theirs, 0};
+	struct cs_samples **order = cs_xcalloc(n ? n : 1, sizeof *order);
+	struct compute_set a = {order, 0}, b = {order + n, 0}; /* b fills from the end */
 	size_t wa = 0, wb = 0;
-	for (size_t done = 0; done < n; done++) { /* largest remaining first */
-		size_t best = SIZE_MAX;
-		for (size_t i = 0; i < n; i++)
-			if (sets[i] && (best == SIZE_MAX || sets[i]->n > sets[best]->n))
-				best = i;
+	for (size_t i = 0; i < n; i++) {
 		if (wa <= wb) {
-			a.s[a.n++] = sets[best];
-			wa += sets[best]->n;
+			a.s[a.n++] = sets[i];
+			wa += sets[i]->n;
 		} else {
-			b.s[b.n++] = sets[best];
-			wb += sets[best]->n;
+			*--b.s = sets[i];
+			b.n++;
+			wb += sets[i]->n;
 		}
-		sets[best] = NULL;
 	}
-	bool threaded = total >= 100000 && b.n > 0 && pthread_create(&helper, NULL, compute_all, &b) == 0;
+	pthread_t helper;
+	bool threaded = wa + wb >= 100000 && b.n > 0 && pthread_create(&helper, NULL, compute_all, &b) == 0;
 	compute_all(&a);
 	if (threaded)
 		pthread_join(helper, NULL);
 	else
 		compute_all(&b);
-	free(mine);
-	free(theirs);
+	free(order);
 }
 
 void cs_metrics_init(struct cs_metrics *m, uint32_t nworkloads, char **names, FILE *jobs_csv)
