@@ -60,6 +60,23 @@ static void test_swf_conventions_and_easy(void **state)
 	json_decref(rec);
 }
 
+/* tests/traces/sjf4.swf, MaxProcs 2, every job on both processors:
+ *   J1 t=0 run 100 -> 0; J2 t=1 est 50, J3 t=2 est 10, J4 t=3 est 10 queue.
+ *   sjf: by estimate, ties by submission: J3 at 100, J4 at 110, J2 at 120
+ *        -> waits 0, 119, 98, 107 (mean 81), makespan 170;
+ *   fcfs: J2 at 100, J3 at 150, J4 at 160 -> waits 0, 99, 148, 157. */
+static void test_sjf(void **state)
+{
+	json_t *sjf = run_swf("tests/traces/sjf4.swf", "sjf", "");
+	assert_near(tu_num(sjf, "wait_scheduled.mean"), (0 + 119 + 98 + 107) / 4.0, 1e-12);
+	assert_near(tu_num(sjf, "wait_scheduled.p99"), 118.64, 1e-9); /* R-7 between 107 and 119 */
+	assert_near(tu_num(sjf, "makespan"), 170, 1e-12);
+	json_t *fcfs = run_swf("tests/traces/sjf4.swf", "fcfs", "");
+	assert_near(tu_num(fcfs, "wait_scheduled.mean"), (0 + 99 + 148 + 157) / 4.0, 1e-12);
+	json_decref(sjf);
+	json_decref(fcfs);
+}
+
 static void test_strict(void **state)
 {
 	char *path = abspath("tests/traces/easy4.swf");
@@ -225,6 +242,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swf_conventions_and_easy),
+		cmocka_unit_test(test_sjf),
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_priority_preemption),
 		cmocka_unit_test(test_google_instances),
