@@ -105,7 +105,7 @@ integration: deps
 # Fuzz the parsers with libFuzzer (clang): FUZZ_SECONDS each (default 60);
 # new inputs go to fuzz-out/, the committed seeds stay in tests/fuzz/corpus/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := experiment empirical omega_init swf google alibaba
+FUZZ_TARGETS := experiment empirical omega_init swf google google_jobs alibaba
 fuzz:
 	@sh .ci/deps.sh clang libclang-rt-14-dev $(DEPS_PKGS)
 	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz BIN=build-fuzz/bin OPT="-O1 -g" LTO= \

@@ -1,5 +1,5 @@
-/* analysis/trace_info — `clustersim trace info [--format F] [--strict] FILE`:
- * what a trace holds.
+/* analysis/trace_info — `clustersim trace info [--format F] [--strict]
+ * [--job-events JOBFILE] FILE`: what a trace holds.
  *
  * The format is told from the content (and the name where the content is
  * ambiguous): SWF (';' header or 18 numeric fields), Google 2011
@@ -12,7 +12,9 @@
  * uses (same conventions, same skips) and prints jobs, tasks, the time
  * span, the peak demand of cores and memory if every job ran when the
  * trace says it ran (SWF: submit + wait; Google: SCHEDULE; Alibaba: create
- * time) -- in the trace's own units -- and what was skipped and why. */
+ * time) -- in the trace's own units -- and what was skipped and why.
+ * --job-events reads a Google task_events file with its job_events (as the
+ * trace's "job_events" key does) and adds what they matched. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +28,9 @@
 #include "workloads/swf.h"
 #include "workloads/trace.h"
 
-static const char usage[] = "usage: clustersim trace info [--format swf|google2011|alibaba2017|omega-init] [--strict] FILE\n";
+static const char usage[] =
+	"usage: clustersim trace info [--format swf|google2011|alibaba2017|omega-init] [--strict]\n"
+	"                             [--job-events JOB_EVENTS_FILE] FILE\n";
 
 static bool has(const char *s, const char *part)
 {
@@ -98,10 +102,11 @@ static int by_time(const void *a, const void *b)
 	return (x->cpu > y->cpu) - (x->cpu < y->cpu); /* ends before starts at one instant */
 }
 
-static int replay_info(const char *file, enum cs_trace_format format, bool strict)
+static int replay_info(const char *file, enum cs_trace_format format, bool strict, const char *job_events)
 {
 	struct cs_error err = {0};
-	struct cs_trace_spec spec = {format, (char *)(uintptr_t)file, true, strict, 0};
+	struct cs_trace_spec spec = {format, (char *)(uintptr_t)file, true, strict, 0,
+				     (char *)(uintptr_t)job_events};
 	/* the trace's own units: one core per SWF processor on one pool,
 	 * Google's normalized 1.0 machine, Alibaba's normalized memory */
 	struct cs_trace_cell cell = {{1000000, 1000000, 1000000}, 1e9, true};
@@ -173,6 +178,14 @@ static int replay_info(const char *file, enum cs_trace_format format, bool stric
 	json_t *v;
 	json_object_foreach(json_object_get(rep, "skipped_by_reason"), k, v)
 		printf("; %s: %lld", k, (long long)json_integer_value(v));
+	json_t *je = json_object_get(rep, "job_events");
+	if (je)
+		printf("\n  job_events: %lld jobs (%lld without task rows); %lld task submissions joined their job's "
+		       "SUBMIT, %lld had no job",
+		       (long long)json_integer_value(json_object_get(je, "jobs")),
+		       (long long)json_integer_value(json_object_get(je, "jobs_without_tasks")),
+		       (long long)json_integer_value(json_object_get(je, "instances_joined")),
+		       (long long)json_integer_value(json_object_get(je, "instances_without_job")));
 	printf("\n  reader: %s\n", r_txt);
 	free(r_txt);
 	json_decref(rep);
@@ -216,11 +229,13 @@ int cs_cmd_trace(int argc, char **argv)
 	}
 	if (argc < 2 || strcmp(argv[0], "info") != 0)
 		return cs_usage_error(usage, "expected: trace info FILE");
-	const char *file = NULL, *forced = NULL;
+	const char *file = NULL, *forced = NULL, *job_events = NULL;
 	bool strict = false;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--format") == 0 && i + 1 < argc)
 			forced = argv[++i];
+		else if (strcmp(argv[i], "--job-events") == 0 && i + 1 < argc)
+			job_events = argv[++i];
 		else if (strcmp(argv[i], "--strict") == 0)
 			strict = true;
 		else if (argv[i][0] == '-' && argv[i][1])
@@ -246,8 +261,10 @@ int cs_cmd_trace(int argc, char **argv)
 		if (k == K_UNKNOWN)
 			return cs_report_error(&err);
 	}
+	if (job_events && k != K_GOOGLE)
+		return cs_usage_error(usage, "--job-events: only a google2011 task_events file has job_events");
 	if (k == K_SWF || k == K_GOOGLE || k == K_ALIBABA)
-		return replay_info(file, (enum cs_trace_format)k, strict);
+		return replay_info(file, (enum cs_trace_format)k, strict, job_events);
 	if (k == (enum kind)CS_TRACE_OMEGA_INIT)
 		return omega_info(file);
 	if (k == K_OMEGA_CMB) {

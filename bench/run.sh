@@ -53,6 +53,7 @@ echo
 echo "== trace replay and month scale (issue 4) =="
 scale experiments/traces/lanl-easy.json 0.15 4096
 scale experiments/traces/google-part0-priority.json 1 4096
+scale experiments/traces/google-part0-jobs.json 1 4096
 scale experiments/traces/kth-easy.json 1 4096
 scale experiments/bench/google-month.json 120 4096
 

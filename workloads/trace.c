@@ -16,7 +16,7 @@ const char *const cs_trace_workload_keys[] = {"name", "kind", "trace", "replay",
 int cs_trace_parse(const struct cs_cfg *cfg, json_t *w, const char *path, bool strict,
 		   struct cs_trace_spec *out)
 {
-	static const char *const keys[] = {"format", "path", "max_jobs", NULL};
+	static const char *const keys[] = {"format", "path", "max_jobs", "job_events", NULL};
 	static const char *const replays[] = {"reschedule", "as-recorded", NULL};
 	memset(out, 0, sizeof *out);
 	out->strict = strict;
@@ -39,13 +39,30 @@ int cs_trace_parse(const struct cs_cfg *cfg, json_t *w, const char *path, bool s
 	out->format = (enum cs_trace_format)format;
 	out->as_recorded = replay == 1;
 	out->max_jobs = (uint64_t)max_jobs;
+	const char *jobs = NULL;
+	if (cs_cfg_str(cfg, t, tp, "job_events", NULL, 0, &jobs) < 0)
+		goto fail;
+	if (jobs) {
+		cs_path_key(pp, sizeof pp, tp, "job_events");
+		if (out->format != CS_TRACE_GOOGLE2011) {
+			cs_error_input(cfg->err, cfg->file, pp, "only a google2011 trace has job_events");
+			goto fail;
+		}
+		out->job_events = cs_cfg_input_file(cfg, pp, jobs);
+		if (!out->job_events)
+			goto fail;
+	}
 	return 0;
+fail:
+	cs_trace_spec_release(out);
+	return -1;
 }
 
 void cs_trace_spec_release(struct cs_trace_spec *spec)
 {
 	free(spec->path);
-	spec->path = NULL;
+	free(spec->job_events);
+	spec->path = spec->job_events = NULL;
 }
 
 json_t *cs_trace_default_cell(const struct cs_trace_spec *spec, struct cs_error *err)

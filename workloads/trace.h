@@ -32,6 +32,7 @@ struct cs_trace_spec {
 	bool as_recorded;
 	bool strict;
 	uint64_t max_jobs;   /* 0: all */
+	char *job_events;    /* google2011: its job_events file, resolved; or NULL */
 };
 
 /* What the reader needs to know about the modelled cell. */

@@ -27,7 +27,14 @@
  * multiplied by the modelled cell's largest machine (a cell of "cpu": 1,
  * "mem": 1 machines keeps the trace's units).
  *
- * Reading: a first streaming pass builds a table of instances (48 bytes
+ * With "job_events" (workloads/google_jobs.h), a task submission that
+ * falls in its job's submission window counts as submitted at the job's
+ * SUBMIT time, so a job whose task rows are spread over a few instants is
+ * one job of the simulation again; the table is then sorted by submission
+ * time, and at one instant by job, priority, requests (and start, when as
+ * recorded), keeping the file's order otherwise.
+ *
+ * Reading: a first streaming pass builds a table of instances (56 bytes
  * each, not the file); the source then emits jobs from it one at a time.
  * Errors (exit 2, file and line): fewer than 13 columns, a non-numeric
  * time/id/type, an unknown event type, a negative time, times going
@@ -38,6 +45,7 @@
 #include <string.h>
 
 #include "sim/alloc.h"
+#include "workloads/google_jobs.h"
 #include "workloads/trace.h"
 
 enum { G_SUBMIT, G_SCHEDULE, G_EVICT, G_FAIL, G_FINISH, G_KILL, G_LOST, G_UPDATE_PENDING, G_UPDATE_RUNNING };
@@ -62,6 +70,8 @@ struct google_source {
 	size_t n, cap, next;
 	struct cs_skips skips;
 	struct cs_res scale;
+	struct cs_google_jobs *job_events; /* or NULL */
+	bool unsorted;      /* job_events moved a submission before an earlier row's */
 	bool as_recorded;
 	uint64_t max_jobs, jobs, tasks, events, censored, requests_missing, prefill_tasks;
 	int64_t last_time;
@@ -190,7 +200,12 @@ static int read_events(struct google_source *g, const struct cs_trace_spec *spec
 				goto out;
 			}
 			CS_GROW(g->in, g->cap, g->n + 1);
-			g->in[g->n] = (struct instance){(uint64_t)job, (uint32_t)task, (int32_t)prio, t, -1, -1, cpu, mem};
+			int64_t submit = t;
+			if (g->job_events) {
+				submit = cs_google_jobs_submit_time(g->job_events, (uint64_t)job, t);
+				g->unsorted |= g->n > 0 && submit < g->in[g->n - 1].submit;
+			}
+			g->in[g->n] = (struct instance){(uint64_t)job, (uint32_t)task, (int32_t)prio, submit, -1, -1, cpu, mem};
 			map_put(&open, key, (uint32_t)g->n);
 			cur = (uint32_t)g->n++;
 		}
@@ -232,17 +247,73 @@ out:
 	return rc;
 }
 
+static bool is_initial(const struct instance *in)
+{
+	return in->submit == 0 && in->start == 0;
+}
+
+struct sort_key {
+	const struct instance *in;
+	uint32_t index;   /* in the file's order */
+	bool by_start;    /* as recorded: instances group by start too */
+};
+
+/* The order of sort_instances: what same_group compares, then the file's
+ * order. */
+static int by_submission(const void *pa, const void *pb)
+{
+	const struct sort_key *ka = pa, *kb = pb;
+	const struct instance *a = ka->in, *b = kb->in;
+#define CMP(x, y)                        \
+	if ((x) != (y))                  \
+		return (x) < (y) ? -1 : 1;
+	CMP(a->submit, b->submit)
+	CMP(a->job, b->job)
+	CMP(is_initial(b), is_initial(a))
+	CMP(a->priority, b->priority)
+	CMP(a->cpu, b->cpu)
+	CMP(a->mem, b->mem)
+	if (ka->by_start)
+		CMP(a->start, b->start)
+	CMP(ka->index, kb->index)
+#undef CMP
+	return 0;
+}
+
+/* Put the table back in submission order after job_events moved some
+ * submissions earlier, with each job's instances of an instant together. */
+static void sort_instances(struct google_source *g)
+{
+	struct sort_key *keys = cs_xmalloc(g->n * sizeof *keys);
+	for (size_t i = 0; i < g->n; i++)
+		keys[i] = (struct sort_key){&g->in[i], (uint32_t)i, g->as_recorded};
+	qsort(keys, g->n, sizeof *keys, by_submission);
+	struct instance *sorted = cs_xmalloc(g->n * sizeof *sorted);
+	for (size_t i = 0; i < g->n; i++)
+		sorted[i] = *keys[i].in;
+	free(keys);
+	free(g->in);
+	g->in = sorted;
+	g->cap = g->n;
+}
+
 static bool same_group(const struct google_source *g, const struct instance *a, const struct instance *b)
 {
 	return a->job == b->job && a->submit == b->submit && a->cpu == b->cpu && a->mem == b->mem &&
 	       a->priority == b->priority && (!g->as_recorded || a->start == b->start) &&
-	       (a->submit == 0 && a->start == 0) == (b->submit == 0 && b->start == 0);
+	       is_initial(a) == is_initial(b);
 }
 
-/* Whether an instance is kept; counts the ones that are not. */
+static bool ran(const struct instance *in)
+{
+	return in->start >= 0 && in->end != -2;
+}
+
+/* Whether an instance is kept; counts the ones that are not (each once:
+ * only ever asked of the first instance of a job). */
 static int keep(struct google_source *g, const struct instance *in, struct cs_error *err)
 {
-	if (in->start >= 0 && in->end != -2)
+	if (ran(in))
 		return 1;
 	char where[96];
 	snprintf(where, sizeof where, "job %" PRIu64 " task %u", in->job, in->task);
@@ -264,14 +335,11 @@ static int google_next(void *self, struct cs_job **out, struct cs_error *err)
 			continue;
 		}
 		size_t end = g->next + 1;
-		while (end < g->n && same_group(g, first, &g->in[end]) && end - g->next < UINT32_MAX) {
-			int kk = keep(g, &g->in[end], err);
-			if (kk < 0)
-				return -1;
-			if (!kk)
-				break;
+		/* an instance that never ran ends the group (and is counted as
+		 * the next call's first) */
+		while (end < g->n && same_group(g, first, &g->in[end]) && ran(&g->in[end]) &&
+		       end - g->next < UINT32_MAX)
 			end++;
-		}
 		uint32_t ntasks = (uint32_t)(end - g->next);
 		struct cs_job *job = cs_job_new(ntasks);
 		job->kind = CS_JOB_BATCH;
@@ -281,7 +349,7 @@ static int google_next(void *self, struct cs_job **out, struct cs_error *err)
 		job->req.cpu = (cs_qty)llround((first->cpu > 0 ? first->cpu : 0) * (double)g->scale.cpu);
 		job->req.mem = (cs_qty)llround((first->mem > 0 ? first->mem : 0) * (double)g->scale.mem);
 		job->submit = first->submit;
-		job->prefill = first->submit == 0 && first->start == 0;
+		job->prefill = is_initial(first);
 		job->task_durations = cs_xmalloc(ntasks * sizeof *job->task_durations);
 		cs_time longest = 0;
 		for (uint32_t i = 0; i < ntasks; i++) {
@@ -320,6 +388,8 @@ static json_t *google_report(void *self)
 			      "requests_missing", (json_int_t)g->requests_missing, "last_time",
 			      cs_time_to_seconds(g->last_time));
 	cs_skips_report(&g->skips, o);
+	if (g->job_events)
+		json_object_set_new(o, "job_events", cs_google_jobs_report(g->job_events));
 	return o;
 }
 
@@ -328,6 +398,7 @@ static void google_close(void *self)
 	struct google_source *g = self;
 	free(g->in);
 	free(g->path);
+	cs_google_jobs_free(g->job_events);
 	free(g);
 }
 
@@ -342,10 +413,16 @@ int cs_trace_google_open(const struct cs_trace_spec *spec, const struct cs_trace
 	g->as_recorded = spec->as_recorded;
 	g->max_jobs = spec->max_jobs;
 	g->path = cs_xstrdup(spec->path);
+	if (spec->job_events && !(g->job_events = cs_google_jobs_read(spec->job_events, err))) {
+		google_close(g);
+		return -1;
+	}
 	if (read_events(g, spec, err) < 0) {
 		google_close(g);
 		return -1;
 	}
+	if (g->unsorted)
+		sort_instances(g);
 	out->ops = &google_ops;
 	out->self = g;
 	return 0;

@@ -1,5 +1,8 @@
 /* Shared body of the trace-reader fuzz targets: write the input to a
- * file, read it with the run's reader, check what comes out. */
+ * file, read it with the run's reader, check what comes out.
+ * fuzz_trace_with_jobs: the input up to its first NUL byte is a Google
+ * job_events file, the rest its task_events (without a NUL, both are the
+ * whole input). */
 #ifndef CS_FUZZ_TRACE_H
 #define CS_FUZZ_TRACE_H
 #include <stdint.h>
@@ -10,13 +13,14 @@
 
 #include "workloads/trace.h"
 
-static inline void fuzz_trace(const uint8_t *data, size_t size, enum cs_trace_format format)
+static inline void fuzz_trace_spec(const uint8_t *data, size_t size, enum cs_trace_format format,
+				   char *job_events)
 {
 	char path[32];
 	if (fuzz_to_file(data, size, path) < 0)
 		return;
 	struct cs_error err = {0};
-	struct cs_trace_spec spec = {format, path, false, false, 0};
+	struct cs_trace_spec spec = {format, path, false, false, 0, job_events};
 	struct cs_trace_cell cell = {{1000000, 1000000, 1000000}, 10000, true};
 	struct cs_source src;
 	if (cs_trace_open(&spec, &cell, &src, &err) == 0) {
@@ -43,6 +47,24 @@ static inline void fuzz_trace(const uint8_t *data, size_t size, enum cs_trace_fo
 		abort();
 	}
 	unlink(path);
+}
+
+static inline void fuzz_trace(const uint8_t *data, size_t size, enum cs_trace_format format)
+{
+	fuzz_trace_spec(data, size, format, NULL);
+}
+
+static inline void fuzz_trace_with_jobs(const uint8_t *data, size_t size)
+{
+	const uint8_t *nul = memchr(data, 0, size);
+	size_t njobs = nul ? (size_t)(nul - data) : size;
+	const uint8_t *tasks = nul ? nul + 1 : data;
+	size_t ntasks = nul ? size - njobs - 1 : size;
+	char jobs[32];
+	if (fuzz_to_file(data, njobs, jobs) < 0)
+		return;
+	fuzz_trace_spec(tasks, ntasks, CS_TRACE_GOOGLE2011, jobs);
+	unlink(jobs);
 }
 
 #endif

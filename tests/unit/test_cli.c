@@ -166,6 +166,48 @@ static void test_bad_traces(void **state)
 	free(dir);
 }
 
+/* A Google trace's job_events: errors name the job_events file and line,
+ * or the experiment key; want == NULL: the experiment's own error. */
+static void test_bad_job_events(void **state)
+{
+	static const struct {
+		const char *tasks, *format, *jobs, *want;
+	} bad[] = {
+		{"google-split.csv", "google2011", "bad-google-jobs-unsorted.csv",
+		 ": line 2: time 50 is before the previous row's (100): the file is not sorted"},
+		{"google-split.csv", "google2011", "bad-google-jobs-type.csv", ": line 2: unknown event type 9"},
+		{"google-split.csv", "google2011", "google-small.csv",
+		 ": line 1: expected 8 columns (job_events), found 13: is this task_events?"},
+		{"google-split.csv", "google2011", "no-such-jobs.csv", NULL},
+		{"easy4.swf", "swf", "google-split-jobs.csv", NULL},
+	};
+	static const char *const experiment_error[] = {
+		[3] = ": workloads[0].trace.job_events: cannot open",
+		[4] = ": workloads[0].trace.job_events: only a google2011 trace has job_events",
+	};
+	char cwd[1024], *dir = tu_tmpdir();
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char exp[4096], args[2048], want[2048];
+		snprintf(exp, sizeof exp,
+			 "{" BASE_CELL ",\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\","
+			 "\"path\":\"%s/tests/traces/%s\",\"job_events\":\"%s/tests/traces/%s\"}}],"
+			 "\"scheduler\":{\"type\":\"monolithic\"}}",
+			 bad[i].format, cwd, bad[i].tasks, cwd, bad[i].jobs);
+		char *file = write_tmp(exp);
+		snprintf(args, sizeof args, "run %s -o %s/out%zu -q", file, dir, i);
+		if (bad[i].want)
+			snprintf(want, sizeof want, "clustersim: %s/tests/traces/%s%s", cwd, bad[i].jobs, bad[i].want);
+		else
+			snprintf(want, sizeof want, "clustersim: %s%s", file, experiment_error[i]);
+		expect_exit2("job_events case", i, args, want);
+		unlink(file);
+		free(file);
+	}
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 /* trace info names the format and counts what the run's reader keeps. */
 static void test_trace_info(void **state)
 {
@@ -187,9 +229,21 @@ static void test_trace_info(void **state)
 	assert_non_null(strstr(text, "google2011 trace"));
 	assert_non_null(strstr(text, "(plus 2 running at time 0: the initial state)"));
 	free(text);
+	snprintf(cmd, sizeof cmd,
+		 "%s trace info --job-events tests/traces/google-split-jobs.csv tests/traces/google-split.csv >%s 2>&1",
+		 binary(), out);
+	assert_int_equal(system(cmd), 0);
+	text = tu_read_file(out);
+	assert_non_null(strstr(text, "job_events: 3 jobs (1 without task rows); 3 task submissions joined their "
+				     "job's SUBMIT, 1 had no job"));
+	free(text);
 	/* --strict turns the first skip into an error naming the line */
 	char *err;
-	int rc = run_cli("trace info --strict tests/traces/easy4.swf", &err);
+	int rc = run_cli("trace info --job-events tests/traces/google-split-jobs.csv tests/traces/easy4.swf", &err);
+	assert_int_equal(rc, 2);
+	assert_non_null(strstr(err, "--job-events: only a google2011 task_events file has job_events"));
+	free(err);
+	rc = run_cli("trace info --strict tests/traces/easy4.swf", &err);
 	assert_int_equal(rc, 2);
 	assert_non_null(strstr(err, "easy4.swf: line 10: run time < 0"));
 	free(err);
@@ -427,6 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_experiments),
 		cmocka_unit_test(test_bad_traces),
+		cmocka_unit_test(test_bad_job_events),
 		cmocka_unit_test(test_trace_info),
 		cmocka_unit_test(test_bad_usage),
 		cmocka_unit_test(test_missing_file),

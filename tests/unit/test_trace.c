@@ -93,16 +93,24 @@ static void test_strict(void **state)
 	free(path);
 }
 
-static json_t *run_trace(const char *format, const char *rel, const char *replay, const char *cell)
+/* A run of one trace workload; trace_keys: more keys of the trace object
+ * (",\"k\":v"). */
+static json_t *run_trace_keys(const char *format, const char *rel, const char *trace_keys, const char *replay,
+			      const char *cell)
 {
 	char *path = abspath(rel);
 	char text[4096];
 	snprintf(text, sizeof text,
-		 "{\"cell\":{\"machines\":[%s]},\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\",\"path\":\"%s\"},"
+		 "{\"cell\":{\"machines\":[%s]},\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\",\"path\":\"%s\"%s},"
 		 "\"replay\":\"%s\"}],\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"fcfs\"}}",
-		 cell, format, path, replay);
+		 cell, format, path, trace_keys, replay);
 	free(path);
 	return tu_run_ok(text, NULL);
+}
+
+static json_t *run_trace(const char *format, const char *rel, const char *replay, const char *cell)
+{
+	return run_trace_keys(format, rel, "", replay, cell);
 }
 
 /* tests/traces/google-small.csv, by hand:
@@ -136,6 +144,57 @@ static void test_google_instances(void **state)
 	assert_true(tu_num(s, "jobs.submitted") == 5);
 	assert_near(tu_num(s, "wait_scheduled.mean"), (1 + 2 + 10 + 0 + 10) / 5.0, 1e-12);
 	json_decref(s);
+}
+
+static json_t *run_google_jobs(const char *replay, const char *job_events)
+{
+	char *jobs = abspath(job_events);
+	char keys[2200];
+	snprintf(keys, sizeof keys, ",\"job_events\":\"%s\"", jobs);
+	free(jobs);
+	return run_trace_keys("google2011", "tests/traces/google-split.csv", keys, replay,
+			      "{\"count\":10,\"cpu\":1,\"mem\":1}");
+}
+
+/* tests/traces/google-split.csv with google-split-jobs.csv, by hand:
+ *  job 10: SUBMIT at 100, SCHEDULE at 102; tasks 0, 1, 2 submitted at
+ *    100, 100.5, 101 (in the window: one job at 100), scheduled at 102,
+ *    102, 103; task 3 submitted at 200, after the job's SCHEDULE (an
+ *    addition: its own job, started at 201);
+ *  job 11: SUBMIT at 100.2, its task rows interleaved with job 10's:
+ *    tasks at 100.2 and 100.7, one job, both started at 104;
+ *  job 12: job_events only (no task rows); job 13: task rows only.
+ * Without job_events every distinct submission instant is a job: 7. */
+static void test_google_job_events(void **state)
+{
+	const char *cell = "{\"count\":10,\"cpu\":1,\"mem\":1}";
+	json_t *plain = run_trace("google2011", "tests/traces/google-split.csv", "reschedule", cell);
+	assert_true(tu_num(plain, "jobs.submitted") == 7);
+	assert_null(json_object_get(json_object_get(json_object_get(plain, "traces"), "t"), "job_events"));
+	json_decref(plain);
+	json_t *s = run_google_jobs("reschedule", "tests/traces/google-split-jobs.csv");
+	assert_true(tu_num(s, "jobs.submitted") == 4);
+	assert_true(tu_num(s, "traces.t.tasks") == 7);
+	assert_true(tu_num(s, "traces.t.job_events.rows") == 7);
+	assert_true(tu_num(s, "traces.t.job_events.jobs") == 3);
+	assert_true(tu_num(s, "traces.t.job_events.jobs_without_tasks") == 1);
+	assert_true(tu_num(s, "traces.t.job_events.instances_joined") == 3);
+	assert_true(tu_num(s, "traces.t.job_events.instances_without_job") == 1);
+	/* rescheduled at once: job 10 ends at 100 + 67 (its longest task) */
+	assert_near(tu_num(s, "wait_scheduled.mean"), 0, 1e-12);
+	assert_near(tu_num(s, "makespan"), 310 - 100, 1e-12);
+	json_decref(s);
+	/* as recorded, waits count from the job's SUBMIT: job 10's tasks
+	 * started at 102 (2) and 103 (3), job 11's at 104 (3.8), the later
+	 * task 3 at 201 (1), job 13 at once */
+	s = run_google_jobs("as-recorded", "tests/traces/google-split-jobs.csv");
+	assert_true(tu_num(s, "jobs.submitted") == 5);
+	assert_near(tu_num(s, "wait_scheduled.mean"), (2 + 3 + 3.8 + 1 + 0) / 5.0, 1e-9);
+	json_decref(s);
+	plain = run_trace("google2011", "tests/traces/google-split.csv", "as-recorded", cell);
+	assert_true(tu_num(plain, "jobs.submitted") == 7);
+	assert_near(tu_num(plain, "wait_scheduled.mean"), (2 + 3.8 + 1.5 + 3.3 + 2 + 1 + 0) / 7.0, 1e-9);
+	json_decref(plain);
 }
 
 /* tests/traces/alibaba-small.csv: sorted by create time on reading; the
@@ -246,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_strict),
 		cmocka_unit_test(test_priority_preemption),
 		cmocka_unit_test(test_google_instances),
+		cmocka_unit_test(test_google_job_events),
 		cmocka_unit_test(test_alibaba),
 		cmocka_unit_test(test_any_scheduler),
 		cmocka_unit_test(test_omega_init_trace),
