@@ -26,11 +26,11 @@
 struct cs_samples {
 	double *v;
 	size_t n, cap;
-	bool summarized;               /* sorted, and the figures below set */
+	bool summarized;               /* the figures below set */
 	double mean, p50, p90, p99;
 };
 void cs_samples_add(struct cs_samples *s, double x);
-/* {mean, p50, p90, p99} (nulls when empty); sorts the samples. */
+/* {mean, p50, p90, p99} (nulls when empty). */
 json_t *cs_samples_summary(struct cs_samples *s);
 void cs_samples_release(struct cs_samples *s);
 

@@ -80,3 +80,72 @@ void cs_sort_doubles(double *v, size_t n)
 		v[i] = double_of(a[i]);
 	free(a);
 }
+
+/* ---- selection ---- */
+
+/* Keys of rank ranks[0..m) (ascending, < n) of a[0..n), whose digits above
+ * shift + BITS are all equal, into out[0..m).  MSD radix selection: one
+ * count of the digit, then only the buckets holding a wanted rank go on,
+ * gathered into scratch. */
+static void select_keys(uint64_t *a, size_t n, int shift, const size_t *ranks, size_t m, uint64_t *out)
+{
+	for (;;) {
+		if (n <= 64 || shift < 0) {
+			/* shift < 0: every digit equal, so every key is */
+			if (shift >= 0)
+				insertion_sort(a, n);
+			for (size_t j = 0; j < m; j++)
+				out[j] = shift >= 0 ? a[ranks[j]] : a[0];
+			return;
+		}
+		size_t count[RADIX] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[(a[i] >> shift) & (RADIX - 1)]++;
+		if (count[(a[0] >> shift) & (RADIX - 1)] == n) {
+			shift = shift == 0 ? -1 : (shift > BITS ? shift - BITS : 0);
+			continue;
+		}
+		size_t start[RADIX], sum = 0;
+		for (size_t d = 0; d < RADIX; d++) {
+			start[d] = sum;
+			sum += count[d];
+		}
+		int next = shift == 0 ? -1 : (shift > BITS ? shift - BITS : 0);
+		/* the wanted ranks, bucket by bucket (they come in ascending order) */
+		for (size_t j = 0; j < m;) {
+			size_t d = 0;
+			while (start[d] + count[d] <= ranks[j])
+				d++;
+			size_t k = j, sub[8];
+			while (k < m && ranks[k] < start[d] + count[d] && k - j < 8) {
+				sub[k - j] = ranks[k] - start[d];
+				k++;
+			}
+			uint64_t *b = cs_xmalloc(count[d] * sizeof *b);
+			size_t nb = 0;
+			for (size_t i = 0; i < n; i++)
+				if (((a[i] >> shift) & (RADIX - 1)) == d)
+					b[nb++] = a[i];
+			select_keys(b, nb, next, sub, k - j, out + j);
+			free(b);
+			j = k;
+		}
+		return;
+	}
+}
+
+void cs_select_doubles(const double *v, size_t n, const size_t *ranks, size_t m, double *out)
+{
+	if (m == 0)
+		return;
+	uint64_t *a = cs_xmalloc(n * sizeof *a), res[8];
+	for (size_t i = 0; i < n; i++)
+		a[i] = key_of(v[i]);
+	for (size_t j = 0; j < m; j += 8) {
+		size_t mm = m - j < 8 ? m - j : 8;
+		select_keys(a, n, 64 - BITS, ranks + j, mm, res);
+		for (size_t k = 0; k < mm; k++)
+			out[j + k] = double_of(res[k]);
+	}
+	free(a);
+}

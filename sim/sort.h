@@ -11,4 +11,11 @@
 
 void cs_sort_doubles(double *v, size_t n);
 
+/* The values v would have at positions ranks[0..m) once sorted (ranks
+ * ascending, each < n), into out: order statistics without sorting, in
+ * O(n) (MSD radix selection on the same bit patterns: a count and a
+ * gather per digit, continued only in the buckets that hold a wanted
+ * rank).  v is not changed. */
+void cs_select_doubles(const double *v, size_t n, const size_t *ranks, size_t m, double *out);
+
 #endif

@@ -1,5 +1,6 @@
 /* sim/sort: the radix sort of doubles agrees with qsort on every sign,
- * zero, infinity and size (both the insertion-sort and radix paths). */
+ * zero, infinity and size (both the insertion-sort and radix paths), and
+ * the radix selection picks the same order statistics as sorting. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +57,73 @@ static void test_sizes(void **state)
 	}
 }
 
+/* Every rank of a few, against the sorted copy; v unchanged. */
+static void check_select(const double *v, size_t n, const size_t *ranks, size_t m)
+{
+	double *ref = malloc(n * sizeof *ref), *copy = malloc(n * sizeof *copy), out[16];
+	memcpy(ref, v, n * sizeof *v);
+	memcpy(copy, v, n * sizeof *v);
+	qsort(ref, n, sizeof *ref, cmp);
+	cs_select_doubles(v, n, ranks, m, out);
+	for (size_t j = 0; j < m; j++) {
+		assert_true(out[j] == ref[ranks[j]]);
+		assert_true(signbit(out[j]) == signbit(ref[ranks[j]]));
+	}
+	assert_memory_equal(copy, v, n * sizeof *v);
+	free(ref);
+	free(copy);
+}
+
+static void test_select(void **state)
+{
+	struct cs_fastrng r = {.state = 7};
+	size_t sizes[] = {1, 2, 64, 65, 1000, 100000};
+	for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+		size_t n = sizes[k];
+		for (int shape = 0; shape < 4; shape++) {
+			double *v = malloc(n * sizeof *v);
+			for (size_t i = 0; i < n; i++) {
+				double u = (double)cs_fastrng_below(&r, 1u << 30) / (1u << 30);
+				switch (shape) {
+				case 0: /* spread over magnitudes and signs */
+					v[i] = (i % 3 == 0 ? -1 : 1) * u * pow(10, (double)(i % 17) - 8);
+					break;
+				case 1: /* mostly zeros, as wait times are */
+					v[i] = i % 10 == 0 ? u * 100 : 0.0;
+					break;
+				case 2: /* a few values, repeated */
+					v[i] = (double)(i % 5) - 2;
+					break;
+				default: /* keys that share every digit but the last */
+					v[i] = 1.0 + (double)(i % 7) * 0x1p-52;
+					break;
+				}
+			}
+			/* the quantile ranks summary.json uses, and the ends */
+			size_t ranks[] = {0, (n - 1) / 2, (n - 1) / 2 + (n > 1), (size_t)(0.9 * (double)(n - 1)),
+					  (size_t)(0.99 * (double)(n - 1)), n - 1, n - 1};
+			check_select(v, n, ranks, sizeof ranks / sizeof *ranks);
+			/* more ranks than one call's batch, many in one bucket */
+			size_t many[12];
+			for (size_t j = 0; j < 12; j++)
+				many[j] = (n - 1) * j / 11;
+			check_select(v, n, many, 12);
+			free(v);
+		}
+	}
+	double special[] = {3.5, -0.0, 0.0, -INFINITY, INFINITY, -1e-300, 1e-300, -7, 2, 2, 5e-324, -5e-324};
+	size_t all[12];
+	for (size_t j = 0; j < 12; j++)
+		all[j] = j;
+	check_select(special, 12, all, 12);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_special_values),
 		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_select),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
