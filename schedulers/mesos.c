@@ -258,6 +258,57 @@ static uint32_t count_wanting(struct mesos *m)
 	return m->nwanting;
 }
 
+/* offer_agent for every agent when one framework wants offers (nearly
+ * every round): the same decisions, with the arrays and the framework in
+ * locals (the compiler cannot keep them in registers across the stores of
+ * the general path) and the offered totals added once.  Returns whether
+ * anything was offered. */
+static bool round_sole(struct mesos *m, const uint32_t *agents, uint32_t n, cs_time now)
+{
+	struct cs_framework *f = m->sole;
+	const struct cs_machine *mach = m->w->cell.mach;
+	const struct cs_filter *filters = f->filters;
+	cs_time *quiet = m->quiet;
+	int32_t *holder = m->holder;
+	struct cs_held *held = f->held;
+	const uint32_t first = f->nheld;
+	uint32_t nheld = first;
+	const int32_t index = (int32_t)f->index;
+	const cs_time expires = m->offer_expires;
+	struct cs_res sum = {0, 0, 0};
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t mi = agents[k];
+		if (quiet[mi] > now)
+			continue;
+		const struct cs_machine *mc = &mach[mi];
+		if (!mc->up || holder[mi] >= 0) {
+			quiet[mi] = CS_TIME_NEVER;
+			continue;
+		}
+		struct cs_res r = {mc->cap.cpu - mc->used.cpu, mc->cap.mem - mc->used.mem, mc->cap.disk - mc->used.disk};
+		if (res_empty(&r) || r.cpu < 0 || r.mem < 0) {
+			quiet[mi] = CS_TIME_NEVER;
+			continue;
+		}
+		const struct cs_filter *flt = &filters[mi];
+		if (now < flt->until && res_le(&r, &flt->refused)) {
+			quiet[mi] = flt->until;
+			continue;
+		}
+		holder[mi] = index;
+		res_add(&sum, &r, +1);
+		held[nheld++] = (struct cs_held){mi, r, expires};
+	}
+	if (nheld == first)
+		return false;
+	account_locked(m); /* before the totals change; the offers are all at now */
+	res_add(&m->offered_total, &sum, +1);
+	res_add(&f->alloc, &sum, +1);
+	m->offers += nheld - first;
+	f->nheld = nheld;
+	return true;
+}
+
 /* Offer the given agents; periodic: a full round (counted). */
 static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool periodic)
 {
@@ -268,9 +319,16 @@ static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool 
 	m->offer_expires = m->timeout == CS_TIME_NEVER ? CS_TIME_NEVER : now + m->timeout;
 	if (periodic)
 		m->rounds++;
-	if (m->nwanting > 1)
-		for (uint32_t i = 0; i < m->nfws; i++)
-			m->fws[i].share = drf_share(&m->fws[i]);
+	if (m->nwanting == 1) {
+		if (round_sole(m, agents, n, now)) {
+			bool got[256] = {false};
+			got[m->sole->index] = true;
+			deliver(m, got);
+		}
+		return;
+	}
+	for (uint32_t i = 0; i < m->nfws; i++)
+		m->fws[i].share = drf_share(&m->fws[i]);
 	bool got[256] = {false};
 	for (uint32_t k = 0; k < n; k++) {
 		uint32_t mi = agents[k];
@@ -368,18 +426,25 @@ void cs_fw_decline_all(struct cs_framework *f)
 	const struct cs_cell *cell = &m->w->cell;
 	bool sole = m->nwanting == 1 && m->sole == f;
 	struct cs_res sum = {0, 0, 0};
-	for (uint32_t k = 0; k < f->nheld; k++) {
-		const struct cs_held *h = &f->held[k];
+	/* the arrays in locals: see round_sole */
+	const struct cs_held *held = f->held;
+	const uint32_t nheld = f->nheld;
+	int32_t *holder = m->holder;
+	cs_time *quiet = m->quiet;
+	struct cs_filter *filters = f->filters;
+	for (uint32_t k = 0; k < nheld; k++) {
+		const struct cs_held *h = &held[k];
+		uint32_t mi = h->machine;
 		res_add(&sum, &h->res, +1);
-		m->holder[h->machine] = -1;
-		cs_time quiet = 0;
+		holder[mi] = -1;
+		cs_time q = 0;
 		if (sole) {
-			struct cs_res r = cs_cell_free(cell, h->machine);
+			struct cs_res r = cs_cell_free(cell, mi);
 			if (res_le(&r, &h->res))
-				quiet = until;
+				q = until;
 		}
-		m->quiet[h->machine] = quiet;
-		f->filters[h->machine] = (struct cs_filter){until, h->res};
+		quiet[mi] = q;
+		filters[mi] = (struct cs_filter){until, h->res};
 	}
 	if (sole)
 		m->visit_epoch++;

@@ -97,20 +97,26 @@ static void commit_fire(void *ctx, cs_time now);
 static void sync_and_place(struct agent *a, struct cs_job *job)
 {
 	struct cs_cell *cell = &a->o->w->cell;
-	a->nclaims = 0;
 	cs_placer_begin_job(&a->placer, cell);
+	/* room for every task, and the list and the request in locals (the
+	 * cell's stores would otherwise make the compiler reload them) */
+	CS_GROW(a->claims, a->cap, job->ntasks);
+	struct claim *claims = a->claims;
+	const struct cs_task *tasks = job->tasks;
+	const struct cs_res req = job->req;
+	uint32_t n = 0;
 	for (uint32_t i = 0; i < job->ntasks; i++) {
-		if (job->tasks[i].state != CS_TASK_PENDING)
+		if (tasks[i].state != CS_TASK_PENDING)
 			continue;
-		uint32_t m = cs_placer_pick(&a->placer, cell, &job->req);
+		uint32_t m = cs_placer_pick(&a->placer, cell, &req);
 		if (m == CS_NO_MACHINE)
 			break;
-		CS_GROW(a->claims, a->cap, a->nclaims + 1);
-		a->claims[a->nclaims++] = (struct claim){i, m, cell->mach[m].seq, false};
-		cs_cell_tentative(cell, m, &job->req, +1);
+		claims[n++] = (struct claim){i, m, cell->mach[m].seq, false};
+		cs_cell_tentative(cell, m, &req, +1);
 	}
-	for (uint32_t k = 0; k < a->nclaims; k++)
-		cs_cell_tentative(cell, a->claims[k].machine, &job->req, -1);
+	for (uint32_t k = 0; k < n; k++)
+		cs_cell_tentative(cell, claims[k].machine, &req, -1);
+	a->nclaims = n;
 }
 
 static void maybe_start(struct agent *a)
@@ -146,10 +152,12 @@ static uint32_t validate(struct agent *a, const struct cs_job *job)
 		o->stamp[m] = o->epoch;
 	}
 	if (distinct) {
-		for (uint32_t k = 0; k < a->nclaims; k++) {
-			struct claim *c = &a->claims[k];
-			c->ok = cell->mach[c->machine].up && cs_cell_fits(cell, c->machine, &job->req) &&
-				(o->conflict != CONFLICT_SEQUENCE_NUMBERS || cell->mach[c->machine].seq == c->seq);
+		struct claim *claims = a->claims;
+		const struct cs_res req = job->req;
+		const bool by_seq = o->conflict == CONFLICT_SEQUENCE_NUMBERS;
+		for (uint32_t k = 0, n = a->nclaims; k < n; k++) {
+			struct claim *c = &claims[k];
+			c->ok = cs_cell_fits(cell, c->machine, &req) && (!by_seq || cell->mach[c->machine].seq == c->seq);
 			rejected += !c->ok;
 		}
 		return rejected;
@@ -203,10 +211,14 @@ static void commit_fire(void *ctx, cs_time now)
 		} else {
 			a->stats.successful++;
 		}
-		if (!conflicted || o->txn == TXN_INCREMENTAL)
-			for (uint32_t k = 0; k < a->nclaims; k++)
-				if (a->claims[k].ok)
-					cs_cell_claim(&w->cell, &job->tasks[a->claims[k].task], a->claims[k].machine);
+		if (!conflicted || o->txn == TXN_INCREMENTAL) {
+			const struct claim *claims = a->claims;
+			struct cs_task *tasks = job->tasks;
+			struct cs_cell *cell = &w->cell;
+			for (uint32_t k = 0, n = a->nclaims; k < n; k++)
+				if (claims[k].ok)
+					cs_cell_claim(cell, &tasks[claims[k].task], claims[k].machine);
+		}
 	}
 	if (cs_world_placed(w, job)) {
 		/* done */

@@ -9,15 +9,7 @@
 
 #include "sim/alloc.h"
 
-/* The checks of every claim and release: debug builds only (make asan
- * builds with CS_DEBUG), since they run for every task -- a few per cent
- * of a run.  The invariant check (check_invariants) covers the same
- * ground in any build. */
-#ifdef CS_DEBUG
-#define TASK_ASSERT(x) assert(x)
-#else
-#define TASK_ASSERT(x) ((void)0)
-#endif
+#define TASK_ASSERT CS_TASK_ASSERT
 
 void cs_cell_init(struct cs_cell *cell, struct cs_engine *engine)
 {
@@ -131,35 +123,17 @@ const struct cs_capindex *cs_cell_index(const struct cs_cell *ccell)
 	return &cell->index;
 }
 
-/* The body of cs_cell_adjust, inlined into claim and release where sign
- * is a constant (claim and release are the simulator's innermost loop). */
-static inline void apply(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
-{
-	if (cell->engine && cell->engine->now != cell->area_since)
-		cs_cell_account(cell);
-	struct cs_res *u = &cell->mach[m].used;
-	u->cpu += sign * r->cpu;
-	u->mem += sign * r->mem;
-	u->disk += sign * r->disk;
-	cell->total_used.cpu += sign * r->cpu;
-	cell->total_used.mem += sign * r->mem;
-	cell->total_used.disk += sign * r->disk;
-	cell->mach[m].seq++;
-	cell->version++;
-	cs_cell_mark_dirty(cell, m);
-}
-
 void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
 {
 	assert(m < cell->n && (sign == 1 || sign == -1));
-	apply(cell, m, r, sign);
+	cs_cell_apply_(cell, m, r, sign);
 }
 
 static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 {
 	TASK_ASSERT(task->state == CS_TASK_PENDING);
 	TASK_ASSERT(m < cell->n);
-	apply(cell, m, &task->job->req, +1);
+	cs_cell_apply_(cell, m, &task->job->req, +1);
 	task->machine = m;
 	task->state = CS_TASK_RUNNING;
 	task->start = cell->engine ? cs_engine_now(cell->engine) : 0;
@@ -180,19 +154,6 @@ void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 void cs_cell_claim_unchecked(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 {
 	claim(cell, task, m);
-}
-
-void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state)
-{
-	TASK_ASSERT(task->state == CS_TASK_RUNNING);
-	TASK_ASSERT(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
-	uint32_t m = task->machine;
-	apply(cell, m, &task->job->req, -1);
-	cell->mach[m].ntasks--;
-	cell->running--;
-	task->state = end_state;
-	task->end = cell->engine ? cs_engine_now(cell->engine) : 0;
-	task->job->ended++;
 }
 
 void cs_cell_kill(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state)

@@ -121,10 +121,6 @@ void cs_cell_claim(struct cs_cell *cell, struct cs_task *task, uint32_t m);
 /* cs_cell_claim for a task that may not fit: as-recorded replay may
  * over-commit. */
 void cs_cell_claim_unchecked(struct cs_cell *cell, struct cs_task *task, uint32_t m);
-/* Take a running task off its machine, leaving it in state `end_state`
- * (DONE, KILLED or LOST).  The backend is not told: this is for ends the
- * backend reported or caused. */
-void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state);
 /* Stop a running task early: the backend kills it, then it is released. */
 void cs_cell_kill(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state);
 /* Mark a machine up or down.  Taking a machine down does not touch its
@@ -156,12 +152,59 @@ static inline void cs_cell_tentative(struct cs_cell *cell, uint32_t m, const str
 	cs_cell_mark_dirty(cell, m);
 }
 
+/* The checks of every claim and release: debug builds only (make asan
+ * builds with CS_DEBUG), since they run for every task -- a few per cent
+ * of a run.  The invariant check (cs_cell_check) covers the same ground
+ * in any build. */
+#ifdef CS_DEBUG
+#include <assert.h>
+#define CS_TASK_ASSERT(x) assert(x)
+#else
+#define CS_TASK_ASSERT(x) ((void)0)
+#endif
+
+/* Bring the time integrals up to now. */
+void cs_cell_account(struct cs_cell *cell);
+
+/* Change machine m's allocation by sign*r, counted (the body of claim,
+ * release and cs_cell_adjust; inline, with a constant sign, in the
+ * simulator's innermost loop). */
+static inline void cs_cell_apply_(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
+{
+	if (cell->engine && cell->engine->now != cell->area_since)
+		cs_cell_account(cell);
+	struct cs_res *u = &cell->mach[m].used;
+	u->cpu += sign * r->cpu;
+	u->mem += sign * r->mem;
+	u->disk += sign * r->disk;
+	cell->total_used.cpu += sign * r->cpu;
+	cell->total_used.mem += sign * r->mem;
+	cell->total_used.disk += sign * r->disk;
+	cell->mach[m].seq++;
+	cell->version++;
+	cs_cell_mark_dirty(cell, m);
+}
+
+/* Take a running task off its machine, leaving it in state `end_state`
+ * (DONE, KILLED or LOST).  The backend is not told: this is for ends the
+ * backend reported or caused.  Inline: every task's end comes here. */
+static inline void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state)
+{
+	CS_TASK_ASSERT(task->state == CS_TASK_RUNNING);
+	CS_TASK_ASSERT(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
+	uint32_t m = task->machine;
+	cs_cell_apply_(cell, m, &task->job->req, -1);
+	cell->mach[m].ntasks--;
+	cell->running--;
+	task->state = end_state;
+	task->end = cell->engine ? cs_engine_now(cell->engine) : 0;
+	task->job->ended++;
+}
+
 /* How many tasks of req the cell could take now (machines filled one
  * after another), counting up to limit: O(machines with room x log n). */
 uint64_t cs_cell_fit_count(const struct cs_cell *cell, const struct cs_res *req, uint64_t limit);
 
-/* Bring the time integrals up to now. */
-void cs_cell_account(struct cs_cell *cell);
 /* Check the invariants: no machine over capacity, totals equal the sums
  * over machines, and each machine's allocation and task count equal the
  * sums over the running tasks on it.  jobs: the first of a list linked by
