@@ -22,10 +22,18 @@ struct cs_task *cs_job_tasks(struct cs_job *job)
 {
 	if (job->tasks)
 		return job->tasks;
+	cs_job_use_tasks(job, job->ntasks == 1 ? &job->one_task
+					       : cs_xmalloc((size_t)job->ntasks * sizeof *job->tasks));
+	return job->tasks;
+}
+
+void cs_job_use_tasks(struct cs_job *job, struct cs_task *mem)
+{
+	assert(!job->tasks);
+	job->tasks = mem;
 	/* every field set below: no need to clear the memory first */
-	job->tasks = job->ntasks == 1 ? &job->one_task : cs_xmalloc((size_t)job->ntasks * sizeof *job->tasks);
 	for (uint32_t i = 0; i < job->ntasks; i++) {
-		struct cs_task *t = &job->tasks[i];
+		struct cs_task *t = &mem[i];
 		t->job = job;
 		t->index = i;
 		t->machine = CS_NO_MACHINE;
@@ -34,7 +42,6 @@ struct cs_task *cs_job_tasks(struct cs_job *job)
 		t->group = NULL;
 		t->gprev = t->gnext = NULL;
 	}
-	return job->tasks;
 }
 
 void cs_job_free(struct cs_job *job)

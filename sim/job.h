@@ -88,6 +88,9 @@ struct cs_job {
 	uint32_t ended;      /* tasks that left their machine */
 	enum cs_job_outcome outcome;
 	struct cs_task *tasks; /* ntasks, owned; NULL until cs_job_tasks */
+	bool tasks_pooled;   /* tasks came from the world's pool of task arrays
+			      * (a malloc block all the same: cs_job_free may
+			      * free it) and goes back there when the job ends */
 	struct cs_end_group *groups; /* pending end groups, newest first, owned */
 
 	void *owner;         /* the world that made it */
@@ -108,6 +111,9 @@ struct cs_job *cs_job_new(uint32_t ntasks);
 /* The job's tasks, allocated if they were not yet (the world does it when
  * a scheduling attempt begins, so schedulers may use job->tasks). */
 struct cs_task *cs_job_tasks(struct cs_job *job);
+/* Make mem (room for ntasks) the job's tasks, set up as cs_job_tasks does
+ * (job->tasks must be NULL). */
+void cs_job_use_tasks(struct cs_job *job, struct cs_task *mem);
 void cs_job_free(struct cs_job *job);
 /* A copy of a job not yet handed to the world (no tasks, no end groups),
  * with its own task durations, in memory of the calling thread (a job

@@ -62,6 +62,58 @@ static void check_done(struct cs_world *w)
 	cs_engine_stop(&w->engine);
 }
 
+/* ---- the pool of task arrays ---- */
+
+enum { POOL_KEEP = 4096 }; /* arrays kept per class at most */
+
+/* The class of an array for n >= 2 tasks: room for 2^c >= n. */
+static unsigned pool_class(uint32_t n)
+{
+	return 64 - (unsigned)__builtin_clzll((uint64_t)n - 1);
+}
+
+static void pool_give(struct cs_world *w, struct cs_job *job)
+{
+	unsigned c = pool_class(job->ntasks);
+	struct cs_task *mem = job->tasks;
+	job->tasks = NULL;
+	job->tasks_pooled = false;
+	if (w->task_pool_n[c] >= POOL_KEEP) {
+		free(mem);
+		return;
+	}
+	/* the free list runs through the arrays' first bytes */
+	memcpy(mem, &w->task_pool[c], sizeof w->task_pool[c]);
+	w->task_pool[c] = mem;
+	w->task_pool_n[c]++;
+}
+
+static void pool_take(struct cs_world *w, struct cs_job *job)
+{
+	unsigned c = pool_class(job->ntasks);
+	struct cs_task *mem = w->task_pool[c];
+	if (mem) {
+		memcpy(&w->task_pool[c], mem, sizeof w->task_pool[c]);
+		w->task_pool_n[c]--;
+	} else {
+		mem = cs_xmalloc(((size_t)1 << c) * sizeof *mem);
+	}
+	cs_job_use_tasks(job, mem);
+	job->tasks_pooled = true;
+}
+
+void cs_world_pool_release(struct cs_world *w)
+{
+	for (unsigned c = 0; c < 32; c++) {
+		while (w->task_pool[c]) {
+			struct cs_task *mem = w->task_pool[c];
+			memcpy(&w->task_pool[c], mem, sizeof w->task_pool[c]);
+			free(mem);
+		}
+		w->task_pool_n[c] = 0;
+	}
+}
+
 static void finish_job(struct cs_world *w, struct cs_job *job)
 {
 	job->end = cs_engine_now(&w->engine);
@@ -74,6 +126,8 @@ static void finish_job(struct cs_world *w, struct cs_job *job)
 	bool counted = !job->prefill;
 	if (counted)
 		cs_metrics_finished(&w->metrics, job);
+	if (job->tasks_pooled)
+		pool_give(w, job);
 	cs_job_free(job);
 	if (counted)
 		check_done(w);
@@ -88,7 +142,10 @@ void cs_world_adopt_prefill(struct cs_world *w, struct cs_job *job)
 
 void cs_world_attempt(struct cs_world *w, struct cs_job *job)
 {
-	cs_job_tasks(job);
+	if (!job->tasks && job->ntasks > 1 && job->ntasks <= (UINT32_C(1) << 31))
+		pool_take(w, job);
+	else
+		cs_job_tasks(job);
 	job->attempts++;
 	if (job->first_attempt == CS_TIME_NEVER) {
 		job->first_attempt = cs_engine_now(&w->engine);

@@ -97,6 +97,11 @@ struct cs_world {
 
 	struct cs_placer *initial_placer; /* traces' initial state, made on demand */
 	struct cs_end_group *spare_groups; /* freed end groups, for reuse */
+	/* Freed task arrays by size class c (room for 2^c tasks), for reuse:
+	 * a job's array is a few KiB, past malloc's fast caches, and one
+	 * comes and goes with every job (see cs_world_attempt). */
+	struct cs_task *task_pool[32];
+	uint32_t task_pool_n[32];
 	struct cs_error *err;    /* a source failed during the run */
 	bool failed;
 	bool done;                /* no duration, and nothing is left to do */

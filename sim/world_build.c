@@ -333,6 +333,7 @@ void cs_world_release(struct cs_world *w)
 	free(w->metrics.names);
 	cs_metrics_release(&w->metrics);
 	free(w->machine_events);
+	cs_world_pool_release(w);
 	while (w->spare_groups) {
 		struct cs_end_group *g = w->spare_groups;
 		w->spare_groups = g->next;

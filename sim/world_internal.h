@@ -27,6 +27,9 @@ void cs_world_adopt_prefill(struct cs_world *w, struct cs_job *job);
  * random first fit on its own stream; what fits nowhere is counted. */
 void cs_world_place_initial(struct cs_world *w, struct cs_job *job);
 
+/* Free the pool of task arrays (world teardown). */
+void cs_world_pool_release(struct cs_world *w);
+
 /* Parse experiment.prefill and fill the cell at t = 0. */
 int cs_world_prefill(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 
