@@ -138,44 +138,45 @@ static uint32_t validate(struct agent *a, const struct cs_job *job)
 {
 	struct cs_cell *cell = &a->o->w->cell;
 	struct omega *o = a->o;
+	struct claim *claims = a->claims;
+	const uint32_t n = a->nclaims;
+	const struct cs_res req = job->req;
+	const bool by_seq = o->conflict == CONFLICT_SEQUENCE_NUMBERS;
 	uint32_t rejected = 0;
-	/* Claims on distinct machines (the usual case) cannot count against
-	 * each other: check each alone, without applying any. */
+	/* Claims on distinct machines cannot count against each other: check
+	 * each alone, without applying any.  (With 50 tasks on 1,000
+	 * machines, two share a machine in most transactions.) */
 	bool distinct = true;
 	if (++o->epoch == 0) {
 		memset(o->stamp, 0, cell->n * sizeof *o->stamp);
 		o->epoch = 1;
 	}
-	for (uint32_t k = 0; k < a->nclaims && distinct; k++) {
-		uint32_t m = a->claims[k].machine;
-		distinct = o->stamp[m] != o->epoch;
-		o->stamp[m] = o->epoch;
+	uint32_t *stamp = o->stamp;
+	const uint32_t epoch = o->epoch;
+	for (uint32_t k = 0; k < n && distinct; k++) {
+		uint32_t m = claims[k].machine;
+		distinct = stamp[m] != epoch;
+		stamp[m] = epoch;
 	}
 	if (distinct) {
-		struct claim *claims = a->claims;
-		const struct cs_res req = job->req;
-		const bool by_seq = o->conflict == CONFLICT_SEQUENCE_NUMBERS;
-		for (uint32_t k = 0, n = a->nclaims; k < n; k++) {
+		for (uint32_t k = 0; k < n; k++) {
 			struct claim *c = &claims[k];
 			c->ok = cs_cell_fits(cell, c->machine, &req) && (!by_seq || cell->mach[c->machine].seq == c->seq);
 			rejected += !c->ok;
 		}
 		return rejected;
 	}
-	for (uint32_t k = 0; k < a->nclaims; k++) {
-		struct claim *c = &a->claims[k];
-		bool ok = cell->mach[c->machine].up && cs_cell_fits(cell, c->machine, &job->req);
-		if (ok && a->o->conflict == CONFLICT_SEQUENCE_NUMBERS)
-			ok = cell->mach[c->machine].seq == c->seq;
-		c->ok = ok;
-		if (ok)
-			cs_cell_tentative(cell, c->machine, &job->req, +1);
+	for (uint32_t k = 0; k < n; k++) {
+		struct claim *c = &claims[k];
+		c->ok = cs_cell_fits(cell, c->machine, &req) && (!by_seq || cell->mach[c->machine].seq == c->seq);
+		if (c->ok)
+			cs_cell_tentative(cell, c->machine, &req, +1);
 		else
 			rejected++;
 	}
-	for (uint32_t k = 0; k < a->nclaims; k++)
-		if (a->claims[k].ok)
-			cs_cell_tentative(cell, a->claims[k].machine, &job->req, -1);
+	for (uint32_t k = 0; k < n; k++)
+		if (claims[k].ok)
+			cs_cell_tentative(cell, claims[k].machine, &req, -1);
 	return rejected;
 }
 

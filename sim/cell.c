@@ -136,7 +136,6 @@ static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 	cs_cell_apply_(cell, m, &task->job->req, +1);
 	task->machine = m;
 	task->state = CS_TASK_RUNNING;
-	task->start = cell->engine ? cs_engine_now(cell->engine) : 0;
 	cell->mach[m].ntasks++;
 	task->claim_seq = ++cell->claims;
 	cell->running++;

@@ -197,7 +197,6 @@ static inline void cs_cell_release(struct cs_cell *cell, struct cs_task *task, e
 	cell->mach[m].ntasks--;
 	cell->running--;
 	task->state = end_state;
-	task->end = cell->engine ? cs_engine_now(cell->engine) : 0;
 	task->job->ended++;
 }
 

@@ -38,7 +38,6 @@ void cs_job_use_tasks(struct cs_job *job, struct cs_task *mem)
 		t->index = i;
 		t->machine = CS_NO_MACHINE;
 		t->state = CS_TASK_PENDING;
-		t->start = t->end = CS_TIME_NEVER;
 		t->group = NULL;
 		t->gprev = t->gnext = NULL;
 	}

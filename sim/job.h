@@ -61,7 +61,8 @@ struct cs_task {
 	uint32_t index;
 	uint32_t machine; /* CS_NO_MACHINE while pending */
 	enum cs_task_state state;
-	cs_time start, end;
+	/* (no start and end times: nothing reads them; the job keeps its
+	 * times, and a task's end is its group's) */
 	struct cs_end_group *group;    /* its pending end (simulation), or NULL */
 	struct cs_task *gprev, *gnext; /* the group's tasks */
 	uint64_t claim_seq; /* the cell's claim count when it was claimed */
