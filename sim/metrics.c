@@ -32,12 +32,15 @@ static double quantile_from(size_t n, double p, double at_lo, double at_hi)
 	return lo == n - 1 ? at_lo : (1 - delta) * at_lo + delta * at_hi;
 }
 
-/* The mean as a compensated (Neumaier) sum over the samples in the order
- * they came, divided by n: within a couple of ulps of the exact mean,
- * whatever n, and deterministic. */
-static double mean_of(const double *v, size_t n)
+/* A compensated (Neumaier) running sum: within a couple of ulps of the
+ * exact sum, whatever n, and deterministic. */
+struct ksum {
+	double sum, c;
+};
+
+static void ksum_add(struct ksum *k, const double *v, size_t n)
 {
-	double sum = 0, c = 0;
+	double sum = k->sum, c = k->c;
 	for (size_t i = 0; i < n; i++) {
 		double t = sum + v[i];
 		if (fabs(sum) >= fabs(v[i]))
@@ -46,34 +49,60 @@ static double mean_of(const double *v, size_t n)
 			c += (v[i] - t) + sum;
 		sum = t;
 	}
-	return (sum + c) / (double)n;
+	k->sum = sum;
+	k->c = c;
 }
 
 /* Work out the figures (once): the quantiles from six order statistics
  * selected in O(n), not from a sorted copy (sorting was a tenth of a
- * trace replay). */
+ * trace replay); the mean as the compensated sum over the samples in the
+ * order they came (part after part), over n. */
 static void samples_compute(struct cs_samples *s)
 {
-	if (s->summarized || s->n == 0)
+	if (s->summarized)
 		return;
-	static const double ps[3] = {0.50, 0.90, 0.99};
-	size_t ranks[6];
-	for (int q = 0; q < 3; q++) {
-		ranks[2 * q] = (size_t)(ps[q] * (double)(s->n - 1));
-		ranks[2 * q + 1] = ranks[2 * q] + 1 < s->n ? ranks[2 * q] + 1 : ranks[2 * q];
+	const struct cs_samples *self = s;
+	const struct cs_samples *const *parts = s->nparts ? s->parts : &self;
+	size_t nparts = s->nparts ? s->nparts : 1;
+	enum { MAX_PARTS = 64 };
+	const double *vs_small[MAX_PARTS];
+	size_t ns_small[MAX_PARTS];
+	const double **vs = nparts <= MAX_PARTS ? vs_small : cs_xmalloc(nparts * sizeof *vs);
+	size_t *ns = nparts <= MAX_PARTS ? ns_small : cs_xmalloc(nparts * sizeof *ns);
+	size_t n = 0;
+	struct ksum sum = {0, 0};
+	for (size_t p = 0; p < nparts; p++) {
+		vs[p] = parts[p]->v;
+		ns[p] = parts[p]->n;
+		n += ns[p];
+		ksum_add(&sum, vs[p], ns[p]);
 	}
-	double at[6];
-	cs_select_doubles(s->v, s->n, ranks, 6, at);
-	s->mean = mean_of(s->v, s->n);
-	s->p50 = quantile_from(s->n, ps[0], at[0], at[1]);
-	s->p90 = quantile_from(s->n, ps[1], at[2], at[3]);
-	s->p99 = quantile_from(s->n, ps[2], at[4], at[5]);
+	s->n = n;
+	if (n > 0) {
+		static const double ps[3] = {0.50, 0.90, 0.99};
+		size_t ranks[6];
+		for (int q = 0; q < 3; q++) {
+			ranks[2 * q] = (size_t)(ps[q] * (double)(n - 1));
+			ranks[2 * q + 1] = ranks[2 * q] + 1 < n ? ranks[2 * q] + 1 : ranks[2 * q];
+		}
+		double at[6];
+		cs_select_doubles_parts(vs, ns, nparts, ranks, 6, at);
+		s->mean = (sum.sum + sum.c) / (double)n;
+		s->p50 = quantile_from(n, ps[0], at[0], at[1]);
+		s->p90 = quantile_from(n, ps[1], at[2], at[3]);
+		s->p99 = quantile_from(n, ps[2], at[4], at[5]);
+	}
+	if (vs != vs_small) {
+		free(vs);
+		free(ns);
+	}
 	s->summarized = true;
 }
 
 json_t *cs_samples_summary(struct cs_samples *s)
 {
 	json_t *o = json_object();
+	samples_compute(s);
 	if (s->n == 0) {
 		json_object_set_new(o, "mean", json_null());
 		json_object_set_new(o, "p50", json_null());
@@ -81,7 +110,6 @@ json_t *cs_samples_summary(struct cs_samples *s)
 		json_object_set_new(o, "p99", json_null());
 		return o;
 	}
-	samples_compute(s);
 	json_object_set_new(o, "mean", json_real(s->mean));
 	json_object_set_new(o, "p50", json_real(s->p50));
 	json_object_set_new(o, "p90", json_real(s->p90));
@@ -104,8 +132,8 @@ static void *compute_all(void *arg)
 	return NULL;
 }
 
-/* A trace replay ends with hundreds of thousands of samples in each set:
- * sorting them is a tenth of the run.  The sets are independent, so each
+/* A trace replay ends with hundreds of thousands of samples in each set.
+ * The sets are independent (an overall set only reads its parts), so each
  * goes to the half (this thread's or a helper's) with fewer samples so
  * far; the figures do not depend on who computes them. */
 static void compute_sets(struct cs_samples **sets, size_t n)
@@ -114,13 +142,16 @@ static void compute_sets(struct cs_samples **sets, size_t n)
 	struct compute_set a = {order, 0}, b = {order + n, 0}; /* b fills from the end */
 	size_t wa = 0, wb = 0;
 	for (size_t i = 0; i < n; i++) {
+		size_t w = sets[i]->n;
+		for (size_t p = 0; p < sets[i]->nparts; p++)
+			w += sets[i]->parts[p]->n;
 		if (wa <= wb) {
 			a.s[a.n++] = sets[i];
-			wa += sets[i]->n;
+			wa += w;
 		} else {
 			*--b.s = sets[i];
 			b.n++;
-			wb += sets[i]->n;
+			wb += w;
 		}
 	}
 	pthread_t helper;
@@ -139,6 +170,18 @@ void cs_metrics_init(struct cs_metrics *m, uint32_t nworkloads, char **names, FI
 	m->nworkloads = nworkloads;
 	m->names = names;
 	m->wl = cs_xcalloc(nworkloads, sizeof *m->wl);
+	if (nworkloads > 1) {
+		m->parts = cs_xcalloc(3 * (size_t)nworkloads, sizeof *m->parts);
+		for (uint32_t i = 0; i < nworkloads; i++) {
+			m->parts[i] = &m->wl[i].wait_first;
+			m->parts[nworkloads + i] = &m->wl[i].wait_sched;
+			m->parts[2 * (size_t)nworkloads + i] = &m->wl[i].slowdown;
+		}
+		m->all.wait_first.parts = m->parts;
+		m->all.wait_sched.parts = m->parts + nworkloads;
+		m->all.slowdown.parts = m->parts + 2 * (size_t)nworkloads;
+		m->all.wait_first.nparts = m->all.wait_sched.nparts = m->all.slowdown.nparts = nworkloads;
+	}
 	m->first_submit = m->last_end = CS_TIME_NEVER;
 	if (jobs_csv)
 		m->jobs_csv = cs_jobs_csv_open(jobs_csv, names, nworkloads);
@@ -159,13 +202,13 @@ void cs_metrics_release(struct cs_metrics *m)
 		counts_release(&m->wl[i]);
 	counts_release(&m->all);
 	free(m->wl);
+	free(m->parts);
 	memset(m, 0, sizeof *m);
 }
 
 /* The counts a job of workload wl goes into: the overall ones and its
  * workload's, or only the overall ones when there is one workload (the
- * two would be equal; a trace replay has hundreds of thousands of
- * samples, and keeping and sorting them twice showed in profiles). */
+ * two would be equal). */
 static unsigned counts_of(struct cs_metrics *m, uint32_t wl, struct cs_job_counts *c[2])
 {
 	c[0] = &m->all;
@@ -173,6 +216,16 @@ static unsigned counts_of(struct cs_metrics *m, uint32_t wl, struct cs_job_count
 		return 1;
 	c[1] = &m->wl[wl];
 	return 2;
+}
+
+/* The samples of a job of workload wl are kept once: in its workload's
+ * counts (the overall sets are made of those), or in the overall ones
+ * when there is one workload.  (A trace replay has hundreds of thousands
+ * of samples: keeping them twice showed in profiles, and the memory they
+ * take is a third of a short run's page faults.) */
+static struct cs_job_counts *samples_of(struct cs_metrics *m, uint32_t wl)
+{
+	return m->nworkloads == 1 ? &m->all : &m->wl[wl];
 }
 
 void cs_metrics_submitted(struct cs_metrics *m, const struct cs_job *job)
@@ -186,20 +239,16 @@ void cs_metrics_submitted(struct cs_metrics *m, const struct cs_job *job)
 
 void cs_metrics_first_attempt(struct cs_metrics *m, const struct cs_job *job)
 {
-	double w = cs_time_to_seconds(job->first_attempt - job->submit);
-	struct cs_job_counts *c[2];
-	for (unsigned i = 0, n = counts_of(m, job->workload, c); i < n; i++)
-		cs_samples_add(&c[i]->wait_first, w);
+	cs_samples_add(&samples_of(m, job->workload)->wait_first,
+		       cs_time_to_seconds(job->first_attempt - job->submit));
 }
 
 void cs_metrics_scheduled(struct cs_metrics *m, const struct cs_job *job)
 {
-	double w = cs_time_to_seconds(job->scheduled - job->submit);
 	struct cs_job_counts *c[2];
-	for (unsigned i = 0, n = counts_of(m, job->workload, c); i < n; i++) {
+	for (unsigned i = 0, n = counts_of(m, job->workload, c); i < n; i++)
 		c[i]->scheduled++;
-		cs_samples_add(&c[i]->wait_sched, w);
-	}
+	cs_samples_add(&samples_of(m, job->workload)->wait_sched, cs_time_to_seconds(job->scheduled - job->submit));
 }
 
 /* The job's row of jobs.csv (formatted and written on another thread). */
@@ -227,8 +276,7 @@ void cs_metrics_finished(struct cs_metrics *m, const struct cs_job *job)
 			double sd = cs_time_to_seconds(job->end - job->submit) / (r > 10 ? r : 10);
 			if (sd < 1)
 				sd = 1;
-			for (unsigned i = 0; i < n; i++)
-				cs_samples_add(&c[i]->slowdown, sd);
+			cs_samples_add(&samples_of(m, job->workload)->slowdown, sd);
 		}
 	}
 	write_row(m, job);

@@ -26,6 +26,11 @@
 struct cs_samples {
 	double *v;
 	size_t n, cap;
+	/* or, with nparts > 0, the union of other sets (v unused; n their
+	 * total once summarized): the overall figures of several workloads
+	 * are computed from the workloads' samples, not from a copy */
+	const struct cs_samples *const *parts;
+	size_t nparts;
 	bool summarized;               /* the figures below set */
 	double mean, p50, p90, p99;
 };
@@ -43,7 +48,9 @@ struct cs_metrics {
 	uint32_t nworkloads;
 	char **names;              /* workload names (borrowed) */
 	struct cs_job_counts *wl;  /* per workload */
-	struct cs_job_counts all;
+	struct cs_job_counts all;  /* counts; its samples are the workloads'
+				    * (parts) when there are several */
+	const struct cs_samples **parts; /* all's parts: 3 x nworkloads */
 	cs_time first_submit, last_end;
 	struct cs_jobs_csv *jobs_csv; /* NULL: no jobs.csv */
 };

@@ -83,7 +83,7 @@ void cs_sort_doubles(double *v, size_t n)
 
 /* ---- selection ---- */
 
-/* Keys of rank ranks[0..m) (ascending, < n) of a[0..n), whose digits above
+/* Keys of rank ranks[0..m) (each < n, in any order) of a[0..n), whose digits above
  * shift + BITS are all equal, into out[0..m).  MSD radix selection: one
  * count of the digit, then only the buckets holding a wanted rank go on,
  * gathered into scratch. */
@@ -111,13 +111,13 @@ static void select_keys(uint64_t *a, size_t n, int shift, const size_t *ranks, s
 			sum += count[d];
 		}
 		int next = shift == 0 ? -1 : (shift > BITS ? shift - BITS : 0);
-		/* the wanted ranks, bucket by bucket (they come in ascending order) */
+		/* the wanted ranks, a run of them in one bucket at a time */
 		for (size_t j = 0; j < m;) {
 			size_t d = 0;
 			while (start[d] + count[d] <= ranks[j])
 				d++;
 			size_t k = j, sub[8];
-			while (k < m && ranks[k] < start[d] + count[d] && k - j < 8) {
+			while (k < m && ranks[k] >= start[d] && ranks[k] < start[d] + count[d] && k - j < 8) {
 				sub[k - j] = ranks[k] - start[d];
 				k++;
 			}
@@ -134,18 +134,66 @@ static void select_keys(uint64_t *a, size_t n, int shift, const size_t *ranks, s
 	}
 }
 
+void cs_select_doubles_parts(const double *const *vs, const size_t *ns, size_t nparts, const size_t *ranks,
+			     size_t m, double *out)
+{
+	/* The first digit straight from the doubles, with each bucket's
+	 * smallest and largest key: a wanted bucket whose keys are all equal
+	 * (the zero waits of a quiet cell, half the samples) answers at once;
+	 * the others are gathered, and only they (no copy of all n keys). */
+	const int shift = 64 - BITS;
+	size_t *count = cs_xcalloc(RADIX, sizeof *count);
+	uint64_t *lo = cs_xmalloc(RADIX * sizeof *lo), *hi = cs_xcalloc(RADIX, sizeof *hi);
+	for (size_t d = 0; d < RADIX; d++)
+		lo[d] = UINT64_MAX;
+	for (size_t p = 0; p < nparts; p++) {
+		for (size_t i = 0; i < ns[p]; i++) {
+			uint64_t k = key_of(vs[p][i]);
+			size_t d = (size_t)(k >> shift);
+			count[d]++;
+			lo[d] = k < lo[d] ? k : lo[d];
+			hi[d] = k > hi[d] ? k : hi[d];
+		}
+	}
+	size_t d = 0, start = 0; /* bucket d holds ranks [start, start + count[d]) */
+	for (size_t j = 0; j < m;) {
+		if (ranks[j] < start) /* ranks need not ascend */
+			d = start = 0;
+		while (start + count[d] <= ranks[j])
+			start += count[d++];
+		size_t k = j;
+		while (k < m && ranks[k] >= start && ranks[k] < start + count[d])
+			k++;
+		if (lo[d] == hi[d]) {
+			for (size_t t = j; t < k; t++)
+				out[t] = double_of(lo[d]);
+		} else {
+			uint64_t *b = cs_xmalloc(count[d] * sizeof *b), res[8];
+			size_t nb = 0, sub[8];
+			for (size_t p = 0; p < nparts; p++)
+				for (size_t i = 0; i < ns[p]; i++) {
+					uint64_t key = key_of(vs[p][i]);
+					if ((size_t)(key >> shift) == d)
+						b[nb++] = key;
+				}
+			for (size_t t = j; t < k; t += 8) {
+				size_t mm = k - t < 8 ? k - t : 8;
+				for (size_t u = 0; u < mm; u++)
+					sub[u] = ranks[t + u] - start;
+				select_keys(b, nb, shift - BITS, sub, mm, res);
+				for (size_t u = 0; u < mm; u++)
+					out[t + u] = double_of(res[u]);
+			}
+			free(b);
+		}
+		j = k;
+	}
+	free(count);
+	free(lo);
+	free(hi);
+}
+
 void cs_select_doubles(const double *v, size_t n, const size_t *ranks, size_t m, double *out)
 {
-	if (m == 0)
-		return;
-	uint64_t *a = cs_xmalloc(n * sizeof *a), res[8];
-	for (size_t i = 0; i < n; i++)
-		a[i] = key_of(v[i]);
-	for (size_t j = 0; j < m; j += 8) {
-		size_t mm = m - j < 8 ? m - j : 8;
-		select_keys(a, n, 64 - BITS, ranks + j, mm, res);
-		for (size_t k = 0; k < mm; k++)
-			out[j + k] = double_of(res[k]);
-	}
-	free(a);
+	cs_select_doubles_parts(&v, &n, 1, ranks, m, out);
 }

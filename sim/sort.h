@@ -12,10 +12,14 @@
 void cs_sort_doubles(double *v, size_t n);
 
 /* The values v would have at positions ranks[0..m) once sorted (ranks
- * ascending, each < n), into out: order statistics without sorting, in
+ * each < n, in any order), into out: order statistics without sorting, in
  * O(n) (MSD radix selection on the same bit patterns: a count and a
  * gather per digit, continued only in the buckets that hold a wanted
  * rank).  v is not changed. */
 void cs_select_doubles(const double *v, size_t n, const size_t *ranks, size_t m, double *out);
+/* The same over the union of nparts arrays vs[p] of ns[p] values (no
+ * copy of them is made). */
+void cs_select_doubles_parts(const double *const *vs, const size_t *ns, size_t nparts, const size_t *ranks,
+			     size_t m, double *out);
 
 #endif

@@ -70,6 +70,15 @@ static void check_select(const double *v, size_t n, const size_t *ranks, size_t 
 		assert_true(signbit(out[j]) == signbit(ref[ranks[j]]));
 	}
 	assert_memory_equal(copy, v, n * sizeof *v);
+	/* the same values in three parts of unequal size (the overall sets
+	 * of summary.json are their workloads' parts) */
+	size_t a = n / 3, b = n / 2;
+	const double *parts[3] = {v, v + a, v + a + b};
+	size_t ns[3] = {a, b, n - a - b};
+	double out2[16];
+	cs_select_doubles_parts(parts, ns, 3, ranks, m, out2);
+	for (size_t j = 0; j < m; j++)
+		assert_true(out2[j] == ref[ranks[j]] && signbit(out2[j]) == signbit(ref[ranks[j]]));
 	free(ref);
 	free(copy);
 }
