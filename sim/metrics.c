@@ -132,7 +132,12 @@ static void *compute_all(void *arg)
 	return NULL;
 }
 
-/* A trace replay ends with hundreds of thousands of samples in each set.
+/* Below this many samples in all, one thread: selection takes a few ms,
+ * less than starting a thread that needs its own stack and malloc arena
+ * (fresh pages: a tenth of a short run's page faults). */
+enum { SETS_ON_TWO_THREADS = 4000000 };
+
+/* A month-long replay ends with millions of samples in each set.
  * The sets are independent (an overall set only reads its parts), so each
  * goes to the half (this thread's or a helper's) with fewer samples so
  * far; the figures do not depend on who computes them. */
@@ -155,7 +160,7 @@ static void compute_sets(struct cs_samples **sets, size_t n)
 		}
 	}
 	pthread_t helper;
-	bool threaded = wa + wb >= 100000 && b.n > 0 && pthread_create(&helper, NULL, compute_all, &b) == 0;
+	bool threaded = wa + wb >= SETS_ON_TWO_THREADS && b.n > 0 && pthread_create(&helper, NULL, compute_all, &b) == 0;
 	compute_all(&a);
 	if (threaded)
 		pthread_join(helper, NULL);
