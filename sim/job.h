@@ -91,7 +91,10 @@ struct cs_job {
 	struct cs_task *tasks; /* ntasks, owned; NULL until cs_job_tasks */
 	bool tasks_pooled;   /* tasks came from the world's pool of task arrays
 			      * (a malloc block all the same: cs_job_free may
-			      * free it) and goes back there when the job ends */
+			      * free it) and goes back there when the job ends;
+			      * its size class is ntasks', so ntasks must not
+			      * change meanwhile (only prefill shrinks it, and
+			      * prefill jobs never use the pool) */
 	struct cs_end_group *groups; /* pending end groups, newest first, owned */
 
 	void *owner;         /* the world that made it */
