@@ -77,7 +77,9 @@ static void samples_compute(struct cs_samples *s)
 		n += ns[p];
 		ksum_add(&sum, vs[p], ns[p]);
 	}
-	s->n = n;
+	if (s->nparts)
+		s->n = n; /* a plain set's n is left alone: an overall set on
+			   * the other thread may be reading it */
 	if (n > 0) {
 		static const double ps[3] = {0.50, 0.90, 0.99};
 		size_t ranks[6];
