@@ -134,9 +134,9 @@ struct cs_google_jobs *cs_google_jobs_read(const char *path, struct cs_error *er
 	return j;
 }
 
-int64_t cs_google_jobs_submit_time(struct cs_google_jobs *j, uint64_t job, int64_t t)
+/* The index of the job's first window, or j->n if it has none. */
+static size_t first_window(const struct cs_google_jobs *j, uint64_t job)
 {
-	/* the job's first window: the first with w.job >= job */
 	size_t lo = 0, hi = j->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -145,7 +145,20 @@ int64_t cs_google_jobs_submit_time(struct cs_google_jobs *j, uint64_t job, int64
 		else
 			hi = mid;
 	}
-	if (lo == j->n || j->w[lo].job != job) {
+	return lo < j->n && j->w[lo].job == job ? lo : j->n;
+}
+
+void cs_google_jobs_task_scheduled(struct cs_google_jobs *j, uint64_t job, int64_t t)
+{
+	for (size_t k = first_window(j, job); k < j->n && j->w[k].job == job && j->w[k].open <= t; k++)
+		if (t < j->w[k].close)
+			j->w[k].close = t;
+}
+
+int64_t cs_google_jobs_submit_time(struct cs_google_jobs *j, uint64_t job, int64_t t)
+{
+	size_t lo = first_window(j, job);
+	if (lo == j->n) {
 		j->without_job++;
 		return t;
 	}

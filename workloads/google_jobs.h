@@ -14,12 +14,14 @@
  *
  * Submission windows: a job's SUBMIT at time s opens a window that the
  * job's next event other than SUBMIT or UPDATE_PENDING closes, at time c
- * (its SCHEDULE, normally; never closed when no such event follows).  A
- * task submission of that job at t with s <= t <= c belongs to that
- * submission and counts as submitted at s; one outside every window (a
- * task added after the job started, a resubmission after an eviction)
- * keeps its own time.  A second SUBMIT while a window is open closes it
- * and opens another.
+ * (its SCHEDULE, normally), or the first SCHEDULE of one of its tasks if
+ * that comes first (task rows are read in time order; this also keeps a
+ * resubmission, which follows a SCHEDULE of its task, out of the window
+ * when the job's own SCHEDULE row is missing).  A task submission of that
+ * job at t with s <= t <= c belongs to that submission and counts as
+ * submitted at s; one outside every window (a task added after the job
+ * started, a resubmission after an eviction) keeps its own time.  A
+ * second SUBMIT while a window is open closes it and opens another.
  *
  * Errors (exit 2, FILE: line N): other than 8 columns, a non-numeric or
  * negative time, job id or event type, an unknown event type, times going
@@ -42,6 +44,9 @@ struct cs_google_jobs *cs_google_jobs_read(const char *path, struct cs_error *er
  * Also counts, for the report, which jobs had task rows and how many
  * task submissions moved or found no job. */
 int64_t cs_google_jobs_submit_time(struct cs_google_jobs *j, uint64_t job, int64_t t);
+/* A task of job was scheduled at t (task rows in time order): the job's
+ * submission window open at t closes there. */
+void cs_google_jobs_task_scheduled(struct cs_google_jobs *j, uint64_t job, int64_t t);
 /* {"rows", "jobs" (with a SUBMIT), "jobs_without_tasks" (none of the task
  *  rows read so far was theirs), "instances_joined" (task submissions
  *  moved to their job's SUBMIT time), "instances_without_job" (task

@@ -214,6 +214,8 @@ static int read_events(struct google_source *g, const struct cs_trace_spec *spec
 		case G_SCHEDULE:
 			if (in->start < 0)
 				in->start = t;
+			if (g->job_events)
+				cs_google_jobs_task_scheduled(g->job_events, (uint64_t)job, t);
 			break;
 		case G_EVICT:
 		case G_FAIL:
