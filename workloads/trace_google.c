@@ -32,7 +32,8 @@
  * SUBMIT time, so a job whose task rows are spread over a few instants is
  * one job of the simulation again; the table is then sorted by submission
  * time, and at one instant by job, priority, requests (and start, when as
- * recorded), keeping the file's order otherwise.
+ * recorded), with instances that never ran last, keeping the file's order
+ * otherwise.
  *
  * Reading: a first streaming pass builds a table of instances (56 bytes
  * each, not the file); the source then emits jobs from it one at a time.
@@ -254,14 +255,20 @@ static bool is_initial(const struct instance *in)
 	return in->submit == 0 && in->start == 0;
 }
 
+static bool ran(const struct instance *in)
+{
+	return in->start >= 0 && in->end != -2;
+}
+
 struct sort_key {
 	const struct instance *in;
 	uint32_t index;   /* in the file's order */
 	bool by_start;    /* as recorded: instances group by start too */
 };
 
-/* The order of sort_instances: what same_group compares, then the file's
- * order. */
+/* The order of sort_instances: what same_group compares, the instances
+ * that never ran after the others (one in the middle would split a job),
+ * then the file's order. */
 static int by_submission(const void *pa, const void *pb)
 {
 	const struct sort_key *ka = pa, *kb = pb;
@@ -277,6 +284,7 @@ static int by_submission(const void *pa, const void *pb)
 	CMP(a->mem, b->mem)
 	if (ka->by_start)
 		CMP(a->start, b->start)
+	CMP(ran(b), ran(a))
 	CMP(ka->index, kb->index)
 #undef CMP
 	return 0;
@@ -304,11 +312,6 @@ static bool same_group(const struct google_source *g, const struct instance *a, 
 	return a->job == b->job && a->submit == b->submit && a->cpu == b->cpu && a->mem == b->mem &&
 	       a->priority == b->priority && (!g->as_recorded || a->start == b->start) &&
 	       is_initial(a) == is_initial(b);
-}
-
-static bool ran(const struct instance *in)
-{
-	return in->start >= 0 && in->end != -2;
 }
 
 /* Whether an instance is kept; counts the ones that are not (each once:

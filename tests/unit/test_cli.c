@@ -234,7 +234,7 @@ static void test_trace_info(void **state)
 		 binary(), out);
 	assert_int_equal(system(cmd), 0);
 	text = tu_read_file(out);
-	assert_non_null(strstr(text, "job_events: 4 jobs (1 without task rows); 4 task submissions joined their "
+	assert_non_null(strstr(text, "job_events: 5 jobs (1 without task rows); 5 task submissions joined their "
 				     "job's SUBMIT, 1 had no job"));
 	free(text);
 	/* --strict turns the first skip into an error naming the line */

@@ -167,40 +167,45 @@ static json_t *run_google_jobs(const char *replay, const char *job_events)
  *  job 14: SUBMIT at 400 and no SCHEDULE row (as when one is missing):
  *    task 1 submitted at 400.5 joins it; the first task SCHEDULE, at 401,
  *    closes the window, so task 0's resubmission at 402 (evicted at 402
- *    after running from 401) stays a job of its own, started at 403.
- * Without job_events every distinct submission instant is a job: 10. */
+ *    after running from 401) stays a job of its own, started at 403;
+ *  job 15: tasks 0 and 1 submitted at 500, task 2 at 500.1 (joins); task 1
+ *    is killed while pending (skipped): tasks 0 and 2 are one job, run
+ *    from 501 to 510.
+ * Without job_events every distinct submission instant is a job, and the
+ * skipped task 1 splits job 15's instant: 12. */
 static void test_google_job_events(void **state)
 {
 	const char *cell = "{\"count\":10,\"cpu\":1,\"mem\":1}";
 	json_t *plain = run_trace("google2011", "tests/traces/google-split.csv", "reschedule", cell);
-	assert_true(tu_num(plain, "jobs.submitted") == 10);
+	assert_true(tu_num(plain, "jobs.submitted") == 12);
 	assert_null(json_object_get(json_object_get(json_object_get(plain, "traces"), "t"), "job_events"));
 	json_decref(plain);
 	json_t *s = run_google_jobs("reschedule", "tests/traces/google-split-jobs.csv");
-	assert_true(tu_num(s, "jobs.submitted") == 6); /* 10 and its addition, 11, 13, 14 and its resubmission */
-	assert_true(tu_num(s, "traces.t.tasks") == 10);
-	assert_true(tu_num(s, "traces.t.job_events.rows") == 8);
-	assert_true(tu_num(s, "traces.t.job_events.jobs") == 4);
+	/* 10 and its addition, 11, 13, 14 and its resubmission, 15 */
+	assert_true(tu_num(s, "jobs.submitted") == 7);
+	assert_true(tu_num(s, "traces.t.tasks") == 12);
+	assert_true(tu_num(s, "traces.t.skipped_by_reason.never scheduled") == 1);
+	assert_true(tu_num(s, "traces.t.job_events.rows") == 9);
+	assert_true(tu_num(s, "traces.t.job_events.jobs") == 5);
 	assert_true(tu_num(s, "traces.t.job_events.jobs_without_tasks") == 1);
-	assert_true(tu_num(s, "traces.t.job_events.instances_joined") == 4);
+	assert_true(tu_num(s, "traces.t.job_events.instances_joined") == 5);
 	assert_true(tu_num(s, "traces.t.job_events.instances_without_job") == 1);
-	/* rescheduled at once; the last to end: job 14's task 1 (400 + 9) and
-	 * the resubmission (402 + 7) */
+	/* rescheduled at once; the last to end: job 15, at 500 + 9 */
 	assert_near(tu_num(s, "wait_scheduled.mean"), 0, 1e-12);
-	assert_near(tu_num(s, "makespan"), 409 - 100, 1e-12);
+	assert_near(tu_num(s, "makespan"), 509 - 100, 1e-12);
 	json_decref(s);
 	/* as recorded, waits count from the job's SUBMIT: job 10's tasks
 	 * started at 102 (2) and 103 (3), job 11's at 104 (3.8), the later
 	 * task 3 at 201 (1), job 13 at once, job 14 at 401 (1), the
-	 * resubmission at 403 (1) */
+	 * resubmission at 403 (1), job 15 at 501 (1) */
 	s = run_google_jobs("as-recorded", "tests/traces/google-split-jobs.csv");
-	assert_true(tu_num(s, "jobs.submitted") == 7);
-	assert_near(tu_num(s, "wait_scheduled.mean"), (2 + 3 + 3.8 + 1 + 0 + 1 + 1) / 7.0, 1e-9);
+	assert_true(tu_num(s, "jobs.submitted") == 8);
+	assert_near(tu_num(s, "wait_scheduled.mean"), (2 + 3 + 3.8 + 1 + 0 + 1 + 1 + 1) / 8.0, 1e-9);
 	json_decref(s);
 	plain = run_trace("google2011", "tests/traces/google-split.csv", "as-recorded", cell);
-	assert_true(tu_num(plain, "jobs.submitted") == 10);
-	assert_near(tu_num(plain, "wait_scheduled.mean"), (2 + 3.8 + 1.5 + 3.3 + 2 + 1 + 0 + 1 + 0.5 + 1) / 10.0,
-		    1e-9);
+	assert_true(tu_num(plain, "jobs.submitted") == 12);
+	assert_near(tu_num(plain, "wait_scheduled.mean"),
+		    (2 + 3.8 + 1.5 + 3.3 + 2 + 1 + 0 + 1 + 0.5 + 1 + 1 + 0.9) / 12.0, 1e-9);
 	json_decref(plain);
 }
 
