@@ -66,6 +66,12 @@ static void check_done(struct cs_world *w)
 
 enum { POOL_KEEP = 4096 }; /* arrays kept per class at most */
 
+/* A pooled array's first bytes: the free list runs through them (the
+ * memory is malloc's, so it may hold a link now and tasks later). */
+struct pool_link {
+	struct pool_link *next;
+};
+
 /* The class of an array for n >= 2 tasks: room for 2^c >= n. */
 static unsigned pool_class(uint32_t n)
 {
@@ -75,28 +81,29 @@ static unsigned pool_class(uint32_t n)
 static void pool_give(struct cs_world *w, struct cs_job *job)
 {
 	unsigned c = pool_class(job->ntasks);
-	struct cs_task *mem = job->tasks;
+	struct pool_link *l = (struct pool_link *)(void *)job->tasks;
 	job->tasks = NULL;
 	job->tasks_pooled = false;
 	if (w->task_pool_n[c] >= POOL_KEEP) {
-		free(mem);
+		free(l);
 		return;
 	}
-	/* the free list runs through the arrays' first bytes */
-	memcpy(mem, &w->task_pool[c], sizeof w->task_pool[c]);
-	w->task_pool[c] = mem;
+	l->next = w->task_pool[c];
+	w->task_pool[c] = l;
 	w->task_pool_n[c]++;
 }
 
 static void pool_take(struct cs_world *w, struct cs_job *job)
 {
 	unsigned c = pool_class(job->ntasks);
-	struct cs_task *mem = w->task_pool[c];
-	if (mem) {
-		memcpy(&w->task_pool[c], mem, sizeof w->task_pool[c]);
+	struct pool_link *l = w->task_pool[c];
+	void *mem;
+	if (l) {
+		w->task_pool[c] = l->next;
 		w->task_pool_n[c]--;
+		mem = l;
 	} else {
-		mem = cs_xmalloc(((size_t)1 << c) * sizeof *mem);
+		mem = cs_xmalloc(((size_t)1 << c) * sizeof(struct cs_task));
 	}
 	cs_job_use_tasks(job, mem);
 	job->tasks_pooled = true;
@@ -106,9 +113,9 @@ void cs_world_pool_release(struct cs_world *w)
 {
 	for (unsigned c = 0; c < 32; c++) {
 		while (w->task_pool[c]) {
-			struct cs_task *mem = w->task_pool[c];
-			memcpy(&w->task_pool[c], mem, sizeof w->task_pool[c]);
-			free(mem);
+			struct pool_link *l = w->task_pool[c];
+			w->task_pool[c] = l->next;
+			free(l);
 		}
 		w->task_pool_n[c] = 0;
 	}

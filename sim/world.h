@@ -100,7 +100,7 @@ struct cs_world {
 	/* Freed task arrays by size class c (room for 2^c tasks), for reuse:
 	 * a job's array is a few KiB, past malloc's fast caches, and one
 	 * comes and goes with every job (see cs_world_attempt). */
-	struct cs_task *task_pool[32];
+	struct pool_link *task_pool[32];
 	uint32_t task_pool_n[32];
 	struct cs_error *err;    /* a source failed during the run */
 	bool failed;
