@@ -25,7 +25,6 @@ struct window {
 struct cs_google_jobs {
 	struct window *w;
 	size_t n;
-	char *path;
 	uint64_t rows, jobs, joined, without_job;
 };
 
@@ -100,7 +99,6 @@ static int read_rows(struct cs_google_jobs *j, const char *path, struct row **ou
 struct cs_google_jobs *cs_google_jobs_read(const char *path, struct cs_error *err)
 {
 	struct cs_google_jobs *j = cs_xcalloc(1, sizeof *j);
-	j->path = cs_xstrdup(path);
 	struct row *rows;
 	size_t n;
 	if (read_rows(j, path, &rows, &n, err) < 0) {
@@ -187,6 +185,5 @@ void cs_google_jobs_free(struct cs_google_jobs *j)
 	if (!j)
 		return;
 	free(j->w);
-	free(j->path);
 	free(j);
 }
