@@ -5,6 +5,8 @@
 
 #include "testutil.h"
 
+#include "workloads/trace.h"
+
 static char *abspath(const char *rel)
 {
 	char cwd[1024];
@@ -209,6 +211,56 @@ static void test_google_job_events(void **state)
 	json_decref(plain);
 }
 
+/* The shipped part 0 with its job_events, read as a rescheduling run
+ * reads it (README's figures): 56,859 submission instants become 11,434
+ * jobs; 46,527 task submissions join their job's SUBMIT; 5 of the 4,900
+ * jobs have no task rows; every task row has its job. */
+static void test_google_part0_job_events(void **state)
+{
+	char tasks_path[] = "traces/google/clusterdata2011_task_events_part-00000-of-00500.csv.gz";
+	char jobs_file[] = "traces/google/clusterdata2011_job_events_part-00000-of-00500.csv.gz";
+	struct cs_trace_spec spec = {CS_TRACE_GOOGLE2011, tasks_path, false, false, 0, jobs_file};
+	struct cs_trace_cell cell = {{1000000, 1000000, 1000000}, 1e9, false};
+	for (int with_jobs = 0; with_jobs < 2; with_jobs++) {
+		char *jobs_path = spec.job_events;
+		if (!with_jobs)
+			spec.job_events = NULL;
+		struct cs_error err = {0};
+		struct cs_source src;
+		assert_int_equal(cs_trace_open(&spec, &cell, &src, &err), 0);
+		spec.job_events = jobs_path;
+		struct cs_job *job;
+		uint64_t jobs = 0, tasks = 0;
+		cs_time last = 0;
+		int r;
+		while ((r = src.ops->next(src.self, &job, &err)) > 0) {
+			assert_true(job->submit >= last);
+			last = job->submit;
+			if (!job->prefill) {
+				jobs++;
+				tasks += job->ntasks;
+			}
+			cs_job_free(job);
+		}
+		assert_int_equal(r, 0);
+		json_t *rep = src.ops->report(src.self);
+		assert_int_equal(jobs, with_jobs ? 11434 : 56859);
+		assert_int_equal(tasks, 189994 - 132982);
+		assert_int_equal(json_integer_value(json_object_get(rep, "skipped")), 11497);
+		json_t *je = json_object_get(rep, "job_events");
+		if (with_jobs) {
+			assert_int_equal(json_integer_value(json_object_get(je, "jobs")), 4900);
+			assert_int_equal(json_integer_value(json_object_get(je, "jobs_without_tasks")), 5);
+			assert_int_equal(json_integer_value(json_object_get(je, "instances_joined")), 46527);
+			assert_int_equal(json_integer_value(json_object_get(je, "instances_without_job")), 0);
+		} else {
+			assert_null(je);
+		}
+		json_decref(rep);
+		src.ops->close(src.self);
+	}
+}
+
 /* tests/traces/alibaba-small.csv: sorted by create time on reading; the
  * negative-time and unfinished rows are skipped. */
 static void test_alibaba(void **state)
@@ -318,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_priority_preemption),
 		cmocka_unit_test(test_google_instances),
 		cmocka_unit_test(test_google_job_events),
+		cmocka_unit_test(test_google_part0_job_events),
 		cmocka_unit_test(test_alibaba),
 		cmocka_unit_test(test_any_scheduler),
 		cmocka_unit_test(test_omega_init_trace),
