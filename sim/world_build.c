@@ -127,7 +127,7 @@ static int default_cell(const struct cs_cfg *cfg, json_t *exp)
 		struct cs_trace_spec spec;
 		if (cs_trace_parse(cfg, wj, p, false, &spec) < 0)
 			return -1;
-		json_t *cell = cs_trace_default_cell(&spec, cfg->err);
+		json_t *cell = cs_trace_default_cell(cfg, p, &spec);
 		cs_trace_spec_release(&spec);
 		if (!cell)
 			return -1;

@@ -65,12 +65,15 @@ void cs_trace_spec_release(struct cs_trace_spec *spec)
 	spec->path = spec->job_events = NULL;
 }
 
-json_t *cs_trace_default_cell(const struct cs_trace_spec *spec, struct cs_error *err)
+json_t *cs_trace_default_cell(const struct cs_cfg *cfg, const char *path, const struct cs_trace_spec *spec)
 {
+	struct cs_error *err = cfg->err;
 	if (spec->format != CS_TRACE_SWF) {
-		cs_error_input(err, spec->path, "cell",
-			       "a %s trace does not say what the cell is: give the experiment a \"cell\"",
-			       cs_trace_format_names[spec->format]);
+		/* the experiment is what lacks something: name it */
+		cs_error_input(err, cfg->file, "cell",
+			       "missing, and %s.trace is a %s trace, which does not say what the cell is: "
+			       "give the experiment a \"cell\"",
+			       path, cs_trace_format_names[spec->format]);
 		return NULL;
 	}
 	struct cs_swf swf;

@@ -49,9 +49,11 @@ extern const char *const cs_trace_workload_keys[];
 int cs_trace_parse(const struct cs_cfg *cfg, json_t *w, const char *path, bool strict,
 		   struct cs_trace_spec *out);
 void cs_trace_spec_release(struct cs_trace_spec *spec);
-/* The cell a trace implies when the experiment gives none (a new
- * "cell" object), or NULL with err set when it cannot say. */
-json_t *cs_trace_default_cell(const struct cs_trace_spec *spec, struct cs_error *err);
+/* The cell the trace workload at `path` implies when the experiment gives
+ * none (a new "cell" object), or NULL with cfg's error set when it cannot
+ * say: for a format without one, naming the experiment; for an SWF file
+ * without a usable header, naming the file. */
+json_t *cs_trace_default_cell(const struct cs_cfg *cfg, const char *path, const struct cs_trace_spec *spec);
 /* Open the reader. */
 int cs_trace_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
 		  struct cs_error *err);
