@@ -313,6 +313,9 @@ static int parse_schedulers(struct omega *o, const struct cs_cfg *cfg, json_t *c
 	struct cs_decision_time *dts = cs_xcalloc(n, sizeof *dts);
 	const char **names = cs_xcalloc(n, sizeof *names);
 	int rc = -1;
+	/* o->nagents only once o->agents holds that many (omega_destroy
+	 * walks them after an error here) */
+	uint32_t nagents = 0;
 	for (size_t i = 0; i < n; i++) {
 		char p[64], dn[32];
 		cs_path_index(p, sizeof p, "scheduler.schedulers", i);
@@ -328,11 +331,12 @@ static int parse_schedulers(struct omega *o, const struct cs_cfg *cfg, json_t *c
 			cs_error_input(cfg->err, cfg->file, cs_path_key(cp, sizeof cp, p, "count"), "at most 1024");
 			goto out;
 		}
-		o->group_first[i] = o->nagents;
+		o->group_first[i] = nagents;
 		o->group_count[i] = (uint32_t)count;
-		o->nagents += (uint32_t)count;
+		nagents += (uint32_t)count;
 	}
-	o->agents = cs_xcalloc(o->nagents, sizeof *o->agents);
+	o->agents = cs_xcalloc(nagents, sizeof *o->agents);
+	o->nagents = nagents;
 	for (size_t i = 0; i < n; i++) {
 		for (uint32_t k = 0; k < o->group_count[i]; k++) {
 			struct agent *a = &o->agents[o->group_first[i] + k];

@@ -60,6 +60,9 @@ static const struct bad_case cases[] = {
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolitic\"}}", "", ": scheduler.type: unknown scheduler \"monolitic\" (did you mean \"monolithic\"?)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"borg9000\"}}", "", ": scheduler.type: unknown scheduler \"borg9000\" (known: monolithic"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolithic\",\"placement\":\"bestfit\"}}", "", ": scheduler.placement: unknown value \"bestfit\" (did you mean \"best-fit\"?)"},
+	/* found by the experiment fuzzer: a bad second entry crashed the
+	 * teardown of the schedulers made so far */
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"omega\",\"schedulers\":[{\"name\":\"a\",\"count\":2},{\"name\":\"b\",\"tWjob\":5}]}}", "", ": scheduler.schedulers[1].tWjob: unknown key (did you mean \"t_job\"?)"},
 	{"{\"duration\":10," BASE_CELL ",\"workloads\":[{\"name\":\"b\",\"arrival\":{\"dist\":\"exp\",\"mean\":-2},\"task_duration\":10,\"task_cpu\":1,\"task_mem\":1}]," BASE_SCHED "}", "", ": workloads[0].arrival.mean: must be positive"},
 	{"{\"duration\":10," BASE_CELL ",\"workloads\":[{\"name\":\"b\",\"arrival\":{\"dist\":\"empirical\",\"file\":\"no/such_cmb.log\"},\"task_duration\":10,\"task_cpu\":1,\"task_mem\":1}]," BASE_SCHED "}", "", ": workloads[0].arrival.file: cannot open \"no/such_cmb.log\""},
 	{"{\"duration\":10," BASE_CELL ",\"workloads\":[{\"name\":\"b\",\"arrival\":1,\"task_cpu\":1,\"task_mem\":1}]," BASE_SCHED "}", "", ": workloads[0].task_duration: missing"},
