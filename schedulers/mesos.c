@@ -120,6 +120,23 @@ static bool res_empty(const struct cs_res *r)
 	return r->cpu <= 0 && r->mem <= 0;
 }
 
+/* What machine mc can be offered: false when nothing (down, held by a
+ * framework, or full); shared by offer_agent and round_sole. */
+static inline bool offerable(const struct cs_machine *mc, int32_t holder, struct cs_res *r)
+{
+	if (!mc->up || holder >= 0)
+		return false;
+	*r = (struct cs_res){mc->cap.cpu - mc->used.cpu, mc->cap.mem - mc->used.mem, mc->cap.disk - mc->used.disk};
+	return !(res_empty(r) || r->cpu < 0 || r->mem < 0);
+}
+
+/* Whether a decline filter still keeps an offer of r away (Mesos filters
+ * offers that are no larger than the refused one). */
+static inline bool filter_covers(const struct cs_filter *flt, const struct cs_res *r, cs_time now)
+{
+	return now < flt->until && res_le(r, &flt->refused);
+}
+
 static double drf_share(const struct cs_framework *f)
 {
 	return cs_drf_share(&f->alloc, f->weight, &f->m->w->cell.total_cap);
@@ -135,7 +152,7 @@ static struct cs_framework *drf_pick(struct mesos *m, uint32_t mi, const struct 
 	*expiry = CS_TIME_NEVER;
 	if (m->nwanting == 1) { /* the common case: no order to work out */
 		const struct cs_filter *flt = &m->sole->filters[mi];
-		if (now < flt->until && res_le(r, &flt->refused)) {
+		if (filter_covers(flt, r, now)) {
 			*expiry = flt->until;
 			return NULL;
 		}
@@ -146,7 +163,7 @@ static struct cs_framework *drf_pick(struct mesos *m, uint32_t mi, const struct 
 		const struct cs_filter *flt = &f->filters[mi];
 		if (!f->wants)
 			continue;
-		if (now < flt->until && res_le(r, &flt->refused)) {
+		if (filter_covers(flt, r, now)) {
 			if (flt->until < *expiry)
 				*expiry = flt->until;
 			continue;
@@ -171,15 +188,10 @@ static void offer_timeout_fire(void *ctx, cs_time now);
  * a framework starting to want offers (count_wanting). */
 static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
 {
-	const struct cs_cell *cell = &m->w->cell;
 	if (m->quiet[mi] > now)
 		return false;
-	if (!cell->mach[mi].up || m->holder[mi] >= 0) {
-		m->quiet[mi] = CS_TIME_NEVER;
-		return false;
-	}
-	struct cs_res r = cs_cell_free(cell, mi);
-	if (res_empty(&r) || r.cpu < 0 || r.mem < 0) {
+	struct cs_res r;
+	if (!offerable(&m->w->cell.mach[mi], m->holder[mi], &r)) {
 		m->quiet[mi] = CS_TIME_NEVER;
 		return false;
 	}
@@ -282,18 +294,13 @@ static bool round_sole(struct mesos *m, const uint32_t *agents, uint32_t n, cs_t
 		uint32_t mi = agents[k];
 		if (quiet[mi] > now)
 			continue;
-		const struct cs_machine *mc = &mach[mi];
-		if (!mc->up || holder[mi] >= 0) {
-			quiet[mi] = CS_TIME_NEVER;
-			continue;
-		}
-		struct cs_res r = {mc->cap.cpu - mc->used.cpu, mc->cap.mem - mc->used.mem, mc->cap.disk - mc->used.disk};
-		if (res_empty(&r) || r.cpu < 0 || r.mem < 0) {
+		struct cs_res r;
+		if (!offerable(&mach[mi], holder[mi], &r)) {
 			quiet[mi] = CS_TIME_NEVER;
 			continue;
 		}
 		const struct cs_filter *flt = &filters[mi];
-		if (now < flt->until && res_le(&r, &flt->refused)) {
+		if (filter_covers(flt, &r, now)) {
 			quiet[mi] = flt->until;
 			continue;
 		}
