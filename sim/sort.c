@@ -83,11 +83,38 @@ void cs_sort_doubles(double *v, size_t n)
 
 /* ---- selection ---- */
 
-/* Keys of rank ranks[0..m) (each < n, in any order) of a[0..n), whose digits above
- * shift + BITS are all equal, into out[0..m).  MSD radix selection: one
- * count of the digit, then only the buckets holding a wanted rank go on,
- * gathered into scratch. */
-static void select_keys(uint64_t *a, size_t n, int shift, const size_t *ranks, size_t m, uint64_t *out)
+/* The digit below the one at shift (the last one overlaps the one before
+ * it, which is harmless: the keys of a bucket share the digits above);
+ * -1 below the last. */
+static int next_shift(int shift)
+{
+	return shift == 0 ? -1 : (shift > BITS ? shift - BITS : 0);
+}
+
+/* Of the wanted ranks ranks[j..m) (relative to base: rank ranks[i] - base
+ * of this bucket's keys), the run from j that falls in one bucket of
+ * count[]: returns its end; the bucket in *dp, where its ranks start in
+ * *startp. */
+static size_t rank_run(const size_t *count, size_t base, const size_t *ranks, size_t j, size_t m, size_t *dp,
+		       size_t *startp)
+{
+	size_t r = ranks[j] - base, d = 0, start = 0;
+	while (start + count[d] <= r)
+		start += count[d++];
+	size_t k = j + 1;
+	while (k < m && ranks[k] - base >= start && ranks[k] - base < start + count[d]) /* need not ascend */
+		k++;
+	*dp = d;
+	*startp = start;
+	return k;
+}
+
+/* The keys of rank ranks[0..m) - base (any order) of a[0..n), whose
+ * digits above shift + BITS are all equal, into out[0..m).  MSD radix
+ * selection: one count of the digit, then only the buckets holding a
+ * wanted rank go on, each gathered once into scratch. */
+static void select_keys(uint64_t *a, size_t n, int shift, const size_t *ranks, size_t base, size_t m,
+			uint64_t *out)
 {
 	for (;;) {
 		if (n <= 64 || shift < 0) {
@@ -95,40 +122,25 @@ static void select_keys(uint64_t *a, size_t n, int shift, const size_t *ranks, s
 			if (shift >= 0)
 				insertion_sort(a, n);
 			for (size_t j = 0; j < m; j++)
-				out[j] = shift >= 0 ? a[ranks[j]] : a[0];
+				out[j] = shift >= 0 ? a[ranks[j] - base] : a[0];
 			return;
 		}
 		size_t count[RADIX] = {0};
 		for (size_t i = 0; i < n; i++)
 			count[(a[i] >> shift) & (RADIX - 1)]++;
 		if (count[(a[0] >> shift) & (RADIX - 1)] == n) {
-			shift = shift == 0 ? -1 : (shift > BITS ? shift - BITS : 0);
+			shift = next_shift(shift);
 			continue;
 		}
-		size_t start[RADIX], sum = 0;
-		for (size_t d = 0; d < RADIX; d++) {
-			start[d] = sum;
-			sum += count[d];
-		}
-		int next = shift == 0 ? -1 : (shift > BITS ? shift - BITS : 0);
-		/* the wanted ranks, a run of them in one bucket at a time */
-		for (size_t j = 0; j < m;) {
-			size_t d = 0;
-			while (start[d] + count[d] <= ranks[j])
-				d++;
-			size_t k = j, sub[8];
-			while (k < m && ranks[k] >= start[d] && ranks[k] < start[d] + count[d] && k - j < 8) {
-				sub[k - j] = ranks[k] - start[d];
-				k++;
-			}
+		for (size_t j = 0, k, d, start; j < m; j = k) {
+			k = rank_run(count, base, ranks, j, m, &d, &start);
 			uint64_t *b = cs_xmalloc(count[d] * sizeof *b);
 			size_t nb = 0;
 			for (size_t i = 0; i < n; i++)
 				if (((a[i] >> shift) & (RADIX - 1)) == d)
 					b[nb++] = a[i];
-			select_keys(b, nb, next, sub, k - j, out + j);
+			select_keys(b, nb, next_shift(shift), ranks + j, base + start, k - j, out + j);
 			free(b);
-			j = k;
 		}
 		return;
 	}
@@ -144,6 +156,7 @@ void cs_select_doubles_parts(const double *const *vs, const size_t *ns, size_t n
 	const int shift = 64 - BITS;
 	size_t *count = cs_xcalloc(RADIX, sizeof *count);
 	uint64_t *lo = cs_xmalloc(RADIX * sizeof *lo), *hi = cs_xcalloc(RADIX, sizeof *hi);
+	uint64_t *keys = cs_xmalloc((m ? m : 1) * sizeof *keys);
 	for (size_t d = 0; d < RADIX; d++)
 		lo[d] = UINT64_MAX;
 	for (size_t p = 0; p < nparts; p++) {
@@ -155,39 +168,27 @@ void cs_select_doubles_parts(const double *const *vs, const size_t *ns, size_t n
 			hi[d] = k > hi[d] ? k : hi[d];
 		}
 	}
-	size_t d = 0, start = 0; /* bucket d holds ranks [start, start + count[d]) */
-	for (size_t j = 0; j < m;) {
-		if (ranks[j] < start) /* ranks need not ascend */
-			d = start = 0;
-		while (start + count[d] <= ranks[j])
-			start += count[d++];
-		size_t k = j;
-		while (k < m && ranks[k] >= start && ranks[k] < start + count[d])
-			k++;
+	for (size_t j = 0, k, d, start; j < m; j = k) {
+		k = rank_run(count, 0, ranks, j, m, &d, &start);
 		if (lo[d] == hi[d]) {
 			for (size_t t = j; t < k; t++)
-				out[t] = double_of(lo[d]);
-		} else {
-			uint64_t *b = cs_xmalloc(count[d] * sizeof *b), res[8];
-			size_t nb = 0, sub[8];
-			for (size_t p = 0; p < nparts; p++)
-				for (size_t i = 0; i < ns[p]; i++) {
-					uint64_t key = key_of(vs[p][i]);
-					if ((size_t)(key >> shift) == d)
-						b[nb++] = key;
-				}
-			for (size_t t = j; t < k; t += 8) {
-				size_t mm = k - t < 8 ? k - t : 8;
-				for (size_t u = 0; u < mm; u++)
-					sub[u] = ranks[t + u] - start;
-				select_keys(b, nb, shift - BITS, sub, mm, res);
-				for (size_t u = 0; u < mm; u++)
-					out[t + u] = double_of(res[u]);
-			}
-			free(b);
+				keys[t] = lo[d];
+			continue;
 		}
-		j = k;
+		uint64_t *b = cs_xmalloc(count[d] * sizeof *b);
+		size_t nb = 0;
+		for (size_t p = 0; p < nparts; p++)
+			for (size_t i = 0; i < ns[p]; i++) {
+				uint64_t key = key_of(vs[p][i]);
+				if ((size_t)(key >> shift) == d)
+					b[nb++] = key;
+			}
+		select_keys(b, nb, next_shift(shift), ranks + j, start, k - j, keys + j);
+		free(b);
 	}
+	for (size_t t = 0; t < m; t++)
+		out[t] = double_of(keys[t]);
+	free(keys);
 	free(count);
 	free(lo);
 	free(hi);
