@@ -120,30 +120,42 @@ static void test_bad_experiments(void **state)
 	free(dir);
 }
 
-/* Bad traces: the message names the trace file and line. */
+/* Bad traces: the message names the file at fault and the place there
+ * (the trace, its job_events, or the experiment for what it lacks). */
+enum names { TRACE, JOBS, EXPERIMENT };
 struct bad_trace {
-	const char *file, *format, *extra; /* extra: more workload keys */
-	const char *expect;                /* after "clustersim: ABSPATH" (the trace's);
-					    * "!...": after the experiment file's path */
+	const char *file, *format;
+	const char *jobs;   /* the trace's job_events (tests/traces/), or NULL */
+	enum names names;   /* whose path the message starts with */
+	const char *expect; /* after "clustersim: ABSPATH" */
 };
 
 static const struct bad_trace bad_traces[] = {
-	{"bad-short.swf", "swf", "", ": line 2: expected 18 fields, found 16"},
-	{"bad-nonnumeric.swf", "swf", "", ": line 2: field 9 is not a number: \"ten\""},
-	{"bad-negative.swf", "swf", "", ": line 2: negative submit time -5"},
-	{"bad-unsorted.swf", "swf", "", ": line 3: submit time 40 is before the previous job's (50)"},
-	{"kth-truncated.swf.gz", "swf", "", ": line 20767: the compressed file is truncated (unexpected end of file)"},
-	{"no-header.swf", "swf", "", ": header: no usable MaxProcs or MaxNodes line"},
-	{"bad-google-short.csv", "google2011", "", ": line 2: expected 13 columns, found 12"},
-	{"bad-google-unsorted.csv", "google2011", "", ": line 2: time 5 is before the previous row's (10): the file is not sorted"},
-	{"bad-google-type.csv", "google2011", "", ": line 1: unknown event type 9"},
-	{"bad-alibaba-nonnumeric.csv", "alibaba2017", "", ": line 1: a request is not a number in range"},
+	{"bad-short.swf", "swf", NULL, TRACE, ": line 2: expected 18 fields, found 16"},
+	{"bad-nonnumeric.swf", "swf", NULL, TRACE, ": line 2: field 9 is not a number: \"ten\""},
+	{"bad-negative.swf", "swf", NULL, TRACE, ": line 2: negative submit time -5"},
+	{"bad-unsorted.swf", "swf", NULL, TRACE, ": line 3: submit time 40 is before the previous job's (50)"},
+	{"kth-truncated.swf.gz", "swf", NULL, TRACE, ": line 20767: the compressed file is truncated (unexpected end of file)"},
+	{"no-header.swf", "swf", NULL, TRACE, ": header: no usable MaxProcs or MaxNodes line"},
+	{"bad-google-short.csv", "google2011", NULL, TRACE, ": line 2: expected 13 columns, found 12"},
+	{"bad-google-unsorted.csv", "google2011", NULL, TRACE, ": line 2: time 5 is before the previous row's (10): the file is not sorted"},
+	{"bad-google-type.csv", "google2011", NULL, TRACE, ": line 1: unknown event type 9"},
+	{"bad-alibaba-nonnumeric.csv", "alibaba2017", NULL, TRACE, ": line 1: a request is not a number in range"},
 	/* found by the fuzzer: a request of 7.8e49 overflowed the quantity */
-	{"bad-google-huge.csv", "google2011", "", ": line 1: a request is not a number from 0 to 1000"},
-	{"nonexistent.swf", "swf", "", ""},
+	{"bad-google-huge.csv", "google2011", NULL, TRACE, ": line 1: a request is not a number from 0 to 1000"},
+	{"nonexistent.swf", "swf", NULL, EXPERIMENT, ": workloads[0].trace.path: cannot open"},
 	/* the experiment lacks a cell: its error, not the trace's */
-	{"google-small.csv", "google2011", "", "!: cell: missing, and workloads[0].trace is a google2011 trace, which "
-					       "does not say what the cell is"},
+	{"google-small.csv", "google2011", NULL, EXPERIMENT, ": cell: missing, and workloads[0].trace is a google2011 "
+							      "trace, which does not say what the cell is"},
+	/* a Google trace's job_events */
+	{"google-split.csv", "google2011", "bad-google-jobs-unsorted.csv", JOBS,
+	 ": line 2: time 50 is before the previous row's (100): the file is not sorted"},
+	{"google-split.csv", "google2011", "bad-google-jobs-type.csv", JOBS, ": line 2: unknown event type 9"},
+	{"google-split.csv", "google2011", "google-small.csv", JOBS,
+	 ": line 1: expected 8 columns (job_events), found 13: is this task_events?"},
+	{"google-split.csv", "google2011", "no-such-jobs.csv", EXPERIMENT, ": workloads[0].trace.job_events: cannot open"},
+	{"easy4.swf", "swf", "google-split-jobs.csv", EXPERIMENT,
+	 ": workloads[0].trace.job_events: only a google2011 trace has job_events"},
 };
 
 static void test_bad_traces(void **state)
@@ -152,64 +164,22 @@ static void test_bad_traces(void **state)
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	for (size_t i = 0; i < sizeof bad_traces / sizeof *bad_traces; i++) {
 		const struct bad_trace *c = &bad_traces[i];
-		bool names_experiment = c->expect[0] == '!'; /* "!": the message names the experiment */
-		char exp[4096], path[1100], args[2048], want[2048];
+		char exp[4096], path[1100], jobs[1200] = "", jobs_key[1300] = "", args[2048], want[2048];
 		snprintf(path, sizeof path, "%s/tests/traces/%s", cwd, c->file);
+		if (c->jobs) {
+			snprintf(jobs, sizeof jobs, "%s/tests/traces/%s", cwd, c->jobs);
+			snprintf(jobs_key, sizeof jobs_key, ",\"job_events\":\"%s\"", jobs);
+		}
 		snprintf(exp, sizeof exp,
-			 "{%s\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\",\"path\":\"%s\"}%s}],"
+			 "{%s\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\",\"path\":\"%s\"%s}}],"
 			 "\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"easy\"}}",
-			 strcmp(c->format, "swf") == 0 || strstr(c->file, "small") ? "" : BASE_CELL ",", c->format, path, c->extra);
+			 strcmp(c->format, "swf") == 0 || strstr(c->file, "small") ? "" : BASE_CELL ",", c->format, path,
+			 jobs_key);
 		char *file = write_tmp(exp);
 		snprintf(args, sizeof args, "run %s -o %s/out%zu -q", file, dir, i);
-		if (names_experiment)
-			snprintf(want, sizeof want, "clustersim: %s%s", file, c->expect + 1);
-		else if (*c->expect)
-			snprintf(want, sizeof want, "clustersim: %s%s", path, c->expect);
-		else /* a missing file is the experiment's error */
-			snprintf(want, sizeof want, "clustersim: %s: workloads[0].trace.path: cannot open", file);
+		snprintf(want, sizeof want, "clustersim: %s%s",
+			 c->names == TRACE ? path : c->names == JOBS ? jobs : file, c->expect);
 		expect_exit2("trace case", i, args, want);
-		unlink(file);
-		free(file);
-	}
-	tu_rm_rf(dir);
-	free(dir);
-}
-
-/* A Google trace's job_events: errors name the job_events file and line,
- * or the experiment key; want == NULL: the experiment's own error. */
-static void test_bad_job_events(void **state)
-{
-	static const struct {
-		const char *tasks, *format, *jobs, *want;
-	} bad[] = {
-		{"google-split.csv", "google2011", "bad-google-jobs-unsorted.csv",
-		 ": line 2: time 50 is before the previous row's (100): the file is not sorted"},
-		{"google-split.csv", "google2011", "bad-google-jobs-type.csv", ": line 2: unknown event type 9"},
-		{"google-split.csv", "google2011", "google-small.csv",
-		 ": line 1: expected 8 columns (job_events), found 13: is this task_events?"},
-		{"google-split.csv", "google2011", "no-such-jobs.csv", NULL},
-		{"easy4.swf", "swf", "google-split-jobs.csv", NULL},
-	};
-	static const char *const experiment_error[] = {
-		[3] = ": workloads[0].trace.job_events: cannot open",
-		[4] = ": workloads[0].trace.job_events: only a google2011 trace has job_events",
-	};
-	char cwd[1024], *dir = tu_tmpdir();
-	assert_non_null(getcwd(cwd, sizeof cwd));
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		char exp[4096], args[2048], want[2048];
-		snprintf(exp, sizeof exp,
-			 "{" BASE_CELL ",\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\","
-			 "\"path\":\"%s/tests/traces/%s\",\"job_events\":\"%s/tests/traces/%s\"}}],"
-			 "\"scheduler\":{\"type\":\"monolithic\"}}",
-			 bad[i].format, cwd, bad[i].tasks, cwd, bad[i].jobs);
-		char *file = write_tmp(exp);
-		snprintf(args, sizeof args, "run %s -o %s/out%zu -q", file, dir, i);
-		if (bad[i].want)
-			snprintf(want, sizeof want, "clustersim: %s/tests/traces/%s%s", cwd, bad[i].jobs, bad[i].want);
-		else
-			snprintf(want, sizeof want, "clustersim: %s%s", file, experiment_error[i]);
-		expect_exit2("job_events case", i, args, want);
 		unlink(file);
 		free(file);
 	}
@@ -490,7 +460,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_experiments),
 		cmocka_unit_test(test_bad_traces),
-		cmocka_unit_test(test_bad_job_events),
 		cmocka_unit_test(test_trace_info),
 		cmocka_unit_test(test_bad_usage),
 		cmocka_unit_test(test_missing_file),
