@@ -24,11 +24,10 @@
 #include "sim/error.h"
 #include "sim/experiment.h"
 #include "sim/metrics.h"
+#include "sim/sort.h"
 #include "analysis/gnuplot.h"
 #include "analysis/sessions_plot.h"
 #include "analysis/sweep_plot.h"
-
-#include <gsl/gsl_sort.h>
 
 static const char usage[] =
 	"usage: clustersim plot DIR... [-o FILE.png]\n"
@@ -117,8 +116,7 @@ static int write_cdf(const char *dir, int col, const char *out, struct cs_error 
 		cs_samples_release(&s);
 		return cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write", out);
 	}
-	if (s.n)
-		gsl_sort(s.v, 1, s.n);
+	cs_sort_doubles(s.v, s.n); /* the project's radix sort (sim/sort) */
 	for (size_t i = 0; i < s.n; i++)
 		fprintf(o, "%.6f %.6f\n", s.v[i], (double)(i + 1) / (double)s.n);
 	if (s.n == 0)

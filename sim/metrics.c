@@ -64,11 +64,8 @@ static void samples_compute(struct cs_samples *s)
 	const struct cs_samples *self = s;
 	const struct cs_samples *const *parts = s->nparts ? s->parts : &self;
 	size_t nparts = s->nparts ? s->nparts : 1;
-	enum { MAX_PARTS = 64 };
-	const double *vs_small[MAX_PARTS];
-	size_t ns_small[MAX_PARTS];
-	const double **vs = nparts <= MAX_PARTS ? vs_small : cs_xmalloc(nparts * sizeof *vs);
-	size_t *ns = nparts <= MAX_PARTS ? ns_small : cs_xmalloc(nparts * sizeof *ns);
+	const double **vs = cs_xmalloc(nparts * sizeof *vs);
+	size_t *ns = cs_xmalloc(nparts * sizeof *ns);
 	size_t n = 0;
 	struct ksum sum = {0, 0};
 	for (size_t p = 0; p < nparts; p++) {
@@ -94,10 +91,8 @@ static void samples_compute(struct cs_samples *s)
 		s->p90 = quantile_from(n, ps[1], at[2], at[3]);
 		s->p99 = quantile_from(n, ps[2], at[4], at[5]);
 	}
-	if (vs != vs_small) {
-		free(vs);
-		free(ns);
-	}
+	free(vs);
+	free(ns);
 	s->summarized = true;
 }
 
