@@ -131,6 +131,13 @@ static void maybe_start(struct agent *a)
 	cs_engine_after(&a->o->w->engine, a->decision, commit_fire, a);
 }
 
+/* Whether claim c may commit now: it fits the machine as it is (up, with
+ * room) and, with sequence numbers, nothing changed there since the sync. */
+static inline bool claim_ok(const struct cs_cell *cell, const struct claim *c, const struct cs_res *req, bool by_seq)
+{
+	return cs_cell_fits(cell, c->machine, req) && (!by_seq || cell->mach[c->machine].seq == c->seq);
+}
+
 /* Decide every claim against the shared cell now; returns the number
  * rejected.  Accepted claims are applied tentatively while deciding (so a
  * transaction's own claims count against each other) and taken back. */
@@ -161,14 +168,14 @@ static uint32_t validate(struct agent *a, const struct cs_job *job)
 	if (distinct) {
 		for (uint32_t k = 0; k < n; k++) {
 			struct claim *c = &claims[k];
-			c->ok = cs_cell_fits(cell, c->machine, &req) && (!by_seq || cell->mach[c->machine].seq == c->seq);
+			c->ok = claim_ok(cell, c, &req, by_seq);
 			rejected += !c->ok;
 		}
 		return rejected;
 	}
 	for (uint32_t k = 0; k < n; k++) {
 		struct claim *c = &claims[k];
-		c->ok = cs_cell_fits(cell, c->machine, &req) && (!by_seq || cell->mach[c->machine].seq == c->seq);
+		c->ok = claim_ok(cell, c, &req, by_seq);
 		if (c->ok)
 			cs_cell_tentative(cell, c->machine, &req, +1);
 		else
