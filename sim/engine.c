@@ -207,11 +207,10 @@ int64_t cs_engine_run(struct cs_engine *e, cs_time until)
 			pop_top(e);
 		}
 		ran++;
-		if (e->progress && ++e->events_run % e->progress_every == 0)
-			e->progress(e->progress_ctx, e);
+		if (e->progress && (uint64_t)ran % e->progress_every == 0)
+			e->progress(e->progress_ctx, e, e->events_run + (uint64_t)ran);
 	}
-	if (!e->progress)
-		e->events_run += (uint64_t)ran;
+	e->events_run += (uint64_t)ran;
 	if (!e->stop && until != CS_TIME_NEVER && e->now < until)
 		e->now = until;
 	return ran;

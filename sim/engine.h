@@ -64,8 +64,11 @@ struct cs_engine {
 	size_t ncancelled, cancel_cap;
 	const struct cs_clock_ops *clock; /* NULL: virtual time */
 	void *clock_ctx;
-	/* optional hook every progress_every events (progress line) */
-	void (*progress)(void *ctx, const struct cs_engine *);
+	/* optional hook every progress_every events (progress line); it
+	 * gets the events run so far.  It only reads: whether it is set
+	 * changes nothing else (events_run is counted the same way, and
+	 * updated when cs_engine_run returns, with or without it). */
+	void (*progress)(void *ctx, const struct cs_engine *, uint64_t events_so_far);
 	void *progress_ctx;
 	uint64_t progress_every;
 };

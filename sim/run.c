@@ -97,7 +97,7 @@ struct progress {
 	const char *label;
 };
 
-static void progress_fire(void *ctx, const struct cs_engine *e)
+static void progress_fire(void *ctx, const struct cs_engine *e, uint64_t events)
 {
 	struct progress *p = ctx;
 	double now = wall_now();
@@ -107,7 +107,7 @@ static void progress_fire(void *ctx, const struct cs_engine *e)
 	double sim = cs_time_to_seconds(e->now);
 	double pct = p->w->duration != CS_TIME_NEVER ? 100.0 * sim / cs_time_to_seconds(p->w->duration) : 0;
 	fprintf(stderr, "\r%s%s%.0f s simulated, %5.1f%%, %.2fM events/s   ", p->label ? p->label : "",
-		p->label ? ": " : "", sim, pct, (double)e->events_run / (now - p->start) / 1e6);
+		p->label ? ": " : "", sim, pct, (double)events / (now - p->start) / 1e6);
 	fflush(stderr);
 }
 

@@ -231,13 +231,40 @@ static void submit_job(struct cs_world *w, struct cs_job *job)
 
 static void arrival_fire(void *ctx, cs_time now);
 
+static void source_failed(struct cs_world *w, struct cs_job *job)
+{
+	cs_job_free(job);
+	w->failed = true;
+	cs_engine_stop(&w->engine);
+}
+
+/* The source's next job: 1, 0 at its end, -1 on error (w->err set). */
+static int source_next(struct cs_world *w, struct cs_workload *wl, struct cs_job **job)
+{
+	if (wl->source_done)
+		return 0;
+	int r = wl->src.ops->next(wl->src.self, job, w->err);
+	if (r <= 0)
+		wl->source_done = true;
+	return r;
+}
+
+/* The workload's next job: a held one first, then the source's. */
+static int take_job(struct cs_world *w, struct cs_workload *wl, struct cs_job **job)
+{
+	if (wl->held_next < wl->nheld) {
+		*job = wl->held[wl->held_next++];
+		return 1;
+	}
+	return source_next(w, wl, job);
+}
+
 static void pull_next(struct cs_world *w, struct cs_workload *wl)
 {
 	struct cs_job *job = NULL;
-	int r = wl->src.ops->next(wl->src.self, &job, w->err);
+	int r = take_job(w, wl, &job);
 	if (r < 0) {
-		w->failed = true;
-		cs_engine_stop(&w->engine);
+		source_failed(w, NULL);
 		return;
 	}
 	if (r == 0) {
@@ -248,29 +275,60 @@ static void pull_next(struct cs_world *w, struct cs_workload *wl)
 	job->workload = wl->index;
 	job->kind = wl->kind;
 	if (job->prefill) {
-		/* a trace's initial state (only at the start, before the run) */
-		if (cs_engine_now(&w->engine) != 0 || job->submit != 0 || w->engine.events_run > 0) {
-			cs_error_input(w->err, w->file, wl->name, "workload \"%s\" gave initial-state tasks after the start",
-				       wl->name);
-			cs_job_free(job);
-			w->failed = true;
-			cs_engine_stop(&w->engine);
-			return;
-		}
-		cs_world_place_initial(w, job);
-		pull_next(w, wl);
+		/* a trace's initial state comes before its first job submitted
+		 * after 0 (drain_initial placed it all before the run) */
+		cs_error_input(w->err, w->file, wl->name,
+			       "workload \"%s\" gave initial-state tasks after a job submitted at %.6f s",
+			       wl->name, cs_time_to_seconds(cs_engine_now(&w->engine)));
+		source_failed(w, job);
 		return;
 	}
 	if (job->submit < cs_engine_now(&w->engine)) {
 		cs_error_input(w->err, w->file, wl->name, "workload \"%s\" produced a job before the previous one",
 			       wl->name);
-		cs_job_free(job);
-		w->failed = true;
-		cs_engine_stop(&w->engine);
+		source_failed(w, job);
 		return;
 	}
 	wl->next = job;
 	cs_engine_at(&w->engine, job->submit, arrival_fire, wl);
+}
+
+/* Before the run: place the workload's initial state (jobs marked
+ * prefill, which a trace gives at time 0, possibly interleaved with jobs
+ * submitted at 0) and hold the jobs read meanwhile, up to the first one
+ * submitted after 0.  So the whole initial state is in place before any
+ * event runs, whatever the order of the trace's time-0 rows -- and
+ * nothing depends on how many events ran, which a progress line used
+ * to change. */
+static int drain_initial(struct cs_world *w, struct cs_workload *wl)
+{
+	for (;;) {
+		struct cs_job *job = NULL;
+		int r = source_next(w, wl, &job);
+		if (r < 0) {
+			source_failed(w, NULL);
+			return -1;
+		}
+		if (r == 0)
+			return 0;
+		if (job->prefill) {
+			if (job->submit != 0) {
+				cs_error_input(w->err, w->file, wl->name,
+					       "workload \"%s\" gave initial-state tasks at %.6f s, not at 0", wl->name,
+					       cs_time_to_seconds(job->submit));
+				source_failed(w, job);
+				return -1;
+			}
+			job->workload = wl->index;
+			job->kind = wl->kind;
+			cs_world_place_initial(w, job);
+			continue;
+		}
+		CS_GROW(wl->held, wl->held_cap, wl->nheld + 1);
+		wl->held[wl->nheld++] = job;
+		if (job->submit > 0)
+			return 0;
+	}
 }
 
 static void arrival_fire(void *ctx, cs_time now)
@@ -489,7 +547,9 @@ void cs_world_machine_up(struct cs_world *w, uint32_t m)
 int cs_world_run(struct cs_world *w, struct cs_error *err)
 {
 	w->err = err;
-	for (uint32_t i = 0; i < w->nworkloads; i++)
+	for (uint32_t i = 0; i < w->nworkloads && !w->failed; i++)
+		drain_initial(w, &w->workloads[i]);
+	for (uint32_t i = 0; i < w->nworkloads && !w->failed; i++)
 		pull_next(w, &w->workloads[i]);
 	cs_world_schedule_machine_events(w);
 	cs_world_timeseries_start(w);

@@ -42,8 +42,13 @@ struct cs_workload {
 	enum cs_job_kind kind;
 	struct cs_source src;
 	struct cs_job *next;     /* the pending arrival */
+	/* jobs read while the initial state was drained, before the run
+	 * (submitted at 0, and the first one after): they arrive first */
+	struct cs_job **held;
+	size_t nheld, held_cap, held_next;
+	bool source_done;        /* the source returned its end (or failed) */
 	bool as_recorded;        /* a trace replayed without the scheduler */
-	bool exhausted;          /* the source has no more jobs */
+	bool exhausted;          /* no more jobs: none held, the source ended */
 	struct cs_world *world;
 	uint32_t index;
 };

@@ -326,6 +326,9 @@ void cs_world_release(struct cs_world *w)
 	}
 	for (uint32_t i = 0; i < w->nworkloads; i++) {
 		cs_job_free(w->workloads[i].next);
+		for (size_t k = w->workloads[i].held_next; k < w->workloads[i].nheld; k++)
+			cs_job_free(w->workloads[i].held[k]);
+		free(w->workloads[i].held);
 		w->workloads[i].src.ops->close(w->workloads[i].src.self);
 		free(w->workloads[i].name);
 	}
