@@ -11,14 +11,21 @@ int cs_cmd_compare(int argc, char **argv);
 int cs_cmd_plot(int argc, char **argv);
 int cs_cmd_trace(int argc, char **argv);
 
-/* The options shared by run and sweep (-o, --set, --seed, -q, --force,
- * and -j when jobs is not NULL).  Returns 0, 1 after --help, -1 on a usage
- * error (printed).  Free *sets with cs_free_run_args. */
+/* The options shared by run and sweep: -o, --set, --seed, --strict, -q,
+ * --force, and for sweep (with_sweep) -j and --resume. */
 #include <stddef.h>
-int cs_parse_run_args(int argc, char **argv, const char *usage_text, const char **file,
-		      const char **outdir, char ***sets, size_t *nsets, bool *quiet, bool *force,
-		      int *jobs);
-void cs_free_run_args(char **sets, int argc);
+struct cs_run_args {
+	const char *file, *outdir;
+	char **sets;      /* --set assignments (the strings are argv's or owned: see seed) */
+	size_t nsets;
+	char *seed_set;   /* "seed=N" of --seed, owned */
+	bool quiet, force, resume;
+	int jobs;         /* -j, default 1 */
+};
+/* Returns 0, 1 after --help (printed), -1 on a usage error (printed).
+ * Release with cs_free_run_args in every case. */
+int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_sweep, struct cs_run_args *a);
+void cs_free_run_args(struct cs_run_args *a);
 
 /* Print "clustersim: MSG" and return the error's exit code. */
 struct cs_error;

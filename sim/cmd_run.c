@@ -1,5 +1,6 @@
 /* sim/cmd_run — `clustersim run EXPERIMENT.json [-o DIR] [--seed N]
  * [--set KEY.PATH=VALUE]... [--strict] [-q] [--force]`. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "sim/alloc.h"
 #include "sim/cli.h"
 #include "sim/experiment.h"
+#include "sim/outdir.h"
 #include "sim/run.h"
 
 static const char usage[] =
@@ -19,120 +21,114 @@ static const char usage[] =
 	"  --set K=V     override a key of the experiment by path, e.g.\n"
 	"                --set scheduler.paths[0].t_job=10 (V is JSON, or else a string)\n"
 	"  -q            no progress line\n"
-	"  --force       write into a results directory that is not empty\n";
+	"  --force       replace the results in a directory that is not empty (once the\n"
+	"                new ones are complete)\n";
 
-/* Parse the options shared by run and sweep.  Collects --set lines into
- * sets (caller frees the array, not the strings). */
-int cs_parse_run_args(int argc, char **argv, const char *usage_text, const char **file,
-		      const char **outdir, char ***sets, size_t *nsets, bool *quiet, bool *force,
-		      int *jobs)
+/* A whole number for --seed and -j: digits only, at most max. */
+static bool parse_count(const char *v, unsigned long long max, unsigned long long *out)
 {
-	*file = *outdir = NULL;
-	*sets = cs_xcalloc((size_t)argc + 2, sizeof **sets);
-	*nsets = 0;
-	*quiet = *force = false;
+	if (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 20)
+		return false;
+	errno = 0;
+	*out = strtoull(v, NULL, 10);
+	return errno == 0 && *out <= max;
+}
+
+int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_sweep, struct cs_run_args *a)
+{
+	memset(a, 0, sizeof *a);
+	a->jobs = 1;
+	a->sets = cs_xcalloc((size_t)argc + 1, sizeof *a->sets);
 	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
+		const char *o = argv[i];
 		bool has_next = i + 1 < argc;
-		if (cs_is_help(a)) {
+		unsigned long long n;
+		if (cs_is_help(o)) {
 			fputs(usage_text, stdout);
 			return 1;
-		} else if (strcmp(a, "-o") == 0 && has_next) {
-			*outdir = argv[++i];
-		} else if (strcmp(a, "--set") == 0 && has_next) {
-			(*sets)[(*nsets)++] = argv[++i];
-		} else if (strncmp(a, "--set=", 6) == 0) {
-			(*sets)[(*nsets)++] = (char *)(uintptr_t)(a + 6);
-		} else if (strcmp(a, "--seed") == 0 && has_next) {
-			char *end;
+		} else if (strcmp(o, "-o") == 0 && has_next) {
+			a->outdir = argv[++i];
+		} else if (strcmp(o, "--set") == 0 && has_next) {
+			a->sets[a->nsets++] = argv[++i];
+		} else if (strncmp(o, "--set=", 6) == 0) {
+			a->sets[a->nsets++] = (char *)(uintptr_t)(o + 6);
+		} else if (strcmp(o, "--seed") == 0 && has_next) {
 			const char *v = argv[++i];
-			strtoull(v, &end, 10);
-			if (!*v || *end || *v == '-')
-				{
-				cs_usage_error(usage_text, "--seed: not a non-negative integer: \"%s\"", v);
+			/* seeds are exact in the experiment's JSON numbers up to 2^53 */
+			if (!parse_count(v, 9007199254740992ULL, &n)) {
+				cs_usage_error(usage_text, "--seed: expected a whole number from 0 to 2^53 (got \"%s\")", v);
 				return -1;
 			}
-			/* seed=N is the last of the array (after its NULL end)
-			 * so that cs_free_run_args can free it */
-			free((*sets)[argc]);
-			(*sets)[argc] = cs_xasprintf("seed=%s", v);
-			(*sets)[(*nsets)++] = (*sets)[argc];
-		} else if (strcmp(a, "--strict") == 0) {
+			free(a->seed_set);
+			a->seed_set = cs_xasprintf("seed=%llu", n);
+			a->sets[a->nsets++] = a->seed_set;
+		} else if (strcmp(o, "--strict") == 0) {
 			/* same as --set strict=true */
-			(*sets)[(*nsets)++] = (char *)(uintptr_t)"strict=true";
-		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-			*quiet = true;
-		} else if (strcmp(a, "--force") == 0) {
-			*force = true;
-		} else if (jobs && strcmp(a, "-j") == 0 && has_next) {
-			char *end;
-			long j = strtol(argv[++i], &end, 10);
-			if (*end || j < 1 || j > 256)
-				{
-				cs_usage_error(usage_text, "-j: expected a number of processes from 1 to 256");
+			a->sets[a->nsets++] = (char *)(uintptr_t)"strict=true";
+		} else if (strcmp(o, "-q") == 0 || strcmp(o, "--quiet") == 0) {
+			a->quiet = true;
+		} else if (strcmp(o, "--force") == 0) {
+			a->force = true;
+		} else if (with_sweep && strcmp(o, "--resume") == 0) {
+			a->resume = true;
+		} else if (with_sweep && strcmp(o, "-j") == 0 && has_next) {
+			const char *v = argv[++i];
+			if (!parse_count(v, 256, &n) || n < 1) {
+				cs_usage_error(usage_text, "-j: expected a number of processes from 1 to 256 (got \"%s\")", v);
 				return -1;
 			}
-			*jobs = (int)j;
-		} else if (a[0] == '-' && a[1]) {
-			{
-				cs_usage_error(usage_text, "unknown option or missing value: %s", a);
-				return -1;
-			}
-		} else if (!*file) {
-			*file = a;
+			a->jobs = (int)n;
+		} else if (o[0] == '-' && o[1]) {
+			cs_usage_error(usage_text, "unknown option or missing value: %s", o);
+			return -1;
+		} else if (!a->file) {
+			a->file = o;
 		} else {
-			{
-				cs_usage_error(usage_text, "unexpected argument: %s", a);
-				return -1;
-			}
+			cs_usage_error(usage_text, "unexpected argument: %s", o);
+			return -1;
 		}
 	}
-	if (!*file)
-		{
-				cs_usage_error(usage_text, "missing EXPERIMENT.json");
-				return -1;
-			}
+	if (!a->file) {
+		cs_usage_error(usage_text, "missing EXPERIMENT.json");
+		return -1;
+	}
 	return 0;
 }
 
-void cs_free_run_args(char **sets, int argc)
+void cs_free_run_args(struct cs_run_args *a)
 {
-	if (sets)
-		free(sets[argc]);
-	free(sets);
+	free(a->seed_set);
+	free(a->sets);
+	memset(a, 0, sizeof *a);
 }
 
 int cs_cmd_run(int argc, char **argv)
 {
-	const char *file, *outdir;
-	char **sets;
-	size_t nsets;
-	bool quiet, force;
-	int r = cs_parse_run_args(argc, argv, usage, &file, &outdir, &sets, &nsets, &quiet, &force, NULL);
+	struct cs_run_args a;
+	int r = cs_parse_run_args(argc, argv, usage, false, &a);
 	if (r != 0) {
-		cs_free_run_args(sets, argc);
+		cs_free_run_args(&a);
 		return r > 0 ? 0 : 2;
 	}
 	struct cs_error err = {0};
-	json_t *exp = cs_experiment_load(file, sets, nsets, &err);
-	cs_free_run_args(sets, argc);
-	if (!exp)
-		return cs_report_error(&err);
-	if (json_object_get(exp, "sweep"))
-		json_object_del(exp, "sweep"); /* run takes the base point; `sweep` runs the grid */
+	json_t *exp = cs_experiment_load(a.file, a.sets, a.nsets, &err);
 	char *dflt = NULL;
-	if (!outdir) {
-		json_t *n = json_object_get(exp, "name");
-		dflt = cs_xasprintf("results/%s", json_is_string(n) ? json_string_value(n) : "experiment");
-		outdir = dflt;
+	const char *outdir = a.outdir;
+	if (exp && json_object_get(exp, "sweep"))
+		json_object_del(exp, "sweep"); /* run takes the base point; `sweep` runs the grid */
+	if (exp && !outdir)
+		outdir = dflt = cs_default_outdir(a.file, exp, &err);
+	r = -1;
+	if (exp && outdir) {
+		struct cs_run_opts opts = {a.file, outdir, a.force, a.quiet, NULL, NULL};
+		r = cs_run_experiment(exp, &opts, &err);
 	}
-	struct cs_run_opts opts = {file, outdir, force, quiet, NULL};
-	r = cs_run_experiment(exp, &opts, &err);
+	if (r == 0 && !a.quiet)
+		fprintf(stderr, "clustersim: results in %s\n", outdir);
 	json_decref(exp);
 	free(dflt);
+	cs_free_run_args(&a);
 	if (r < 0)
 		return cs_report_error(&err);
-	if (!quiet)
-		fprintf(stderr, "clustersim: results in %s\n", outdir);
 	return 0;
 }

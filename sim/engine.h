@@ -55,7 +55,7 @@ struct cs_engine {
 	uint64_t next_seq;
 	cs_time now;
 	uint64_t events_run;
-	bool stop;
+	volatile bool stop; /* also set by sim/interrupt's signal handler */
 	/* heap[0] is the event being run: the first event it schedules
 	 * replaces it in place (one sift instead of a pop and a push) */
 	bool top_running;

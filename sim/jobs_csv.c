@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/alloc.h"
+#include "sim/csv.h"
 #include "sim/ring.h"
 #include "sim/units.h"
 
@@ -130,8 +131,8 @@ struct cs_jobs_csv *cs_jobs_csv_open(FILE *f, char *const *names, uint32_t nname
 	j->names = cs_xcalloc(nnames ? nnames : 1, sizeof *j->names);
 	j->name_len = cs_xcalloc(nnames ? nnames : 1, sizeof *j->name_len);
 	for (uint32_t i = 0; i < nnames; i++) {
-		j->names[i] = cs_xstrdup(names[i]);
-		j->name_len[i] = strlen(names[i]);
+		j->names[i] = cs_csv_field(names[i]); /* quoted if it must be */
+		j->name_len[i] = strlen(j->names[i]);
 	}
 	cs_ring_init(&j->ring, NBATCH);
 	fputs("id,workload,submit,first_attempt,scheduled,end,tasks,attempts,outcome\n", f);

@@ -10,7 +10,7 @@
  * as seconds with six decimals, empty when never) and writes them.
  *
  * Contracts: rows reach the file in the order added; the workload names
- * are copied at open; cs_jobs_csv_close() writes what is left, joins the
+ * are copied at open, as CSV fields (sim/csv: quoted if they must be); cs_jobs_csv_close() writes what is left, joins the
  * thread and returns -1 if any write failed.  One thread adds rows. */
 #ifndef CS_JOBS_CSV_H
 #define CS_JOBS_CSV_H

@@ -5,6 +5,7 @@
 
 #include "sim/cli.h"
 #include "sim/error.h"
+#include "sim/interrupt.h"
 #include "sim/version.h"
 
 struct command {
@@ -68,9 +69,16 @@ int main(int argc, char **argv)
 		printf("clustersim %s\n", CS_VERSION);
 		return 0;
 	}
-	for (const struct command *c = commands; c->name; c++)
-		if (strcmp(c->name, argv[1]) == 0)
-			return c->fn(argc - 2, argv + 2);
+	for (const struct command *c = commands; c->name; c++) {
+		if (strcmp(c->name, argv[1]) != 0)
+			continue;
+		cs_interrupt_install();
+		int rc = c->fn(argc - 2, argv + 2);
+		/* interrupted: the command has cleaned up; end as the signal
+		 * would have ended it */
+		cs_interrupt_reraise();
+		return rc;
+	}
 	fprintf(stderr, "clustersim: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return CS_EXIT_INPUT;

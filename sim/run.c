@@ -14,68 +14,11 @@
 
 #include "sim/alloc.h"
 #include "sim/experiment.h"
+#include "sim/interrupt.h"
+#include "sim/outdir.h"
 #include "sim/version.h"
 #include "schedulers/balancer/sessions.h"
 #include "sim/world.h"
-
-static int mkdir_p(const char *dir)
-{
-	char *p = cs_xstrdup(dir);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int r = mkdir(p, 0777) < 0 && errno != EEXIST ? -1 : 0;
-	free(p);
-	return r;
-}
-
-static bool dir_is_empty(const char *dir)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return true;
-	struct dirent *e;
-	bool empty = true;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			empty = false;
-	closedir(d);
-	return empty;
-}
-
-int cs_prepare_outdir(const char *dir, bool force, struct cs_error *err)
-{
-	struct stat st;
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode))
-			return cs_error_input(err, dir, NULL, "exists and is not a directory");
-		if (!force && !dir_is_empty(dir))
-			return cs_error_input(err, dir, NULL,
-					      "results directory exists and is not empty (use --force or another -o)");
-	}
-	if (mkdir_p(dir) < 0)
-		return cs_error_input(err, dir, NULL, "cannot create: %s", strerror(errno));
-	return 0;
-}
-
-int cs_write_json(const char *path, const json_t *doc, struct cs_error *err)
-{
-	if (json_dump_file(doc, path, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) < 0)
-		return cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write", path);
-	FILE *f = fopen(path, "a");
-	if (f) {
-		fputc('\n', f);
-		fclose(f);
-	}
-	return 0;
-}
 
 double cs_peak_rss_mib(void)
 {
@@ -133,14 +76,24 @@ static void warn_skips(json_t *summary, const struct cs_run_opts *opts)
 	}
 }
 
-static char *join(const char *dir, const char *name)
+/* run.json: how the run went (machine-dependent figures, never compared) */
+static int write_run_json(const char *path, uint64_t events, double wall, double simulated, struct cs_error *err)
 {
-	return cs_xasprintf("%s/%s", dir, name);
+	json_t *run = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f}", "version", CS_VERSION, "events", (json_int_t)events,
+				"wall_seconds", wall, "events_per_second", wall > 0 ? (double)events / wall : 0.0,
+				"simulated_seconds", simulated, "peak_rss_mib", cs_peak_rss_mib());
+	int rc = cs_write_json(path, run, err);
+	json_decref(run);
+	return rc;
 }
 
+/* The paths of the result files in the temporary directory. */
+struct paths {
+	char *jobs, *ts, *exp, *sum, *run;
+};
+
 /* A session-balancing experiment (a "balancer" object): its own model. */
-static int run_balancing(json_t *exp, const struct cs_cfg *cfg, const struct cs_run_opts *opts, FILE *ts,
-			 const char *p_exp, const char *p_sum, const char *p_run)
+static int run_balancing(json_t *exp, const struct cs_cfg *cfg, FILE *ts, const struct paths *p)
 {
 	uint64_t events = 0;
 	double simulated = 0, t0 = wall_now();
@@ -149,102 +102,100 @@ static int run_balancing(json_t *exp, const struct cs_cfg *cfg, const struct cs_
 		return -1;
 	double wall = wall_now() - t0;
 	json_object_set_new(exp, "version", json_string(CS_VERSION));
-	int rc = cs_write_json(p_exp, exp, cfg->err);
+	int rc = cs_write_json(p->exp, exp, cfg->err);
 	if (rc == 0)
-		rc = cs_write_json(p_sum, summary, cfg->err);
+		rc = cs_write_json(p->sum, summary, cfg->err);
 	json_decref(summary);
-	json_t *run = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f}", "version", CS_VERSION, "events", (json_int_t)events,
-				"wall_seconds", wall, "events_per_second", wall > 0 ? (double)events / wall : 0.0,
-				"simulated_seconds", simulated, "peak_rss_mib", cs_peak_rss_mib());
 	if (rc == 0)
-		rc = cs_write_json(p_run, run, cfg->err);
-	json_decref(run);
-	(void)opts;
+		rc = write_run_json(p->run, events, wall, simulated, cfg->err);
 	return rc;
 }
 
-int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_error *err)
+static int run_world(json_t *exp, const struct cs_cfg *cfg, const struct cs_run_opts *opts, FILE *jobs, FILE *ts,
+		     const struct paths *p, bool *no_jobs_csv)
 {
-	if (cs_prepare_outdir(opts->outdir, opts->force, err) < 0)
-		return -1;
-	char *p_jobs = join(opts->outdir, "jobs.csv"), *p_ts = join(opts->outdir, "timeseries.csv");
-	char *p_exp = join(opts->outdir, "experiment.json"), *p_sum = join(opts->outdir, "summary.json");
-	char *p_run = join(opts->outdir, "run.json");
-	char *dir = cs_dirname(opts->file);
-	FILE *jobs = fopen(p_jobs, "w"), *ts = fopen(p_ts, "w");
-	int rc = -1;
+	struct cs_error *err = cfg->err;
 	struct cs_world w;
-	bool world_ok = false;
-	if (!jobs || !ts) {
-		cs_error_set(err, CS_EXIT_INPUT, "%s: cannot write: %s", opts->outdir, strerror(errno));
+	int rc = -1;
+	if (cs_world_init(&w, exp, cfg, jobs, ts) < 0)
 		goto out;
-	}
-	struct cs_cfg cfg = {opts->file, dir, err};
-	if (json_object_get(exp, "balancer")) {
-		rc = run_balancing(exp, &cfg, opts, ts, p_exp, p_sum, p_run);
-		goto out;
-	}
-	world_ok = true;
-	if (cs_world_init(&w, exp, &cfg, jobs, ts) < 0)
-		goto out;
+	*no_jobs_csv = !w.jobs_csv; /* "output": {"jobs": false} */
 	json_object_set_new(exp, "version", json_string(CS_VERSION));
-	if (cs_write_json(p_exp, exp, err) < 0)
+	if (cs_write_json(p->exp, exp, err) < 0)
 		goto out;
-
 	struct progress prog = {&w, wall_now(), 0, opts->label};
 	if (!opts->quiet && isatty(2)) {
 		w.engine.progress = progress_fire;
 		w.engine.progress_ctx = &prog;
 		w.engine.progress_every = 1 << 16;
 	}
+	cs_interrupt_engine(&w.engine);
 	double t0 = wall_now();
-	if (cs_world_run(&w, err) < 0)
-		goto out;
+	int r = cs_world_run(&w, err);
+	cs_interrupt_engine(NULL);
 	double wall = wall_now() - t0;
 	if (w.engine.progress)
 		fprintf(stderr, "\r%80s\r", "");
+	if (r < 0 || cs_interrupted())
+		goto out;
 	json_t *summary = cs_world_summary(&w);
 	warn_skips(summary, opts);
-	rc = cs_write_json(p_sum, summary, err);
+	rc = cs_write_json(p->sum, summary, err);
 	json_decref(summary);
-	uint64_t events = w.engine.events_run;
-	json_t *run = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f}", "version", CS_VERSION,
-				"events", (json_int_t)events, "wall_seconds", wall,
-				"events_per_second", wall > 0 ? (double)events / wall : 0.0,
-				"simulated_seconds", cs_time_to_seconds(cs_engine_now(&w.engine)),
-				"peak_rss_mib", cs_peak_rss_mib());
 	if (rc == 0)
-		rc = cs_write_json(p_run, run, err);
-	json_decref(run);
-out:;
-	bool no_jobs_csv = world_ok && !w.jobs_csv; /* "output": {"jobs": false} */
-	if (world_ok)
-		cs_world_release(&w);
-	/* (jobs.csv's rows were written on another thread: its errors show
-	 * as the stream's error flag) */
-	bool jobs_failed = jobs && ferror(jobs);
-	if (jobs && fclose(jobs) != 0)
-		jobs_failed = true;
-	if (jobs_failed && rc == 0)
-		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: write error", p_jobs);
-	if (ts && fclose(ts) != 0 && rc == 0)
-		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: write error", p_ts);
-	if (no_jobs_csv)
-		unlink(p_jobs);
-	if (rc < 0 && err->code == CS_EXIT_INPUT) {
-		/* bad input: leave nothing behind */
-		unlink(p_jobs);
-		unlink(p_ts);
-		unlink(p_exp);
-		unlink(p_sum);
-		unlink(p_run);
-		rmdir(opts->outdir);
+		rc = write_run_json(p->run, w.engine.events_run, wall, cs_time_to_seconds(cs_engine_now(&w.engine)),
+				    err);
+out:
+	cs_world_release(&w);
+	return rc;
+}
+
+int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_error *err)
+{
+	struct cs_outdir od;
+	if (cs_outdir_begin(&od, opts->outdir, opts->force, err) < 0)
+		return -1;
+	struct paths p = {cs_outdir_file(&od, "jobs.csv"), cs_outdir_file(&od, "timeseries.csv"),
+			  cs_outdir_file(&od, "experiment.json"), cs_outdir_file(&od, "summary.json"),
+			  cs_outdir_file(&od, "run.json")};
+	char *dir = cs_dirname(opts->file);
+	struct cs_cfg cfg = {opts->file, dir, err};
+	FILE *jobs = fopen(p.jobs, "w"), *ts = fopen(p.ts, "w");
+	int rc = -1;
+	bool no_jobs_csv = false;
+	if (!jobs || !ts)
+		cs_error_input(err, od.tmp, NULL, "cannot write: %s", strerror(errno));
+	else if (json_object_get(exp, "balancer"))
+		rc = run_balancing(exp, &cfg, ts, &p);
+	else
+		rc = run_world(exp, &cfg, opts, jobs, ts, &p, &no_jobs_csv);
+	if (rc == 0 && opts->point) {
+		char *pp = cs_outdir_file(&od, "point.json");
+		rc = cs_write_json(pp, opts->point, err);
+		free(pp);
 	}
-	free(p_jobs);
-	free(p_ts);
-	free(p_exp);
-	free(p_sum);
-	free(p_run);
+	/* (jobs.csv's rows were written on another thread: its errors show
+	 * on the stream, which the world no longer uses) */
+	if (jobs && cs_close_checked(jobs, p.jobs, err) < 0)
+		rc = -1;
+	if (ts && cs_close_checked(ts, p.ts, err) < 0)
+		rc = -1;
+	if (rc == 0 && no_jobs_csv)
+		unlink(p.jobs);
+	if (rc == 0 && cs_interrupted())
+		rc = -1;
+	if (cs_interrupted())
+		cs_error_set(err, CS_EXIT_INTERNAL, "%s: interrupted by signal %d; nothing was written there",
+			     opts->outdir, cs_interrupted());
+	if (rc == 0)
+		rc = cs_outdir_commit(&od, err);
+	else
+		cs_outdir_abort(&od);
+	free(p.jobs);
+	free(p.ts);
+	free(p.exp);
+	free(p.sum);
+	free(p.run);
 	free(dir);
 	return rc;
 }

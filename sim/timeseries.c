@@ -8,6 +8,9 @@
  * between two samples, a last, shorter window ends there. */
 #include <stdlib.h>
 
+#include "sim/alloc.h"
+#include "sim/csv.h"
+
 #include "sim/world_internal.h"
 
 static void report_now(struct cs_world *w, struct cs_report *rep)
@@ -71,8 +74,12 @@ void cs_world_timeseries_start(struct cs_world *w)
 	fputs("time,cpu_util,mem_util,tasks_running,jobs_pending,jobs_running", w->timeseries);
 	struct cs_report rep = {0};
 	report_now(w, &rep);
-	for (uint32_t i = 0; i < rep.n; i++)
-		fprintf(w->timeseries, ",busy_%s", rep.stats[i].name);
+	for (uint32_t i = 0; i < rep.n; i++) {
+		char *col = cs_xasprintf("busy_%s", rep.stats[i].name);
+		fputc(',', w->timeseries);
+		cs_csv_put(w->timeseries, col);
+		free(col);
+	}
 	fputc('\n', w->timeseries);
 	cs_report_release(&rep);
 	write_row(w);

@@ -16,7 +16,7 @@
 
 static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
-	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", NULL,
+	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", NULL,
 };
 
 static int parse_cell(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
