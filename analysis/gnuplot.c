@@ -3,12 +3,17 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "sim/alloc.h"
+#include "sim/csv.h"
+#include "sim/outdir.h"
 
 void cs_str_append(char **buf, const char *fmt, ...)
 {
@@ -35,18 +40,170 @@ char *cs_gnuplot_quote(const char *s)
 	return o;
 }
 
+struct format {
+	const char *ext, *terminal;
+	bool inches; /* its size is given in inches, not pixels */
+};
+
+static const struct format formats[] = {
+	{".png", "pngcairo", false},
+	{".svg", "svg", false},
+	{".pdf", "pdfcairo", true},
+};
+
+static const char *extension(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+	return dot && (!slash || dot > slash) && dot != path && (!slash || dot > slash + 1) ? dot : NULL;
+}
+
+static const struct format *format_of(const char *path)
+{
+	const char *ext = extension(path);
+	for (size_t i = 0; ext && i < sizeof formats / sizeof *formats; i++)
+		if (strcmp(formats[i].ext, ext) == 0)
+			return &formats[i];
+	return NULL;
+}
+
+int cs_figure_format_check(const char *path, struct cs_error *err)
+{
+	if (format_of(path))
+		return 0;
+	return cs_error_input(err, "-o", NULL, "a figure is .png, .svg or .pdf: name the format with the file's "
+			      "extension (got \"%s\")", path);
+}
+
+int cs_gnuplot_output(char **script, const char *path, int width, int height, struct cs_error *err)
+{
+	const struct format *f = format_of(path);
+	if (!f)
+		return cs_figure_format_check(path, err);
+	if (f->inches)
+		cs_str_append(script, "set terminal %s size %gin,%gin noenhanced", f->terminal, width / 100.0,
+			      height / 100.0);
+	else
+		cs_str_append(script, "set terminal %s size %d,%d noenhanced", f->terminal, width, height);
+	char *q = cs_gnuplot_quote(path);
+	cs_str_append(script, "\nset output '%s'\n", q);
+	free(q);
+	return 0;
+}
+
+char *cs_figure_variant(const char *path, const char *suffix)
+{
+	const char *ext = extension(path);
+	size_t stem = ext ? (size_t)(ext - path) : strlen(path);
+	return cs_xasprintf("%.*s%s%s", (int)stem, path, suffix, ext ? ext : "");
+}
+
+/* Whether gnuplot is an executable file in a directory of PATH. */
+static bool gnuplot_on_path(void)
+{
+	const char *path = getenv("PATH");
+	if (!path)
+		return false;
+	char *dirs = cs_xstrdup(path), *save = NULL;
+	bool found = false;
+	for (char *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *exe = cs_xasprintf("%s/gnuplot", *d ? d : ".");
+		struct stat st;
+		found = stat(exe, &st) == 0 && S_ISREG(st.st_mode) && access(exe, X_OK) == 0;
+		free(exe);
+	}
+	free(dirs);
+	return found;
+}
+
 int cs_gnuplot_run(const char *script, struct cs_error *err)
 {
-	FILE *g = popen("gnuplot 2>&1", "w");
-	if (!g)
-		return cs_error_set(err, CS_EXIT_INTERNAL, "cannot run gnuplot: %s", strerror(errno));
-	fputs(script, g);
-	int st = pclose(g);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 127)
-			return cs_error_set(err, CS_EXIT_INTERNAL,
-					    "gnuplot not found (install gnuplot-nox, or run make deps)");
-		return cs_error_set(err, CS_EXIT_INTERNAL, "gnuplot failed (status %d)", st);
+	if (!gnuplot_on_path())
+		return cs_error_set(err, CS_EXIT_INTERNAL,
+				    "gnuplot not found on PATH (install gnuplot-nox, or run make deps)");
+	char tmpl[] = "/tmp/clustersim-gnuplot-XXXXXX";
+	int fd = mkstemp(tmpl);
+	if (fd < 0)
+		return cs_error_set(err, CS_EXIT_INTERNAL, "cannot write a gnuplot script: %s", strerror(errno));
+	size_t len = strlen(script);
+	bool written = write(fd, script, len) == (ssize_t)len;
+	close(fd);
+	int rc = 0;
+	if (!written) {
+		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write the gnuplot script", tmpl);
+	} else {
+		fflush(NULL);
+		pid_t pid = fork();
+		if (pid == 0) {
+			dup2(2, 1); /* its messages go to stderr, as ours do */
+			execlp("gnuplot", "gnuplot", tmpl, (char *)NULL);
+			_exit(127);
+		}
+		int st = 0;
+		if (pid < 0 || waitpid(pid, &st, 0) < 0)
+			rc = cs_error_set(err, CS_EXIT_INTERNAL, "cannot run gnuplot: %s", strerror(errno));
+		else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			rc = cs_error_set(err, CS_EXIT_INTERNAL, "gnuplot failed (%s %d)",
+					  WIFEXITED(st) ? "exit status" : "signal",
+					  WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 	}
+	unlink(tmpl);
+	return rc;
+}
+
+void cs_free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+size_t cs_column_index(char *const *head, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(head[i], name) == 0)
+			return i + 1;
 	return 0;
+}
+
+int cs_csv_to_dat(const char *csv, const char *dat, char ***head, size_t *ncols, struct cs_error *err)
+{
+	*head = NULL;
+	*ncols = 0;
+	FILE *in = fopen(csv, "r");
+	if (!in)
+		return cs_error_input(err, csv, NULL, "cannot open: %s", strerror(errno));
+	FILE *out = fopen(dat, "w");
+	if (!out) {
+		fclose(in);
+		return cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write: %s", dat, strerror(errno));
+	}
+	struct cs_csv_reader r;
+	cs_csv_reader_init(&r, in);
+	char **f;
+	size_t n;
+	int got, rc = 0;
+	while ((got = cs_csv_read(&r, &f, &n)) > 0) {
+		if (!*head) {
+			*head = cs_xcalloc(n, sizeof **head);
+			for (size_t i = 0; i < n; i++)
+				(*head)[i] = cs_xstrdup(f[i]);
+			*ncols = n;
+			continue;
+		}
+		for (size_t i = 0; i < *ncols; i++) {
+			char *end = NULL;
+			bool number = i < n && *f[i] && (strtod(f[i], &end), *end == '\0');
+			fprintf(out, "%s%s", i ? " " : "", number ? f[i] : "NaN");
+		}
+		fputc('\n', out);
+	}
+	if (got < 0)
+		rc = cs_error_input(err, csv, NULL, "line %zu: a quoted field does not end", r.line);
+	else if (!*head)
+		rc = cs_error_input(err, csv, NULL, "empty: no header");
+	cs_csv_reader_release(&r);
+	fclose(in);
+	if (cs_close_checked(out, dat, err) < 0)
+		rc = -1;
+	return rc;
 }

@@ -9,10 +9,13 @@
  * With one argument that is a sweep's directory (it has sweep.csv), it
  * draws sweep curves instead (analysis/sweep_plot.c); balancing runs get
  * sessions per server over time (analysis/sessions_plot.c, sessions.png).
- * Output: with -o FILE.png, FILE.png and FILE-wait-cdf.png; otherwise
- * utilization.png and wait_cdf.png in DIR (one DIR) or in the first DIR's
- * parent (several).  gnuplot runs as an external program on a generated
- * script; the CDF data go through a temporary directory removed after. */
+ * Output: with -o FILE.EXT (.png, .svg or .pdf: the format), FILE.EXT and
+ * FILE-wait-cdf.EXT; otherwise utilization.png and wait_cdf.png in DIR
+ * (one DIR) or in the first DIR's parent (several).  A DIR without
+ * jobs.csv (output.jobs=false) has no wait CDF: it is left out of it, with
+ * a note, and its utilization is drawn.  gnuplot runs as an external
+ * program on a generated script (analysis/gnuplot); the data go through a
+ * temporary directory removed after. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,8 @@
 #include <unistd.h>
 
 #include "sim/alloc.h"
+#include "sim/csv.h"
+#include "sim/outdir.h"
 #include "sim/cli.h"
 #include "sim/error.h"
 #include "sim/experiment.h"
@@ -30,7 +35,7 @@
 #include "analysis/sweep_plot.h"
 
 static const char usage[] =
-	"usage: clustersim plot DIR... [-o FILE.png]\n"
+	"usage: clustersim plot DIR... [-o FILE.png|.svg|.pdf]\n"
 	"  writes the utilization over time of every DIR overlaid, and wait-time CDFs\n"
 	"       clustersim plot SWEEP_DIR [--x KEY] [--metric SPEC]... [--logx|--linx] [--logy] [--title T] [-o FILE.png]\n"
 	"  a sweep's directory (with sweep.csv): one figure per metric against the swept\n"
@@ -61,68 +66,144 @@ static char *label_of(const char *dir)
 	return l;
 }
 
-/* 1-based index of a column in a CSV header line, 0 if absent. */
-static int column_of(const char *header, const char *name)
-{
-	int col = 1;
-	size_t n = strlen(name);
-	for (const char *p = header;; col++) {
-		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\n' || p[n] == '\0'))
-			return col;
-		p = strchr(p, ',');
-		if (!p)
-			return 0;
-		p++;
-	}
-}
-
-/* Write the sorted waits of jobs.csv (column: 4 first_attempt, 5
- * scheduled) as "wait cumulative_fraction" lines. */
-static int write_cdf(const char *dir, int col, const char *out, struct cs_error *err)
+/* Write the sorted waits of DIR/jobs.csv (the wait from submit to the
+ * column `col`: first_attempt or scheduled) as "wait cumulative_fraction"
+ * lines.  Returns 1, 0 if DIR has no jobs.csv (output.jobs=false), -1. */
+static int write_cdf(const char *dir, const char *col, const char *out, struct cs_error *err)
 {
 	char *path = cs_xasprintf("%s/jobs.csv", dir);
 	FILE *f = fopen(path, "r");
 	if (!f) {
-		cs_error_input(err, path, NULL, "cannot open: %s", strerror(errno));
+		int e = errno;
 		free(path);
-		return -1;
+		if (e == ENOENT)
+			return 0;
+		return cs_error_input(err, dir, "jobs.csv", "cannot open: %s", strerror(e));
 	}
 	struct cs_samples s = {0};
-	char line[1024];
-	size_t lineno = 0;
-	while (fgets(line, sizeof line, f)) {
-		if (lineno++ == 0)
+	struct cs_csv_reader r;
+	cs_csv_reader_init(&r, f);
+	char **fld;
+	size_t n, at = 0, submit = 0;
+	int got, rc = 1;
+	while ((got = cs_csv_read(&r, &fld, &n)) > 0) {
+		if (r.line == 1) {
+			submit = cs_column_index(fld, n, "submit");
+			at = cs_column_index(fld, n, col);
+			if (!submit || !at) {
+				rc = cs_error_input(err, path, "line 1", "not a jobs.csv header (no %s column)", col);
+				break;
+			}
 			continue;
-		char *fld[10];
-		int nf = 0;
-		/* empty fields matter: split by hand */
-		char *p = line;
-		fld[nf++] = p;
-		while (nf < 10 && (p = strchr(p, ','))) {
-			*p++ = '\0';
-			fld[nf++] = p;
 		}
-		if (nf < 9)
+		if (n < at || n < submit || !*fld[at - 1] || !*fld[submit - 1])
 			continue;
-		if (!*fld[col - 1] || !*fld[2])
-			continue;
-		double w = strtod(fld[col - 1], NULL) - strtod(fld[2], NULL);
+		double w = strtod(fld[at - 1], NULL) - strtod(fld[submit - 1], NULL);
 		cs_samples_add(&s, w < 1e-3 ? 1e-3 : w);
 	}
+	if (got < 0)
+		rc = cs_error_input(err, path, NULL, "line %zu: a quoted field does not end", r.line);
+	cs_csv_reader_release(&r);
 	fclose(f);
 	free(path);
-	FILE *o = fopen(out, "w");
-	if (!o) {
-		cs_samples_release(&s);
-		return cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write", out);
+	FILE *o = rc > 0 ? fopen(out, "w") : NULL;
+	if (rc > 0 && !o)
+		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write", out);
+	if (o) {
+		cs_sort_doubles(s.v, s.n); /* the project's radix sort (sim/sort) */
+		for (size_t i = 0; i < s.n; i++)
+			fprintf(o, "%.6f %.6f\n", s.v[i], (double)(i + 1) / (double)s.n);
+		if (s.n == 0)
+			fputs("0.001 0\n", o);
+		fclose(o);
 	}
-	cs_sort_doubles(s.v, s.n); /* the project's radix sort (sim/sort) */
-	for (size_t i = 0; i < s.n; i++)
-		fprintf(o, "%.6f %.6f\n", s.v[i], (double)(i + 1) / (double)s.n);
-	if (s.n == 0)
-		fputs("0.001 0\n", o);
-	fclose(o);
 	cs_samples_release(&s);
+	return rc;
+}
+
+/* The utilization figure: cpu_util of every DIR's timeseries.csv. */
+static int utilization_script(char **script, const char *const *dirs, size_t nd, const char *tmp, const char *png,
+			      struct cs_error *err)
+{
+	if (cs_gnuplot_output(script, png, 1100, 600, err) < 0)
+		return -1;
+	cs_str_append(script, "set key top right box opaque\nset grid\n"
+			      "set xlabel 'simulated time (hours)'\nset ylabel 'cpu utilization (fraction of cell)'\n"
+			      "set yrange [0:1.05]\nplot ");
+	for (size_t i = 0; i < nd; i++) {
+		char *ts = cs_xasprintf("%s/timeseries.csv", dirs[i]), *dat = cs_xasprintf("%s/ts-%zu.dat", tmp, i);
+		char **head;
+		size_t ncols;
+		int r = cs_csv_to_dat(ts, dat, &head, &ncols, err);
+		size_t col = r == 0 ? cs_column_index(head, ncols, "cpu_util") : 0;
+		cs_free_strings(head, ncols);
+		free(ts);
+		if (r == 0 && !col)
+			r = cs_error_input(err, dirs[i], "timeseries.csv", "no cpu_util column");
+		if (r < 0) {
+			free(dat);
+			return -1;
+		}
+		char *qt = cs_gnuplot_quote(dat), *lab = label_of(dirs[i]), *ql = cs_gnuplot_quote(lab);
+		cs_str_append(script, "%s'%s' using ($1/3600):%zu with lines lw 2 title '%s'", i ? ", " : "", qt, col, ql);
+		free(qt);
+		free(lab);
+		free(ql);
+		free(dat);
+	}
+	cs_str_append(script, "\n");
+	return 0;
+}
+
+/* The wait CDFs; *drawn is false when no DIR has jobs.csv. */
+static int cdf_script(char **script, const char *const *dirs, size_t nd, const char *tmp, const char *png,
+		      bool *drawn, struct cs_error *err)
+{
+	char *part = NULL;
+	const char *cols[2] = {"first_attempt", "scheduled"};
+	const char *titles[2] = {"wait to first scheduling attempt (s; 0 drawn at 1 ms)",
+				 "wait until fully scheduled (s; 0 drawn at 1 ms)"};
+	size_t with_jobs = 0;
+	*drawn = false;
+	for (int k = 0; k < 2; k++) {
+		cs_str_append(&part, "set xlabel '%s'\nplot ", titles[k]);
+		size_t plotted = 0;
+		for (size_t i = 0; i < nd; i++) {
+			char *data = cs_xasprintf("%s/cdf-%d-%zu.dat", tmp, k, i);
+			int r = write_cdf(dirs[i], cols[k], data, err);
+			if (r < 0) {
+				free(data);
+				free(part);
+				return -1;
+			}
+			if (r == 0) {
+				if (k == 0)
+					fprintf(stderr, "clustersim: %s has no jobs.csv (output.jobs=false): no wait CDF for it\n",
+						dirs[i]);
+				free(data);
+				continue;
+			}
+			with_jobs += k == 0;
+			char *lab = label_of(dirs[i]), *ql = cs_gnuplot_quote(lab), *qd = cs_gnuplot_quote(data);
+			cs_str_append(&part, "%s'%s' using 1:2 with steps lw 2 title '%s'", plotted++ ? ", " : "", qd, ql);
+			free(lab);
+			free(ql);
+			free(qd);
+			free(data);
+		}
+		cs_str_append(&part, "\n");
+	}
+	if (with_jobs > 0) {
+		if (cs_gnuplot_output(script, png, 1300, 550, err) < 0) {
+			free(part);
+			return -1;
+		}
+		cs_str_append(script, "set multiplot layout 1,2\nset logscale x\nset format x '%%g'\nset yrange [0:1]\n"
+				      "set ylabel 'fraction of jobs'\nset key inside bottom right\nset grid\n%s"
+				      "unset multiplot\n", part);
+		*drawn = true;
+	}
+	free(part);
 	return 0;
 }
 
@@ -162,6 +243,10 @@ int cs_cmd_plot(int argc, char **argv)
 		cs_usage_error(usage, "expected at least one results directory");
 		goto out;
 	}
+	if (out && cs_figure_format_check(out, &err) < 0) {
+		rc = cs_report_error(&err);
+		goto out;
+	}
 	if (cs_is_balancing_dir(dirs[0])) {
 		/* balancing runs: sessions per server over time */
 		char *where = nd == 1 ? cs_xstrdup(dirs[0]) : cs_dirname(dirs[0]);
@@ -173,10 +258,7 @@ int cs_cmd_plot(int argc, char **argv)
 	}
 	if (out) {
 		util_png = cs_xstrdup(out);
-		size_t n = strlen(out);
-		cdf_png = n > 4 && strcmp(out + n - 4, ".png") == 0
-			? cs_xasprintf("%.*s-wait-cdf.png", (int)(n - 4), out)
-			: cs_xasprintf("%s-wait-cdf.png", out);
+		cdf_png = cs_figure_variant(out, "-wait-cdf");
 	} else {
 		char *where = nd == 1 ? cs_xstrdup(dirs[0]) : cs_dirname(dirs[0]);
 		util_png = cs_xasprintf("%s/utilization.png", where);
@@ -190,82 +272,19 @@ int cs_cmd_plot(int argc, char **argv)
 		goto out;
 	}
 	tmp = cs_xstrdup(tmpl);
-
-	char *q = cs_gnuplot_quote(util_png);
-	cs_str_append(&script, "set terminal pngcairo size 1100,600 noenhanced\nset output '%s'\n", q);
-	free(q);
-	cs_str_append(&script, "set datafile separator ','\nset key top right box opaque\nset grid\n"
-			"set xlabel 'simulated time (hours)'\nset ylabel 'cpu utilization (fraction of cell)'\n"
-			"set yrange [0:1.05]\nplot ");
-	for (size_t i = 0; i < nd; i++) {
-		char *ts = cs_xasprintf("%s/timeseries.csv", dirs[i]);
-		FILE *f = fopen(ts, "r");
-		char header[4096] = "";
-		if (!f || !fgets(header, sizeof header, f)) {
-			cs_error_input(&err, ts, NULL, "cannot read a header: %s", f ? "empty file" : strerror(errno));
-			if (f)
-				fclose(f);
-			free(ts);
-			rc = cs_report_error(&err);
-			goto out;
-		}
-		fclose(f);
-		int col = column_of(header, "cpu_util");
-		if (!col) {
-			cs_error_input(&err, ts, "line 1", "no cpu_util column");
-			free(ts);
-			rc = cs_report_error(&err);
-			goto out;
-		}
-		char *qt = cs_gnuplot_quote(ts), *lab = label_of(dirs[i]), *ql = cs_gnuplot_quote(lab);
-		cs_str_append(&script, "%s'%s' every ::1 using ($1/3600):%d with lines lw 2 title '%s'", i ? ", " : "",
-		       qt, col, ql);
-		free(qt);
-		free(lab);
-		free(ql);
-		free(ts);
-	}
-	cs_str_append(&script, "\n");
-
-	q = cs_gnuplot_quote(cdf_png);
-	cs_str_append(&script, "set terminal pngcairo size 1300,550 noenhanced\nset output '%s'\n", q);
-	free(q);
-	cs_str_append(&script, "set datafile separator whitespace\nset multiplot layout 1,2\nset logscale x\n"
-			"set format x '%%g'\nset yrange [0:1]\nset ylabel 'fraction of jobs'\nset key inside bottom right\nset grid\n");
-	const char *titles[2] = {"wait to first scheduling attempt (s; 0 drawn at 1 ms)", "wait until fully scheduled (s; 0 drawn at 1 ms)"};
-	for (int k = 0; k < 2; k++) {
-		cs_str_append(&script, "set xlabel '%s'\nplot ", titles[k]);
-		for (size_t i = 0; i < nd; i++) {
-			char *data = cs_xasprintf("%s/cdf-%d-%zu.dat", tmp, k, i);
-			if (write_cdf(dirs[i], k == 0 ? 4 : 5, data, &err) < 0) {
-				free(data);
-				rc = cs_report_error(&err);
-				goto out;
-			}
-			char *lab = label_of(dirs[i]), *ql = cs_gnuplot_quote(lab);
-			cs_str_append(&script, "%s'%s' using 1:2 with steps lw 2 title '%s'", i ? ", " : "", data, ql);
-			free(lab);
-			free(ql);
-			free(data);
-		}
-		cs_str_append(&script, "\n");
-	}
-	cs_str_append(&script, "unset multiplot\n");
-	if (cs_gnuplot_run(script, &err) < 0) {
+	bool cdf = false;
+	if (utilization_script(&script, dirs, nd, tmp, util_png, &err) < 0 ||
+	    cdf_script(&script, dirs, nd, tmp, cdf_png, &cdf, &err) < 0 || cs_gnuplot_run(script, &err) < 0) {
 		rc = cs_report_error(&err);
 		goto out;
 	}
-	printf("%s\n%s\n", util_png, cdf_png);
+	printf("%s\n", util_png);
+	if (cdf)
+		printf("%s\n", cdf_png);
 	rc = 0;
 out:
 	if (tmp) {
-		for (int k = 0; k < 2; k++)
-			for (size_t i = 0; i < nd; i++) {
-				char *data = cs_xasprintf("%s/cdf-%d-%zu.dat", tmp, k, i);
-				unlink(data);
-				free(data);
-			}
-		rmdir(tmp);
+		cs_rm_rf(tmp);
 		free(tmp);
 	}
 	free(script);

@@ -15,7 +15,8 @@
  * worst scheduler's.  Default metrics: wait_first_attempt.mean and
  * schedulers.*.busy.
  *
- * Output: -o FILE.png for the first metric, FILE-2.png ... for the next;
+ * Output: -o FILE.EXT for the first metric, FILE-2.EXT ... for the next
+ * (.png, .svg or .pdf, analysis/gnuplot);
  * otherwise SWEEP_DIR/sweep-<metric>.png.  The x axis is logarithmic when
  * its values are positive and span more than a factor of 20 (--logx and
  * --linx force it); --logy makes the y axis logarithmic, values below
@@ -31,6 +32,8 @@
 #include "analysis/gnuplot.h"
 #include "analysis/sweep_plot.h"
 #include "sim/alloc.h"
+#include "sim/csv.h"
+#include "sim/outdir.h"
 #include "sim/cli.h"
 
 struct table {
@@ -40,41 +43,6 @@ struct table {
 	size_t nrows;
 	size_t nswept; /* columns 1..nswept are swept keys; then "status" */
 };
-
-/* Split one CSV line (RFC 4180 quoting) into newly allocated fields. */
-static char **split_csv(const char *line, size_t *n)
-{
-	char **out = NULL;
-	size_t cap = 0;
-	*n = 0;
-	const char *p = line;
-	for (;;) {
-		char *field = cs_xmalloc(strlen(p) + 1), *q = field;
-		if (*p == '"') {
-			p++;
-			while (*p) {
-				if (*p == '"' && p[1] == '"') {
-					*q++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					*q++ = *p++;
-				}
-			}
-		}
-		while (*p && *p != ',' && *p != '\n' && *p != '\r')
-			*q++ = *p++;
-		*q = '\0';
-		CS_GROW(out, cap, *n + 1);
-		out[(*n)++] = field;
-		if (*p != ',')
-			break;
-		p++;
-	}
-	return out;
-}
 
 static void free_fields(char **f, size_t n)
 {
@@ -91,42 +59,49 @@ static void table_free(struct table *t)
 	free(t->rows);
 }
 
+static char **copy_fields(char **f, size_t n)
+{
+	char **c = cs_xcalloc(n ? n : 1, sizeof *c);
+	for (size_t i = 0; i < n; i++)
+		c[i] = cs_xstrdup(f[i]);
+	return c;
+}
+
 static int table_load(const char *path, struct table *t, struct cs_error *err)
 {
 	memset(t, 0, sizeof *t);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return cs_error_input(err, path, NULL, "cannot open: %s", strerror(errno));
-	char *line = NULL;
-	size_t cap = 0, rcap = 0, lineno = 0;
-	ssize_t len;
-	int rc = 0;
-	while ((len = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		size_t n;
-		char **fields = split_csv(line, &n);
-		if (lineno == 1) {
-			t->head = fields;
+	struct cs_csv_reader rd;
+	cs_csv_reader_init(&rd, f);
+	size_t rcap = 0, n;
+	char **fields;
+	int rc = 0, got;
+	while ((got = cs_csv_read(&rd, &fields, &n)) > 0) {
+		char where[32];
+		snprintf(where, sizeof where, "line %zu", rd.line);
+		if (!t->head) {
+			t->head = copy_fields(fields, n);
 			t->ncols = n;
 			for (size_t c = 1; c < n && strcmp(fields[c], "status") != 0; c++)
 				t->nswept++;
 			if (n < 2 || strcmp(fields[0], "point") != 0 || t->nswept + 1 >= n) {
-				rc = cs_error_input(err, path, "line 1", "not a sweep.csv header");
+				rc = cs_error_input(err, path, where, "not a sweep.csv header");
 				break;
 			}
 			continue;
 		}
 		if (n != t->ncols) {
-			free_fields(fields, n);
-			char where[32];
-			snprintf(where, sizeof where, "line %zu", lineno);
 			rc = cs_error_input(err, path, where, "%zu fields, the header has %zu", n, t->ncols);
 			break;
 		}
 		CS_GROW(t->rows, rcap, t->nrows + 1);
-		t->rows[t->nrows++] = fields;
+		t->rows[t->nrows++] = copy_fields(fields, n);
 	}
-	free(line);
+	if (got < 0 && !rc)
+		rc = cs_error_input(err, path, NULL, "line %zu: a quoted field does not end", rd.line);
+	cs_csv_reader_release(&rd);
 	fclose(f);
 	if (!rc && !t->head)
 		rc = cs_error_input(err, path, NULL, "empty");
@@ -244,11 +219,20 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 	}
 	if (logx < 0)
 		logx = xmin > 0 && xmax / xmin > 20;
-	char *script = NULL, *qpng = cs_gnuplot_quote(png), *qy = cs_gnuplot_quote(spec);
+	char *script = NULL, *qy = cs_gnuplot_quote(spec);
 	char *qx = cs_gnuplot_quote(t->head[xcol]);
-	cs_str_append(&script, "set terminal pngcairo size 1000,600 noenhanced\nset output '%s'\n"
-			       "set grid\nset key outside right\nset xlabel '%s'\nset ylabel '%s'\n%s",
-		      qpng, qx, qy, logx ? "set logscale x\n" : "");
+	if (cs_gnuplot_output(&script, png, 1000, 600, err) < 0) {
+		free(qy);
+		free(qx);
+		free(script);
+		for (size_t g = 0; g < ngroups; g++)
+			free(groups[g]);
+		free(groups);
+		free(group_of);
+		return -1;
+	}
+	cs_str_append(&script, "set grid\nset key outside right\nset xlabel '%s'\nset ylabel '%s'\n%s", qx, qy,
+		      logx ? "set logscale x\n" : "");
 	if (logy) /* values <= 0 cannot be drawn: they sit at the bottom edge */
 		cs_str_append(&script, "set logscale y\nset format y '%%g'\n");
 	if (title) {
@@ -299,7 +283,6 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 		printf("%s\n", png);
 	free(pts);
 	free(script);
-	free(qpng);
 	free(qy);
 	free(qx);
 	for (size_t g = 0; g < ngroups; g++)
@@ -344,8 +327,12 @@ int cs_plot_sweep(const char *dir, int argc, char **argv, const char *usage)
 		metrics[nm++] = "wait_first_attempt.mean";
 		metrics[nm++] = "schedulers.*.busy";
 	}
+	struct table t = {0};
+	if (out && cs_figure_format_check(out, &err) < 0) {
+		free(metrics);
+		return cs_report_error(&err);
+	}
 	char *path = cs_xasprintf("%s/sweep.csv", dir);
-	struct table t;
 	if (table_load(path, &t, &err) < 0) {
 		free(path);
 		free(metrics);
@@ -384,9 +371,9 @@ int cs_plot_sweep(const char *dir, int argc, char **argv, const char *usage)
 			if (out && k == 0) {
 				png = cs_xstrdup(out);
 			} else if (out) {
-				size_t n = strlen(out);
-				bool ext = n > 4 && strcmp(out + n - 4, ".png") == 0;
-				png = cs_xasprintf("%.*s-%zu.png", (int)(ext ? n - 4 : n), out, k + 1);
+				char suffix[32];
+				snprintf(suffix, sizeof suffix, "-%zu", k + 1);
+				png = cs_figure_variant(out, suffix);
 			} else {
 				char *m = cs_xstrdup(metrics[k]);
 				sanitize(m);
@@ -397,10 +384,7 @@ int cs_plot_sweep(const char *dir, int argc, char **argv, const char *usage)
 				rc = cs_report_error(&err);
 			free(png);
 		}
-		char *cmd = cs_xasprintf("rm -rf '%s'", tmpl);
-		if (system(cmd) != 0)
-			fprintf(stderr, "clustersim: could not remove %s\n", tmpl);
-		free(cmd);
+		cs_rm_rf(tmpl);
 	}
 	table_free(&t);
 	free(path);
