@@ -161,7 +161,7 @@ static json_t *load_flat(const char *dir, const char *name, struct cs_error *err
 {
 	char *path = cs_xasprintf("%s/%s", dir, name);
 	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr);
+	json_t *doc = json_load_file(path, JSON_DECODE_ANY, &jerr);
 	if (!doc) {
 		cs_error_input(err, path, NULL, "cannot read: %s", jerr.text);
 		free(path);

@@ -34,6 +34,9 @@ void cs_interrupt_install(void)
 	const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
 		sigaction(sigs[i], &sa, NULL);
+	/* past a file size limit (ulimit -f) a write fails with EFBIG and is
+	 * reported like any write error, instead of killing the process */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 int cs_interrupted(void)

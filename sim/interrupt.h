@@ -12,6 +12,8 @@
  * while unwinding ends the process at once (default action): whatever it
  * was writing is a temporary directory, never a result.
  *
+ * SIGXFSZ is ignored: past a file size limit a write fails (EFBIG, "File
+ * too large") and is reported like any other write error.
  * The handler only stores to lock-free flags (async-signal-safe). */
 #ifndef CS_INTERRUPT_H
 #define CS_INTERRUPT_H

@@ -157,8 +157,17 @@ static void release(struct cs_outdir *o)
 	memset(o, 0, sizeof *o);
 }
 
-void cs_outdir_abort(struct cs_outdir *o)
+void cs_outdir_abort(struct cs_outdir *o, struct cs_error *err)
 {
+	if (err && o->tmp && o->target) {
+		char *at = strstr(err->msg, o->tmp);
+		if (at) {
+			char *fixed = cs_xasprintf("%.*s%s%s", (int)(at - err->msg), err->msg, o->target,
+						   at + strlen(o->tmp));
+			snprintf(err->msg, sizeof err->msg, "%s", fixed);
+			free(fixed);
+		}
+	}
 	if (o->tmp)
 		cs_rm_rf(o->tmp);
 	release(o);

@@ -34,8 +34,10 @@ int cs_outdir_begin(struct cs_outdir *o, const char *dir, bool force, struct cs_
 char *cs_outdir_file(const struct cs_outdir *o, const char *name);
 /* Put the results in place (see above); then release. */
 int cs_outdir_commit(struct cs_outdir *o, struct cs_error *err);
-/* Remove the temporary directory; then release.  Safe after commit. */
-void cs_outdir_abort(struct cs_outdir *o);
+/* Remove the temporary directory; then release.  Safe after commit.
+ * A message in err that names a file in the temporary directory is made
+ * to name it in the target instead (the temporary one is gone). */
+void cs_outdir_abort(struct cs_outdir *o, struct cs_error *err);
 
 /* Whether dir holds nothing but (optionally) an entry named `except`. */
 bool cs_dir_has_only(const char *dir, const char *except);

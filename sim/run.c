@@ -190,7 +190,7 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 	if (rc == 0)
 		rc = cs_outdir_commit(&od, err);
 	else
-		cs_outdir_abort(&od);
+		cs_outdir_abort(&od, err);
 	free(p.jobs);
 	free(p.ts);
 	free(p.exp);

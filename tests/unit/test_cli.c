@@ -5,27 +5,12 @@
 
 #include "testutil.h"
 
-static const char *binary(void)
-{
-	const char *b = getenv("CLUSTERSIM");
-	return b ? b : "bin/clustersim";
-}
-
-/* Run `clustersim ARGS` (a shell fragment); return its exit code and its
- * stderr in *err_out (caller frees). */
+/* Run `clustersim ARGS`: its exit code (never a signal), its stderr. */
 static int run_cli(const char *args, char **err_out)
 {
-	char errf[] = "/tmp/cs-cli-err-XXXXXX";
-	int fd = mkstemp(errf);
-	assert_true(fd >= 0);
-	close(fd);
-	char cmd[4096];
-	snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>%s", binary(), args, errf);
-	int st = system(cmd);
-	*err_out = tu_read_file(errf);
-	unlink(errf);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	int rc = tu_cli(args, err_out);
+	assert_true(rc < 128);
+	return rc;
 }
 
 static char *write_tmp(const char *text)
@@ -195,14 +180,14 @@ static void test_trace_info(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s trace info tests/traces/easy4.swf.gz >%s 2>&1", binary(), out);
+	snprintf(cmd, sizeof cmd, "%s trace info tests/traces/easy4.swf.gz >%s 2>&1", tu_binary(), out);
 	assert_int_equal(system(cmd), 0);
 	char *text = tu_read_file(out);
 	assert_non_null(strstr(text, "tests/traces/easy4.swf.gz: swf trace"));
 	assert_non_null(strstr(text, "jobs 4, tasks 4"));
 	assert_non_null(strstr(text, "skipped 3;"));
 	free(text);
-	snprintf(cmd, sizeof cmd, "%s trace info tests/traces/google-small.csv >%s 2>&1", binary(), out);
+	snprintf(cmd, sizeof cmd, "%s trace info tests/traces/google-small.csv >%s 2>&1", tu_binary(), out);
 	assert_int_equal(system(cmd), 0);
 	text = tu_read_file(out);
 	assert_non_null(strstr(text, "google2011 trace"));
@@ -210,7 +195,7 @@ static void test_trace_info(void **state)
 	free(text);
 	snprintf(cmd, sizeof cmd,
 		 "%s trace info --job-events tests/traces/google-split-jobs.csv tests/traces/google-split.csv >%s 2>&1",
-		 binary(), out);
+		 tu_binary(), out);
 	assert_int_equal(system(cmd), 0);
 	text = tu_read_file(out);
 	assert_non_null(strstr(text, "job_events: 5 jobs (1 without task rows); 5 task submissions joined their "

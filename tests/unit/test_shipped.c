@@ -9,15 +9,8 @@
  * out.  Runs the real binary ($CLUSTERSIM). */
 #include <dirent.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "testutil.h"
-
-static const char *binary(void)
-{
-	const char *b = getenv("CLUSTERSIM");
-	return b ? b : "bin/clustersim";
-}
 
 static const char *const slow[] = {
 	"experiments/balancing/policies.json", "experiments/balancing/sticky-vs-rr.json",
@@ -65,17 +58,9 @@ static size_t list_experiments(const char *dir, char ***out)
 	return n;
 }
 
-static int sh(const char *cmd)
-{
-	int st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static bool same_file(const char *a, const char *b)
 {
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "cmp -s '%s' '%s'", a, b);
-	return sh(cmd) == 0;
+	return tu_sh("cmp -s '%s' '%s'", a, b) == 0;
 }
 
 static void test_tty_and_quiet_agree(void **state)
@@ -95,12 +80,12 @@ static void test_tty_and_quiet_agree(void **state)
 		snprintf(q, sizeof q, "%s/q%zu", tmp, i);
 		snprintf(t, sizeof t, "%s/t%zu", tmp, i);
 		snprintf(typescript, sizeof typescript, "%s/tty%zu.out", tmp, i);
-		snprintf(cmd, sizeof cmd, "%s run '%s' -o '%s' -q 2>/dev/null", binary(), exps[i], q);
-		int rq = sh(cmd);
+		snprintf(cmd, sizeof cmd, "%s run '%s' -o '%s' -q 2>/dev/null", tu_binary(), exps[i], q);
+		int rq = tu_sh("%s", cmd);
 		/* script -e: its exit status is the command's; -c: the command */
 		snprintf(cmd, sizeof cmd, "script -qec \"%s run '%s' -o '%s'\" /dev/null </dev/null >'%s' 2>&1",
-			 binary(), exps[i], t, typescript);
-		int rt = sh(cmd);
+			 tu_binary(), exps[i], t, typescript);
+		int rt = tu_sh("%s", cmd);
 		if (rq != 0 || rt != 0) {
 			print_error("%s: exit %d with -q, %d on a terminal\n", exps[i], rq, rt);
 			fail();

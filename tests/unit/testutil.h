@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/wait.h>
+
 #include <cmocka.h>
 #include <jansson.h>
 
@@ -135,5 +137,42 @@ static inline double tu_num(json_t *summary, const char *path)
 			fail();                                                                \
 		}                                                                              \
 	} while (0)
+
+/* ---- the real binary, for the command-line tests ---- */
+
+/* $CLUSTERSIM (tests/run.sh sets it), else bin/clustersim. */
+static inline const char *tu_binary(void)
+{
+	const char *b = getenv("CLUSTERSIM");
+	return b ? b : "bin/clustersim";
+}
+
+/* Run a shell command (printf-formatted); its exit status, 128 + the
+ * signal if a signal ended it. */
+static inline int tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int tu_sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Run `clustersim ARGS` (a shell fragment, stdout discarded); its exit
+ * status, and its stderr in *err_out (the caller frees). */
+static inline int tu_cli(const char *args, char **err_out)
+{
+	char errf[] = "/tmp/cs-cli-err-XXXXXX";
+	int fd = mkstemp(errf);
+	assert_true(fd >= 0);
+	close(fd);
+	int rc = tu_sh("%s %s >/dev/null 2>%s", tu_binary(), args, errf);
+	*err_out = tu_read_file(errf);
+	unlink(errf);
+	return rc;
+}
 
 #endif
