@@ -148,7 +148,8 @@ static int replay_info(const char *file, enum cs_trace_format format, bool stric
 		free(ch);
 		return cs_report_error(&err);
 	}
-	qsort(ch, n, sizeof *ch, by_time);
+	if (n > 1)
+		qsort(ch, n, sizeof *ch, by_time);
 	double cpu = 0, mem = 0, peak_cpu = 0, peak_mem = 0;
 	cs_time peak_at = 0;
 	for (size_t i = 0; i < n; i++) {

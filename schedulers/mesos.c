@@ -629,7 +629,7 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 			keys[nk++] = f->ops->keys[k];
 		keys[nk] = NULL;
 		if (cs_cfg_keys(cfg, fj, p, keys) < 0 || cs_cfg_str(cfg, fj, p, "name", dn, 0, &name) < 0 ||
-		    cs_cfg_num(cfg, fj, p, "weight", 1, CS_CFG_POSITIVE, &f->weight) < 0)
+		    cs_cfg_num_in(cfg, fj, p, "weight", 1, CS_CFG_POSITIVE, 0, 1e6, &f->weight) < 0)
 			return -1;
 		snprintf(f->stats.name, sizeof f->stats.name, "%s", name);
 		for (uint32_t j = 0; j < i; j++)

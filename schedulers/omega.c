@@ -330,14 +330,9 @@ static int parse_schedulers(struct omega *o, const struct cs_cfg *cfg, json_t *c
 		double count;
 		snprintf(dn, sizeof dn, "scheduler%zu", i);
 		if (cs_cfg_keys(cfg, sj, p, keys) < 0 || cs_cfg_str(cfg, sj, p, "name", dn, 0, &names[i]) < 0 ||
-		    cs_cfg_num(cfg, sj, p, "count", 1, CS_CFG_INTEGER | CS_CFG_POSITIVE, &count) < 0 ||
+		    cs_cfg_num_in(cfg, sj, p, "count", 1, CS_CFG_INTEGER, 1, 1024, &count) < 0 ||
 		    cs_decision_time_parse(cfg, sj, p, &dts[i]) < 0)
 			goto out;
-		if (count > 1024) {
-			char cp[96];
-			cs_error_input(cfg->err, cfg->file, cs_path_key(cp, sizeof cp, p, "count"), "at most 1024");
-			goto out;
-		}
 		o->group_first[i] = nagents;
 		o->group_count[i] = (uint32_t)count;
 		nagents += (uint32_t)count;

@@ -54,17 +54,12 @@ int cs_retry_parse(const struct cs_cfg *cfg, json_t *config, const char *path, s
 {
 	static const char *const modes[] = {"event", "interval", NULL};
 	int mode;
-	double max_attempts;
+	uint64_t max_attempts;
 	if (cs_cfg_enum(cfg, config, path, "retry", "interval", modes, &mode) < 0 ||
 	    cs_cfg_time(cfg, config, path, "retry_interval", 1, CS_CFG_POSITIVE, &out->interval) < 0 ||
-	    cs_cfg_num(cfg, config, path, "max_attempts", 1000, CS_CFG_INTEGER | CS_CFG_NONNEG, &max_attempts) < 0 ||
+	    cs_cfg_count(cfg, config, path, "max_attempts", 1000, 0, 0, UINT32_MAX, &max_attempts) < 0 ||
 	    cs_cfg_bool(cfg, config, path, "count_failed_attempts", true, &out->count_failed) < 0)
 		return -1;
-	if (max_attempts > UINT32_MAX) {
-		char p[256];
-		return cs_error_input(cfg->err, cfg->file, cs_path_key(p, sizeof p, path, "max_attempts"),
-				      "too large");
-	}
 	out->mode = mode == 0 ? CS_RETRY_EVENT : CS_RETRY_INTERVAL;
 	out->max_attempts = (uint32_t)max_attempts;
 	return 0;

@@ -35,7 +35,13 @@ struct cs_decision_time {
 /* t_job + t_task x (tasks still to place) */
 static inline cs_time cs_decision_time(const struct cs_decision_time *d, const struct cs_job *job)
 {
-	return d->t_job + d->t_task * (cs_time)(job->ntasks - job->placed);
+	/* saturating: t_task may be 317 years and a job a million tasks;
+	 * "never" ends the decision past any run's end */
+	cs_time per, total;
+	if (__builtin_mul_overflow(d->t_task, (cs_time)(job->ntasks - job->placed), &per) ||
+	    __builtin_add_overflow(d->t_job, per, &total))
+		return CS_TIME_NEVER;
+	return total;
 }
 int cs_decision_time_parse(const struct cs_cfg *cfg, json_t *obj, const char *path,
 			   struct cs_decision_time *out);

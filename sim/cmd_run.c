@@ -54,9 +54,10 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 			a->sets[a->nsets++] = (char *)(uintptr_t)(o + 6);
 		} else if (strcmp(o, "--seed") == 0 && has_next) {
 			const char *v = argv[++i];
-			/* seeds are exact in the experiment's JSON numbers up to 2^53 */
-			if (!parse_count(v, 9007199254740992ULL, &n)) {
-				cs_usage_error(usage_text, "--seed: expected a whole number from 0 to 2^53 (got \"%s\")", v);
+			/* a seed is a JSON integer, exact up to 2^63 - 1 */
+			if (!parse_count(v, 9223372036854775807ULL, &n)) {
+				cs_usage_error(usage_text, "--seed: expected a whole number from 0 to 2^63 - 1 (got \"%s\")",
+					       v);
 				return -1;
 			}
 			free(a->seed_set);

@@ -122,16 +122,57 @@ static int fetch(const struct cs_cfg *cfg, json_t *obj, const char *path, const 
 	return 1;
 }
 
+const char *cs_cfg_got(const json_t *v, char *buf, size_t n)
+{
+	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	snprintf(buf, n, "%s", s ? s : "?");
+	if (s && strlen(s) >= n && n > 4)
+		memcpy(buf + n - 4, "...", 4);
+	free(s);
+	return buf;
+}
+
 static int check_number(const struct cs_cfg *cfg, const char *p, double x, unsigned flags)
 {
 	if (!isfinite(x))
 		return cs_error_input(cfg->err, cfg->file, p, "not a finite number");
 	if ((flags & CS_CFG_NONNEG) && x < 0)
-		return cs_error_input(cfg->err, cfg->file, p, "must not be negative (got %g)", x);
+		return cs_error_input(cfg->err, cfg->file, p, "must not be negative (got %.15g)", x);
 	if ((flags & CS_CFG_POSITIVE) && x <= 0)
-		return cs_error_input(cfg->err, cfg->file, p, "must be positive (got %g)", x);
+		return cs_error_input(cfg->err, cfg->file, p, "must be positive (got %.15g)", x);
 	if ((flags & CS_CFG_INTEGER) && x != floor(x))
-		return cs_error_input(cfg->err, cfg->file, p, "must be a whole number (got %g)", x);
+		return cs_error_input(cfg->err, cfg->file, p, "must be a whole number (got %.15g)", x);
+	if ((flags & CS_CFG_INTEGER) && fabs(x) > 9007199254740992.0)
+		return cs_error_input(cfg->err, cfg->file, p, "must be a whole number of at most 2^53 (got %.15g)", x);
+	return 0;
+}
+
+int cs_check_seconds(const struct cs_cfg *cfg, const char *where, double s, unsigned flags)
+{
+	if (check_number(cfg, where, s, flags) < 0)
+		return -1;
+	if (fabs(s) > CS_MAX_SECONDS)
+		return cs_error_input(cfg->err, cfg->file, where,
+				      "beyond the simulator's clock: at most %g s, about 317 years (got %.15g s)",
+				      CS_MAX_SECONDS, s);
+	if (s != 0 && fabs(s) < 0.5e-6)
+		return cs_error_input(cfg->err, cfg->file, where,
+				      "below the clock's resolution of 1 us (got %.15g s)", s);
+	return 0;
+}
+
+int cs_check_qty(const struct cs_cfg *cfg, const char *where, double x, bool positive, enum cs_qty_kind kind)
+{
+	const char *unit = kind == CS_QTY_CPU ? "cores" : "MiB";
+	double max = kind == CS_QTY_CPU ? CS_MAX_CORES : CS_MAX_MIB;
+	if (check_number(cfg, where, x, positive ? CS_CFG_POSITIVE : CS_CFG_NONNEG) < 0)
+		return -1;
+	if (x > max)
+		return cs_error_input(cfg->err, cfg->file, where, "beyond the model's range: at most %.15g %s (got %.15g)",
+				      max, unit, x);
+	if (x != 0 && x < CS_QTY_MIN / 2)
+		return cs_error_input(cfg->err, cfg->file, where,
+				      "below the model's resolution of 1e-6 %s: it would be 0 (got %.15g)", unit, x);
 	return 0;
 }
 
@@ -149,6 +190,61 @@ int cs_cfg_num(const struct cs_cfg *cfg, json_t *obj, const char *path, const ch
 		return cs_error_input(cfg->err, cfg->file, p, "expected a number");
 	*out = json_number_value(v);
 	return check_number(cfg, p, *out, flags) < 0 ? -1 : 1;
+}
+
+int cs_cfg_num_in(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+		  double def, unsigned flags, double lo, double hi, double *out)
+{
+	/* the range first: "from 0 to 11 (got 1e+308)" says more than "a
+	 * whole number of at most 2^53" */
+	char p[512];
+	cs_path_key(p, sizeof p, path, key);
+	int r = cs_cfg_num(cfg, obj, path, key, def, flags & ~(unsigned)CS_CFG_INTEGER, out);
+	if (r <= 0)
+		return r;
+	if (*out < lo || *out > hi)
+		return cs_error_input(cfg->err, cfg->file, p, "must be %sfrom %.15g to %.15g (got %.15g)",
+				      (flags & CS_CFG_INTEGER) ? "a whole number " : "", lo, hi, *out);
+	return check_number(cfg, p, *out, flags) < 0 ? -1 : 1;
+}
+
+int cs_cfg_count(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+		 uint64_t def, unsigned flags, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	char p[512], got[64];
+	cs_path_key(p, sizeof p, path, key);
+	json_t *v;
+	int r = fetch(cfg, obj, path, key, flags, json_integer((json_int_t)def), &v);
+	if (r <= 0)
+		return r;
+	uint64_t x = 0;
+	bool ok;
+	if (json_is_integer(v)) {
+		json_int_t i = json_integer_value(v);
+		ok = i >= 0;
+		x = (uint64_t)i;
+	} else {
+		double d = json_number_value(v);
+		ok = json_is_real(v) && d >= 0 && d == floor(d) && d <= 9007199254740992.0;
+		x = ok ? (uint64_t)d : 0;
+	}
+	if (!ok || x < lo || x > hi)
+		return cs_error_input(cfg->err, cfg->file, p, "expected a whole number from %llu to %llu (got %s)",
+				      (unsigned long long)lo, (unsigned long long)hi, cs_cfg_got(v, got, sizeof got));
+	*out = x;
+	return 1;
+}
+
+int cs_cfg_qty(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+	       double def, unsigned flags, enum cs_qty_kind kind, double *out)
+{
+	char p[512];
+	cs_path_key(p, sizeof p, path, key);
+	int r = kind == CS_QTY_CPU ? cs_cfg_num(cfg, obj, path, key, def, flags & ~(unsigned)CS_CFG_POSITIVE, out)
+				   : cs_cfg_mib(cfg, obj, path, key, def, flags & ~(unsigned)CS_CFG_POSITIVE, out);
+	if (r <= 0)
+		return r;
+	return cs_check_qty(cfg, p, *out, (flags & CS_CFG_POSITIVE) != 0, kind) < 0 ? -1 : 1;
 }
 
 int cs_cfg_value_seconds(const struct cs_cfg *cfg, const json_t *v, const char *path, double *out)
@@ -190,7 +286,7 @@ int cs_cfg_time(const struct cs_cfg *cfg, json_t *obj, const char *path, const c
 		return 1;
 	}
 	double s;
-	if (cs_cfg_value_seconds(cfg, v, p, &s) < 0 || check_number(cfg, p, s, flags) < 0)
+	if (cs_cfg_value_seconds(cfg, v, p, &s) < 0 || cs_check_seconds(cfg, p, s, flags) < 0)
 		return -1;
 	*out = cs_time_from_seconds(s);
 	return 1;

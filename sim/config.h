@@ -11,6 +11,7 @@
 #define CS_CONFIG_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -44,9 +45,33 @@ int cs_cfg_keys(const struct cs_cfg *cfg, const json_t *obj, const char *path,
 /* Fail unless v is an object. */
 int cs_cfg_need_object(const struct cs_cfg *cfg, const json_t *v, const char *path);
 
+/* A number (with CS_CFG_INTEGER: a whole number of magnitude at most
+ * 2^53, exact in a double). */
 int cs_cfg_num(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
 	       double def, unsigned flags, double *out);
-/* Seconds: a number or a string with a unit ("15m").  Null with
+/* A number from lo to hi (the flags as for cs_cfg_num). */
+int cs_cfg_num_in(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+		  double def, unsigned flags, double lo, double hi, double *out);
+/* A whole number from lo to hi, read exactly (a JSON integer is not
+ * rounded through a double: seeds up to 2^63 - 1 stay what they are). */
+int cs_cfg_count(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+		 uint64_t def, unsigned flags, uint64_t lo, uint64_t hi, uint64_t *out);
+/* A quantity of a machine or task: cpu (cores), or memory or disk (MiB,
+ * unit strings accepted), in the model's range (sim/units.h): 0 allowed
+ * only with CS_CFG_NONNEG, a positive value at least 1e-6. */
+enum cs_qty_kind { CS_QTY_CPU, CS_QTY_MEM, CS_QTY_DISK };
+int cs_cfg_qty(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
+	       double def, unsigned flags, enum cs_qty_kind kind, double *out);
+/* Check a value already read against the quantity ranges (for values
+ * that come from elsewhere: distributions, files); msg-less -1 on error
+ * with err set for `where`. */
+int cs_check_qty(const struct cs_cfg *cfg, const char *where, double x, bool positive, enum cs_qty_kind kind);
+/* Check seconds already read against the clock's range. */
+int cs_check_seconds(const struct cs_cfg *cfg, const char *where, double s, unsigned flags);
+/* A JSON value as it was given, for "(got X)" (at most n - 1 bytes). */
+const char *cs_cfg_got(const json_t *v, char *buf, size_t n);
+/* Seconds: a number or a string with a unit ("15m"), at most
+ * CS_MAX_SECONDS, a positive one at least 1 µs.  Null with
  * CS_CFG_NULLABLE gives CS_TIME_NEVER. */
 int cs_cfg_time(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
 		double def_seconds, unsigned flags, cs_time *out);

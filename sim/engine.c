@@ -185,7 +185,9 @@ int64_t cs_engine_run(struct cs_engine *e, cs_time until)
 	e->stop = false;
 	while (e->n > 0 && !e->stop) {
 		struct cs_event top = e->heap[0];
-		if (top.at > until)
+		/* an event at CS_TIME_NEVER (a saturated time: a decision that
+		 * would take longer than the clock holds) never runs */
+		if (top.at > until || top.at == CS_TIME_NEVER)
 			break;
 		if (e->clock) {
 			int r = e->clock->wait_until(e->clock_ctx, top.at);

@@ -96,7 +96,7 @@ cs_event_id cs_engine_after(struct cs_engine *e, cs_time delay, cs_event_fn *fn,
 void cs_engine_cancel(struct cs_engine *e, cs_event_id id);
 
 /* Run events with time <= until (CS_TIME_NEVER: until the queue is empty
- * or cs_engine_stop).  On return, now is `until` if the run reached it,
+ * or cs_engine_stop); an event at CS_TIME_NEVER never runs.  On return, now is `until` if the run reached it,
  * otherwise the time of the last event.  Returns the number of events run,
  * or -1 if the clock asked to stop. */
 int64_t cs_engine_run(struct cs_engine *e, cs_time until);

@@ -2,6 +2,8 @@
 #include "sim/experiment.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,10 +164,25 @@ static int resolve_one(json_t *v, const json_t *vars, const char *path, const ch
 	const char *name;
 	if (!is_var_ref(v, &name))
 		return substitute(v, vars, path, file, err) < 0 ? -1 : 0;
-	json_t *val = vars ? json_object_get(vars, name) : NULL;
-	if (!val)
-		return cs_error_input(err, file, path, "unknown variable \"$%s\"", name);
+	/* a variable may name another ("a": "$b"): follow the chain, which
+	 * must end within as many steps as there are variables */
+	json_t *val = NULL;
+	for (size_t hops = 0;; hops++) {
+		val = vars ? json_object_get(vars, name) : NULL;
+		if (!val)
+			return cs_error_input(err, file, path, "unknown variable \"$%s\"", name);
+		if (!is_var_ref(val, &name))
+			break;
+		if (hops > json_object_size(vars))
+			return cs_error_input(err, file, path, "variables that refer to each other in a cycle (through "
+					      "\"$%s\")", name);
+	}
 	*out = json_deep_copy(val);
+	/* inside a copied object or list, further "$name" uses */
+	if (substitute(*out, vars, path, file, err) < 0) {
+		json_decref(*out);
+		return -1;
+	}
 	return 1;
 }
 
@@ -220,10 +237,59 @@ json_t *cs_experiment_load(const char *file, char *const *sets, size_t nsets, st
 	return root;
 }
 
+/* An experiment file's text: at most CS_EXPERIMENT_MAX bytes (a device or
+ * a huge file is refused, not read until memory runs out). */
+#define CS_EXPERIMENT_MAX (64u << 20)
+
+static char *read_text(const char *file, size_t *len, struct cs_error *err)
+{
+	FILE *f = fopen(file, "rb");
+	if (!f) {
+		cs_error_input(err, file, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	size_t cap = 1 << 16, n = 0;
+	char *buf = cs_xmalloc(cap);
+	for (;;) {
+		if (n == cap) {
+			if (cap > CS_EXPERIMENT_MAX) {
+				fclose(f);
+				free(buf);
+				cs_error_input(err, file, NULL, "larger than %u MiB: not an experiment file",
+					       CS_EXPERIMENT_MAX >> 20);
+				return NULL;
+			}
+			cap *= 2;
+			buf = cs_xrealloc(buf, cap);
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	bool bad = ferror(f);
+	int e = errno;
+	fclose(f);
+	if (bad) {
+		free(buf);
+		cs_error_input(err, file, NULL, "cannot read: %s", strerror(e));
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
 json_t *cs_experiment_load_raw(const char *file, char *const *sets, size_t nsets, struct cs_error *err)
 {
 	json_error_t jerr;
-	json_t *root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+	size_t len;
+	char *text = read_text(file, &len, err);
+	if (!text)
+		return NULL;
+	/* a UTF-8 byte-order mark, as some editors write, is not JSON */
+	size_t skip = len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	json_t *root = json_loadb(text + skip, len - skip, JSON_REJECT_DUPLICATES, &jerr);
+	free(text);
 	if (!root) {
 		if (jerr.line <= 0)
 			cs_error_input(err, file, NULL, "%s", jerr.text);

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "sim/cli.h"
 #include "sim/error.h"
 #include "sim/interrupt.h"
@@ -45,12 +47,18 @@ int cs_report_error(const struct cs_error *err)
 
 int cs_usage_error(const char *usage_text, const char *fmt, ...)
 {
+	/* one line, as every bad input gets: the message, and where the
+	 * usage is ("usage: clustersim run ..." gives "clustersim run --help") */
 	va_list ap;
 	fputs("clustersim: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", usage_text);
+	const char *cmd = strncmp(usage_text, "usage: ", 7) == 0 ? usage_text + 7 : "clustersim";
+	size_t n = strcspn(cmd, " ");
+	if (strncmp(cmd, "clustersim ", 11) == 0)
+		n = 11 + strcspn(cmd + 11, " \n");
+	fprintf(stderr, " (usage: %.*s --help)\n", (int)n, cmd);
 	return CS_EXIT_INPUT;
 }
 
@@ -73,6 +81,8 @@ int main(int argc, char **argv)
 		if (strcmp(c->name, argv[1]) != 0)
 			continue;
 		cs_interrupt_install();
+		/* bad input is reported by the checks, never by GSL's abort */
+		gsl_set_error_handler_off();
 		int rc = c->fn(argc - 2, argv + 2);
 		/* interrupted: the command has cleaned up; end as the signal
 		 * would have ended it */

@@ -101,15 +101,20 @@ static int prefill_utilization(struct cs_world *w, const struct cs_cfg *cfg, jso
 {
 	double u, cpu, mem;
 	struct cs_cell *c = &w->cell;
-	if (cs_cfg_num(cfg, pf, "prefill", "utilization", 0, CS_CFG_NONNEG, &u) < 0)
+	if (cs_cfg_num_in(cfg, pf, "prefill", "utilization", 0, 0, 0, 1, &u) < 0)
 		return -1;
-	if (u > 1)
-		return cs_error_input(cfg->err, cfg->file, "prefill.utilization", "must be at most 1 (got %g)", u);
 	double mem_per_core = (double)c->total_cap.mem / (double)c->total_cap.cpu;
-	if (cs_cfg_num(cfg, pf, "prefill", "task_cpu", cs_qty_to_double(c->max_cap.cpu) / 8,
-		       CS_CFG_POSITIVE, &cpu) < 0 ||
-	    cs_cfg_mib(cfg, pf, "prefill", "task_mem", cpu * mem_per_core, CS_CFG_NONNEG, &mem) < 0)
+	if (cs_cfg_qty(cfg, pf, "prefill", "task_cpu", cs_qty_to_double(c->max_cap.cpu) / 8, CS_CFG_POSITIVE,
+		       CS_QTY_CPU, &cpu) < 0 ||
+	    cs_cfg_qty(cfg, pf, "prefill", "task_mem", cpu * mem_per_core, CS_CFG_NONNEG, CS_QTY_MEM, &mem) < 0)
 		return -1;
+	/* a prefill task that fits no machine would fill nothing */
+	if (u > 0 && (cs_qty_from_double(cpu) > c->max_cap.cpu || cs_qty_from_double(mem) > c->max_cap.mem))
+		return cs_error_input(cfg->err, cfg->file, cpu > cs_qty_to_double(c->max_cap.cpu) ? "prefill.task_cpu"
+												  : "prefill.task_mem",
+				      "larger than the largest machine (%g cores, %g MiB): no prefill task would fit "
+				      "(got %g cores, %g MiB)", cs_qty_to_double(c->max_cap.cpu),
+				      cs_qty_to_double(c->max_cap.mem), cpu, mem);
 	json_t *dj = json_object_get(pf, "task_duration");
 	if (!dj) {
 		dj = json_null();
@@ -139,10 +144,8 @@ static int prefill_utilization(struct cs_world *w, const struct cs_cfg *cfg, jso
 		}
 		gsl_rng *rng = cs_world_rng(w, "prefill:durations");
 		job->task_durations = cs_xmalloc(job->ntasks * sizeof *job->task_durations);
-		for (uint32_t i = 0; i < job->ntasks; i++) {
-			cs_time t = cs_time_from_seconds(cs_dist_sample(&d, rng));
-			job->task_durations[i] = t > 0 ? t : 1;
-		}
+		for (uint32_t i = 0; i < job->ntasks; i++)
+			job->task_durations[i] = cs_dist_sample_time(&d, rng);
 		gsl_rng_free(rng);
 		cs_dist_release(&d);
 	}

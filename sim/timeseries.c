@@ -60,6 +60,17 @@ static void write_row(struct cs_world *w)
 static void sample_fire(void *ctx, cs_time now)
 {
 	struct cs_world *w = ctx;
+	/* a run without a duration learns its length as it goes (a trace
+	 * with a job a century away): stop before the file fills the disk */
+	if (++w->ts_rows > w->limits.timeseries_rows) {
+		cs_error_input(w->err, w->file, "output.sample_interval",
+			       "timeseries.csv passed the limit of %llu rows at %.0f s simulated (sample less often, "
+			       "give a duration, or raise the limit with \"limits\": {\"timeseries_rows\": N})",
+			       (unsigned long long)w->limits.timeseries_rows, cs_time_to_seconds(now));
+		w->failed = true;
+		cs_engine_stop(&w->engine);
+		return;
+	}
 	write_row(w);
 	cs_time next = now + w->sample_interval;
 	/* Without a fixed duration, sample while anything else is pending. */

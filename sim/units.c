@@ -8,13 +8,19 @@
 
 cs_time cs_time_from_seconds(double s)
 {
-	if (s >= 9.2e12)
+	if (isnan(s) || s >= 9.2e12)
 		return CS_TIME_NEVER;
+	if (s <= -9.2e12)
+		return -CS_TIME_NEVER;
 	return (cs_time)llround(s * 1e6);
 }
 
 cs_qty cs_qty_from_double(double x)
 {
+	if (isnan(x) || x >= 9.2e12)
+		return INT64_MAX;
+	if (x <= -9.2e12)
+		return INT64_MIN + 1;
 	return (cs_qty)llround(x * 1e6);
 }
 

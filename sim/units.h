@@ -23,13 +23,32 @@ typedef int64_t cs_time;
 typedef int64_t cs_qty;
 #define CS_QTY_ONE ((cs_qty)1000000)
 
-cs_time cs_time_from_seconds(double s); /* rounds to the nearest µs */
+/* The ranges the model represents (docs/model.md, "Ranges"): inputs
+ * outside them are errors, never rounded or wrapped.
+ *  - a time or duration: at most CS_MAX_SECONDS (about 317 years; the
+ *    clock holds 292,000, so sums of a few never overflow), and a
+ *    positive one at least a microsecond, the clock's resolution;
+ *  - a quantity: at least CS_QTY_MIN (1e-6, the resolution) when
+ *    positive; cpu at most CS_MAX_CORES per machine or task, memory and
+ *    disk at most CS_MAX_MIB (1 PiB); a cell's totals at most
+ *    CS_MAX_TOTAL units (cores or MiB: half the range of cs_qty, so that
+ *    sums of allocations stay exact). */
+#define CS_MAX_SECONDS 1e10
+#define CS_QTY_MIN 1e-6
+#define CS_MAX_CORES 1e7
+#define CS_MAX_MIB 1073741824.0
+#define CS_MAX_TOTAL 4.6e12
+
+/* Rounds to the nearest µs; at or beyond the clock's range (or NaN),
+ * CS_TIME_NEVER (negative: -CS_TIME_NEVER). */
+cs_time cs_time_from_seconds(double s);
 /* inline: metrics convert every job's times */
 static inline double cs_time_to_seconds(cs_time t)
 {
 	return (double)t / 1e6;
 }
-cs_qty cs_qty_from_double(double x);    /* rounds to the nearest 1e-6 */
+/* Rounds to the nearest 1e-6; saturates at the type's range. */
+cs_qty cs_qty_from_double(double x);
 double cs_qty_to_double(cs_qty q);
 
 /* Write t as seconds with six decimals ("12.000345"), exactly: integer

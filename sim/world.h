@@ -34,6 +34,7 @@
 #include "sim/cell.h"
 #include "sim/config.h"
 #include "sim/engine.h"
+#include "sim/limits.h"
 #include "sim/metrics.h"
 #include "workloads/source.h"
 
@@ -65,6 +66,8 @@ struct cs_world {
 	bool check_invariants;
 	bool jobs_csv;            /* output.jobs: write jobs.csv */
 	bool strict;              /* trace rows a format skips are errors */
+	struct cs_limits limits;  /* how large the run may be (sim/limits) */
+	uint64_t ts_rows;         /* rows written to timeseries.csv */
 
 	struct cs_engine engine;
 	struct cs_cell cell;

@@ -9,6 +9,7 @@
 
 #include "schedulers/placement.h"
 #include "sim/alloc.h"
+#include "sim/limits.h"
 #include "sim/world_internal.h"
 #include "workloads/prefetch.h"
 #include "workloads/synthetic.h"
@@ -18,6 +19,25 @@ static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
 	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", NULL,
 };
+
+/* A class's attributes: an object of strings, numbers and booleans. */
+static int check_attributes(const struct cs_cfg *cfg, json_t *attrs, const char *p)
+{
+	char ap[300];
+	cs_path_key(ap, sizeof ap, p, "attributes");
+	if (cs_cfg_need_object(cfg, attrs, ap) < 0)
+		return -1;
+	const char *k;
+	json_t *v;
+	json_object_foreach(attrs, k, v) {
+		if (!json_is_string(v) && !json_is_number(v) && !json_is_boolean(v)) {
+			char kp[400];
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(kp, sizeof kp, ap, k),
+					      "an attribute is a string, number or boolean");
+		}
+	}
+	return 0;
+}
 
 static int parse_cell(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 {
@@ -33,41 +53,46 @@ static int parse_cell(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 	if (!json_is_array(machines) || json_array_size(machines) == 0)
 		return cs_error_input(cfg->err, cfg->file, "cell.machines",
 				      "expected a non-empty list of machine classes");
+	if (json_array_size(machines) > w->limits.machine_classes)
+		return cs_error_input(cfg->err, cfg->file, "cell.machines",
+				      "%zu machine classes, more than the limit of %llu (raise it with \"limits\": "
+				      "{\"machine_classes\": N})", json_array_size(machines),
+				      (unsigned long long)w->limits.machine_classes);
 	uint64_t total = 0;
+	double sum[3] = {0, 0, 0};
 	for (size_t i = 0; i < json_array_size(machines); i++) {
 		char p[256];
 		cs_path_index(p, sizeof p, "cell.machines", i);
 		json_t *mc = json_array_get(machines, i);
-		double count, cpu, mem, disk;
+		double cpu, mem, disk;
+		uint64_t count;
 		const char *name;
 		char defname[32];
 		snprintf(defname, sizeof defname, "class%zu", i);
 		if (cs_cfg_keys(cfg, mc, p, class_keys) < 0 ||
 		    cs_cfg_str(cfg, mc, p, "name", defname, 0, &name) < 0 ||
-		    cs_cfg_num(cfg, mc, p, "count", 0, CS_CFG_REQUIRED | CS_CFG_INTEGER | CS_CFG_POSITIVE, &count) < 0 ||
-		    cs_cfg_num(cfg, mc, p, "cpu", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, &cpu) < 0 ||
-		    cs_cfg_mib(cfg, mc, p, "mem", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, &mem) < 0 ||
-		    cs_cfg_mib(cfg, mc, p, "disk", 1048576, CS_CFG_NONNEG, &disk) < 0)
+		    cs_cfg_count(cfg, mc, p, "count", 1, CS_CFG_REQUIRED, 1, w->limits.machines, &count) < 0 ||
+		    cs_cfg_qty(cfg, mc, p, "cpu", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, CS_QTY_CPU, &cpu) < 0 ||
+		    cs_cfg_qty(cfg, mc, p, "mem", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, CS_QTY_MEM, &mem) < 0 ||
+		    cs_cfg_qty(cfg, mc, p, "disk", 1048576, CS_CFG_NONNEG, CS_QTY_DISK, &disk) < 0)
 			return -1;
 		json_t *attrs = json_object_get(mc, "attributes");
-		if (attrs) {
-			char ap[300];
-			cs_path_key(ap, sizeof ap, p, "attributes");
-			if (cs_cfg_need_object(cfg, attrs, ap) < 0)
-				return -1;
-			const char *k;
-			json_t *v;
-			json_object_foreach(attrs, k, v) {
-				if (!json_is_string(v) && !json_is_number(v) && !json_is_boolean(v)) {
-					char kp[400];
-					return cs_error_input(cfg->err, cfg->file, cs_path_key(kp, sizeof kp, ap, k),
-							      "an attribute is a string, number or boolean");
-				}
-			}
+		if (attrs && check_attributes(cfg, attrs, p) < 0)
+			return -1;
+		total += count;
+		if (total > w->limits.machines)
+			return cs_error_input(cfg->err, cfg->file, p,
+					      "more than %llu machines in all (raise the limit with \"limits\": "
+					      "{\"machines\": N})", (unsigned long long)w->limits.machines);
+		double each[3] = {cpu, mem, disk};
+		const char *what[3] = {"cpu (cores)", "memory (MiB)", "disk (MiB)"};
+		for (int k = 0; k < 3; k++) {
+			sum[k] += (double)count * each[k];
+			if (sum[k] > CS_MAX_TOTAL)
+				return cs_error_input(cfg->err, cfg->file, p,
+						      "the cell's total %s, %.6g, is beyond the model's range (at most "
+						      "%g in all)", what[k], sum[k], CS_MAX_TOTAL);
 		}
-		total += (uint64_t)count;
-		if (total > 10000000)
-			return cs_error_input(cfg->err, cfg->file, p, "more than 10,000,000 machines");
 		struct cs_res cap = {cs_qty_from_double(cpu), cs_qty_from_double(mem),
 				     cs_qty_from_double(disk)};
 		cs_cell_add_class(&w->cell, name, (uint32_t)count, cap, attrs);
@@ -144,7 +169,8 @@ static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 		return cs_error_input(cfg->err, cfg->file, "workloads", "expected a non-empty list of workloads");
 	size_t n = json_array_size(wls);
 	w->workloads = cs_xcalloc(n, sizeof *w->workloads);
-	struct cs_synthetic_limits lim = {w->duration, w->cell.max_cap};
+	struct cs_synthetic_limits lim = {w->duration, w->cell.max_cap, w->limits.tasks_per_job, 0};
+	double expected = 0;
 	for (size_t i = 0; i < n; i++) {
 		char p[64];
 		cs_path_index(p, sizeof p, "workloads", i);
@@ -165,6 +191,15 @@ static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 						      "missing (synthetic workloads need a duration)");
 			if (cs_synthetic_open(cfg, wj, p, w->seed, &lim, &wl->src) < 0)
 				return -1;
+			expected += lim.expected_jobs;
+			if (expected > (double)w->limits.jobs) {
+				char ap[128];
+				return cs_error_input(cfg->err, cfg->file, cs_path_key(ap, sizeof ap, p, "arrival"),
+						      "about %.3g jobs to expect (duration / mean interarrival time), more "
+						      "than the limit of %llu (shorten the run, or raise the limit with "
+						      "\"limits\": {\"jobs\": N})", expected,
+						      (unsigned long long)w->limits.jobs);
+			}
 		}
 		w->nworkloads++;
 		wl->name = cs_xstrdup(json_string_value(json_object_get(wj, "name")));
@@ -214,16 +249,16 @@ static int parse_machine_events(struct cs_world *w, const struct cs_cfg *cfg, js
 		json_t *e = json_array_get(evs, i);
 		struct cs_machine_event *me = &w->machine_events[i];
 		int action;
-		double first, count;
+		uint64_t first, count;
 		if (cs_cfg_keys(cfg, e, p, keys) < 0 ||
 		    cs_cfg_time(cfg, e, p, "at", 0, CS_CFG_REQUIRED | CS_CFG_NONNEG, &me->at) < 0 ||
 		    cs_cfg_enum(cfg, e, p, "action", NULL, actions, &action) < 0 ||
-		    cs_cfg_num(cfg, e, p, "first", 0, CS_CFG_INTEGER | CS_CFG_NONNEG, &first) < 0 ||
-		    cs_cfg_num(cfg, e, p, "count", 1, CS_CFG_INTEGER | CS_CFG_POSITIVE, &count) < 0)
+		    cs_cfg_count(cfg, e, p, "first", 0, 0, 0, w->cell.n - 1, &first) < 0 ||
+		    cs_cfg_count(cfg, e, p, "count", 1, 0, 1, w->cell.n, &count) < 0)
 			return -1;
 		if (first + count > w->cell.n)
-			return cs_error_input(cfg->err, cfg->file, p, "machines %.0f..%.0f are not in the cell (%u machines)",
-					      first, first + count - 1, w->cell.n);
+			return cs_error_input(cfg->err, cfg->file, p, "machines %llu..%llu are not in the cell (%u machines)",
+					      (unsigned long long)first, (unsigned long long)(first + count - 1), w->cell.n);
 		me->up = action == 1;
 		me->first = (uint32_t)first;
 		me->count = (uint32_t)count;
@@ -274,19 +309,18 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	if (cs_cfg_keys(cfg, exp, "", top_keys) < 0)
 		return -1;
 	const char *name;
-	double seed;
+	uint64_t seed;
 	bool check, strict;
-	if (cs_cfg_str(cfg, exp, "", "name", "experiment", 0, &name) < 0 ||
-	    cs_cfg_num(cfg, exp, "", "seed", 1, CS_CFG_INTEGER | CS_CFG_NONNEG, &seed) < 0 ||
+	if (cs_limits_parse(&w->limits, exp, cfg->file, cfg->err) < 0 ||
+	    cs_cfg_str(cfg, exp, "", "name", "experiment", 0, &name) < 0 ||
+	    cs_cfg_count(cfg, exp, "", "seed", 1, 0, 0, INT64_MAX, &seed) < 0 ||
 	    cs_cfg_time(cfg, exp, "", "duration", (double)NAN, CS_CFG_NULLABLE | CS_CFG_POSITIVE, &w->duration) < 0 ||
 	    cs_cfg_bool(cfg, exp, "", "check_invariants", false, &check) < 0 ||
 	    cs_cfg_bool(cfg, exp, "", "strict", false, &strict) < 0)
 		return -1;
 	w->strict = strict;
-	if (seed > 9007199254740992.0)
-		return cs_error_input(cfg->err, cfg->file, "seed", "must be below 2^53");
 	w->name = cs_xstrdup(name);
-	w->seed = (uint64_t)seed;
+	w->seed = seed;
 	w->check_invariants = check;
 	json_t *out = json_object_get(exp, "output");
 	if (!out) {
@@ -299,6 +333,12 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 			CS_CFG_POSITIVE, &w->sample_interval) < 0 ||
 	    cs_cfg_bool(cfg, out, "output", "jobs", true, &w->jobs_csv) < 0)
 		return -1;
+	if (w->duration != CS_TIME_NEVER && w->duration / w->sample_interval + 2 > (cs_time)w->limits.timeseries_rows)
+		return cs_error_input(cfg->err, cfg->file, "output.sample_interval",
+				      "%lld rows of timeseries.csv (duration / sample_interval), more than the limit of "
+				      "%llu (sample less often, or raise the limit with \"limits\": {\"timeseries_rows\": N})",
+				      (long long)(w->duration / w->sample_interval + 2),
+				      (unsigned long long)w->limits.timeseries_rows);
 	if (!w->jobs_csv)
 		jobs_csv = NULL; /* the caller removes the file */
 

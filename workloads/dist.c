@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
-#include <gsl/gsl_sf_gamma.h>
 
 #include "sim/alloc.h"
 
@@ -28,7 +27,42 @@ static int scalar(const struct cs_cfg *cfg, const json_t *v, const char *path,
 	return 0;
 }
 
-/* A parameter of the distribution object; scaled parameters take units. */
+/* The largest value of a unit the model represents (sim/units.h). */
+static double unit_max(enum cs_dist_unit unit)
+{
+	switch (unit) {
+	case CS_UNIT_SECONDS:
+		return CS_MAX_SECONDS;
+	case CS_UNIT_MIB:
+		return CS_MAX_MIB;
+	case CS_UNIT_CORES:
+		return CS_MAX_CORES;
+	case CS_UNIT_COUNT:
+		break;
+	}
+	return 9007199254740992.0;
+}
+
+static const char *unit_name(enum cs_dist_unit unit)
+{
+	return unit == CS_UNIT_SECONDS ? "s" : unit == CS_UNIT_MIB ? "MiB" : unit == CS_UNIT_CORES ? "cores" : "";
+}
+
+/* A value in the unit's range: at most its largest, and a positive
+ * value not below the resolution (1 µs, 1e-6 of a core or a MiB). */
+static int in_range(const struct cs_cfg *cfg, const char *p, double x, enum cs_dist_unit unit)
+{
+	if (unit == CS_UNIT_SECONDS)
+		return cs_check_seconds(cfg, p, x, 0);
+	if (unit == CS_UNIT_MIB || unit == CS_UNIT_CORES)
+		return cs_check_qty(cfg, p, x, false, unit == CS_UNIT_MIB ? CS_QTY_MEM : CS_QTY_CPU);
+	if (x > unit_max(unit))
+		return cs_error_input(cfg->err, cfg->file, p, "beyond the model's range: at most 2^53 (got %.15g)", x);
+	return 0;
+}
+
+/* A parameter of the distribution object; scaled parameters take units
+ * and the unit's range. */
 static int param(const struct cs_cfg *cfg, json_t *obj, const char *path, const char *key,
 		 enum cs_dist_unit unit, bool scaled, unsigned flags, double *out)
 {
@@ -42,11 +76,33 @@ static int param(const struct cs_cfg *cfg, json_t *obj, const char *path, const 
 	if (!isfinite(*out))
 		return cs_error_input(cfg->err, cfg->file, p, "not a finite number");
 	if ((flags & CS_CFG_POSITIVE) && *out <= 0)
-		return cs_error_input(cfg->err, cfg->file, p, "must be positive (got %g)", *out);
+		return cs_error_input(cfg->err, cfg->file, p, "must be positive (got %.15g)", *out);
 	if ((flags & CS_CFG_NONNEG) && *out < 0)
-		return cs_error_input(cfg->err, cfg->file, p, "must not be negative (got %g)", *out);
+		return cs_error_input(cfg->err, cfg->file, p, "must not be negative (got %.15g)", *out);
+	if (scaled && in_range(cfg, p, fabs(*out), unit) < 0)
+		return -1;
 	return 0;
 }
+
+/* The distribution's mean must be a number the unit can hold (a Weibull
+ * shape of 0.005 has a mean of 10^374 times its scale; a lognormal with
+ * a large sigma overflows): a pareto's infinite mean (shape <= 1) is
+ * allowed, its samples are finite. */
+static int check_mean(const struct cs_cfg *cfg, const char *path, enum cs_dist_unit unit, const struct cs_dist *d)
+{
+	double m = cs_dist_mean(d);
+	if (d->kind == CS_DIST_PARETO && d->b <= 1)
+		return 0;
+	if (isnan(m) || m > unit_max(unit))
+		return cs_error_input(cfg->err, cfg->file, path,
+				      "the distribution's mean, %.6g %s, is beyond the model's range (at most %g %s): "
+				      "its parameters are out of proportion", m, unit_name(unit), unit_max(unit),
+				      unit_name(unit));
+	return 0;
+}
+
+static int parse_object(const struct cs_cfg *cfg, json_t *v, const char *path, enum cs_dist_unit unit,
+			int default_sched, struct cs_dist *out);
 
 static const char *const dist_names[] = {"const", "exp", "uniform", "lognormal", "pareto",
 					 "weibull", "normal", "empirical", NULL};
@@ -60,9 +116,17 @@ int cs_dist_parse(const struct cs_cfg *cfg, json_t *v, const char *path, enum cs
 		if (scalar(cfg, v, path, unit, &out->a) < 0)
 			return -1;
 		if (!isfinite(out->a) || out->a < 0)
-			return cs_error_input(cfg->err, cfg->file, path, "must be a finite number >= 0");
-		return 0;
+			return cs_error_input(cfg->err, cfg->file, path, "must be a finite number >= 0 (got %.15g)", out->a);
+		return in_range(cfg, path, out->a, unit);
 	}
+	if (parse_object(cfg, v, path, unit, default_sched, out) < 0)
+		return -1;
+	return check_mean(cfg, path, unit, out);
+}
+
+static int parse_object(const struct cs_cfg *cfg, json_t *v, const char *path, enum cs_dist_unit unit,
+			int default_sched, struct cs_dist *out)
+{
 	int kind;
 	if (cs_cfg_enum(cfg, v, path, "dist", NULL, dist_names, &kind) < 0)
 		return -1;
@@ -176,6 +240,15 @@ double cs_dist_sample(const struct cs_dist *d, gsl_rng *rng)
 	return 0;
 }
 
+cs_time cs_dist_sample_time(const struct cs_dist *d, gsl_rng *rng)
+{
+	double x = cs_dist_sample(d, rng);
+	if (!(x <= CS_MAX_SECONDS)) /* NaN too */
+		x = CS_MAX_SECONDS;
+	cs_time t = cs_time_from_seconds(x);
+	return t > 0 ? t : 1;
+}
+
 double cs_dist_mean(const struct cs_dist *d)
 {
 	switch (d->kind) {
@@ -184,7 +257,9 @@ double cs_dist_mean(const struct cs_dist *d)
 	case CS_DIST_UNIFORM: return (d->a + d->b) / 2;
 	case CS_DIST_LOGNORMAL: return exp(d->a + d->b * d->b / 2);
 	case CS_DIST_PARETO: return d->b > 1 ? d->b * d->a / (d->b - 1) : (double)INFINITY;
-	case CS_DIST_WEIBULL: return d->a * gsl_sf_gamma(1 + 1 / d->b);
+	/* lgamma, not GSL's gamma: an overflow is infinity, never GSL's
+	 * abort handler */
+	case CS_DIST_WEIBULL: return d->a * exp(lgamma(1 + 1 / d->b));
 	case CS_DIST_NORMAL: return d->a; /* ignoring the truncation at 0 */
 	case CS_DIST_EMPIRICAL: return cs_empirical_mean(d->emp);
 	}
@@ -202,7 +277,7 @@ double cs_dist_variance(const struct cs_dist *d)
 	case CS_DIST_PARETO:
 		return d->b > 2 ? d->a * d->a * d->b / ((d->b - 1) * (d->b - 1) * (d->b - 2)) : (double)INFINITY;
 	case CS_DIST_WEIBULL: {
-		double g1 = gsl_sf_gamma(1 + 1 / d->b), g2 = gsl_sf_gamma(1 + 2 / d->b);
+		double g1 = exp(lgamma(1 + 1 / d->b)), g2 = exp(lgamma(1 + 2 / d->b));
 		return d->a * d->a * (g2 - g1 * g1);
 	}
 	case CS_DIST_NORMAL: return d->b * d->b;

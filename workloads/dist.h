@@ -44,6 +44,10 @@ int cs_dist_parse(const struct cs_cfg *cfg, json_t *v, const char *path, enum cs
 		  int default_sched, struct cs_dist *out);
 void cs_dist_release(struct cs_dist *d);
 double cs_dist_sample(const struct cs_dist *d, gsl_rng *rng);
+/* A sample of a distribution of seconds as a time: at least 1 µs and
+ * at most CS_MAX_SECONDS (a heavy tail's rare huge draw is clamped, not
+ * turned into "forever"). */
+cs_time cs_dist_sample_time(const struct cs_dist *d, gsl_rng *rng);
 /* Theoretical mean and variance (INFINITY where they do not exist). */
 double cs_dist_mean(const struct cs_dist *d);
 double cs_dist_variance(const struct cs_dist *d);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/alloc.h"
+#include "workloads/lines.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -40,22 +41,20 @@ struct cs_empirical *cs_empirical_load(const char *path, const char *shown,
 				       enum cs_empirical_format format, int sched,
 				       double scale, struct cs_error *err)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		cs_error_input(err, shown, NULL, "cannot open: %s", strerror(errno));
+	/* the project's line reader: a NUL byte, an over-long line or a
+	 * truncated gzip stream is an error naming the line, never a line
+	 * cut short in silence */
+	struct cs_lines lines;
+	if (cs_lines_open(&lines, path, err) < 0)
 		return NULL;
-	}
+	struct cs_lines *f = &lines;
 	double *a = NULL, *b = NULL;
-	size_t n = 0, cap = 0, capb = 0, lineno = 0;
-	char line[4096];
-	while (fgets(line, sizeof line, f)) {
-		lineno++;
+	size_t n = 0, cap = 0, capb = 0;
+	char *line;
+	int got;
+	while ((got = cs_lines_next(f, &line, err)) > 0) {
 		char where[32];
-		snprintf(where, sizeof where, "line %zu", lineno);
-		if (!strchr(line, '\n') && !feof(f)) {
-			cs_error_input(err, shown, where, "line too long");
-			goto fail;
-		}
+		snprintf(where, sizeof where, "line %llu", (unsigned long long)f->lineno);
 		char *fields[8];
 		int nf = split(line, fields, 8);
 		if (nf == 0 || fields[0][0] == '#')
@@ -100,14 +99,17 @@ struct cs_empirical *cs_empirical_load(const char *path, const char *shown,
 			b[n] = w;
 			break;
 		}
+		if (!(fabs(v * scale) <= 1e15)) {
+			cs_error_input(err, shown, where, "a value beyond the model's range (at most 1e15; got %.15g)",
+				       v * scale);
+			goto fail;
+		}
 		CS_GROW(a, cap, n + 1);
 		a[n++] = v * scale;
 	}
-	if (ferror(f)) {
-		cs_error_input(err, shown, NULL, "read error");
+	if (got < 0)
 		goto fail;
-	}
-	fclose(f);
+	cs_lines_close(f);
 	f = NULL;
 	if (n == 0) {
 		if (format == CS_EMP_OMEGA_CMB)
@@ -138,7 +140,7 @@ struct cs_empirical *cs_empirical_load(const char *path, const char *shown,
 	return e;
 fail:
 	if (f)
-		fclose(f);
+		cs_lines_close(f);
 	free(a);
 	free(b);
 	return NULL;

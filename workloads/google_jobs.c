@@ -107,7 +107,8 @@ struct cs_google_jobs *cs_google_jobs_read(const char *path, struct cs_error *er
 	}
 	/* each job's events in file order, jobs in id order: the windows come
 	 * out sorted by (job, open) for the lookups */
-	qsort(rows, n, sizeof *rows, by_job_then_row);
+	if (n > 1)
+		qsort(rows, n, sizeof *rows, by_job_then_row);
 	size_t cap = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct row *r = &rows[i];

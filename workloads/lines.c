@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sim/alloc.h"
 
@@ -16,6 +17,13 @@ enum { BLOCK = 1 << 18 };
 int cs_lines_open(struct cs_lines *l, const char *path, struct cs_error *err)
 {
 	memset(l, 0, sizeof *l);
+	/* only regular files: a trace is opened more than once (to tell its
+	 * format, to read a header, to read it), and a FIFO or a device would
+	 * block or give something else the second time */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return cs_error_input(err, path, NULL, "not a regular file (%s): an input file is read more than once",
+				      S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a device");
 	l->gz = gzopen(path, "rb");
 	if (!l->gz)
 		return cs_error_input(err, path, "open", "cannot open: %s", errno ? strerror(errno) : "out of memory");

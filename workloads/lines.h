@@ -7,7 +7,9 @@
  * A line returned stays valid, and may be changed in place, until the
  * next call.  A truncated or
  * corrupt gzip stream, a read error, an over-long line or a NUL byte is an
- * error naming the file and line ("FILE: line N: what").  A last line
+ * error naming the file and line ("FILE: line N: what"); so is a path that
+ * is not a regular file (a FIFO, a device, a directory: inputs are read
+ * more than once).  A last line
  * without a newline is a line.  "\r\n" endings are accepted.
  *
  * Field splitting works in place on the current line: cs_split_ws (runs of

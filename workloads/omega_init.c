@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/alloc.h"
+#include "workloads/lines.h"
 
 static bool num(const char *s, double *out)
 {
@@ -71,21 +72,18 @@ static long idmap_get(const struct idmap *m, const struct cs_omega_init_job *job
 int cs_omega_init_read(const char *path, const char *shown, struct cs_omega_init_job **out,
 		       size_t *nout, struct cs_error *err)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return cs_error_input(err, shown, NULL, "cannot open: %s", strerror(errno));
+	/* the project's line reader: NUL bytes and truncated gzip streams
+	 * are errors naming the line */
+	struct cs_lines lines;
+	if (cs_lines_open(&lines, path, err) < 0)
+		return -1;
 	struct cs_omega_init_job *jobs = NULL;
-	size_t n = 0, cap = 0, lineno = 0;
+	size_t n = 0, cap = 0;
 	struct idmap map = {0};
-	char line[1024], where[48];
-	int rc = -1;
-	while (fgets(line, sizeof line, f)) {
-		lineno++;
-		snprintf(where, sizeof where, "line %zu", lineno);
-		if (!strchr(line, '\n') && !feof(f)) {
-			cs_error_input(err, shown, where, "line too long");
-			goto done;
-		}
+	char *line, where[48];
+	int rc = -1, got;
+	while ((got = cs_lines_next(&lines, &line, err)) > 0) {
+		snprintf(where, sizeof where, "line %llu", (unsigned long long)lines.lineno);
 		char *fld[10], *save = NULL;
 		int nf = 0;
 		for (char *t = strtok_r(line, " \t\r\n", &save); t && nf < 10; t = strtok_r(NULL, " \t\r\n", &save))
@@ -120,6 +118,14 @@ int cs_omega_init_read(const char *path, const char *shown, struct cs_omega_init
 					       "expected a positive task count and non-negative cpu and memory");
 				goto done;
 			}
+			/* each task's share must be a quantity the model holds */
+			if (v[6] / v[5] > CS_MAX_CORES || v[7] / v[5] / 1048576.0 > CS_MAX_MIB) {
+				cs_error_input(err, shown, where,
+					       "a task of %.15g cores and %.15g MiB is beyond the model's range (at most "
+					       "%.15g cores, %.15g MiB)", v[6] / v[5], v[7] / v[5] / 1048576.0, CS_MAX_CORES,
+					       CS_MAX_MIB);
+				goto done;
+			}
 			if (idmap_get(&map, jobs, fld[2]) >= 0) {
 				cs_error_input(err, shown, where, "job %s appears twice", fld[2]);
 				goto done;
@@ -151,19 +157,18 @@ int cs_omega_init_read(const char *path, const char *shown, struct cs_omega_init
 				cs_error_input(err, shown, where, "negative end time");
 				goto done;
 			}
-			jobs[idx].end = v[1];
+			/* an end beyond the clock's range is after any run's end:
+			 * the job runs throughout, as without a 12 line */
+			jobs[idx].end = v[1] > CS_MAX_SECONDS ? -1 : v[1];
 		} else {
 			cs_error_input(err, shown, where, "unknown record type \"%s\" (expected 11 or 12)", fld[0]);
 			goto done;
 		}
 	}
-	if (ferror(f)) {
-		cs_error_input(err, shown, NULL, "read error");
-		goto done;
-	}
-	rc = 0;
+	if (got == 0)
+		rc = 0;
 done:
-	fclose(f);
+	cs_lines_close(&lines);
 	free(map.slot);
 	if (rc < 0) {
 		free(jobs);

@@ -5,8 +5,10 @@
  *   11 0 JOBID PROD SCHED_CLASS NTASKS CPU MEM_BYTES   a job present at t=0
  *   12 T_END JOBID PROD SCHED_CLASS UNUSED             that job ends at T_END s
  * CPU and MEM_BYTES are the job's aggregate (cores, bytes); each task gets
- * an equal share, as the Omega simulator divides them by NTASKS.  A job
- * without a 12 line runs for the whole simulation.  The CMB_PBB rule
+ * an equal share, as the Omega simulator divides them by NTASKS (a share
+ * beyond the model's range, sim/units.h, is an error).  A job without a
+ * 12 line, or with a T_END beyond the clock (CS_MAX_SECONDS: after any
+ * run's end), runs for the whole simulation.  The CMB_PBB rule
  * (README.txt beside the files) sends a job to the service scheduler when
  * PROD and SCHED_CLASS is 2 or 3, to batch otherwise.
  *

@@ -1,5 +1,6 @@
 /* workloads/swf — see swf.h. */
 #include "workloads/swf.h"
+#include "sim/units.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -120,6 +121,19 @@ int cs_swf_next(struct cs_swf *s, struct cs_error *err)
 		return cs_lines_error(&s->lines, err, "expected 18 fields, found %zu", n);
 	if (s->f[SWF_SUBMIT] < 0)
 		return cs_lines_error(&s->lines, err, "negative submit time %g", s->f[SWF_SUBMIT]);
+	/* times the clock holds (an unknown one is -1) */
+	static const int timed[] = {SWF_SUBMIT, SWF_WAIT, SWF_RUN, SWF_REQ_TIME};
+	static const char *const what[] = {"submit time", "wait time", "run time", "requested time"};
+	for (size_t i = 0; i < sizeof timed / sizeof *timed; i++)
+		if (s->f[timed[i]] > CS_MAX_SECONDS)
+			return cs_lines_error(&s->lines, err,
+					      "%s beyond the simulator's clock: at most %.15g s, about 317 years (got %.15g)",
+					      what[i], CS_MAX_SECONDS, s->f[timed[i]]);
+	/* processor counts the cell can be asked for */
+	if (s->f[SWF_ALLOC_PROCS] > CS_MAX_CORES || s->f[SWF_REQ_PROCS] > CS_MAX_CORES)
+		return cs_lines_error(&s->lines, err, "a processor count beyond the model's range (at most %.15g; got %.15g)",
+				      CS_MAX_CORES, s->f[SWF_ALLOC_PROCS] > s->f[SWF_REQ_PROCS] ? s->f[SWF_ALLOC_PROCS]
+											  : s->f[SWF_REQ_PROCS]);
 	if (s->f[SWF_SUBMIT] < s->last_submit)
 		return cs_lines_error(&s->lines, err, "submit time %g is before the previous job's (%g): the file is not sorted",
 				      s->f[SWF_SUBMIT], s->last_submit);

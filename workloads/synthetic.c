@@ -23,6 +23,7 @@ struct synthetic {
 	double t;          /* seconds: the last arrival */
 	cs_time end;
 	uint64_t max_jobs, made;
+	uint64_t tasks_max;
 	struct cs_res max_req;
 };
 
@@ -47,22 +48,15 @@ static int synthetic_next(void *self, struct cs_job **out, struct cs_error *err)
 	cs_time at = cs_time_from_seconds(s->t);
 	if (at > s->end)
 		return 0;
-	double ntasks = ceil(cs_dist_sample(&s->tasks, s->rng));
+	double ntasks = ceil(bounded(&s->tasks, s->rng, (double)s->tasks_max));
 	if (ntasks < 1)
 		ntasks = 1;
-	if (ntasks > 1e7)
-		ntasks = 1e7;
 	struct cs_job *job = cs_job_new((uint32_t)ntasks);
 	job->kind = s->kind;
 	job->priority = s->priority;
 	job->submit = at;
-	if (s->has_duration) {
-		double d = 0;
-		for (int i = 0; i < 100 && d <= 0; i++)
-			d = cs_dist_sample(&s->duration, s->rng);
-		cs_time dt = cs_time_from_seconds(d);
-		job->duration = dt > 0 ? dt : 1;
-	}
+	if (s->has_duration)
+		job->duration = cs_dist_sample_time(&s->duration, s->rng);
 	job->req.cpu = cs_qty_from_double(bounded(&s->cpu, s->rng, cs_qty_to_double(s->max_req.cpu)));
 	job->req.mem = cs_qty_from_double(bounded(&s->mem, s->rng, cs_qty_to_double(s->max_req.mem)));
 	job->req.disk = cs_qty_from_double(bounded(&s->disk, s->rng, cs_qty_to_double(s->max_req.disk)));
@@ -109,17 +103,18 @@ static int dist_key(const struct cs_cfg *cfg, json_t *w, const char *path, const
 }
 
 int cs_synthetic_open(const struct cs_cfg *cfg, json_t *w, const char *path, uint64_t seed,
-		      const struct cs_synthetic_limits *lim, struct cs_source *out)
+		      struct cs_synthetic_limits *lim, struct cs_source *out)
 {
 	static const char *const kinds[] = {"batch", "service", NULL};
 	const char *name;
 	int kind;
-	double prio, max_jobs;
+	double prio;
+	uint64_t max_jobs;
 	cs_time start, end;
 	if (cs_cfg_str(cfg, w, path, "name", NULL, CS_CFG_REQUIRED, &name) < 0 ||
 	    cs_cfg_enum(cfg, w, path, "kind", "batch", kinds, &kind) < 0 ||
-	    cs_cfg_num(cfg, w, path, "priority", 0, CS_CFG_INTEGER, &prio) < 0 ||
-	    cs_cfg_num(cfg, w, path, "max_jobs", 0, CS_CFG_INTEGER | CS_CFG_NONNEG, &max_jobs) < 0 ||
+	    cs_cfg_num_in(cfg, w, path, "priority", 0, CS_CFG_INTEGER, 0, 11, &prio) < 0 ||
+	    cs_cfg_count(cfg, w, path, "max_jobs", 0, 0, 0, UINT64_C(1) << 53, &max_jobs) < 0 ||
 	    cs_cfg_time(cfg, w, path, "start", 0, CS_CFG_NONNEG, &start) < 0 ||
 	    cs_cfg_time(cfg, w, path, "end", (double)NAN, CS_CFG_NULLABLE | CS_CFG_NONNEG, &end) < 0)
 		return -1;
@@ -127,7 +122,8 @@ int cs_synthetic_open(const struct cs_cfg *cfg, json_t *w, const char *path, uin
 	s->kind = kind == 0 ? CS_JOB_BATCH : CS_JOB_SERVICE;
 	int sched = kind; /* omega-cmb: 0 batch, 1 service */
 	s->priority = (int)prio;
-	s->max_jobs = (uint64_t)max_jobs;
+	s->max_jobs = max_jobs;
+	s->tasks_max = lim->tasks_per_job;
 	s->t = cs_time_to_seconds(start);
 	s->end = end < lim->end ? end : lim->end;
 	s->max_req = lim->max_req;
@@ -146,11 +142,26 @@ int cs_synthetic_open(const struct cs_cfg *cfg, json_t *w, const char *path, uin
 			       "missing (a batch workload needs task durations)");
 		goto fail;
 	}
-	if (cs_dist_mean(&s->arrival) <= 0) {
+	double mean = cs_dist_mean(&s->arrival);
+	if (!(mean > 0)) {
 		cs_error_input(cfg->err, cfg->file, cs_path_key(p, sizeof p, path, "arrival"),
-			       "the mean interarrival time must be positive");
+			       "the mean interarrival time must be positive (got %g s): arrivals without end at one instant",
+			       mean);
 		goto fail;
 	}
+	double tmean = cs_dist_mean(&s->tasks);
+	if (!(tmean <= (double)lim->tasks_per_job)) {
+		cs_error_input(cfg->err, cfg->file, cs_path_key(p, sizeof p, path, "tasks"),
+			       "a mean of %.6g tasks per job, more than the limit of %llu (raise it with \"limits\": "
+			       "{\"tasks_per_job\": N})", tmean, (unsigned long long)lim->tasks_per_job);
+		goto fail;
+	}
+	/* the arrivals to expect in the window, for the run's size check */
+	cs_time window_end = s->end == CS_TIME_NEVER ? start : s->end;
+	double expected = window_end > start ? cs_time_to_seconds(window_end - start) / mean : 0;
+	if (s->max_jobs && (double)s->max_jobs < expected)
+		expected = (double)s->max_jobs;
+	lim->expected_jobs = expected;
 	char stream[600];
 	snprintf(stream, sizeof stream, "workload:%s", name);
 	s->rng = cs_rng_stream(seed, stream);

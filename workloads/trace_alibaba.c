@@ -78,6 +78,12 @@ static int read_rows(struct alibaba_source *s, const struct cs_trace_spec *spec,
 			cs_lines_close(&l);
 			return -1;
 		}
+		if (create > (int64_t)CS_MAX_SECONDS || end > (int64_t)CS_MAX_SECONDS) {
+			cs_lines_error(&l, err, "a time beyond the simulator's clock: at most %.15g s, about 317 years "
+				       "(got %" PRId64 ")", CS_MAX_SECONDS, create > end ? create : end);
+			cs_lines_close(&l);
+			return -1;
+		}
 		double cpu = -1, mem = -1;
 		if ((*f[6] && (!cs_parse_double(f[6], &cpu) || cpu < 0 || cpu > 1e6)) ||
 		    (*f[7] && (!cs_parse_double(f[7], &mem) || mem < 0 || mem > 1000))) {
@@ -112,7 +118,8 @@ static int read_rows(struct alibaba_source *s, const struct cs_trace_spec *spec,
 	cs_lines_close(&l);
 	if (r < 0)
 		return -1;
-	qsort(s->rows, s->n, sizeof *s->rows, by_create);
+	if (s->n > 1)
+		qsort(s->rows, s->n, sizeof *s->rows, by_create);
 	return 0;
 }
 
