@@ -305,18 +305,7 @@ process.on('SIGUSR1', () => {
 		}
 });
 process.on('SIGUSR2', () => { restartedAt = now(); });
-for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'])
-	process.on(s, () => process.exit(1));
-// a lost parent (the test killed with SIGKILL) must not leave this behind
-const parent = Number(process.env.CS_ITEST_PARENT || 0);
-if (parent > 0)
-	setInterval(() => {
-		try {
-			process.kill(parent, 0);
-		} catch (e) {
-			process.exit(1);
-		}
-	}, 500).unref();
+require('./lifetime').endWithTest(1);
 
 function stats(b) {
 	return new Promise((resolve) => {

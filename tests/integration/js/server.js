@@ -100,16 +100,4 @@ server.on('error', (e) => {
 	process.stderr.write(`server.js ${name}: ${e.message}\n`);
 	process.exit(1);
 });
-// the test stops it by PID (TERM); a test killed outright (SIGKILL, no
-// trap) must not leave it behind: it goes when its parent has gone
-for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'])
-	process.on(sig, () => process.exit(0));
-const parent = Number(process.env.CS_ITEST_PARENT || 0);
-if (parent > 0)
-	setInterval(() => {
-		try {
-			process.kill(parent, 0);
-		} catch (e) {
-			process.exit(1);
-		}
-	}, 500).unref();
+require('./lifetime').endWithTest(0);
