@@ -30,7 +30,9 @@
 #    transport timeout under load, and the event-loop delays on top of the
 #    emulated latency).  A run of 1,000 opens thus gets about 0.07 at
 #    p = 0.45 and 0.04 at p = 0 or 1; a missing value always fails.
-#  - the clients' view: client_sessions_mean / clients within 0.10;
+#  - the clients' view: client_sessions_mean / clients within 0.15 (the
+#    event loops' delays lengthen the time from a client's "o" to its
+#    close: one client measured +0.04 idle, +0.085 under load);
 #  - the servers' view (sessions held, ghosts included), per open:
 #    server_sessions_mean x seconds / opens (the session-seconds each open
 #    leaves on the servers; independent of how many opens a loaded machine
@@ -296,7 +298,7 @@ compare_run() { # NAME CLIENTS DURATION_MS
 	done
 	per_client() { isnum "${1:-}" && awk -v v="$1" -v n="$2" 'BEGIN { printf "%.4f", v / n }'; }
 	within "$1" client_sessions_per_client "$(per_client "$(get $r client_sessions_mean)" "$2")" \
-		"$(per_client "$(get $m client_sessions_mean)" "$2")" 0.10
+		"$(per_client "$(get $m client_sessions_mean)" "$2")" 0.15
 	per_open() { isnum "${1:-}" && isnum "${2:-}" && awk -v v="$1" -v o="$2" -v d="$3" 'BEGIN { if (o > 0) printf "%.4f", v * d / 1000 / o }'; }
 	relative "$1" server_session_seconds_per_open "$(per_open "$(get $r server_sessions_mean)" "$(get $r opens)" "$3")" \
 		"$(per_open "$(get $m server_sessions_mean)" "$(get $m opens)" "$3")" 0.35
