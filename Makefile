@@ -61,8 +61,12 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libclustersim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -fno-lto -o $@ $< $(BUILD)/libclustersim.a $(LIBS) $(EXTRA_LDFLAGS)
 
+# node and npm for the integration test's real SockJS stack: Debian's,
+# unless the machine already has them (its npm packages are installed by
+# tests/integration/run.sh with npm ci, from the committed lockfile)
 deps:
 	@sh .ci/deps.sh $(DEPS_PKGS)
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || sh .ci/deps.sh nodejs npm
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -95,9 +99,11 @@ omega-paper: deps
 	@$(MAKE) --no-print-directory all
 	sh experiments/omega-paper/run.sh results/omega-paper
 
-# The session-balancing model against a real nginx on 127.0.0.1
-# (tests/integration/run.sh; Debian's nginx-light, installed by deps
-# without starting its service).  `make test` runs it after the unit tests.
+# The session-balancing model against the real SockJS stack on 127.0.0.1
+# (tests/integration/run.sh: Debian's nginx-light, installed by deps
+# without starting its service; sockjs and sockjs-client from npm, pinned
+# by tests/integration/js/package-lock.json).  `make test` runs it after
+# the unit tests.
 integration: deps
 	@$(MAKE) --no-print-directory all
 	sh tests/integration/run.sh $(BIN)/clustersim $(BUILD)

@@ -163,28 +163,36 @@ static int32_t ip_hash(struct cs_lb *lb, uint32_t addr, cs_time now)
 	return rotate(lb, now, NULL);
 }
 
-static uint32_t key_hash(const struct cs_lb *lb, const struct cs_lb_request *req)
+/* The key's CRC-32 in *h; false for an empty key. */
+static bool key_hash(const struct cs_lb *lb, const struct cs_lb_request *req, uint32_t *h)
 {
 	char key[32];
 	int len;
 	switch (lb->key) {
 	case CS_LB_KEY_SOCKJS_SERVER_ID: /* the URL's three digits */
+		if (req->sockjs_server == CS_LB_NO_SERVER_ID)
+			return false;
 		len = snprintf(key, sizeof key, "%03u", req->sockjs_server % 1000);
 		break;
-	case CS_LB_KEY_COOKIE: /* an empty key sends everything to one server */
-		len = req->route >= 0 ? snprintf(key, sizeof key, "%d", req->route) : 0;
+	case CS_LB_KEY_COOKIE:
+		if (req->route < 0)
+			return false;
+		len = snprintf(key, sizeof key, "%d", req->route);
 		break;
 	default:
 		len = snprintf(key, sizeof key, "%u.%u.%u.%u", req->addr >> 24, (req->addr >> 16) & 0xff,
 			       (req->addr >> 8) & 0xff, req->addr & 0xff);
 		break;
 	}
-	return cs_lb_crc32(key, (size_t)len);
+	*h = cs_lb_crc32(key, (size_t)len);
+	return true;
 }
 
 static int32_t consistent(struct cs_lb *lb, const struct cs_lb_request *req, cs_time now)
 {
-	uint32_t h = key_hash(lb, req);
+	uint32_t h;
+	if (!key_hash(lb, req, &h)) /* nginx: an empty key goes round-robin */
+		return rotate(lb, now, NULL);
 	/* the first point at or above h, wrapping */
 	uint32_t lo = 0, hi = lb->npoints;
 	while (lo < hi) {

@@ -20,7 +20,9 @@
  *    of host, a NUL byte, port, and point j-1 (4 bytes, little endian; 0
  *    for the first); the key's CRC-32 goes to the first point at or above
  *    it (wrapping); an unusable server moves on to the next point, and
- *    after 20 tries round-robin takes over;
+ *    after 20 tries round-robin takes over; an empty key (no cookie, or
+ *    a URL without a server_id such as /info) goes round-robin, as nginx's
+ *    hash module does for an empty key;
  *  - sticky-cookie: the third-party sticky module: a request with a route
  *    cookie naming a usable server goes there; otherwise round-robin, and
  *    the response sets the cookie to the server chosen;
@@ -93,8 +95,10 @@ struct cs_lb {
 struct cs_lb_request {
 	uint32_t addr;          /* client IPv4 address, host order */
 	int32_t route;          /* the route cookie's server, -1: none */
-	uint32_t sockjs_server; /* SockJS server_id 0..999 (the URL's) */
+	uint32_t sockjs_server; /* SockJS server_id 0..999 (the URL's), or
+				 * CS_LB_NO_SERVER_ID (GET /info has none) */
 };
+#define CS_LB_NO_SERVER_ID UINT32_MAX
 
 /* servers: n entries, names and weights set (weight >= 1). */
 void cs_lb_init(struct cs_lb *lb, enum cs_lb_kind kind, enum cs_lb_hash_key key, struct cs_lb_server *servers,

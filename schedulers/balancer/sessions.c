@@ -1,25 +1,46 @@
 /* schedulers/balancer/sessions — see sessions.h.
  *
- * Protocol (REFERENCE.md, "Session balancing"; SockJS and Meteor):
+ * Protocol (REFERENCE.md, "Session balancing"; SockJS and Meteor; checked
+ * against sockjs 0.3.24 and sockjs-client 1.6.1 behind nginx by
+ * tests/integration/run.sh):
+ *  - Requests take time.  An HTTP request (or a websocket's handshake or
+ *    frame) reaches the balancer `clients.latency` after the client makes
+ *    it (a fresh draw per request; default 0); the balancer routes it then,
+ *    and the server acts on it at once; its answer reaches the client
+ *    another draw of `clients.latency` later.  So the balancer's
+ *    round-robin counter sees the requests of all clients in the order they
+ *    arrive: with many clients, other clients' requests fall between one
+ *    client's requests, as they do in front of a real nginx.  Equal times
+ *    run in the engine's FIFO order (with latency 0, a client's requests
+ *    reach the balancer in the order it made them, and nothing comes
+ *    between them).
+ *  - Every connection starts as sockjs-client starts one: GET /info (routed
+ *    like any request; it carries no server_id or session: an empty key,
+ *    which nginx's `hash` turns into round-robin); on its answer the
+ *    transport opens.
  *  - xhr-polling.  Every request is routed by the balancer on its own.
- *    Open: the client picks a SockJS server_id (0-999) and a new session id
- *    and sends a receive poll; the server that gets it creates the session
- *    and answers "o".  The client then sends the DDP connect with xhr_send
- *    and polls again, both at once; the server answers the connect on the
- *    poll: the client is connected.  When both land on servers without the
- *    session, a fair coin decides which failure the client sees first (the
- *    404 or the stray "o").  A poll is held until the server has something
- *    to send or for `heartbeat`, then the client polls again at once.
- *    Messages (every `message_interval`) go with xhr_send and are answered
- *    on the poll.
- *    A send that reaches a server without the session gets 404: the client
- *    closes ("Sending error").  A poll that reaches a server without the
- *    session creates a stray session there and gets "o": the client closes
- *    ("Server lost session").  A session with no poll attached expires
- *    after `disconnect_delay`; until then a session without its client is a
- *    ghost.
+ *    Open: the client picks a SockJS server_id (0-999) and a new session
+ *    id and sends a receive poll; the server that gets it creates the
+ *    session and answers "o".  On "o" the client sends the DDP connect
+ *    with xhr_send and then polls again (made at the same instant, in
+ *    that order, as sockjs-client makes them); the server answers the
+ *    connect on the poll: the client is connected.  A poll is held until
+ *    the server has something to send or for `heartbeat`, then the client
+ *    polls again when the answer reaches it.  Messages (every
+ *    `message_interval`) go with xhr_send and are answered on the poll.
+ *    A send that reaches a server without the session gets 404: the
+ *    client closes ("Sending error").  A poll that reaches a server without
+ *    the session creates a stray session there and gets "o": the client
+ *    closes ("Server lost session").  Whichever of these answers reaches
+ *    the client first closes it; the client drops the answers of the
+ *    requests it had out (a request already on its way still reaches the
+ *    balancer and acts there: a stray session made by a poll whose "o"
+ *    nobody reads), and a poll it had held on a server is let go.  A
+ *    session with no poll attached expires after `disconnect_delay`; until
+ *    then a session no client thinks it has is a ghost.
  *  - websocket.  One connection, routed once, pinned to its server; it
- *    dies with the server.
+ *    dies with the server.  Its "o", the DDP connect and the answer are
+ *    frames, each taking a draw of the latency.
  *  - After a close the client reconnects on Meteor's schedule: 10 ms for
  *    the first two retries, then min(300 s, 1 s x 2.2^n) x U[0.75, 1.25];
  *    the count resets on every successful open (configurable:
@@ -30,23 +51,27 @@
  *    nginx does for requests not yet sent; with no server left, 502 and
  *    the client closes.  Polls held by a server that dies fail (502, not
  *    retried) and websockets drop: their clients close.
- * Requests take no time (the model counts outcomes, not latency); equal
- * times run in the engine's FIFO order.
  *
- * Metrics (summary.json "balancer"): requests, sends, polls; send_404_rate
- * = 404s / sends; lost_session_rate = lost-session closes / polls; opens
- * (session opens the clients started); connect_success_per_open (opens
- * that reached the DDP connected state); reconnects_per_client_minute;
- * ghost_sessions_peak; sessions_per_server (connected clients' sessions,
- * at the end); imbalance {cv, max_over_mean} of connected sessions over up
- * servers, the mean of the per-sample values; moved_by_failure (sessions
- * on a server when it was killed); rehome_seconds {median, max} (from the
- * kill to each moved client's next connected state); broken_on_recovery
- * (connected clients closed by a request routed to a server within
- * `recovery_window` (60 s) after it restarted); tls_cpu_seconds per server:
- * `tls_handshake_cpu` seconds for every connection that reaches it (TLS
- * terminated on the instances, as behind an ELB TCP listener; the model
- * has no keep-alive: every xhr request is a connection, a websocket one). */
+ * Metrics (summary.json "balancer"): requests (info requests included),
+ * sends, polls; send_404_rate = 404s the clients closed on / sends;
+ * lost_session_rate = lost-session closes / polls; opens (session opens
+ * the clients started); connect_success_per_open (opens that reached the
+ * DDP connected state); reconnects_per_client_minute; ghost_sessions_peak;
+ * sessions_per_server (connected clients' sessions, at the end); imbalance
+ * {cv, max_over_mean} of connected sessions over up servers, the mean of
+ * the per-sample values; moved_by_failure (sessions on a server when it
+ * was killed); rehome_seconds {median, max} (from the kill to each moved
+ * client's next connected state); broken_on_recovery (connected clients
+ * closed by a request routed to a server within `recovery_window` (60 s)
+ * after it restarted); tls_cpu_seconds per server: `tls_handshake_cpu`
+ * seconds for every connection that reaches it (TLS terminated on the
+ * instances, as behind an ELB TCP listener; the model has no keep-alive:
+ * every xhr request is a connection, a websocket one).  Both views of the
+ * sessions, time-averaged exactly over the run: server_sessions_mean (the
+ * sessions the servers hold: the clients', stray ones and ones whose "o"
+ * was never read) with server_sessions_peak, and client_sessions_mean
+ * (the sessions the clients think they have open: from reading "o" to
+ * the close). */
 #include "schedulers/balancer/sessions.h"
 
 #include <math.h>
@@ -64,17 +89,31 @@
 #include "workloads/dist.h"
 
 enum transport { T_XHR, T_WS };
-enum { SESS_BLOCK = 1024 };
+enum { POOL_BLOCK = 1024 };
 enum cstate { C_OPENING, C_CONNECTING, C_CONNECTED, C_WAITING, C_GONE };
 enum close_why { WHY_404, WHY_LOST, WHY_502, WHY_DROPPED, WHY_LEFT };
+/* what a request is, and the answer it gets */
+enum rkind { R_INFO, R_POLL, R_SEND, R_WS_OPEN, R_WS_FRAME };
+enum answer { A_OK, A_OPEN, A_FRAMES, A_HEARTBEAT, A_404, A_502 };
+
+/* Objects that events point to live in blocks that never move; freed
+ * slots are chained through their first field. */
+struct pool {
+	char **blocks;
+	size_t elem, n, nblocks;
+	int32_t free;
+};
 
 struct session {
+	int32_t link;        /* the free list, while free */
 	struct bal *b;
 	int32_t index;
-	uint64_t id;
+	uint64_t id;         /* the SockJS session id (the client's connection) */
 	int32_t server;
-	int32_t client;      /* -1: a ghost */
-	bool poll;           /* a receive poll is held (xhr) */
+	int32_t client;      /* the client that thinks it has it; -1: a ghost */
+	int32_t owner;       /* the client whose request made it */
+	int32_t next_owned;  /* the owner's other live sessions */
+	int32_t held;        /* the request of the held receive poll, -1 */
 	bool conn;           /* it holds a connection to its server (a held
 			      * poll or a websocket): counted in the server's
 			      * conns for least-conn */
@@ -84,18 +123,39 @@ struct session {
 	bool live;
 };
 
+/* One request (or websocket frame) on its way or at a server. */
+struct req {
+	int32_t link;
+	struct bal *b;
+	int32_t index;
+	uint32_t client;
+	uint32_t gen;        /* the client's connection attempt that made it */
+	uint64_t conn;       /* the session id it names */
+	enum rkind kind;
+	bool open;           /* the open's receive poll */
+	int32_t server;      /* where it was routed; -1: 502 */
+	int32_t sess;        /* the session that answered "o" */
+	enum answer answer;
+	uint32_t frames;
+};
+
 struct client {
 	struct bal *b;
 	uint32_t idx, addr;
 	enum cstate state;
-	int32_t sess;        /* index into b->sess, -1: none */
+	uint32_t gen;        /* bumped at every close: older answers are dropped */
+	uint64_t conn;       /* the current SockJS session id */
+	int32_t sess;        /* the session it thinks it has, -1: none */
+	uint64_t sess_id;
+	int32_t owned;       /* live sessions its requests made (a list) */
+	bool believes;       /* it has read "o" and not closed since */
 	uint32_t sockjs_server;
 	int32_t route;       /* cookie */
 	uint32_t retries;
 	bool moved;
 	cs_time moved_at;
 	cs_time arrived;
-	cs_event_id timer;   /* retry, message or re-poll */
+	cs_event_id timer;   /* retry or message */
 	bool timer_set;
 	cs_event_id leave;
 };
@@ -115,6 +175,13 @@ struct event_spec {
 	struct bal *b;
 };
 
+/* a count over time, integrated exactly at every change */
+struct level {
+	uint64_t now, peak;
+	double area;         /* count x seconds */
+	cs_time last;
+};
+
 struct bal {
 	struct cs_engine e;
 	struct cs_lb lb;
@@ -123,28 +190,26 @@ struct bal {
 	uint32_t nservers;
 	struct client *clients;
 	uint32_t nclients;
-	struct session **blocks; /* sessions in blocks of SESS_BLOCK: their
-				  * addresses stay put, so events can hold them */
-	size_t nsess, nblocks;
-	int32_t free_sess;   /* a free-list through client (reused) */
+	struct pool sessions, reqs;
 	uint64_t next_id;
 	enum transport transport;
 	cs_time heartbeat, disconnect_delay, recovery_window, duration, sample;
 	double tls_seconds;  /* CPU per TLS handshake on an instance */
-	struct cs_dist message_interval, lifetime;
+	struct cs_dist message_interval, lifetime, latency;
 	bool has_lifetime;
 	struct { uint32_t min_count; double min_timeout, base, exponent, max, fuzz; } retry;
 	int addresses;       /* 0 distinct, 1 single, 2 subnet24, 4 loopback;
 			      * 3: a shared fraction */
 	double shared_fraction;
 	uint32_t next_addr;
-	gsl_rng *rng;
+	gsl_rng *rng, *lat_rng;
 	struct event_spec *events;
 	uint32_t nevents;
 	FILE *ts;
 	/* counters */
 	uint64_t requests, sends, polls, send_404, lost, opens, connected_ok, reconnects, moved, broken;
 	uint64_t ghosts, ghosts_peak;
+	struct level held, believed; /* the servers' and the clients' view */
 	double client_seconds;
 	double *rehome;
 	size_t nrehome, caprehome;
@@ -152,32 +217,75 @@ struct bal {
 	uint64_t samples;
 };
 
+/* ---- pools ---- */
+
+static void *pool_at(const struct pool *p, int32_t i)
+{
+	return p->blocks[i / POOL_BLOCK] + (size_t)(i % POOL_BLOCK) * p->elem;
+}
+
+static int32_t pool_get(struct pool *p)
+{
+	int32_t i = p->free;
+	if (i >= 0) {
+		p->free = *(int32_t *)pool_at(p, i);
+		return i;
+	}
+	if (p->n == p->nblocks * POOL_BLOCK) {
+		p->blocks = cs_xrealloc(p->blocks, (p->nblocks + 1) * sizeof *p->blocks);
+		p->blocks[p->nblocks++] = cs_xmalloc(POOL_BLOCK * p->elem);
+	}
+	return (int32_t)p->n++;
+}
+
+static void pool_put(struct pool *p, int32_t i)
+{
+	*(int32_t *)pool_at(p, i) = p->free;
+	p->free = i;
+}
+
+static void pool_release(struct pool *p)
+{
+	for (size_t k = 0; k < p->nblocks; k++)
+		free(p->blocks[k]);
+	free(p->blocks);
+}
+
+static void level_add(struct level *l, int d, cs_time now)
+{
+	l->area += (double)l->now * cs_time_to_seconds(now - l->last);
+	l->last = now;
+	l->now = (uint64_t)((int64_t)l->now + d);
+	if (l->now > l->peak)
+		l->peak = l->now;
+}
+
 /* ---- sessions ---- */
 
 static inline struct session *sess_at(const struct bal *b, int32_t i)
 {
-	return &b->blocks[i / SESS_BLOCK][i % SESS_BLOCK];
+	return pool_at(&b->sessions, i);
 }
 
-static int32_t session_new(struct bal *b, int32_t server, int32_t client)
+static void ghost_count(struct bal *b, int d)
 {
-	int32_t i;
-	if (b->free_sess >= 0) {
-		i = b->free_sess;
-		b->free_sess = sess_at(b, i)->client;
-	} else {
-		if (b->nsess == b->nblocks * SESS_BLOCK) {
-			b->blocks = cs_xrealloc(b->blocks, (b->nblocks + 1) * sizeof *b->blocks);
-			b->blocks[b->nblocks++] = cs_xmalloc(SESS_BLOCK * sizeof **b->blocks);
-		}
-		i = (int32_t)b->nsess++;
-	}
-	*sess_at(b, i) = (struct session){.b = b, .index = i, .id = ++b->next_id, .server = server, .client = client,
-					  .live = true};
-	if (client < 0)
-		b->ghosts++;
+	b->ghosts = (uint64_t)((int64_t)b->ghosts + d);
 	if (b->ghosts > b->ghosts_peak)
 		b->ghosts_peak = b->ghosts;
+}
+
+/* A new session `id` on server, made by owner's request; client >= 0 when
+ * the owner will read its "o" (the open's poll or websocket). */
+static int32_t session_new(struct bal *b, uint64_t id, int32_t server, int32_t owner, int32_t client)
+{
+	int32_t i = pool_get(&b->sessions);
+	struct client *o = &b->clients[owner];
+	*sess_at(b, i) = (struct session){.b = b, .index = i, .id = id, .server = server, .client = client,
+					  .owner = owner, .next_owned = o->owned, .held = -1, .live = true};
+	o->owned = i;
+	level_add(&b->held, 1, cs_engine_now(&b->e));
+	if (client < 0)
+		ghost_count(b, 1);
 	return i;
 }
 
@@ -193,6 +301,11 @@ static void conn_set(struct bal *b, int32_t i, bool on)
 		b->servers[s->server].conns--;
 }
 
+static void req_free(struct bal *b, int32_t r)
+{
+	pool_put(&b->reqs, r);
+}
+
 static void session_free(struct bal *b, int32_t i)
 {
 	struct session *s = sess_at(b, i);
@@ -201,19 +314,37 @@ static void session_free(struct bal *b, int32_t i)
 		cs_engine_cancel(&b->e, s->expire);
 	if (s->poll_end_set)
 		cs_engine_cancel(&b->e, s->poll_end);
+	if (s->held >= 0)
+		req_free(b, s->held);
 	if (s->client < 0)
-		b->ghosts--;
+		ghost_count(b, -1);
+	struct client *o = &b->clients[s->owner];
+	for (int32_t *p = &o->owned; *p >= 0; p = &sess_at(b, *p)->next_owned)
+		if (*p == i) {
+			*p = s->next_owned;
+			break;
+		}
+	level_add(&b->held, -1, cs_engine_now(&b->e));
 	s->live = false;
-	s->client = b->free_sess;
-	b->free_sess = i;
+	pool_put(&b->sessions, i);
 }
 
-/* The session a request for client c finds on server s, or -1. */
-static int32_t session_on(const struct bal *b, const struct client *c, int32_t s)
+/* The session `id` that server s holds (made by owner's requests), or -1. */
+static int32_t session_find(const struct bal *b, uint32_t owner, uint64_t id, int32_t s)
 {
-	if (c->sess < 0 || !sess_at(b, c->sess)->live || sess_at(b, c->sess)->server != s)
+	for (int32_t i = b->clients[owner].owned; i >= 0; i = sess_at(b, i)->next_owned)
+		if (sess_at(b, i)->id == id && sess_at(b, i)->server == s)
+			return i;
+	return -1;
+}
+
+/* The session client c thinks it has, if its server still holds it; -1. */
+static int32_t client_session(const struct bal *b, const struct client *c)
+{
+	if (c->sess < 0)
 		return -1;
-	return c->sess;
+	const struct session *s = sess_at(b, c->sess);
+	return s->live && s->id == c->sess_id && s->client == (int32_t)c->idx ? c->sess : -1;
 }
 
 static void expire_fire(void *ctx, cs_time now);
@@ -221,14 +352,196 @@ static void expire_fire(void *ctx, cs_time now);
 static void start_expiry(struct bal *b, int32_t i)
 {
 	struct session *s = sess_at(b, i);
-	if (s->expire_set || s->poll)
+	if (s->expire_set || s->held >= 0 || (b->transport == T_WS && s->conn))
 		return;
 	s->expire = cs_engine_after(&b->e, b->disconnect_delay, expire_fire, s);
 	s->expire_set = true;
 }
 
-/* ---- clients ---- */
+/* ---- requests ---- */
 
+static inline struct req *req_at(const struct bal *b, int32_t i)
+{
+	return pool_at(&b->reqs, i);
+}
+
+static cs_time latency(struct bal *b)
+{
+	return cs_time_from_seconds(cs_dist_sample(&b->latency, b->lat_rng));
+}
+
+static void arrive_fire(void *ctx, cs_time now);
+static void answer_fire(void *ctx, cs_time now);
+
+/* Client c makes a request of `kind` now: it reaches the balancer a
+ * latency draw later. */
+static void send_request(struct client *c, enum rkind kind, bool open)
+{
+	struct bal *b = c->b;
+	int32_t r = pool_get(&b->reqs);
+	*req_at(b, r) = (struct req){.b = b, .index = r, .client = c->idx, .gen = c->gen, .conn = c->conn,
+				     .kind = kind, .open = open, .server = -1, .sess = -1};
+	if (kind != R_WS_FRAME)
+		b->requests++;
+	if (kind == R_POLL)
+		b->polls++;
+	else if (kind == R_SEND || kind == R_WS_FRAME)
+		b->sends++;
+	cs_engine_after(&b->e, latency(b), arrive_fire, req_at(b, r));
+}
+
+/* The server answers request r: the answer reaches the client a latency
+ * draw later. */
+static void answer(struct bal *b, int32_t r, enum answer a, uint32_t frames)
+{
+	struct req *q = req_at(b, r);
+	q->answer = a;
+	q->frames = frames;
+	cs_engine_after(&b->e, latency(b), answer_fire, q);
+}
+
+/* Route request r; nginx tries the next server when one refuses the
+ * connection.  Returns the server, or -1 (502). */
+static int32_t route(struct bal *b, struct req *q)
+{
+	struct client *c = &b->clients[q->client];
+	cs_time now = cs_engine_now(&b->e);
+	/* /info carries no server_id: an empty key for `hash $sockjs_sid` */
+	struct cs_lb_request lr = {c->addr, c->route, q->kind == R_INFO ? CS_LB_NO_SERVER_ID : c->sockjs_server};
+	b->lb.tried = 0;
+	for (uint32_t tries = 0; tries < b->nservers; tries++) {
+		int32_t s = cs_lb_pick(&b->lb, &lr, now);
+		if (s < 0)
+			break;
+		if (!b->st[s].alive) {
+			cs_lb_outcome(&b->lb, (uint32_t)s, false, now);
+			if (s < 64)
+				b->lb.tried |= UINT64_C(1) << s;
+			continue;
+		}
+		cs_lb_outcome(&b->lb, (uint32_t)s, true, now);
+		b->lb.tried = 0;
+		b->st[s].tls_cpu += b->tls_seconds; /* a new connection reaches s */
+		if (b->lb.kind == CS_LB_STICKY_COOKIE || b->lb.kind == CS_LB_ELB_HTTP_STICKY)
+			c->route = s; /* the response sets the route cookie */
+		return s;
+	}
+	b->lb.tried = 0;
+	return -1;
+}
+
+/* The held poll of session i answers with what is queued. */
+static void poll_end_fire(void *ctx, cs_time now)
+{
+	struct session *s = ctx;
+	struct bal *b = s->b;
+	s->poll_end_set = false;
+	int32_t r = s->held;
+	s->held = -1;
+	conn_set(b, s->index, false);
+	uint32_t frames = s->queued;
+	s->queued = 0;
+	start_expiry(b, s->index); /* until the next poll attaches */
+	answer(b, r, frames > 0 ? A_FRAMES : A_HEARTBEAT, frames);
+}
+
+/* Queue a frame for session i: a websocket sends it at once, a held poll
+ * returns with it. */
+static void queue_frame(struct bal *b, int32_t i, int32_t r)
+{
+	struct session *s = sess_at(b, i);
+	if (b->transport == T_WS) {
+		answer(b, r, A_FRAMES, 1);
+		return;
+	}
+	s->queued++;
+	if (s->held >= 0) {
+		if (s->poll_end_set)
+			cs_engine_cancel(&b->e, s->poll_end);
+		s->poll_end = cs_engine_after(&b->e, 0, poll_end_fire, s);
+		s->poll_end_set = true;
+	}
+}
+
+/* A receive poll reaches server sv. */
+static void server_poll(struct bal *b, int32_t r, int32_t sv)
+{
+	struct req *q = req_at(b, r);
+	int32_t i = session_find(b, q->client, q->conn, sv);
+	if (i < 0) {
+		/* a new session, answered "o": the client's open, or a stray one */
+		i = session_new(b, q->conn, sv, (int32_t)q->client, q->open ? (int32_t)q->client : -1);
+		q->sess = i;
+		start_expiry(b, i);
+		answer(b, r, A_OPEN, 0);
+		return;
+	}
+	struct session *s = sess_at(b, i);
+	if (s->expire_set) {
+		cs_engine_cancel(&b->e, s->expire);
+		s->expire_set = false;
+	}
+	if (s->held >= 0) /* another poll holds it: it goes (sockjs: 2010) */
+		req_free(b, s->held);
+	s->held = r;
+	conn_set(b, i, true);
+	if (s->poll_end_set)
+		cs_engine_cancel(&b->e, s->poll_end);
+	s->poll_end = cs_engine_after(&b->e, s->queued > 0 ? 0 : b->heartbeat, poll_end_fire, s);
+	s->poll_end_set = true;
+}
+
+/* A request reaches the balancer: routed, and the server acts on it. */
+static void arrive_fire(void *ctx, cs_time now)
+{
+	struct req *q = ctx;
+	struct bal *b = q->b;
+	int32_t r = q->index;
+	if (q->kind == R_WS_FRAME) { /* on the websocket's own connection */
+		struct client *c = &b->clients[q->client];
+		int32_t i = c->gen == q->gen ? client_session(b, c) : -1;
+		if (i >= 0)
+			queue_frame(b, i, r); /* the server answers it on the websocket */
+		else
+			req_free(b, r);
+		return;
+	}
+	int32_t sv = route(b, q);
+	q->server = sv;
+	if (sv < 0) {
+		answer(b, r, A_502, 0);
+		return;
+	}
+	switch (q->kind) {
+	case R_INFO:
+		answer(b, r, A_OK, 0);
+		break;
+	case R_POLL:
+		server_poll(b, r, sv);
+		break;
+	case R_SEND: {
+		int32_t i = session_find(b, q->client, q->conn, sv);
+		if (i < 0) {
+			answer(b, r, A_404, 0);
+			break;
+		}
+		queue_frame(b, i, -1);
+		answer(b, r, A_OK, 0);
+		break;
+	}
+	case R_WS_OPEN: {
+		int32_t i = session_new(b, q->conn, sv, (int32_t)q->client, (int32_t)q->client);
+		conn_set(b, i, true);
+		q->sess = i;
+		answer(b, r, A_OPEN, 0);
+		break;
+	}
+	case R_WS_FRAME:
+		break;
+	}
+}
+
+/* ---- clients ---- */
 
 static void client_open(struct client *c);
 static void timer_fire(void *ctx, cs_time now);
@@ -254,21 +567,35 @@ static cs_time retry_delay(struct bal *b, uint32_t n)
 }
 
 /* The client's session is gone from its view: it becomes a ghost on its
- * server (expiring once no poll holds it). */
+ * server (expiring once no poll holds it); a poll the client had held
+ * there is let go (the client closed its connection). */
 static void drop_session(struct bal *b, struct client *c)
 {
+	if (c->believes) {
+		c->believes = false;
+		level_add(&b->believed, -1, cs_engine_now(&b->e));
+	}
 	if (c->sess < 0)
 		return;
-	struct session *s = sess_at(b, c->sess);
-	if (s->live && s->client == (int32_t)c->idx) {
-		if (b->transport == T_WS) /* closing the websocket */
-			conn_set(b, c->sess, false);
+	if (client_session(b, c) >= 0) {
+		struct session *s = sess_at(b, c->sess);
 		if (c->state == C_CONNECTED)
 			b->st[s->server].connected--;
+		if (b->transport == T_WS) { /* sockjs ends a websocket's session with it */
+			session_free(b, c->sess);
+			c->sess = -1;
+			return;
+		}
 		s->client = -1;
-		b->ghosts++;
-		if (b->ghosts > b->ghosts_peak)
-			b->ghosts_peak = b->ghosts;
+		ghost_count(b, 1);
+		if (s->held >= 0 && req_at(b, s->held)->gen == c->gen) {
+			if (s->poll_end_set)
+				cs_engine_cancel(&b->e, s->poll_end);
+			s->poll_end_set = false;
+			req_free(b, s->held);
+			s->held = -1;
+			conn_set(b, c->sess, false);
+		}
 		start_expiry(b, c->sess);
 	}
 	c->sess = -1;
@@ -285,6 +612,7 @@ static void client_close(struct client *c, enum close_why why, int32_t routed_to
 			b->broken++;
 	}
 	drop_session(b, c);
+	c->gen++; /* the answers still on their way are dropped */
 	if (why == WHY_LEFT) {
 		c->state = C_GONE;
 		if (c->timer_set)
@@ -295,34 +623,6 @@ static void client_close(struct client *c, enum close_why why, int32_t routed_to
 	c->state = C_WAITING;
 	b->reconnects++;
 	set_timer(c, retry_delay(b, c->retries++));
-}
-
-/* Route one request of c; nginx tries the next server when one refuses
- * the connection.  Returns the server, or -1 (502). */
-static int32_t route(struct bal *b, struct client *c)
-{
-	cs_time now = cs_engine_now(&b->e);
-	struct cs_lb_request req = {c->addr, c->route, c->sockjs_server};
-	b->lb.tried = 0;
-	for (uint32_t tries = 0; tries < b->nservers; tries++) {
-		int32_t s = cs_lb_pick(&b->lb, &req, now);
-		if (s < 0)
-			break;
-		if (!b->st[s].alive) {
-			cs_lb_outcome(&b->lb, (uint32_t)s, false, now);
-			if (s < 64)
-				b->lb.tried |= UINT64_C(1) << s;
-			continue;
-		}
-		cs_lb_outcome(&b->lb, (uint32_t)s, true, now);
-		b->lb.tried = 0;
-		b->st[s].tls_cpu += b->tls_seconds; /* a new connection reaches s */
-		if (b->lb.kind == CS_LB_STICKY_COOKIE || b->lb.kind == CS_LB_ELB_HTTP_STICKY)
-			c->route = s; /* the response sets the route cookie */
-		return s;
-	}
-	b->lb.tried = 0;
-	return -1;
 }
 
 static void became_connected(struct bal *b, struct client *c)
@@ -339,167 +639,70 @@ static void became_connected(struct bal *b, struct client *c)
 	set_timer(c, cs_time_from_seconds(cs_dist_sample(&b->message_interval, b->rng)));
 }
 
-static void do_poll(struct client *c);
-static void open_followup(struct bal *b, struct client *c, int32_t home);
-
-/* The server answers what is queued on the held poll of session i. */
-static void poll_end_fire(void *ctx, cs_time now)
+/* "o" on the open: the client has a session (on q's server) and sends the
+ * DDP connect; with xhr-polling it then polls again. */
+static void opened(struct bal *b, struct client *c, const struct req *q)
 {
-	struct session *s = ctx;
-	struct bal *b = s->b;
-	int32_t i = s->index;
-	s->poll_end_set = false;
-	s->poll = false;
-	conn_set(b, i, false);
-	uint32_t frames = s->queued;
-	s->queued = 0;
-	if (s->client < 0) {
-		start_expiry(b, i);
-		return;
-	}
-	struct client *c = &b->clients[s->client];
-	start_expiry(b, i); /* until the next poll attaches */
-	if (frames > 0 && c->state == C_CONNECTING)
-		became_connected(b, c);
-	do_poll(c);
-}
-
-/* Queue a frame for the client of session i; a held poll returns now. */
-static void queue_frame(struct bal *b, int32_t i)
-{
-	struct session *s = sess_at(b, i);
-	s->queued++;
-	if (b->transport == T_WS) {
-		s->queued = 0;
-		struct client *c = &b->clients[s->client];
-		if (c->state == C_CONNECTING)
-			became_connected(b, c);
-		return;
-	}
-	if (s->poll) {
-		if (s->poll_end_set)
-			cs_engine_cancel(&b->e, s->poll_end);
-		s->poll_end = cs_engine_after(&b->e, 0, poll_end_fire, s);
-		s->poll_end_set = true;
-	}
-}
-
-/* xhr_send (connect or a message). */
-/* An HTTP request of c (counted in *kind): the server it reaches, or -1
- * after a 502 has closed the client. */
-static int32_t request(struct client *c, uint64_t *kind)
-{
-	struct bal *b = c->b;
-	b->requests++;
-	(*kind)++;
-	int32_t s = route(b, c);
-	if (s < 0)
-		client_close(c, WHY_502, -1);
-	return s;
-}
-
-static void do_send(struct client *c)
-{
-	struct bal *b = c->b;
-	int32_t s = request(c, &b->sends);
-	if (s < 0)
-		return;
-	int32_t i = session_on(b, c, s);
-	if (i < 0) {
-		b->send_404++;
-		client_close(c, WHY_404, s);
-		return;
-	}
-	queue_frame(b, i);
-}
-
-static void do_poll(struct client *c)
-{
-	struct bal *b = c->b;
-	int32_t s = request(c, &b->polls);
-	if (s < 0)
-		return;
-	int32_t i = session_on(b, c, s);
-	if (i < 0) {
-		if (c->state == C_OPENING) {
-			/* the open: this server creates the client's session and
-			 * answers "o"; the client then sends the DDP connect and
-			 * polls again, both at once */
-			c->sess = session_new(b, s, (int32_t)c->idx);
-			c->state = C_CONNECTING;
-			c->retries = 0;
-			open_followup(b, c, s);
-			return;
-		}
-		/* a poll for a session this server does not hold: a stray session
-		 * and "o"; the client sees the session was lost */
-		int32_t g = session_new(b, s, -1);
-		start_expiry(b, g);
-		b->lost++;
-		client_close(c, WHY_LOST, s);
-		return;
-	}
-	struct session *ss = sess_at(b, i);
-	if (ss->expire_set) {
-		cs_engine_cancel(&b->e, ss->expire);
-		ss->expire_set = false;
-	}
-	ss->poll = true;
-	conn_set(b, i, true);
-	cs_time wait = ss->queued > 0 ? 0 : b->heartbeat;
-	ss->poll_end = cs_engine_after(&b->e, wait, poll_end_fire, ss);
-	ss->poll_end_set = true;
-}
-
-/* The connect's send and the second poll, made at once after "o" from
- * server home.  Both are routed; a poll that lands elsewhere makes a stray
- * session there.  When both fail, which answer reaches the client first
- * is a race: a fair coin decides whether it closes on the 404 ("Sending
- * error") or on the stray "o" ("Server lost session"). */
-static void open_followup(struct bal *b, struct client *c, int32_t home)
-{
-	b->requests += 2;
-	b->sends++;
-	b->polls++;
-	int32_t ts = route(b, c), tp = route(b, c);
-	bool send_ok = ts == home, poll_ok = tp == home;
-	if (tp >= 0 && !poll_ok)
-		start_expiry(b, session_new(b, tp, -1));
-	if (send_ok && poll_ok) {
-		became_connected(b, c); /* the connect's answer comes on the poll */
-		do_poll(c);
-		return;
-	}
-	bool send_first = !send_ok && (poll_ok || gsl_rng_uniform(b->rng) < 0.5);
-	if (send_first) {
-		if (ts < 0) {
-			client_close(c, WHY_502, -1);
-		} else {
-			b->send_404++;
-			client_close(c, WHY_404, ts);
-		}
-	} else if (tp < 0) {
-		client_close(c, WHY_502, -1);
-	} else {
-		b->lost++;
-		client_close(c, WHY_LOST, tp);
-	}
-}
-
-static void ws_open(struct client *c)
-{
-	struct bal *b = c->b;
-	b->requests++;
-	int32_t s = route(b, c);
-	if (s < 0) {
-		client_close(c, WHY_502, -1);
-		return;
-	}
-	c->sess = session_new(b, s, (int32_t)c->idx);
-	conn_set(b, c->sess, true);
 	c->state = C_CONNECTING;
 	c->retries = 0;
-	queue_frame(b, c->sess); /* the connect's answer, on the connection */
+	c->sess = q->sess;
+	c->sess_id = q->conn;
+	c->believes = true;
+	level_add(&b->believed, 1, cs_engine_now(&b->e));
+	if (b->transport == T_WS) {
+		send_request(c, R_WS_FRAME, false);
+		return;
+	}
+	send_request(c, R_SEND, false);
+	send_request(c, R_POLL, false);
+}
+
+/* An answer reaches its client. */
+static void answer_fire(void *ctx, cs_time now)
+{
+	struct req *q = ctx;
+	struct bal *b = q->b;
+	struct client *c = &b->clients[q->client];
+	struct req a = *q;
+	req_free(b, q->index);
+	if (a.gen != c->gen || c->state == C_WAITING || c->state == C_GONE)
+		return; /* the client closed since: nobody reads it */
+	if (a.answer == A_502) {
+		client_close(c, WHY_502, -1);
+		return;
+	}
+	switch (a.kind) {
+	case R_INFO:
+		send_request(c, b->transport == T_WS ? R_WS_OPEN : R_POLL, true);
+		break;
+	case R_WS_OPEN:
+		opened(b, c, &a);
+		break;
+	case R_WS_FRAME:
+		if (c->state == C_CONNECTING && client_session(b, c) >= 0)
+			became_connected(b, c);
+		break;
+	case R_SEND:
+		if (a.answer == A_404) {
+			b->send_404++;
+			client_close(c, WHY_404, a.server);
+		}
+		break;
+	case R_POLL:
+		if (a.answer == A_OPEN) {
+			if (c->state == C_OPENING && a.open) {
+				opened(b, c, &a);
+			} else { /* "Server lost session" */
+				b->lost++;
+				client_close(c, WHY_LOST, a.server);
+			}
+			break;
+		}
+		if (a.answer == A_FRAMES && c->state == C_CONNECTING && client_session(b, c) >= 0)
+			became_connected(b, c);
+		send_request(c, R_POLL, false);
+		break;
+	}
 }
 
 static void client_open(struct client *c)
@@ -507,11 +710,9 @@ static void client_open(struct client *c)
 	struct bal *b = c->b;
 	c->state = C_OPENING;
 	c->sockjs_server = (uint32_t)gsl_rng_uniform_int(b->rng, 1000);
+	c->conn = ++b->next_id;
 	b->opens++;
-	if (b->transport == T_WS)
-		ws_open(c);
-	else
-		do_poll(c);
+	send_request(c, R_INFO, false);
 }
 
 static void timer_fire(void *ctx, cs_time now)
@@ -522,14 +723,8 @@ static void timer_fire(void *ctx, cs_time now)
 	if (c->state == C_WAITING) {
 		client_open(c);
 	} else if (c->state == C_CONNECTED) {
-		if (b->transport == T_WS) {
-			b->sends++;
-			queue_frame(b, c->sess);
-		} else {
-			do_send(c);
-		}
-		if (c->state == C_CONNECTED)
-			set_timer(c, cs_time_from_seconds(cs_dist_sample(&b->message_interval, b->rng)));
+		send_request(c, b->transport == T_WS ? R_WS_FRAME : R_SEND, false);
+		set_timer(c, cs_time_from_seconds(cs_dist_sample(&b->message_interval, b->rng)));
 	}
 }
 
@@ -537,7 +732,6 @@ static void expire_fire(void *ctx, cs_time now)
 {
 	struct session *s = ctx;
 	struct bal *b = s->b;
-	int32_t i = s->index;
 	s->expire_set = false;
 	if (s->client >= 0) {
 		/* its client never polled again (the poll went elsewhere) */
@@ -546,9 +740,9 @@ static void expire_fire(void *ctx, cs_time now)
 		if (c->state == C_CONNECTED)
 			b->st[s->server].connected--;
 		s->client = -1;
-		b->ghosts++;
+		ghost_count(b, 1);
 	}
-	session_free(b, i);
+	session_free(b, s->index);
 }
 
 /* ---- addresses and churn ---- */
@@ -586,6 +780,7 @@ static void arrive(struct bal *b, struct client *c, uint32_t k)
 	c->addr = new_address(b, k);
 	c->route = -1;
 	c->sess = -1;
+	c->believes = false;
 	c->retries = 0;
 	c->moved = false;
 	c->arrived = cs_engine_now(&b->e);
@@ -604,6 +799,7 @@ static void leave_fire(void *ctx, cs_time now)
 	arrive(b, c, c->idx);
 }
 
+
 /* ---- failures ---- */
 
 static void server_event_fire(void *ctx, cs_time now)
@@ -619,29 +815,34 @@ static void server_event_fire(void *ctx, cs_time now)
 	if (!st->alive)
 		return;
 	st->alive = false;
-	for (size_t i = 0; i < b->nsess; i++) {
-		struct session *s = sess_at(b, i);
+	for (size_t i = 0; i < b->sessions.n; i++) {
+		struct session *s = sess_at(b, (int32_t)i);
 		if (!s->live || s->server != (int32_t)ev->server)
 			continue;
-		if (s->client >= 0) {
-			struct client *c = &b->clients[s->client];
-			if (c->state == C_CONNECTED) {
-				b->moved++;
-				c->moved = true;
-				c->moved_at = now;
-			}
-			bool held = s->poll || b->transport == T_WS;
-			if (c->state == C_CONNECTED)
-				st->connected--;
-			c->sess = -1;
-			s->client = -1;
-			b->ghosts++;
-			session_free(b, (int32_t)i);
-			if (held) /* its poll or websocket fails with the server */
-				client_close(c, b->transport == T_WS ? WHY_DROPPED : WHY_502, -1);
-		} else {
-			session_free(b, (int32_t)i);
+		struct client *c = s->client >= 0 ? &b->clients[s->client] : NULL;
+		if (c && c->state == C_CONNECTED && client_session(b, c) == (int32_t)i) {
+			b->moved++;
+			c->moved = true;
+			c->moved_at = now;
+			st->connected--;
 		}
+		if (s->held >= 0) { /* its poll fails with the server: 502 */
+			if (s->poll_end_set)
+				cs_engine_cancel(&b->e, s->poll_end);
+			s->poll_end_set = false;
+			answer(b, s->held, A_502, 0);
+			s->held = -1;
+		}
+		bool ws = b->transport == T_WS && c && c->conn == s->id && c->state != C_WAITING && c->state != C_GONE;
+		if (c) {
+			if (c->sess == (int32_t)i)
+				c->sess = -1;
+			s->client = -1;
+			ghost_count(b, 1);
+		}
+		session_free(b, (int32_t)i);
+		if (ws) /* the websocket drops with its server */
+			client_close(c, WHY_DROPPED, -1);
 	}
 }
 
@@ -776,7 +977,8 @@ static int parse_events(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 
 static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 {
-	static const char *const keys[] = {"count", "transport", "addresses", "message_interval", "lifetime", "retry", NULL};
+	static const char *const keys[] = {"count",	"transport", "addresses", "message_interval",
+					   "lifetime", "retry",	      "latency",   NULL};
 	static const char *const transports[] = {"xhr-polling", "websocket", NULL};
 	static const char *const addrs[] = {"distinct", "single", "subnet24", "loopback", NULL};
 	json_t *cj = json_object_get(exp, "clients");
@@ -822,6 +1024,13 @@ static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 			return -1;
 		b->has_lifetime = true;
 	}
+	json_t *lat = json_object_get(cj, "latency");
+	if (!lat) {
+		lat = json_integer(0);
+		json_object_set_new(cj, "latency", lat);
+	}
+	if (cs_dist_parse(cfg, lat, "clients.latency", CS_UNIT_SECONDS, 0, &b->latency) < 0)
+		return -1;
 	json_t *rj = json_object_get(cj, "retry");
 	if (!rj) {
 		rj = json_object();
@@ -934,6 +1143,13 @@ static json_t *summary(struct bal *b, const char *name, uint64_t seed)
 	json_object_set_new(bal, "reconnects_per_client_minute",
 			    client_minutes > 0 ? json_real((double)b->reconnects / client_minutes) : json_null());
 	json_object_set_new(bal, "ghost_sessions_peak", json_integer((json_int_t)b->ghosts_peak));
+	/* both views of the sessions, time-averaged over the run */
+	double run = cs_time_to_seconds(now);
+	level_add(&b->held, 0, now);
+	level_add(&b->believed, 0, now);
+	json_object_set_new(bal, "server_sessions_mean", run > 0 ? json_real(b->held.area / run) : json_null());
+	json_object_set_new(bal, "server_sessions_peak", json_integer((json_int_t)b->held.peak));
+	json_object_set_new(bal, "client_sessions_mean", run > 0 ? json_real(b->believed.area / run) : json_null());
 	json_object_set_new(bal, "sessions_per_server", per);
 	json_object_set_new(bal, "imbalance", imb);
 	json_object_set_new(bal, "moved_by_failure", json_integer((json_int_t)b->moved));
@@ -955,7 +1171,9 @@ static json_t *summary(struct bal *b, const char *name, uint64_t seed)
 json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t *events, double *simulated)
 {
 	struct bal *b = cs_xcalloc(1, sizeof *b);
-	b->free_sess = -1;
+	b->sessions = (struct pool){.elem = sizeof(struct session), .free = -1};
+	b->reqs = (struct pool){.elem = sizeof(struct req), .free = -1};
+	b->latency = cs_dist_const(0);
 	uint64_t seed = 1;
 	json_t *out = NULL;
 	cs_engine_init(&b->e);
@@ -963,6 +1181,7 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 		goto done;
 	b->ts = ts;
 	b->rng = cs_rng_stream(seed, "clients");
+	b->lat_rng = cs_rng_stream(seed, "latency");
 	b->clients = cs_xcalloc(b->nclients, sizeof *b->clients);
 	if (ts) {
 		fputs("time,connected,ghost_sessions", ts);
@@ -972,6 +1191,7 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 	}
 	for (uint32_t k = 0; k < b->nclients; k++) {
 		b->clients[k].idx = k;
+		b->clients[k].owned = -1;
 		arrive(b, &b->clients[k], k);
 	}
 	for (uint32_t i = 0; i < b->nevents; i++)
@@ -985,7 +1205,10 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 done:
 	if (b->rng)
 		gsl_rng_free(b->rng);
+	if (b->lat_rng)
+		gsl_rng_free(b->lat_rng);
 	cs_dist_release(&b->message_interval);
+	cs_dist_release(&b->latency);
 	if (b->has_lifetime)
 		cs_dist_release(&b->lifetime);
 	cs_lb_release(&b->lb);
@@ -993,9 +1216,8 @@ done:
 	free(b->servers);
 	free(b->st);
 	free(b->clients);
-	for (size_t k = 0; k < b->nblocks; k++)
-		free(b->blocks[k]);
-	free(b->blocks);
+	pool_release(&b->sessions);
+	pool_release(&b->reqs);
 	free(b->events);
 	free(b->rehome);
 	free(b);
