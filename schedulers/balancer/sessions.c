@@ -84,7 +84,10 @@
 
 #include "schedulers/balancer/lb_policy.h"
 #include "sim/alloc.h"
+#include "sim/csv.h"
 #include "sim/engine.h"
+#include "sim/interrupt.h"
+#include "sim/limits.h"
 #include "sim/rng.h"
 #include "workloads/dist.h"
 
@@ -184,6 +187,7 @@ struct level {
 
 struct bal {
 	struct cs_engine e;
+	struct cs_limits limits;
 	struct cs_lb lb;
 	struct cs_lb_server *servers;
 	struct server_state *st;
@@ -785,7 +789,7 @@ static void arrive(struct bal *b, struct client *c, uint32_t k)
 	c->moved = false;
 	c->arrived = cs_engine_now(&b->e);
 	if (b->has_lifetime)
-		c->leave = cs_engine_after(&b->e, cs_time_from_seconds(cs_dist_sample(&b->lifetime, b->rng)), leave_fire, c);
+		c->leave = cs_engine_after(&b->e, cs_dist_sample_time(&b->lifetime, b->rng), leave_fire, c);
 	client_open(c);
 }
 
@@ -920,10 +924,8 @@ static int parse_servers(struct bal *b, const struct cs_cfg *cfg, json_t *bj)
 		snprintf(da, sizeof da, "127.0.0.1:%u", 3000 + s);
 		if (cs_cfg_need_object(cfg, o, p) < 0 || cs_cfg_keys(cfg, o, p, keys) < 0 ||
 		    cs_cfg_str(cfg, o, p, "name", dn, 0, &name) < 0 || cs_cfg_str(cfg, o, p, "address", da, 0, &addr) < 0 ||
-		    cs_cfg_num(cfg, o, p, "weight", 1, CS_CFG_INTEGER | CS_CFG_POSITIVE, &w) < 0)
+		    cs_cfg_num_in(cfg, o, p, "weight", 1, CS_CFG_INTEGER, 1, 1000, &w) < 0)
 			return -1;
-		if (w > 1000)
-			return cs_error_input(cfg->err, cfg->file, p, "weight above 1000");
 		snprintf(b->servers[s].name, sizeof b->servers[s].name, "%s", addr);
 		snprintf(b->st[s].name, sizeof b->st[s].name, "%s", name);
 		b->servers[s].weight = (int)w;
@@ -986,25 +988,21 @@ static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 		cj = json_object();
 		json_object_set_new(exp, "clients", cj);
 	}
-	double count;
+	uint64_t count;
 	int transport;
 	if (cs_cfg_need_object(cfg, cj, "clients") < 0 || cs_cfg_keys(cfg, cj, "clients", keys) < 0 ||
-	    cs_cfg_num(cfg, cj, "clients", "count", 100, CS_CFG_INTEGER | CS_CFG_POSITIVE, &count) < 0 ||
+	    cs_cfg_count(cfg, cj, "clients", "count", 100, 0, 1, 1000000, &count) < 0 ||
 	    cs_cfg_enum(cfg, cj, "clients", "transport", "xhr-polling", transports, &transport) < 0)
 		return -1;
-	if (count > 1000000)
-		return cs_error_input(cfg->err, cfg->file, "clients.count", "more than 1,000,000 clients");
 	b->nclients = (uint32_t)count;
 	b->transport = (enum transport)transport;
 	json_t *a = json_object_get(cj, "addresses");
 	if (json_is_object(a)) {
 		static const char *const akeys[] = {"shared_fraction", NULL};
 		if (cs_cfg_keys(cfg, a, "clients.addresses", akeys) < 0 ||
-		    cs_cfg_num(cfg, a, "clients.addresses", "shared_fraction", 0, CS_CFG_REQUIRED | CS_CFG_NONNEG,
-			       &b->shared_fraction) < 0)
+		    cs_cfg_num_in(cfg, a, "clients.addresses", "shared_fraction", 0, CS_CFG_REQUIRED, 0, 1,
+				  &b->shared_fraction) < 0)
 			return -1;
-		if (b->shared_fraction > 1)
-			return cs_error_input(cfg->err, cfg->file, "clients.addresses.shared_fraction", "must be at most 1");
 		b->addresses = 3;
 	} else if (cs_cfg_enum(cfg, cj, "clients", "addresses", "distinct", addrs, &b->addresses) < 0) {
 		return -1;
@@ -1031,6 +1029,30 @@ static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 	}
 	if (cs_dist_parse(cfg, lat, "clients.latency", CS_UNIT_SECONDS, 0, &b->latency) < 0)
 		return -1;
+	/* what recurs per client must take time, and its count be in
+	 * proportion: a lifetime of 0 made clients leave and come back at
+	 * one instant without end */
+	double span = cs_time_to_seconds(b->duration), expected = 0;
+	struct {
+		const char *path;
+		const struct cs_dist *d;
+		bool on;
+	} recurring[] = {{"clients.message_interval", &b->message_interval, true},
+			 {"clients.lifetime", &b->lifetime, b->has_lifetime}};
+	for (size_t i = 0; i < 2; i++) {
+		if (!recurring[i].on)
+			continue;
+		double mean = cs_dist_mean(recurring[i].d);
+		if (!(mean > 0))
+			return cs_error_input(cfg->err, cfg->file, recurring[i].path,
+					      "the mean must be positive (got %g s): it recurs without end at one instant", mean);
+		expected += (double)b->nclients * span / mean;
+	}
+	if (expected > (double)b->limits.jobs)
+		return cs_error_input(cfg->err, cfg->file, "clients",
+				      "about %.3g client arrivals and messages to expect (clients x duration / mean "
+				      "interval), more than the limit of %llu (raise it with \"limits\": {\"jobs\": N})",
+				      expected, (unsigned long long)b->limits.jobs);
 	json_t *rj = json_object_get(cj, "retry");
 	if (!rj) {
 		rj = json_object();
@@ -1039,15 +1061,13 @@ static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 	static const char *const rkeys[] = {"min_count", "min_timeout", "base", "exponent", "max", "fuzz", NULL};
 	double mc;
 	if (cs_cfg_need_object(cfg, rj, "clients.retry") < 0 || cs_cfg_keys(cfg, rj, "clients.retry", rkeys) < 0 ||
-	    cs_cfg_num(cfg, rj, "clients.retry", "min_count", 2, CS_CFG_INTEGER | CS_CFG_NONNEG, &mc) < 0 ||
-	    cs_cfg_num(cfg, rj, "clients.retry", "min_timeout", 0.01, CS_CFG_NONNEG, &b->retry.min_timeout) < 0 ||
-	    cs_cfg_num(cfg, rj, "clients.retry", "base", 1, CS_CFG_POSITIVE, &b->retry.base) < 0 ||
-	    cs_cfg_num(cfg, rj, "clients.retry", "exponent", 2.2, CS_CFG_POSITIVE, &b->retry.exponent) < 0 ||
-	    cs_cfg_num(cfg, rj, "clients.retry", "max", 300, CS_CFG_POSITIVE, &b->retry.max) < 0 ||
-	    cs_cfg_num(cfg, rj, "clients.retry", "fuzz", 0.5, CS_CFG_NONNEG, &b->retry.fuzz) < 0)
+	    cs_cfg_num_in(cfg, rj, "clients.retry", "min_count", 2, CS_CFG_INTEGER, 0, 1e6, &mc) < 0 ||
+	    cs_cfg_num_in(cfg, rj, "clients.retry", "min_timeout", 0.01, 0, 0, CS_MAX_SECONDS, &b->retry.min_timeout) < 0 ||
+	    cs_cfg_num_in(cfg, rj, "clients.retry", "base", 1, CS_CFG_POSITIVE, 0, CS_MAX_SECONDS, &b->retry.base) < 0 ||
+	    cs_cfg_num_in(cfg, rj, "clients.retry", "exponent", 2.2, CS_CFG_POSITIVE, 0, 100, &b->retry.exponent) < 0 ||
+	    cs_cfg_num_in(cfg, rj, "clients.retry", "max", 300, CS_CFG_POSITIVE, 0, CS_MAX_SECONDS, &b->retry.max) < 0 ||
+	    cs_cfg_num_in(cfg, rj, "clients.retry", "fuzz", 0.5, 0, 0, 1, &b->retry.fuzz) < 0)
 		return -1;
-	if (b->retry.fuzz > 1)
-		return cs_error_input(cfg->err, cfg->file, "clients.retry.fuzz", "must be at most 1");
 	b->retry.min_count = (uint32_t)mc;
 	return 0;
 }
@@ -1055,27 +1075,27 @@ static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t *seed)
 {
 	static const char *const top[] = {"name", "description", "seed", "duration", "balancer", "clients", "sockjs",
-					  "events", "output", "sweep", "vars", "version", NULL};
+					  "events", "output", "sweep", "vars", "version", "limits", NULL};
 	static const char *const bkeys[] = {"policy", "servers", "max_fails", "fail_timeout", "hash_key",
 					    "recovery_window", "tls_handshake_cpu", NULL};
 	static const char *const skeys[] = {"heartbeat", "disconnect_delay", NULL};
-	double sd, max_fails;
+	double max_fails;
 	const char *name;
 	int policy, key;
 	cs_time fail_timeout;
-	if (cs_cfg_keys(cfg, exp, "", top) < 0 || cs_cfg_str(cfg, exp, "", "name", "balancing", 0, &name) < 0 ||
-	    cs_cfg_num(cfg, exp, "", "seed", 1, CS_CFG_INTEGER | CS_CFG_NONNEG, &sd) < 0 ||
+	if (cs_cfg_keys(cfg, exp, "", top) < 0 || cs_limits_parse(&b->limits, exp, cfg->file, cfg->err) < 0 ||
+	    cs_cfg_str(cfg, exp, "", "name", "balancing", 0, &name) < 0 ||
+	    cs_cfg_count(cfg, exp, "", "seed", 1, 0, 0, INT64_MAX, seed) < 0 ||
 	    cs_cfg_time(cfg, exp, "", "duration", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, &b->duration) < 0)
 		return -1;
-	*seed = (uint64_t)sd;
 	json_t *bj = json_object_get(exp, "balancer");
 	if (cs_cfg_need_object(cfg, bj, "balancer") < 0 || cs_cfg_keys(cfg, bj, "balancer", bkeys) < 0 ||
 	    cs_cfg_enum(cfg, bj, "balancer", "policy", "round-robin", cs_lb_kind_names, &policy) < 0 ||
 	    cs_cfg_enum(cfg, bj, "balancer", "hash_key", "client-address", cs_lb_hash_key_names, &key) < 0 ||
-	    cs_cfg_num(cfg, bj, "balancer", "max_fails", 1, CS_CFG_INTEGER | CS_CFG_NONNEG, &max_fails) < 0 ||
+	    cs_cfg_num_in(cfg, bj, "balancer", "max_fails", 1, CS_CFG_INTEGER, 0, 1e6, &max_fails) < 0 ||
 	    cs_cfg_time(cfg, bj, "balancer", "fail_timeout", 10, CS_CFG_NONNEG, &fail_timeout) < 0 ||
 	    cs_cfg_time(cfg, bj, "balancer", "recovery_window", 60, CS_CFG_NONNEG, &b->recovery_window) < 0 ||
-	    cs_cfg_num(cfg, bj, "balancer", "tls_handshake_cpu", 0, CS_CFG_NONNEG, &b->tls_seconds) < 0 ||
+	    cs_cfg_num_in(cfg, bj, "balancer", "tls_handshake_cpu", 0, 0, 0, 3600, &b->tls_seconds) < 0 ||
 	    parse_servers(b, cfg, bj) < 0)
 		return -1;
 	json_t *sj = json_object_get(exp, "sockjs");
@@ -1097,6 +1117,11 @@ static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t 
 	    cs_cfg_time(cfg, out, "output", "sample_interval", 10, CS_CFG_POSITIVE, &b->sample) < 0 ||
 	    parse_clients(b, cfg, exp) < 0 || parse_events(b, cfg, exp) < 0)
 		return -1;
+	if (b->duration / b->sample + 2 > (cs_time)b->limits.timeseries_rows)
+		return cs_error_input(cfg->err, cfg->file, "output.sample_interval",
+				      "%lld rows of timeseries.csv (duration / sample_interval), more than the limit of "
+				      "%llu (sample less often, or raise the limit with \"limits\": {\"timeseries_rows\": N})",
+				      (long long)(b->duration / b->sample + 2), (unsigned long long)b->limits.timeseries_rows);
 	for (uint32_t s = 0; s < b->nservers; s++) {
 		b->st[s].alive = true;
 		b->st[s].restarted = CS_TIME_NEVER;
@@ -1185,8 +1210,12 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 	b->clients = cs_xcalloc(b->nclients, sizeof *b->clients);
 	if (ts) {
 		fputs("time,connected,ghost_sessions", ts);
-		for (uint32_t s = 0; s < b->nservers; s++)
-			fprintf(ts, ",sessions_%s", b->st[s].name);
+		for (uint32_t s = 0; s < b->nservers; s++) {
+			char *col = cs_xasprintf("sessions_%s", b->st[s].name);
+			fputc(',', ts);
+			cs_csv_put(ts, col); /* a server's name may hold a comma */
+			free(col);
+		}
 		fputs(",imbalance_cv,imbalance_max_over_mean\n", ts);
 	}
 	for (uint32_t k = 0; k < b->nclients; k++) {
@@ -1197,7 +1226,9 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 	for (uint32_t i = 0; i < b->nevents; i++)
 		cs_engine_at(&b->e, b->events[i].at, server_event_fire, &b->events[i]);
 	cs_engine_after(&b->e, 0, sample_fire, b);
+	cs_interrupt_engine(&b->e);
 	cs_engine_run(&b->e, b->duration);
+	cs_interrupt_engine(NULL);
 	const char *name = json_string_value(json_object_get(exp, "name"));
 	out = summary(b, name ? name : "balancing", seed);
 	*events = b->e.events_run;
