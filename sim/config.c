@@ -124,6 +124,10 @@ static int fetch(const struct cs_cfg *cfg, json_t *obj, const char *path, const 
 
 const char *cs_cfg_got(const json_t *v, char *buf, size_t n)
 {
+	if (json_is_real(v)) { /* 1e9, not 1000000000.0 */
+		snprintf(buf, n, "%.15g", json_real_value(v));
+		return buf;
+	}
 	char *s = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	snprintf(buf, n, "%s", s ? s : "?");
 	if (s && strlen(s) >= n && n > 4)

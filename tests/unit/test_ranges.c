@@ -17,7 +17,7 @@ struct range_case {
 
 static const struct range_case cases[] = {
 	/* counts and quantities beyond the fixed-point type, or that round to 0 */
-	{BASE "--set 'cell.machines[0].count=1e20'", "cell.machines[0].count: expected a whole number from 1 to 10000000 (got 1e20)"},
+	{BASE "--set 'cell.machines[0].count=1e20'", "cell.machines[0].count: expected a whole number from 1 to 10000000 (got 1e+20)"},
 	{"run tests/cases/b01-count-1e308.json -o /tmp/cs-ranges-out -q", "cell.machines[0].count: expected a whole number"},
 	{BASE "--set 'cell.machines[0].count=2.5'", "cell.machines[0].count: expected a whole number from 1 to 10000000 (got 2.5)"},
 	{"run tests/cases/b01-cpu-1e12-total-overflow.json -o /tmp/cs-ranges-out -q", "cell.machines[0].cpu: beyond the model's range: at most 10000000 cores (got 1000000000000)"},
@@ -49,15 +49,15 @@ static const struct range_case cases[] = {
 	{BASE "--set 'workloads[0].arrival={\"dist\":\"exp\",\"mean\":1e-300}'", "workloads[0].arrival.mean: below the clock's resolution"},
 	/* seeds are exact (up to 2^63 - 1), never rounded */
 	{BASE "--seed 9223372036854775808", "--seed: expected a whole number from 0 to 2^63 - 1"},
-	{BASE "--set seed=1e19", "seed: expected a whole number from 0 to 9223372036854775807 (got 1e19)"},
+	{BASE "--set seed=1e19", "seed: expected a whole number from 0 to 9223372036854775807 (got 1e+19)"},
 	/* priorities outside their bands (0-11) */
 	{"run tests/cases/b12-priority-1e308.json -o /tmp/cs-ranges-out -q", "workloads[0].priority: must be a whole number from 0 to 11 (got 1e+308)"},
 	{BASE "--set 'workloads[0].priority=12'", "workloads[0].priority: must be a whole number from 0 to 11 (got 12)"},
 	{BASE "--set 'workloads[0].priority=-1'", "workloads[0].priority: must be a whole number from 0 to 11 (got -1)"},
 	/* other counts */
-	{"run tests/cases/b12-max-jobs-1e308.json -o /tmp/cs-ranges-out -q", "workloads[0].max_jobs: expected a whole number from 0 to 9007199254740992 (got 1e308)"},
-	{"run tests/cases/w02-me-first-1e308.json -o /tmp/cs-ranges-out -q", "machine_events[0].first: expected a whole number from 0 to 9 (got 1e308)"},
-	{BASE "--set scheduler.max_attempts=1e20", "scheduler.max_attempts: expected a whole number from 0 to 4294967295 (got 1e20)"},
+	{"run tests/cases/b12-max-jobs-1e308.json -o /tmp/cs-ranges-out -q", "workloads[0].max_jobs: expected a whole number from 0 to 9007199254740992 (got 1e+308)"},
+	{"run tests/cases/w02-me-first-1e308.json -o /tmp/cs-ranges-out -q", "machine_events[0].first: expected a whole number from 0 to 9 (got 1e+308)"},
+	{BASE "--set scheduler.max_attempts=1e20", "scheduler.max_attempts: expected a whole number from 0 to 4294967295 (got 1e+20)"},
 	{BASE "--set scheduler.type=omega --set 'scheduler.schedulers=[{\"count\":1e20}]'", "scheduler.schedulers[0].count: must be a whole number from 1 to 1024 (got 1e+20)"},
 	{BASE "--set scheduler.type=mesos --set 'scheduler.frameworks=[{\"weight\":1e308}]'", "scheduler.frameworks[0].weight: must be from 0 to 1000000 (got 1e+308)"},
 	/* runs out of proportion, refused before they start */
@@ -72,7 +72,7 @@ static const struct range_case cases[] = {
 	{BASE "--set limits.job=5", "limits.job: unknown key (did you mean \"jobs\"?)"},
 	{"run experiments/balancing/sticky-vs-rr.json -o /tmp/cs-ranges-out -q --set clients.lifetime=0 --set duration=1", "clients.lifetime: the mean must be positive (got 0 s)"},
 	{"run experiments/balancing/sticky-vs-rr.json -o /tmp/cs-ranges-out -q --set 'clients.message_interval={\"dist\":\"exp\",\"mean\":1e-6}'", "client arrivals and messages to expect"},
-	{"run experiments/balancing/sticky-vs-rr.json -o /tmp/cs-ranges-out -q --set clients.count=1e9", "clients.count: expected a whole number from 1 to 1000000 (got 1e9)"},
+	{"run experiments/balancing/sticky-vs-rr.json -o /tmp/cs-ranges-out -q --set clients.count=1e9", "clients.count: expected a whole number from 1 to 1000000 (got 1e+09)"},
 	{"run experiments/balancing/sticky-vs-rr.json -o /tmp/cs-ranges-out -q --set output.sample_interval=1e-6", "rows of timeseries.csv (duration / sample_interval), more than the limit"},
 	/* a trace replay without a duration learns its length as it runs */
 	{"run tests/cases/b03-swf-huge-submit.json -o /tmp/cs-ranges-out -q --set 'workloads[0].trace.path=\"../traces/easy4.swf\"' --set output.sample_interval=1e-6", "timeseries.csv passed the limit of 10000000 rows"},
