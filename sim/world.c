@@ -332,13 +332,14 @@ static void group_end_fire(void *ctx, cs_time now)
 {
 	struct cs_end_group *g = ctx;
 	struct cs_world *w = g->job->owner;
+	const uint64_t bump = w->cell.release_bump;
 	group_unlink(g);
 	while (g->head) {
 		struct cs_task *task = g->head;
 		g->head = task->gnext;
 		task->group = NULL;
 		task->gprev = task->gnext = NULL;
-		cs_cell_release(&w->cell, task, CS_TASK_DONE);
+		cs_cell_release_bumping(&w->cell, task, CS_TASK_DONE, bump);
 		task_left(w, task);
 	}
 	spare_group(w, g);
