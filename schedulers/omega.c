@@ -276,6 +276,14 @@ static void omega_task_ended(void *self, struct cs_task *task)
 	resources_freed(self);
 }
 
+/* (a commit checks its claims against the job's request as it is then:
+ * only a shrink, which frees resources, matters here) */
+static void omega_request_changed(void *self, struct cs_job *job, const struct cs_res *old)
+{
+	if (cs_request_shrank(job, old))
+		resources_freed(self);
+}
+
 static void omega_machine_changed(void *self, uint32_t machine, bool up)
 {
 	if (up)
@@ -412,6 +420,7 @@ const struct cs_scheduler_ops cs_omega_ops = {
 	.submit = omega_submit,
 	.task_ended = omega_task_ended,
 	.machine_changed = omega_machine_changed,
+	.request_changed = omega_request_changed,
 	.report = omega_report,
 	.destroy = omega_destroy,
 };

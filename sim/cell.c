@@ -130,6 +130,14 @@ void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, in
 	cs_cell_apply_(cell, m, r, sign, sign > 0 ? 1 : cell->release_bump);
 }
 
+void cs_cell_resize(struct cs_cell *cell, struct cs_task *task, const struct cs_res *from, const struct cs_res *to)
+{
+	TASK_ASSERT(task->state == CS_TASK_RUNNING && task->machine < cell->n);
+	struct cs_res d = {to->cpu - from->cpu, to->mem - from->mem, to->disk - from->disk};
+	bool grows = d.cpu > 0 || d.mem > 0 || d.disk > 0;
+	cs_cell_apply_(cell, task->machine, &d, +1, grows ? 1 : cell->release_bump);
+}
+
 static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 {
 	TASK_ASSERT(task->state == CS_TASK_PENDING);

@@ -134,6 +134,15 @@ void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up);
 /* Change machine m's allocation by sign*r without a task (replicas);
  * bumps the sequence number like a claim (sign +1) or a release (-1). */
 void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign);
+/* A running task's request changes from `from` to `to` (its job's
+ * request is changing: the caller resizes every running task of the job,
+ * then sets job->req to `to`).  Its machine's allocation changes by the
+ * difference, counted; the sequence number is bumped as by a claim if
+ * anything grows, else as by a release.  The caller has checked that it
+ * fits (cs_cell_fits of the difference), or accepts over-commit
+ * (as-recorded replay). */
+void cs_cell_resize(struct cs_cell *cell, struct cs_task *task, const struct cs_res *from, const struct cs_res *to);
+
 /* Whether a release bumps its machine's sequence number (true, the
  * default: the machine changed) or only claims do (false, as in the
  * public Omega simulator).  Omega's "sequence_bump" key; call before the
