@@ -171,8 +171,10 @@ static int field_req(const char *s, double *out)
  * empty field, which keeps the value before).  Rows at its submission
  * instant make its request at submission; a later value that differs is
  * a change from t on (several rows at one instant: the last one's).
- * Returns -1 past 4 billion changes. */
-static int note_request(struct google_source *g, struct instance *in, int64_t t, double cpu, double mem)
+ * Returns -1 past 4 billion changes.  (Out of line: read_events calls it
+ * only for a row whose request may differ, see same_request.) */
+static __attribute__((noinline)) int note_request(struct google_source *g, struct instance *in, int64_t t, double cpu,
+						  double mem)
 {
 	struct change *last = in->last_change != NONE ? &g->chg[in->last_change] : NULL;
 	double c = last ? last->cpu : in->cpu, m = last ? last->mem : in->mem;
@@ -198,6 +200,13 @@ static int note_request(struct google_source *g, struct instance *in, int64_t t,
 		in->last_change = k;
 	}
 	return 0;
+}
+
+/* Whether a row's request (cpu, mem) is what an instance without
+ * changes asks already: most rows (note_request's quick case). */
+static inline bool same_request(const struct instance *in, double cpu, double mem)
+{
+	return in->last_change == NONE && (cpu < 0 || cpu == in->cpu) && (mem < 0 || mem == in->mem);
 }
 
 static int read_events(struct google_source *g, const struct cs_trace_spec *spec, struct cs_error *err)
@@ -273,7 +282,7 @@ static int read_events(struct google_source *g, const struct cs_trace_spec *spec
 		}
 		struct instance *in = &g->in[cur];
 		if ((type == G_SCHEDULE || type == G_UPDATE_PENDING || type == G_UPDATE_RUNNING) && cur != UINT32_MAX &&
-		    note_request(g, in, t, cpu, mem) < 0) {
+		    !same_request(in, cpu, mem) && note_request(g, in, t, cpu, mem) < 0) {
 			cs_lines_error(&l, err, "more than 4 billion request changes");
 			goto out;
 		}
@@ -413,9 +422,12 @@ static void sort_instances(struct google_source *g)
 
 static bool same_group(const struct google_source *g, const struct instance *a, const struct instance *b)
 {
-	return a->job == b->job && a->submit == b->submit && a->priority == b->priority &&
-	       (!g->as_recorded || a->start == b->start) && is_initial(a) == is_initial(b) &&
-	       cmp_requests(g, a, b) == 0;
+	if (a->job != b->job || a->submit != b->submit || a->priority != b->priority ||
+	    (g->as_recorded && a->start != b->start) || is_initial(a) != is_initial(b))
+		return false;
+	if (a->changes == NONE && b->changes == NONE) /* (most instances) */
+		return a->cpu == b->cpu && a->mem == b->mem;
+	return cmp_requests(g, a, b) == 0;
 }
 
 static cs_qty scaled(double normalized, cs_qty largest)
