@@ -16,6 +16,16 @@
  *    and when.  Instances at the same instant of one job with the same
  *    requests over time and priority form one job of the simulation.
  *  - as-recorded: it starts at its SCHEDULE time (grouping also by that).
+ *  - rows at time 0 are the cell's initial state: tasks scheduled at 0
+ *    are placed before the run starts (prefill), running until their
+ *    recorded end, or for the whole run if the file does not show it.
+ * Skipped (counted; --strict: an error): instances never scheduled
+ * (killed while pending, or still pending at the end of the file).
+ * Instances still running at the end of the file end at its last time
+ * (counted as "censored").  A missing request counts as 0 ("requests
+ * missing").  Requests are normalized to the largest machine: they are
+ * multiplied by the modelled cell's largest machine (a cell of "cpu": 1,
+ * "mem": 1 machines keeps the trace's units).
  *
  * Requests over time: every row of an instance carries its request as of
  * that row (SUBMIT; UPDATE_PENDING while it waits; SCHEDULE;
@@ -27,17 +37,7 @@
  * SCHEDULE row's, after any update while pending) and carries the later
  * changes (job->req_changes), which the world applies at their times
  * (sim/world.h).  At time 0 the SCHEDULE rows often differ from the SUBMIT
- * rows before them: the tasks were updated before the trace began.
- *  - rows at time 0 are the cell's initial state: tasks scheduled at 0
- *    are placed before the run starts (prefill), running until their
- *    recorded end, or for the whole run if the file does not show it.
- * Skipped (counted; --strict: an error): instances never scheduled
- * (killed while pending, or still pending at the end of the file).
- * Instances still running at the end of the file end at its last time
- * (counted as "censored").  A missing request counts as 0 ("requests
- * missing").  Requests are normalized to the largest machine: they are
- * multiplied by the modelled cell's largest machine (a cell of "cpu": 1,
- * "mem": 1 machines keeps the trace's units).
+ * rows before them (updates, presumably, before the trace began).
  *
  * With "job_events" (workloads/google_jobs.h), a task submission that
  * falls in its job's submission window counts as submitted at the job's
