@@ -247,6 +247,30 @@ static void test_google_requests(void **state)
 	free(path);
 }
 
+/* tests/traces/google-requests-initial.csv, one machine of 1 cpu: the
+ * initial state is two tasks of 0.5 (running on and on), both updated to
+ * 0.9 at 600; job 2 asks 0.25 from 700 to 800.  Rescheduled, neither task
+ * fits its machine any more: both are stopped and, being the initial
+ * state's, not replaced (the job they made is gone); job 2 runs at once:
+ * 1 x 600 + 0.25 x 100 = 625 core-seconds in 800 s.  As recorded, both
+ * grow in place: 1 x 600 + 1.8 x 200 + 25 = 985, peak 2.05. */
+static void test_google_requests_initial(void **state)
+{
+	const char *trace = "tests/traces/google-requests-initial.csv", *cell = "{\"count\":1,\"cpu\":1,\"mem\":1}";
+	json_t *s = run_trace("google2011", trace, "reschedule", cell);
+	assert_true(tu_num(s, "traces.t.tasks_stopped_to_resize") == 2);
+	assert_true(tu_num(s, "traces.t.tasks_resized") == 0);
+	assert_true(tu_num(s, "jobs.completed") == 1);
+	assert_near(tu_num(s, "wait_scheduled.mean"), 0, 1e-12);
+	assert_near(tu_num(s, "utilization.cpu"), 625 / 800.0, 1e-9);
+	json_decref(s);
+	s = run_trace("google2011", trace, "as-recorded", cell);
+	assert_true(tu_num(s, "traces.t.tasks_resized") == 2);
+	assert_near(tu_num(s, "utilization.cpu"), 985 / 800.0, 1e-9);
+	assert_near(tu_num(s, "traces.t.peak_cpu_demand"), 2.05, 1e-12);
+	json_decref(s);
+}
+
 /* The shipped part 0 as recorded against tests/google_requests.awk on
  * the raw file (12,500 machines of capacity 1): the time-0 state takes
  * its SCHEDULE rows' requests, not its SUBMIT rows' (which the replay
@@ -488,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_google_job_events),
 		cmocka_unit_test(test_google_part0_job_events),
 		cmocka_unit_test(test_google_requests),
+		cmocka_unit_test(test_google_requests_initial),
 		cmocka_unit_test(test_google_part0_requests),
 		cmocka_unit_test(test_alibaba),
 		cmocka_unit_test(test_any_scheduler),
