@@ -190,11 +190,11 @@ static __attribute__((noinline)) int note_request(struct google_source *g, struc
 	} else {
 		if (g->nchg >= NONE - 1)
 			return -1;
-		CS_GROW(g->chg, g->capchg, g->nchg + 1);
+		CS_GROW(g->chg, g->capchg, g->nchg + 1); /* (may move `last`) */
 		uint32_t k = (uint32_t)g->nchg++;
 		g->chg[k] = (struct change){t, nc, nm, NONE};
-		if (last)
-			last->next = k;
+		if (in->last_change != NONE)
+			g->chg[in->last_change].next = k;
 		else
 			in->changes = k;
 		in->last_change = k;

@@ -271,6 +271,43 @@ static void test_google_requests_initial(void **state)
 	json_decref(s);
 }
 
+/* Many updates of one task (the reader's list of changes grows past its
+ * first block while it is being appended to): job 7 runs from 600 to
+ * 1010 on one machine, updated every 10 s from 610 to 1000, alternately
+ * to 0.4 and 0.2 of a core (0.2 at first).  Rescheduled it starts at
+ * once, so both replays give 0.2 x 10 + 20 x 0.4 x 10 + 20 x 0.2 x 10 =
+ * 122 core-seconds in 1010 s, as the raw rows do. */
+static void test_google_many_updates(void **state)
+{
+	char *dir = tu_tmpdir(), path[600];
+	snprintf(path, sizeof path, "%s/updates.csv", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "600000000,,7,0,,0,u,0,0,0.2,0.1,0,0\n600000000,,7,0,1,1,u,0,0,0.2,0.1,0,0\n");
+	for (int k = 1; k <= 40; k++)
+		fprintf(f, "%d0000000,,7,0,1,8,u,0,0,%s,0.1,0,0\n", 60 + k, k % 2 ? "0.4" : "0.2");
+	fprintf(f, "1010000000,,7,0,1,4,u,0,0,0.2,0.1,0,0\n");
+	fclose(f);
+	double cpu, mem;
+	independent_requests(path, 1, &cpu, &mem);
+	assert_near(cpu, 122 / 1010.0, 1e-7); /* (the script prints 9 decimals) */
+	char text[4096];
+	for (int as_recorded = 0; as_recorded < 2; as_recorded++) {
+		snprintf(text, sizeof text,
+			 "{\"check_invariants\":%s,\"cell\":{\"machines\":[{\"count\":1,\"cpu\":1,\"mem\":1}]},"
+			 "\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"google2011\",\"path\":\"%s\"},"
+			 "\"replay\":\"%s\"}],\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"fcfs\"}}",
+			 as_recorded ? "false" : "true", path, as_recorded ? "as-recorded" : "reschedule");
+		json_t *s = tu_run_ok(text, NULL);
+		assert_true(tu_num(s, "traces.t.request_updates") == 40);
+		assert_true(tu_num(s, "traces.t.tasks_resized") == 40);
+		assert_near(tu_num(s, "utilization.cpu"), 122 / 1010.0, 1e-9);
+		json_decref(s);
+	}
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 /* The shipped part 0 as recorded against tests/google_requests.awk on
  * the raw file (12,500 machines of capacity 1): the time-0 state takes
  * its SCHEDULE rows' requests, not its SUBMIT rows' (which the replay
@@ -513,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_google_part0_job_events),
 		cmocka_unit_test(test_google_requests),
 		cmocka_unit_test(test_google_requests_initial),
+		cmocka_unit_test(test_google_many_updates),
 		cmocka_unit_test(test_google_part0_requests),
 		cmocka_unit_test(test_alibaba),
 		cmocka_unit_test(test_any_scheduler),
