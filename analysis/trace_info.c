@@ -131,14 +131,23 @@ static int replay_info(const char *file, enum cs_trace_format format, bool stric
 			last = job->submit;
 		}
 		for (uint32_t i = 0; i < job->ntasks; i++) {
-			cs_time d = cs_task_duration(job, i);
+			cs_time d = cs_task_duration(job, i), end = d == CS_TIME_NEVER ? CS_TIME_NEVER : start + d;
 			double cpu = cs_qty_to_double(job->req.cpu), mem = cs_qty_to_double(job->req.mem);
-			CS_GROW(ch, cap, n + 2);
+			CS_GROW(ch, cap, n + 2 + job->nreq_changes);
 			ch[n++] = (struct change){start, cpu, mem};
-			if (d != CS_TIME_NEVER) {
-				ch[n++] = (struct change){start + d, -cpu, -mem};
-				if (start + d > last_end)
-					last_end = start + d;
+			/* the request as it changes while the task runs (Google's
+			 * UPDATE_RUNNING rows) */
+			for (uint32_t k = 0; k < job->nreq_changes && job->req_changes[k].at < end; k++) {
+				double c = cs_qty_to_double(job->req_changes[k].req.cpu);
+				double m = cs_qty_to_double(job->req_changes[k].req.mem);
+				ch[n++] = (struct change){job->req_changes[k].at, c - cpu, m - mem};
+				cpu = c;
+				mem = m;
+			}
+			if (end != CS_TIME_NEVER) {
+				ch[n++] = (struct change){end, -cpu, -mem};
+				if (end > last_end)
+					last_end = end;
 			}
 		}
 		cs_job_free(job);

@@ -71,7 +71,9 @@ struct bq {
 		cs_qty cpu, mem;   /* pending_need */
 	} *info;
 	size_t nqueue, capqueue, capinfo;
-	bool info_stale;       /* a queued job lost a task: its need grew */
+	bool info_stale;       /* a queued job lost a task or its request
+				* changed: its need changed */
+	bool check_too_large;  /* a queued job's request grew past the cell */
 	struct cs_run_set run; /* running jobs by (estimated end, id); a job's
 				* entry is its sched_data */
 	uint32_t *scratch;     /* machines of a tentative placement */
@@ -484,6 +486,10 @@ static void pass_fire(void *ctx, cs_time now)
 	struct bq *q = ctx;
 	q->pass_pending = false;
 	q->passes++;
+	if (q->check_too_large) {
+		q->check_too_large = false;
+		abandon_too_large(q);
+	}
 	switch (q->policy) {
 	case Q_FCFS:
 	case Q_SJF:
@@ -539,6 +545,28 @@ static void bq_task_ended(void *self, struct cs_task *task)
 	want_pass(q);
 }
 
+/* job's request changed: what its running tasks hold, what it needs
+ * queued (and whether it can still ever fit: if not, the pass drops it),
+ * the least cpu asked. */
+static void bq_request_changed(void *self, struct cs_job *job, const struct cs_res *old)
+{
+	struct bq *q = self;
+	struct cs_run_entry *r = job->sched_data;
+	if (r && !job->prefill) {
+		cs_qty k = (cs_qty)(job->placed - job->ended);
+		r->held.cpu += (job->req.cpu - old->cpu) * k;
+		r->held.mem += (job->req.mem - old->mem) * k;
+		r->held.disk += (job->req.disk - old->disk) * k;
+	}
+	if (job->with_scheduler) {
+		if (job->req.cpu < q->min_cpu)
+			q->min_cpu = job->req.cpu;
+		q->info_stale = true;
+		q->check_too_large |= too_large(q, job); /* dropped by the pass */
+	}
+	want_pass(q);
+}
+
 static void bq_machine_changed(void *self, uint32_t machine, bool up)
 {
 	struct bq *q = self;
@@ -590,6 +618,7 @@ const struct cs_scheduler_ops cs_batch_queue_ops = {
 	.submit = bq_submit,
 	.task_ended = bq_task_ended,
 	.machine_changed = bq_machine_changed,
+	.request_changed = bq_request_changed,
 	.report = bq_report,
 	.destroy = bq_destroy,
 };

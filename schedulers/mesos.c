@@ -500,19 +500,9 @@ static void recovery_fire(void *ctx, cs_time now)
 	run_round(m, m->recovered, n, false);
 }
 
-static void mesos_task_ended(void *self, struct cs_task *task)
+/* Resources were freed on agent mi (a task ended, or shrank). */
+static void agent_recovered(struct mesos *m, uint32_t mi)
 {
-	struct mesos *m = self;
-	struct cs_job *job = task->job;
-	if (!job->prefill && job->sched_data) {
-		struct cs_framework *f = job->sched_data;
-		res_add(&f->alloc, &job->req, -1);
-		if (f->ops->task_ended)
-			f->ops->task_ended(f, task);
-	}
-	uint32_t mi = task->machine;
-	if (mi == CS_NO_MACHINE || mi >= m->w->cell.n)
-		return;
 	m->quiet[mi] = 0;
 	if (m->recovered_mark[mi])
 		return;
@@ -525,6 +515,40 @@ static void mesos_task_ended(void *self, struct cs_task *task)
 		m->recovery_pending = true;
 		cs_engine_after(&m->w->engine, 0, recovery_fire, m);
 	}
+}
+
+static void mesos_task_ended(void *self, struct cs_task *task)
+{
+	struct mesos *m = self;
+	struct cs_job *job = task->job;
+	if (!job->prefill && job->sched_data) {
+		struct cs_framework *f = job->sched_data;
+		res_add(&f->alloc, &job->req, -1);
+		if (f->ops->task_ended)
+			f->ops->task_ended(f, task);
+	}
+	uint32_t mi = task->machine;
+	if (mi != CS_NO_MACHINE && mi < m->w->cell.n)
+		agent_recovered(m, mi);
+}
+
+/* A job's request changed: its framework's share counts what its running
+ * tasks hold now, and the agents where they shrank have resources back. */
+static void mesos_request_changed(void *self, struct cs_job *job, const struct cs_res *old)
+{
+	struct mesos *m = self;
+	if (!job->prefill && job->sched_data) {
+		struct cs_framework *f = job->sched_data;
+		cs_qty k = (cs_qty)(job->placed - job->ended);
+		struct cs_res d = {(job->req.cpu - old->cpu) * k, (job->req.mem - old->mem) * k,
+				   (job->req.disk - old->disk) * k};
+		res_add(&f->alloc, &d, +1);
+	}
+	if (!cs_request_shrank(job, old) || !job->tasks)
+		return;
+	for (uint32_t i = 0; i < job->ntasks; i++)
+		if (job->tasks[i].state == CS_TASK_RUNNING)
+			agent_recovered(m, job->tasks[i].machine);
 }
 
 static void mesos_machine_changed(void *self, uint32_t machine, bool up)
@@ -716,6 +740,7 @@ const struct cs_scheduler_ops cs_mesos_ops = {
 	.submit = mesos_submit,
 	.task_ended = mesos_task_ended,
 	.machine_changed = mesos_machine_changed,
+	.request_changed = mesos_request_changed,
 	.report = mesos_report,
 	.destroy = mesos_destroy,
 };

@@ -143,6 +143,12 @@ static void mono_task_ended(void *self, struct cs_task *task)
 	resources_freed(self);
 }
 
+static void mono_request_changed(void *self, struct cs_job *job, const struct cs_res *old)
+{
+	if (cs_request_shrank(job, old))
+		resources_freed(self);
+}
+
 static void mono_machine_changed(void *self, uint32_t machine, bool up)
 {
 	if (up)
@@ -234,6 +240,7 @@ const struct cs_scheduler_ops cs_monolithic_ops = {
 	.submit = mono_submit,
 	.task_ended = mono_task_ended,
 	.machine_changed = mono_machine_changed,
+	.request_changed = mono_request_changed,
 	.report = mono_report,
 	.destroy = mono_destroy,
 };

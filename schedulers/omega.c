@@ -6,6 +6,7 @@
  * Config (INTERFACE.md): {"type": "omega",
  *   "schedulers": [{"name", "count", "workloads", "t_job", "t_task"}, ...],
  *   "conflict": "resource-fit"|"sequence-numbers",
+ *   "sequence_bump": "claims-and-releases"|"claims",
  *   "transaction": "incremental"|"all-or-nothing",
  *   "placement": ..., "retry": ..., "retry_interval", "max_attempts",
  *   "count_failed_attempts"}
@@ -19,9 +20,11 @@
  * as one transaction against the shared cell:
  *  - conflict detection "sequence-numbers": a claim conflicts if its
  *    machine's sequence number changed since the sync (any claim or release
- *    there); "resource-fit": only if it no longer fits the machine's current
- *    free resources (counting the transaction's own earlier claims).  A
- *    claim on a machine that went down conflicts in both.
+ *    there; with "sequence_bump": "claims", only claims bump it, as in the
+ *    public Omega simulator, so a task ending there since the sync does not
+ *    conflict); "resource-fit": only if it no longer fits the machine's
+ *    current free resources (counting the transaction's own earlier
+ *    claims).  A claim on a machine that went down conflicts in both.
  *  - "incremental": the claims that do not conflict commit; "all-or-nothing"
  *    (gang): any conflict commits nothing.
  * The private copy is never materialized: the attempt places on the shared
@@ -273,6 +276,14 @@ static void omega_task_ended(void *self, struct cs_task *task)
 	resources_freed(self);
 }
 
+/* (a commit checks its claims against the job's request as it is then:
+ * only a shrink, which frees resources, matters here) */
+static void omega_request_changed(void *self, struct cs_job *job, const struct cs_res *old)
+{
+	if (cs_request_shrank(job, old))
+		resources_freed(self);
+}
+
 static void omega_machine_changed(void *self, uint32_t machine, bool up)
 {
 	if (up)
@@ -371,17 +382,19 @@ out:
 
 static int omega_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, void **self)
 {
-	static const char *const keys[] = {"type", "label", "schedulers", "conflict", "transaction",
+	static const char *const keys[] = {"type", "label", "schedulers", "conflict", "sequence_bump", "transaction",
 					   "placement", CS_RETRY_KEYS, NULL};
 	static const char *const conflicts[] = {"resource-fit", "sequence-numbers", NULL};
+	static const char *const bumps[] = {"claims-and-releases", "claims", NULL};
 	static const char *const txns[] = {"incremental", "all-or-nothing", NULL};
 	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0)
 		return -1;
 	struct omega *o = cs_xcalloc(1, sizeof *o);
 	o->w = w;
 	*self = o;
-	int conflict, txn, placement;
+	int conflict, bump, txn, placement;
 	if (cs_cfg_enum(cfg, config, "scheduler", "conflict", "resource-fit", conflicts, &conflict) < 0 ||
+	    cs_cfg_enum(cfg, config, "scheduler", "sequence_bump", "claims-and-releases", bumps, &bump) < 0 ||
 	    cs_cfg_enum(cfg, config, "scheduler", "transaction", "incremental", txns, &txn) < 0 ||
 	    cs_cfg_enum(cfg, config, "scheduler", "placement", "random-first-fit", cs_placement_names,
 			&placement) < 0 ||
@@ -389,6 +402,9 @@ static int omega_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 		return -1;
 	o->conflict = (enum conflict_mode)conflict;
 	o->txn = (enum txn_mode)txn;
+	/* what a machine's sequence number counts is the shared cell's: a
+	 * release there is a change (the default) or not (claims only) */
+	cs_cell_set_release_bump(&w->cell, bump == 0);
 	o->stamp = cs_xcalloc(w->cell.n ? w->cell.n : 1, sizeof *o->stamp);
 	return parse_schedulers(o, cfg, config, placement);
 }
@@ -399,6 +415,7 @@ const struct cs_scheduler_ops cs_omega_ops = {
 	.submit = omega_submit,
 	.task_ended = omega_task_ended,
 	.machine_changed = omega_machine_changed,
+	.request_changed = omega_request_changed,
 	.report = omega_report,
 	.destroy = omega_destroy,
 };

@@ -46,6 +46,15 @@ static inline cs_time cs_decision_time(const struct cs_decision_time *d, const s
 int cs_decision_time_parse(const struct cs_cfg *cfg, json_t *obj, const char *path,
 			   struct cs_decision_time *out);
 
+/* Whether job's request change from `old` (request_changed) shrank
+ * something: resources were freed where its tasks run, or the job itself
+ * may fit now; a scheduler waiting for freed resources wakes up as at a
+ * task's end. */
+static inline bool cs_request_shrank(const struct cs_job *job, const struct cs_res *old)
+{
+	return job->req.cpu < old->cpu || job->req.mem < old->mem || job->req.disk < old->disk;
+}
+
 enum cs_retry_mode { CS_RETRY_EVENT, CS_RETRY_INTERVAL };
 
 struct cs_retry {

@@ -14,6 +14,15 @@
  *  - task_ended() is called after any task left its machine (resources are
  *    free again) -- the prefill's and other schedulers' tasks included; machine_changed() after a machine went up or down (its
  *    tasks were already killed and reported through task_ended);
+ *  - request_changed() is called after a job's per-task request changed
+ *    (a trace's request updates, sim/world.h): job->req is the new one and
+ *    its running tasks hold it already (any that no longer fitted their
+ *    machine were taken off first, through task_ended, holding the old
+ *    one); a scheduler that keeps sums of its jobs' requests adjusts them.
+ *    Placing with job->req and checking fit when claiming needs nothing.
+ *    It must not abandon the job then and there (the world is not done
+ *    with it): a job that can no longer fit is dropped at the next
+ *    decision;
  *  - call cs_world_attempt() when an attempt on a job begins: it also
  *    allocates the job's tasks (job->tasks is NULL before the first one);
  *  - report() fills counters for summary.json; schedulers write no files.
@@ -61,6 +70,8 @@ struct cs_scheduler_ops {
 	void (*submit)(void *self, struct cs_job *job);
 	void (*task_ended)(void *self, struct cs_task *task);
 	void (*machine_changed)(void *self, uint32_t machine, bool up);
+	/* (it must not drop the job at once: see the contracts above) */
+	void (*request_changed)(void *self, struct cs_job *job, const struct cs_res *old);
 	void (*report)(void *self, struct cs_report *out);
 	void (*destroy)(void *self);
 };

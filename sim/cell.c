@@ -15,6 +15,7 @@ void cs_cell_init(struct cs_cell *cell, struct cs_engine *engine)
 {
 	memset(cell, 0, sizeof *cell);
 	cell->engine = engine;
+	cell->release_bump = 1;
 }
 
 void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
@@ -126,14 +127,22 @@ const struct cs_capindex *cs_cell_index(const struct cs_cell *ccell)
 void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
 {
 	assert(m < cell->n && (sign == 1 || sign == -1));
-	cs_cell_apply_(cell, m, r, sign);
+	cs_cell_apply_(cell, m, r, sign, sign > 0 ? 1 : cell->release_bump);
+}
+
+void cs_cell_resize(struct cs_cell *cell, struct cs_task *task, const struct cs_res *from, const struct cs_res *to)
+{
+	TASK_ASSERT(task->state == CS_TASK_RUNNING && task->machine < cell->n);
+	struct cs_res d = {to->cpu - from->cpu, to->mem - from->mem, to->disk - from->disk};
+	bool grows = d.cpu > 0 || d.mem > 0 || d.disk > 0;
+	cs_cell_apply_(cell, task->machine, &d, +1, grows ? 1 : cell->release_bump);
 }
 
 static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 {
 	TASK_ASSERT(task->state == CS_TASK_PENDING);
 	TASK_ASSERT(m < cell->n);
-	cs_cell_apply_(cell, m, &task->job->req, +1);
+	cs_cell_apply_(cell, m, &task->job->req, +1, 1);
 	task->machine = m;
 	task->state = CS_TASK_RUNNING;
 	cell->mach[m].ntasks++;

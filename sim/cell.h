@@ -5,8 +5,10 @@
  * Schedulers change the world only through this API.  cs_cell_claim puts
  * a task on a machine and hands it to the backend (simulation: schedule
  * its end; live mode: ask an agent to start it); cs_cell_release takes it
- * off.  Every claim or release on a machine bumps that machine's sequence
- * number (Omega's conflict detection reads it).
+ * off.  Every claim on a machine bumps that machine's sequence number
+ * (Omega's coarse conflict detection reads it), and so does every release
+ * unless the cell was told otherwise (cs_cell_set_release_bump: the
+ * public Omega simulator bumps on claims only).
  *
  * cs_cell_adjust changes allocation without tasks; cs_cell_tentative does
  * so without counting it as a change (no sequence number, no version):
@@ -50,7 +52,8 @@ struct cs_cell_backend_ops {
  * machine drawn at random among thousands. */
 struct cs_machine {
 	struct cs_res cap, used;
-	uint64_t seq;     /* bumped by every change of its allocation or state */
+	uint64_t seq;     /* bumped by every claim, up/down change and (by
+			   * default) release: see cs_cell_set_release_bump */
 	/* Tasks on it, counted.  The cell keeps no list of them: a claim or
 	 * release then touches only the task and the machine (linking tasks
 	 * per machine cost a cache miss on another task at every claim and
@@ -66,6 +69,8 @@ struct cs_cell {
 	struct cs_machine *mach;   /* n, 64-byte aligned */
 	uint16_t *cls;
 	uint64_t claims;           /* claims so far: tasks' claim_seq */
+	uint64_t release_bump;     /* what a release adds to its machine's
+				    * sequence number: 1 (the default) or 0 */
 	struct cs_machine_class *classes;
 	uint32_t nclasses;
 	struct cs_res total_cap;   /* of up machines */
@@ -127,8 +132,25 @@ void cs_cell_kill(struct cs_cell *cell, struct cs_task *task, enum cs_task_state
  * tasks: the caller (the world) kills them first and tells schedulers. */
 void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up);
 /* Change machine m's allocation by sign*r without a task (replicas);
- * bumps the sequence number like a claim or release. */
+ * bumps the sequence number like a claim (sign +1) or a release (-1). */
 void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign);
+/* A running task's request changes from `from` to `to` (its job's
+ * request is changing: the caller resizes every running task of the job,
+ * then sets job->req to `to`).  Its machine's allocation changes by the
+ * difference, counted; the sequence number is bumped as by a claim if
+ * anything grows, else as by a release.  The caller has checked that it
+ * fits (cs_cell_fits of the difference), or accepts over-commit
+ * (as-recorded replay). */
+void cs_cell_resize(struct cs_cell *cell, struct cs_task *task, const struct cs_res *from, const struct cs_res *to);
+
+/* Whether a release bumps its machine's sequence number (true, the
+ * default: the machine changed) or only claims do (false, as in the
+ * public Omega simulator).  Omega's "sequence_bump" key; call before the
+ * run.  Claims and machines going up or down always bump. */
+static inline void cs_cell_set_release_bump(struct cs_cell *cell, bool bump)
+{
+	cell->release_bump = bump;
+}
 
 /* Change machine m's allocation by sign*r for a moment, without bumping
  * its sequence number or the cell totals: a scheduler trying placements
@@ -166,10 +188,11 @@ static inline void cs_cell_tentative(struct cs_cell *cell, uint32_t m, const str
 /* Bring the time integrals up to now. */
 void cs_cell_account(struct cs_cell *cell);
 
-/* Change machine m's allocation by sign*r, counted (the body of claim,
- * release and cs_cell_adjust; inline, with a constant sign, in the
- * simulator's innermost loop). */
-static inline void cs_cell_apply_(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign)
+/* Change machine m's allocation by sign*r, counted, adding seq_bump to
+ * its sequence number (the body of claim, release and cs_cell_adjust;
+ * inline, with a constant sign, in the simulator's innermost loop). */
+static inline void cs_cell_apply_(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign,
+				  uint64_t seq_bump)
 {
 	if (cell->engine && cell->engine->now != cell->area_since)
 		cs_cell_account(cell);
@@ -180,9 +203,26 @@ static inline void cs_cell_apply_(struct cs_cell *cell, uint32_t m, const struct
 	cell->total_used.cpu += sign * r->cpu;
 	cell->total_used.mem += sign * r->mem;
 	cell->total_used.disk += sign * r->disk;
-	cell->mach[m].seq++;
+	cell->mach[m].seq += seq_bump;
 	cell->version++;
 	cs_cell_mark_dirty(cell, m);
+}
+
+/* cs_cell_release with the cell's release_bump passed in: a loop that
+ * releases many tasks reads it once (as a load in every release, it was
+ * an instruction per task). */
+static inline void cs_cell_release_bumping(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state,
+					   uint64_t release_bump)
+{
+	CS_TASK_ASSERT(task->state == CS_TASK_RUNNING);
+	CS_TASK_ASSERT(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
+	CS_TASK_ASSERT(release_bump == cell->release_bump);
+	uint32_t m = task->machine;
+	cs_cell_apply_(cell, m, &task->job->req, -1, release_bump);
+	cell->mach[m].ntasks--;
+	cell->running--;
+	task->state = end_state;
+	task->job->ended++;
 }
 
 /* Take a running task off its machine, leaving it in state `end_state`
@@ -190,14 +230,7 @@ static inline void cs_cell_apply_(struct cs_cell *cell, uint32_t m, const struct
  * backend reported or caused.  Inline: every task's end comes here. */
 static inline void cs_cell_release(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state)
 {
-	CS_TASK_ASSERT(task->state == CS_TASK_RUNNING);
-	CS_TASK_ASSERT(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
-	uint32_t m = task->machine;
-	cs_cell_apply_(cell, m, &task->job->req, -1);
-	cell->mach[m].ntasks--;
-	cell->running--;
-	task->state = end_state;
-	task->job->ended++;
+	cs_cell_release_bumping(cell, task, end_state, cell->release_bump);
 }
 
 /* How many tasks of req the cell could take now (machines filled one

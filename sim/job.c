@@ -55,6 +55,8 @@ void cs_job_free(struct cs_job *job)
 	if (job->tasks != &job->one_task)
 		free(job->tasks);
 	free(job->task_durations);
+	if (job->req_changes) /* (rare: spare the call) */
+		free(job->req_changes);
 	free(job);
 }
 
@@ -66,6 +68,10 @@ struct cs_job *cs_job_copy(const struct cs_job *job)
 	if (job->task_durations) {
 		c->task_durations = cs_xmalloc((size_t)job->ntasks * sizeof *c->task_durations);
 		memcpy(c->task_durations, job->task_durations, (size_t)job->ntasks * sizeof *c->task_durations);
+	}
+	if (job->req_changes) {
+		c->req_changes = cs_xmalloc((size_t)job->nreq_changes * sizeof *c->req_changes);
+		memcpy(c->req_changes, job->req_changes, (size_t)job->nreq_changes * sizeof *c->req_changes);
 	}
 	return c;
 }

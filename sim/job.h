@@ -2,7 +2,11 @@
  *
  * A job is N tasks with the same per-task request (cpu, mem, disk) and, by
  * default, the same duration (the Omega study's model); a trace reader may
- * give every task its own duration (task_durations).  Life cycle of a job:
+ * give every task its own duration (task_durations), and changes of the
+ * request at given times (req_changes: Google's request updates), which
+ * the world applies to the job and its running tasks when their time
+ * comes (sim/world.h), so that every running task of a job always holds
+ * the job's current request.  Life cycle of a job:
  *   submitted -> queued -> attempts (first_attempt, ...) -> scheduled
  *   (every task placed) -> completed (every task ended), or abandoned
  *   after max_attempts, or still pending/running when the run ends.
@@ -46,6 +50,13 @@ enum cs_job_outcome {
 struct cs_job;
 struct cs_task;
 
+/* From `at` on, each task of the job requests `req` (a trace's request
+ * update). */
+struct cs_req_change {
+	cs_time at;
+	struct cs_res req;
+};
+
 /* Tasks of a job placed at one instant with one duration end together:
  * the simulation backend gives them one end event, not one each. */
 struct cs_end_group {
@@ -82,6 +93,12 @@ struct cs_job {
 			      * time), for backfilling; CS_TIME_NEVER: none */
 	cs_time recorded_start; /* as-recorded replay: when the trace started
 				 * it; CS_TIME_NEVER: not recorded */
+	struct cs_req_change *req_changes; /* optional, nreq_changes, by time,
+					    * all after submit (as recorded:
+					    * after recorded_start), owned */
+	uint32_t nreq_changes;
+	uint32_t next_req_change; /* the first not yet applied (world) */
+	cs_event_id req_event;    /* its pending event, or 0 (world) */
 
 	cs_time submit, first_attempt, scheduled, end; /* CS_TIME_NEVER = not yet */
 	uint32_t attempts;
@@ -120,7 +137,8 @@ struct cs_task *cs_job_tasks(struct cs_job *job);
 void cs_job_use_tasks(struct cs_job *job, struct cs_task *mem);
 void cs_job_free(struct cs_job *job);
 /* A copy of a job not yet handed to the world (no tasks, no end groups),
- * with its own task durations, in memory of the calling thread (a job
+ * with its own task durations and request changes, in memory of the
+ * calling thread (a job
  * read on another thread is copied so that it is freed where it was
  * allocated: see workloads/prefetch.c). */
 struct cs_job *cs_job_copy(const struct cs_job *job);

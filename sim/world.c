@@ -123,6 +123,8 @@ void cs_world_pool_release(struct cs_world *w)
 
 static void finish_job(struct cs_world *w, struct cs_job *job)
 {
+	if (job->req_event) /* a request change still to come */
+		cs_engine_cancel(&w->engine, job->req_event);
 	job->end = cs_engine_now(&w->engine);
 	if (job->outcome != CS_JOB_ABANDONED) {
 		job->outcome = CS_JOB_COMPLETED;
@@ -140,11 +142,17 @@ static void finish_job(struct cs_world *w, struct cs_job *job)
 		check_done(w);
 }
 
+/* (out of line and cold: most jobs have no request changes, and the
+ * arrival path that tests for them is hot) */
+static __attribute__((noinline, cold)) void requests_start(struct cs_world *w, struct cs_job *job);
+
 void cs_world_adopt_prefill(struct cs_world *w, struct cs_job *job)
 {
 	job->prefill = true;
 	job->owner = w;
 	live_link(w, job);
+	if (job->nreq_changes)
+		requests_start(w, job);
 }
 
 void cs_world_attempt(struct cs_world *w, struct cs_job *job)
@@ -188,6 +196,20 @@ void cs_world_abandon(struct cs_world *w, struct cs_job *job)
 		finish_job(w, job);
 }
 
+/* As-recorded replay: the peak of the demand, after a start or a
+ * request change; returns whether the cell is over-committed now. */
+static bool note_recorded_demand(struct cs_world *w)
+{
+	const struct cs_cell *cell = &w->cell;
+	double cpu = cell->total_cap.cpu > 0 ? (double)cell->total_used.cpu / (double)cell->total_cap.cpu : 0;
+	double mem = cell->total_cap.mem > 0 ? (double)cell->total_used.mem / (double)cell->total_cap.mem : 0;
+	if (cpu > w->recorded.peak_cpu)
+		w->recorded.peak_cpu = cpu;
+	if (mem > w->recorded.peak_mem)
+		w->recorded.peak_mem = mem;
+	return cpu > 1 || mem > 1;
+}
+
 /* As-recorded replay: the job starts when the trace says, on machines
  * taken in turn, whether or not it fits; over-commit is counted. */
 static void recorded_start_fire(void *ctx, cs_time now)
@@ -200,13 +222,7 @@ static void recorded_start_fire(void *ctx, cs_time now)
 		uint32_t m = w->recorded.next_machine++ % cell->n;
 		cs_cell_claim_unchecked(cell, &job->tasks[i], m);
 	}
-	double cpu = cell->total_cap.cpu > 0 ? (double)cell->total_used.cpu / (double)cell->total_cap.cpu : 0;
-	double mem = cell->total_cap.mem > 0 ? (double)cell->total_used.mem / (double)cell->total_cap.mem : 0;
-	if (cpu > w->recorded.peak_cpu)
-		w->recorded.peak_cpu = cpu;
-	if (mem > w->recorded.peak_mem)
-		w->recorded.peak_mem = mem;
-	if (cpu > 1 || mem > 1)
+	if (note_recorded_demand(w))
 		w->recorded.overcommitted_starts++;
 	cs_world_placed(w, job);
 }
@@ -219,6 +235,8 @@ static void submit_job(struct cs_world *w, struct cs_job *job)
 	w->jobs_pending++;
 	cs_metrics_submitted(&w->metrics, job);
 	job->with_scheduler = true;
+	if (job->nreq_changes) /* (before the scheduler, which may drop the job at once) */
+		requests_start(w, job);
 	if (w->workloads[job->workload].as_recorded) {
 		cs_time at = job->recorded_start > job->submit ? job->recorded_start : job->submit;
 		cs_engine_at(&w->engine, at, recorded_start_fire, job);
@@ -390,13 +408,14 @@ static void group_end_fire(void *ctx, cs_time now)
 {
 	struct cs_end_group *g = ctx;
 	struct cs_world *w = g->job->owner;
+	const uint64_t bump = w->cell.release_bump;
 	group_unlink(g);
 	while (g->head) {
 		struct cs_task *task = g->head;
 		g->head = task->gnext;
 		task->group = NULL;
 		task->gprev = task->gnext = NULL;
-		cs_cell_release(&w->cell, task, CS_TASK_DONE);
+		cs_cell_release_bumping(&w->cell, task, CS_TASK_DONE, bump);
 		task_left(w, task);
 	}
 	spare_group(w, g);
@@ -467,36 +486,144 @@ const struct cs_cell_backend_ops cs_world_sim_backend = {
 	.kill = backend_kill,
 };
 
-/* A task was taken off its machine before its end (lost or preempted):
- * its job goes back to its scheduler to place it again, as Borg and
- * Kubernetes do -- unless the job is the prefill's or was abandoned. */
-static void requeue_task(struct cs_world *w, struct cs_task *task, enum cs_task_state why)
+/* Take a running task off its machine before its end (lost, preempted,
+ * or stopped for a request it no longer fits).  Returns true if its job
+ * is to place it again (the task is pending again: see resubmit); false
+ * if the job is the prefill's or was abandoned: then the task has ended,
+ * and the caller calls task_left (which may free the job). */
+static bool unplace_task(struct cs_world *w, struct cs_task *task, enum cs_task_state why)
 {
 	struct cs_job *job = task->job;
 	cs_cell_kill(&w->cell, task, why);
-	if (job->prefill || job->outcome == CS_JOB_ABANDONED) {
-		task_left(w, task);
-		return;
-	}
+	if (job->prefill || job->outcome == CS_JOB_ABANDONED)
+		return false;
 	if (w->sched_ops->task_ended)
 		w->sched_ops->task_ended(w->sched, task);
 	task->state = CS_TASK_PENDING;
 	task->machine = CS_NO_MACHINE;
 	job->placed--;
 	job->ended--;
-	if (!job->with_scheduler) {
-		w->jobs_running--;
-		w->jobs_pending++;
-		job->outcome = CS_JOB_PENDING;
-		job->with_scheduler = true;
-		w->sched_ops->submit(w->sched, job);
-	}
+	return true;
+}
+
+/* A job that has tasks to place again goes back to its scheduler, as Borg
+ * and Kubernetes do (unless it is still there). */
+static void resubmit(struct cs_world *w, struct cs_job *job)
+{
+	if (job->with_scheduler)
+		return;
+	w->jobs_running--;
+	w->jobs_pending++;
+	job->outcome = CS_JOB_PENDING;
+	job->with_scheduler = true;
+	w->sched_ops->submit(w->sched, job);
+}
+
+/* A task was taken off its machine before its end (lost or preempted):
+ * its job places it again -- unless it is the prefill's or abandoned. */
+static void requeue_task(struct cs_world *w, struct cs_task *task, enum cs_task_state why)
+{
+	if (unplace_task(w, task, why))
+		resubmit(w, task->job);
+	else
+		task_left(w, task);
 }
 
 void cs_world_preempt(struct cs_world *w, struct cs_task *task)
 {
 	w->tasks_preempted++;
 	requeue_task(w, task, CS_TASK_KILLED);
+}
+
+/* ---- request changes (a trace's updates: job->req_changes) ---- */
+
+static void request_change_fire(void *ctx, cs_time now);
+
+/* Schedule the job's next request change, if any. */
+static __attribute__((noinline, cold)) void requests_start(struct cs_world *w, struct cs_job *job)
+{
+	if (job->next_req_change >= job->nreq_changes)
+		return;
+	cs_time at = job->req_changes[job->next_req_change].at, now = cs_engine_now(&w->engine);
+	job->req_event = cs_engine_at(&w->engine, at > now ? at : now, request_change_fire, job);
+}
+
+/* Rescheduled: stop the running tasks of job that the change from `from`
+ * to `to` no longer fits on their machines (deciding in task order, each
+ * growth counted against the later ones, then taking them all back: the
+ * cell is unchanged).  Returns false if that freed the job (it had no
+ * other task to run); *again says whether it has tasks to place again. */
+static bool stop_misfits(struct cs_world *w, struct cs_job *job, const struct cs_res *from, const struct cs_res *to,
+			 bool *again)
+{
+	struct cs_cell *cell = &w->cell;
+	struct cs_workload *wl = &w->workloads[job->workload];
+	struct cs_res d = {to->cpu - from->cpu, to->mem - from->mem, to->disk - from->disk};
+	*again = false;
+	if (d.cpu <= 0 && d.mem <= 0 && d.disk <= 0)
+		return true; /* a shrink always fits */
+	uint32_t nstop = 0;
+	uint32_t *stop = cs_xmalloc(job->ntasks * sizeof *stop);
+	for (uint32_t i = 0; i < job->ntasks; i++) {
+		const struct cs_task *t = &job->tasks[i];
+		if (t->state != CS_TASK_RUNNING)
+			continue;
+		if (cs_cell_fits(cell, t->machine, &d))
+			cs_cell_tentative(cell, t->machine, &d, +1);
+		else
+			stop[nstop++] = i;
+	}
+	for (uint32_t i = 0, k = 0; i < job->ntasks; i++) {
+		const struct cs_task *t = &job->tasks[i];
+		if (t->state != CS_TASK_RUNNING)
+			continue;
+		if (k < nstop && stop[k] == i)
+			k++;
+		else
+			cs_cell_tentative(cell, t->machine, &d, -1);
+	}
+	bool alive = true;
+	for (uint32_t k = 0; k < nstop && alive; k++) {
+		struct cs_task *t = &job->tasks[stop[k]];
+		wl->tasks_stopped_to_resize++;
+		if (unplace_task(w, t, CS_TASK_KILLED)) {
+			*again = true;
+		} else {
+			alive = job->ended != job->placed; /* else task_left frees it */
+			task_left(w, t);
+		}
+	}
+	free(stop);
+	return alive;
+}
+
+/* The job's next request change is due: every running task takes the new
+ * request (rescheduled: those it fits), then the job; the scheduler is
+ * told; stopped tasks go back to it. */
+static void request_change_fire(void *ctx, cs_time now)
+{
+	struct cs_job *job = ctx;
+	struct cs_world *w = job->owner;
+	struct cs_workload *wl = &w->workloads[job->workload];
+	job->req_event = 0;
+	const struct cs_res from = job->req, to = job->req_changes[job->next_req_change++].req;
+	bool again = false;
+	if (job->tasks && !wl->as_recorded && !stop_misfits(w, job, &from, &to, &again))
+		return;
+	for (uint32_t i = 0; job->tasks && i < job->ntasks; i++) {
+		if (job->tasks[i].state == CS_TASK_RUNNING) {
+			cs_cell_resize(&w->cell, &job->tasks[i], &from, &to);
+			wl->tasks_resized++;
+		}
+	}
+	job->req = to;
+	if (wl->as_recorded)
+		note_recorded_demand(w);
+	requests_start(w, job);
+	if (w->sched_ops->request_changed && !wl->as_recorded) /* (as recorded, no scheduler saw it) */
+		w->sched_ops->request_changed(w->sched, job, &from);
+	if (again)
+		resubmit(w, job); /* last: the scheduler may drop the job */
 }
 
 /* A machine went down: its tasks are lost and go back to be placed again. */
@@ -580,6 +707,8 @@ static json_t *traces_summary(struct cs_world *w)
 			continue;
 		json_t *r = wl->src.ops->report(wl->src.self);
 		json_object_set_new(r, "replay", json_string(wl->as_recorded ? "as-recorded" : "reschedule"));
+		json_object_set_new(r, "tasks_resized", json_integer((json_int_t)wl->tasks_resized));
+		json_object_set_new(r, "tasks_stopped_to_resize", json_integer((json_int_t)wl->tasks_stopped_to_resize));
 		if (wl->as_recorded) {
 			json_object_set_new(r, "peak_cpu_demand", json_real(w->recorded.peak_cpu));
 			json_object_set_new(r, "peak_mem_demand", json_real(w->recorded.peak_mem));

@@ -12,7 +12,18 @@
  *  - tells the scheduler when a task ended or a machine changed, and
  *    metrics when a job was submitted, first attempted, fully placed,
  *    finished;
- *  - owns jobs: created by sources, freed once ended and recorded.
+ *  - owns jobs: created by sources, freed once ended and recorded;
+ *  - applies a job's request changes (job->req_changes) at their times:
+ *    job->req becomes the new request, which placements use from then on,
+ *    and every running task of the job is resized on its machine.  As
+ *    recorded, in place whatever the machine holds (over-commit shows in
+ *    the peak demand); rescheduled, in place where the new request fits
+ *    the machine, else the task is stopped and goes back to its scheduler
+ *    to be placed again with the new request, running its whole duration
+ *    again (Borg's rule for an update that no longer fits: Verma et al.,
+ *    EuroSys 2015, section 2.3); a stopped task of the initial state or
+ *    of an abandoned job is not replaced.  The scheduler is told through
+ *    request_changed().
  *
  * Schedulers report progress through cs_world_attempt / cs_world_placed
  * / cs_world_abandon (below) and change the cell only through its API.
@@ -52,6 +63,10 @@ struct cs_workload {
 	bool exhausted;          /* no more jobs: none held, the source ended */
 	struct cs_world *world;
 	uint32_t index;
+	/* request changes of its jobs (a trace's updates): running tasks
+	 * resized in place, and (rescheduled) stopped because the new request
+	 * did not fit their machine */
+	uint64_t tasks_resized, tasks_stopped_to_resize;
 };
 
 struct cs_machine_event;

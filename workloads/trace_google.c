@@ -14,7 +14,7 @@
  *  - reschedule: an instance is a task submitted at its SUBMIT time that
  *    runs for as long as it ran in the trace; the scheduler decides where
  *    and when.  Instances at the same instant of one job with the same
- *    requests and priority form one job of the simulation.
+ *    requests over time and priority form one job of the simulation.
  *  - as-recorded: it starts at its SCHEDULE time (grouping also by that).
  *  - rows at time 0 are the cell's initial state: tasks scheduled at 0
  *    are placed before the run starts (prefill), running until their
@@ -27,6 +27,18 @@
  * multiplied by the modelled cell's largest machine (a cell of "cpu": 1,
  * "mem": 1 machines keeps the trace's units).
  *
+ * Requests over time: every row of an instance carries its request as of
+ * that row (SUBMIT; UPDATE_PENDING while it waits; SCHEDULE;
+ * UPDATE_RUNNING while it runs; an empty field keeps the value before):
+ * from a row's time on, its request is in effect (of the rows of one
+ * instant, the last one's).  The instance keeps its request at submission
+ * and a list of later changes.  A job starts with the request in effect
+ * at its submission (rescheduled) or at its start (as recorded: the
+ * SCHEDULE row's, after any update while pending) and carries the later
+ * changes (job->req_changes), which the world applies at their times
+ * (sim/world.h).  At time 0 the SCHEDULE rows often differ from the SUBMIT
+ * rows before them (updates, presumably, before the trace began).
+ *
  * With "job_events" (workloads/google_jobs.h), a task submission that
  * falls in its job's submission window counts as submitted at the job's
  * SUBMIT time, so a job whose task rows are spread over a few instants is
@@ -35,8 +47,9 @@
  * recorded), with instances that never ran last, keeping the file's order
  * otherwise.
  *
- * Reading: a first streaming pass builds a table of instances (56 bytes
- * each, not the file); the source then emits jobs from it one at a time.
+ * Reading: a first streaming pass builds a table of instances (64 bytes
+ * each, and 32 per request change, not the file); the source then emits
+ * jobs from it one at a time.
  * Errors (exit 2, file and line): fewer than 13 columns, a non-numeric
  * time/id/type, an unknown event type, a negative time, times going
  * backwards, a task index of 2^24 or more. */
@@ -51,13 +64,25 @@
 
 enum { G_SUBMIT, G_SCHEDULE, G_EVICT, G_FAIL, G_FINISH, G_KILL, G_LOST, G_UPDATE_PENDING, G_UPDATE_RUNNING };
 
+enum { NONE = UINT32_MAX };
+
 struct instance {
 	uint64_t job;
 	uint32_t task;
 	int32_t priority;
 	int64_t submit, start, end; /* µs; start/end -1: not (yet) */
-	double cpu, mem;
+	double cpu, mem;            /* requested at submission; -1: missing */
+	uint32_t changes, last_change; /* its request changes after submission
+					* (in google_source.chg), or NONE */
 };
+
+/* From `at` on, an instance requests cpu and mem (-1: still missing). */
+struct change {
+	int64_t at;
+	double cpu, mem;
+	uint32_t next; /* the instance's next change, or NONE */
+};
+_Static_assert(sizeof(struct instance) == 64 && sizeof(struct change) == 32, "the sizes the comment gives");
 
 /* open instances by (job, task) */
 struct open_map {
@@ -69,12 +94,14 @@ struct open_map {
 struct google_source {
 	struct instance *in;
 	size_t n, cap, next;
+	struct change *chg;
+	size_t nchg, capchg;
 	struct cs_skips skips;
 	struct cs_res scale;
 	struct cs_google_jobs *job_events; /* or NULL */
 	bool unsorted;      /* job_events moved a submission before an earlier row's */
 	bool as_recorded;
-	uint64_t max_jobs, jobs, tasks, events, censored, requests_missing, prefill_tasks;
+	uint64_t max_jobs, jobs, tasks, events, censored, requests_missing, prefill_tasks, request_updates;
 	int64_t last_time;
 	char *path;
 };
@@ -138,6 +165,48 @@ static int field_req(const char *s, double *out)
 		return 0; /* normalized: 1 is the largest machine */
 	*out = v;
 	return 1;
+}
+
+/* A row of instance `in` at time t carries its request (cpu, mem; -1: an
+ * empty field, which keeps the value before).  Rows at its submission
+ * instant make its request at submission; a later value that differs is
+ * a change from t on (several rows at one instant: the last one's).
+ * Returns -1 past 4 billion changes.  (Out of line: read_events calls it
+ * only for a row whose request may differ, see same_request.) */
+static __attribute__((noinline)) int note_request(struct google_source *g, struct instance *in, int64_t t, double cpu,
+						  double mem)
+{
+	struct change *last = in->last_change != NONE ? &g->chg[in->last_change] : NULL;
+	double c = last ? last->cpu : in->cpu, m = last ? last->mem : in->mem;
+	double nc = cpu >= 0 ? cpu : c, nm = mem >= 0 ? mem : m;
+	if (nc == c && nm == m)
+		return 0;
+	if (t <= in->submit) { /* (then it has no change yet: rows are sorted) */
+		in->cpu = nc;
+		in->mem = nm;
+	} else if (last && last->at == t) {
+		last->cpu = nc;
+		last->mem = nm;
+	} else {
+		if (g->nchg >= NONE - 1)
+			return -1;
+		CS_GROW(g->chg, g->capchg, g->nchg + 1); /* (may move `last`) */
+		uint32_t k = (uint32_t)g->nchg++;
+		g->chg[k] = (struct change){t, nc, nm, NONE};
+		if (in->last_change != NONE)
+			g->chg[in->last_change].next = k;
+		else
+			in->changes = k;
+		in->last_change = k;
+	}
+	return 0;
+}
+
+/* Whether a row's request (cpu, mem) is what an instance without
+ * changes asks already: most rows (note_request's quick case). */
+static inline bool same_request(const struct instance *in, double cpu, double mem)
+{
+	return in->last_change == NONE && (cpu < 0 || cpu == in->cpu) && (mem < 0 || mem == in->mem);
 }
 
 static int read_events(struct google_source *g, const struct cs_trace_spec *spec, struct cs_error *err)
@@ -206,11 +275,17 @@ static int read_events(struct google_source *g, const struct cs_trace_spec *spec
 				submit = cs_google_jobs_submit_time(g->job_events, (uint64_t)job, t);
 				g->unsorted |= g->n > 0 && submit < g->in[g->n - 1].submit;
 			}
-			g->in[g->n] = (struct instance){(uint64_t)job, (uint32_t)task, (int32_t)prio, submit, -1, -1, cpu, mem};
+			g->in[g->n] = (struct instance){(uint64_t)job, (uint32_t)task, (int32_t)prio, submit, -1, -1,
+							cpu, mem, NONE, NONE};
 			map_put(&open, key, (uint32_t)g->n);
 			cur = (uint32_t)g->n++;
 		}
 		struct instance *in = &g->in[cur];
+		if ((type == G_SCHEDULE || type == G_UPDATE_PENDING || type == G_UPDATE_RUNNING) && cur != UINT32_MAX &&
+		    !same_request(in, cpu, mem) && note_request(g, in, t, cpu, mem) < 0) {
+			cs_lines_error(&l, err, "more than 4 billion request changes");
+			goto out;
+		}
 		switch (type) {
 		case G_SCHEDULE:
 			if (in->start < 0)
@@ -230,14 +305,9 @@ static int read_events(struct google_source *g, const struct cs_trace_spec *spec
 			break;
 		case G_UPDATE_PENDING:
 		case G_UPDATE_RUNNING:
-			if (cur != UINT32_MAX) {
-				if (cpu >= 0)
-					in->cpu = cpu;
-				if (mem >= 0)
-					in->mem = mem;
-				if (*f[8])
-					in->priority = (int32_t)prio;
-			}
+			/* (the request: note_request above) */
+			if (cur != UINT32_MAX && *f[8])
+				in->priority = (int32_t)prio;
 			break;
 		}
 	}
@@ -260,8 +330,50 @@ static bool ran(const struct instance *in)
 	return in->start >= 0 && in->end != -2;
 }
 
+/* The request an instance starts with in this replay, and its first
+ * change after that: rescheduled, its request at submission and all its
+ * changes; as recorded, the request in effect at its start (its SCHEDULE
+ * row's, with the rows before) and the changes after it. */
+static uint32_t starting_request(const struct google_source *g, const struct instance *in, double *cpu,
+				 double *mem)
+{
+	*cpu = in->cpu;
+	*mem = in->mem;
+	uint32_t c = in->changes;
+	if (g->as_recorded) {
+		for (; c != NONE && g->chg[c].at <= in->start; c = g->chg[c].next) {
+			*cpu = g->chg[c].cpu;
+			*mem = g->chg[c].mem;
+		}
+	}
+	return c;
+}
+
+/* Order of instances by their requests over time (see starting_request):
+ * the starting request, then the changes, fewer first. */
+static int cmp_requests(const struct google_source *g, const struct instance *a, const struct instance *b)
+{
+	double ac, am, bc, bm;
+	uint32_t x = starting_request(g, a, &ac, &am), y = starting_request(g, b, &bc, &bm);
+#define CMP(u, v)                        \
+	if ((u) != (v))                  \
+		return (u) < (v) ? -1 : 1;
+	CMP(ac, bc)
+	CMP(am, bm)
+	for (; x != NONE && y != NONE; x = g->chg[x].next, y = g->chg[y].next) {
+		const struct change *p = &g->chg[x], *q = &g->chg[y];
+		CMP(p->at, q->at)
+		CMP(p->cpu, q->cpu)
+		CMP(p->mem, q->mem)
+	}
+	CMP(x != NONE, y != NONE)
+#undef CMP
+	return 0;
+}
+
 struct sort_key {
 	const struct instance *in;
+	const struct google_source *g;
 	uint32_t index;   /* in the file's order */
 	bool by_start;    /* as recorded: instances group by start too */
 };
@@ -280,8 +392,9 @@ static int by_submission(const void *pa, const void *pb)
 	CMP(a->job, b->job)
 	CMP(is_initial(b), is_initial(a))
 	CMP(a->priority, b->priority)
-	CMP(a->cpu, b->cpu)
-	CMP(a->mem, b->mem)
+	int r = cmp_requests(ka->g, a, b);
+	if (r)
+		return r;
 	if (ka->by_start)
 		CMP(a->start, b->start)
 	CMP(ran(b), ran(a))
@@ -296,7 +409,7 @@ static void sort_instances(struct google_source *g)
 {
 	struct sort_key *keys = cs_xmalloc(g->n * sizeof *keys);
 	for (size_t i = 0; i < g->n; i++)
-		keys[i] = (struct sort_key){&g->in[i], (uint32_t)i, g->as_recorded};
+		keys[i] = (struct sort_key){&g->in[i], g, (uint32_t)i, g->as_recorded};
 	qsort(keys, g->n, sizeof *keys, by_submission);
 	struct instance *sorted = cs_xmalloc(g->n * sizeof *sorted);
 	for (size_t i = 0; i < g->n; i++)
@@ -309,9 +422,48 @@ static void sort_instances(struct google_source *g)
 
 static bool same_group(const struct google_source *g, const struct instance *a, const struct instance *b)
 {
-	return a->job == b->job && a->submit == b->submit && a->cpu == b->cpu && a->mem == b->mem &&
-	       a->priority == b->priority && (!g->as_recorded || a->start == b->start) &&
-	       is_initial(a) == is_initial(b);
+	if (a->job != b->job || a->submit != b->submit || a->priority != b->priority ||
+	    (g->as_recorded && a->start != b->start) || is_initial(a) != is_initial(b))
+		return false;
+	if (a->changes == NONE && b->changes == NONE) /* (most instances) */
+		return a->cpu == b->cpu && a->mem == b->mem;
+	return cmp_requests(g, a, b) == 0;
+}
+
+static cs_qty scaled(double normalized, cs_qty largest)
+{
+	return (cs_qty)llround((normalized > 0 ? normalized : 0) * (double)largest);
+}
+
+/* The job's request from first's starting request and changes (each a
+ * change of the scaled request; ntasks tasks carry them). */
+static void set_requests(struct google_source *g, struct cs_job *job, const struct instance *first, uint32_t ntasks)
+{
+	double cpu, mem;
+	uint32_t c = starting_request(g, first, &cpu, &mem);
+	if (cpu < 0 || mem < 0)
+		g->requests_missing += ntasks;
+	job->req.cpu = scaled(cpu, g->scale.cpu);
+	job->req.mem = scaled(mem, g->scale.mem);
+	uint32_t n = 0;
+	for (uint32_t k = c; k != NONE; k = g->chg[k].next)
+		n++;
+	if (!n)
+		return;
+	job->req_changes = cs_xmalloc(n * sizeof *job->req_changes);
+	struct cs_res prev = job->req;
+	for (uint32_t k = c; k != NONE; k = g->chg[k].next) {
+		struct cs_res r = {scaled(g->chg[k].cpu, g->scale.cpu), scaled(g->chg[k].mem, g->scale.mem), 0};
+		if (r.cpu == prev.cpu && r.mem == prev.mem)
+			continue; /* nothing the cell would see */
+		job->req_changes[job->nreq_changes++] = (struct cs_req_change){g->chg[k].at, r};
+		prev = r;
+	}
+	g->request_updates += (uint64_t)job->nreq_changes * ntasks;
+	if (!job->nreq_changes) {
+		free(job->req_changes);
+		job->req_changes = NULL;
+	}
 }
 
 /* Whether an instance is kept; counts the ones that are not (each once:
@@ -349,10 +501,7 @@ static int google_next(void *self, struct cs_job **out, struct cs_error *err)
 		struct cs_job *job = cs_job_new(ntasks);
 		job->kind = CS_JOB_BATCH;
 		job->priority = first->priority;
-		if (first->cpu < 0 || first->mem < 0)
-			g->requests_missing += ntasks;
-		job->req.cpu = (cs_qty)llround((first->cpu > 0 ? first->cpu : 0) * (double)g->scale.cpu);
-		job->req.mem = (cs_qty)llround((first->mem > 0 ? first->mem : 0) * (double)g->scale.mem);
+		set_requests(g, job, first, ntasks);
 		job->submit = first->submit;
 		job->prefill = is_initial(first);
 		job->task_durations = cs_xmalloc(ntasks * sizeof *job->task_durations);
@@ -387,11 +536,11 @@ static int google_next(void *self, struct cs_job **out, struct cs_error *err)
 static json_t *google_report(void *self)
 {
 	struct google_source *g = self;
-	json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "format", "google2011", "events",
+	json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}", "format", "google2011", "events",
 			      (json_int_t)g->events, "jobs", (json_int_t)g->jobs, "tasks", (json_int_t)g->tasks,
 			      "initial_tasks", (json_int_t)g->prefill_tasks, "censored", (json_int_t)g->censored,
-			      "requests_missing", (json_int_t)g->requests_missing, "last_time",
-			      cs_time_to_seconds(g->last_time));
+			      "requests_missing", (json_int_t)g->requests_missing, "request_updates",
+			      (json_int_t)g->request_updates, "last_time", cs_time_to_seconds(g->last_time));
 	cs_skips_report(&g->skips, o);
 	if (g->job_events)
 		json_object_set_new(o, "job_events", cs_google_jobs_report(g->job_events));
@@ -402,6 +551,7 @@ static void google_close(void *self)
 {
 	struct google_source *g = self;
 	free(g->in);
+	free(g->chg);
 	free(g->path);
 	cs_google_jobs_free(g->job_events);
 	free(g);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerate every figure of the Omega-paper study (README, "The Omega
-# paper's study"): run the three sweeps, then plot them.
+# paper's study"): run the four sweeps, then plot them.
 # usage: experiments/omega-paper/run.sh [OUTDIR] [-j N]   (make omega-paper)
 set -e
 out=${1:-results/omega-paper}
@@ -9,7 +9,7 @@ bin=${CLUSTERSIM:-bin/clustersim}
 here=experiments/omega-paper
 rm -rf "$out"
 mkdir -p "$out"
-for e in tjob batch-rate batch-schedulers; do
+for e in tjob batch-rate batch-schedulers conflict-detection; do
 	echo "== sweep $e"
 	"$bin" sweep "$here/$e.json" -o "$out/$e" -j "$jobs" -q
 done
@@ -26,4 +26,5 @@ p "$out/batch-rate" --x vars.batch_interarrival --logx --metric 'workloads.batch
 p "$out/batch-schedulers" --x vars.batch_count --logx --metric 'schedulers.batch*.busy' --title 'busiest batch scheduler against the number of batch schedulers (6x batch load)' -o "$out/fig-schedulers-busy.png"
 p "$out/batch-schedulers" --x vars.batch_count --logx --metric 'workloads.batch.wait_first_attempt.mean' --title 'batch wait (s) against the number of batch schedulers (6x batch load)' --logy -o "$out/fig-schedulers-wait.png"
 p "$out/batch-schedulers" --x vars.batch_count --logx --metric 'schedulers.batch*.conflict_fraction' --title 'worst batch conflict fraction against the number of batch schedulers' -o "$out/fig-schedulers-conflicts.png"
+p "$out/conflict-detection" --x vars.svc_t_job --metric 'schedulers.service.conflict_fraction' --title 'Omega service scheduler: conflict fraction, fine and coarse (-claims: only claims bump)' --logy -o "$out/fig-conflict-detection.png"
 echo "figures in $out"

@@ -36,6 +36,12 @@ static inline void fuzz_trace_spec(const uint8_t *data, size_t size, enum cs_tra
 				if (d < 0)
 					abort();
 			}
+			/* request changes: after the submission, in time order */
+			for (uint32_t k = 0; k < job->nreq_changes; k++) {
+				const struct cs_req_change *c = &job->req_changes[k];
+				if (c->at <= (k ? c[-1].at : job->submit) || c->req.cpu < 0 || c->req.mem < 0)
+					abort();
+			}
 			last = job->submit;
 			cs_job_free(job);
 		}

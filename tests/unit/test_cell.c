@@ -51,7 +51,11 @@ static void test_claim_release(void **state)
 	assert_int_equal(job->tasks[0].state, CS_TASK_DONE);
 	assert_true(cs_cell_fits(&c, 0, &job->req));
 	assert_true(cs_cell_check(&c, job));
+	/* with claims only bumping (Omega's "sequence_bump": "claims"), a
+	 * release leaves the number as it was */
+	cs_cell_set_release_bump(&c, false);
 	cs_cell_release(&c, &job->tasks[1], CS_TASK_KILLED);
+	assert_int_equal(c.mach[0].seq, 3);
 	assert_int_equal(c.total_used.cpu, 0);
 	assert_int_equal(c.mach[0].used.mem, 0);
 	assert_int_equal(job->ended, 2);

@@ -4,41 +4,73 @@
 
 #include "testutil.h"
 
-/* Two schedulers sync at t=1 and both claim the only machine.  B (1 s)
- * commits at 2 and bumps the machine's sequence number; A (10 s) commits
- * at 11: conflict under sequence numbers (retried, committed at 21),
- * accepted under resource fit (the machine still has room). */
+/* Two one-task jobs on one 4-core machine: a (submitted at a_at, 50 s)
+ * for scheduler A (t_job 10 s), b (at b_at, running b_run s) for B
+ * (t_job b_think s).  `conflict` is the scheduler's keys after
+ * "conflict": (a JSON fragment). */
 #define FMT_RACE \
 	"{\"duration\":100,\"check_invariants\":true," \
 	"\"cell\":{\"machines\":[{\"count\":1,\"cpu\":4,\"mem\":4}]}," \
-	"\"workloads\":[{\"name\":\"a\",\"arrival\":1,\"max_jobs\":1,\"task_duration\":50,\"task_cpu\":1,\"task_mem\":1}," \
-	"{\"name\":\"b\",\"arrival\":1,\"max_jobs\":1,\"task_duration\":50,\"task_cpu\":1,\"task_mem\":1}]," \
-	"\"scheduler\":{\"type\":\"omega\",\"conflict\":\"%s\",\"transaction\":\"incremental\"," \
+	"\"workloads\":[{\"name\":\"a\",\"arrival\":%g,\"max_jobs\":1,\"task_duration\":50,\"task_cpu\":1,\"task_mem\":1}," \
+	"{\"name\":\"b\",\"arrival\":%g,\"max_jobs\":1,\"task_duration\":%g,\"task_cpu\":1,\"task_mem\":1}]," \
+	"\"scheduler\":{\"type\":\"omega\",\"conflict\":%s,\"transaction\":\"incremental\"," \
 	"\"schedulers\":[{\"name\":\"A\",\"workloads\":[\"a\"],\"t_job\":10,\"t_task\":0}," \
-	"{\"name\":\"B\",\"workloads\":[\"b\"],\"t_job\":1,\"t_task\":0}]}}"
+	"{\"name\":\"B\",\"workloads\":[\"b\"],\"t_job\":%g,\"t_task\":0}]}}"
+
+struct race {
+	double a_at, b_at, b_run, b_think;
+};
+
+/* Both sync at t=1 and claim the only machine.  B commits at 2 and bumps
+ * the machine's sequence number; A commits at 11: conflict under
+ * sequence numbers (retried, committed at 21), accepted under resource
+ * fit (the machine still has room). */
+static const struct race claim_race = {1, 1, 50, 1};
+
+/* B places b's task at 1.5; it runs 3 s and ends at 4.5.  A syncs at 2
+ * and commits at 12, so b's release falls between A's sync and its
+ * commit, and nothing else happens on the machine then. */
+static const struct race release_race = {2, 1, 3, 0.5};
+
+/* Run race r with `conflict`: A made `transactions` commit attempts,
+ * `conflicts` of them conflicted (B none), job a was placed `wait`
+ * seconds after its submission, and A was busy `busy_s` seconds of the
+ * 100, `wasted_s` of them wasted. */
+static void check_race(const struct race *r, const char *conflict, int transactions, int conflicts, double wait,
+		       double busy_s, double wasted_s)
+{
+	char text[2048];
+	snprintf(text, sizeof text, FMT_RACE, r->a_at, r->b_at, r->b_run, conflict, r->b_think);
+	json_t *s = tu_run_ok(text, NULL);
+	assert_true(tu_num(s, "schedulers.A.transactions") == transactions);
+	assert_true(tu_num(s, "schedulers.A.conflicts") == conflicts);
+	assert_true(tu_num(s, "schedulers.B.conflicts") == 0);
+	assert_true(tu_num(s, "workloads.a.wait_scheduled.mean") == wait);
+	assert_true(fabs(tu_num(s, "schedulers.A.busy") - busy_s / 100) < 1e-12);
+	assert_true(fabs(tu_num(s, "schedulers.A.busy_wasted") - wasted_s / 100) < 1e-12);
+	if (conflicts == 1) /* 1 conflicted / 1 successful */
+		assert_true(tu_num(s, "schedulers.A.conflict_fraction") == 1);
+	json_decref(s);
+}
 
 static void test_sequence_numbers_vs_resource_fit(void **state)
 {
-	char text[2048];
-	snprintf(text, sizeof text, FMT_RACE, "sequence-numbers");
-	json_t *s = tu_run_ok(text, NULL);
-	assert_true(tu_num(s, "schedulers.A.transactions") == 2);
-	assert_true(tu_num(s, "schedulers.A.conflicts") == 1);
-	assert_true(tu_num(s, "schedulers.A.conflict_fraction") == 1); /* 1 conflicted / 1 successful */
-	assert_true(tu_num(s, "schedulers.B.conflicts") == 0);
-	assert_true(tu_num(s, "workloads.a.wait_scheduled.mean") == 20);
-	/* A was busy 20 s, 10 of them wasted */
-	assert_true(fabs(tu_num(s, "schedulers.A.busy") - 0.2) < 1e-12);
-	assert_true(fabs(tu_num(s, "schedulers.A.busy_wasted") - 0.1) < 1e-12);
-	json_decref(s);
+	check_race(&claim_race, "\"sequence-numbers\"", 2, 1, 20, 20, 10);
+	check_race(&claim_race, "\"resource-fit\"", 1, 0, 10, 10, 0);
+}
 
-	snprintf(text, sizeof text, FMT_RACE, "resource-fit");
-	s = tu_run_ok(text, NULL);
-	assert_true(tu_num(s, "schedulers.A.transactions") == 1);
-	assert_true(tu_num(s, "schedulers.A.conflicts") == 0);
-	assert_true(tu_num(s, "workloads.a.wait_scheduled.mean") == 10);
-	assert_true(tu_num(s, "schedulers.A.busy_wasted") == 0);
-	json_decref(s);
+/* What bumps a sequence number ("sequence_bump"), on release_race:
+ *  - "claims-and-releases" (the default): the release bumped it: A
+ *    conflicts, syncs again at 12 and commits at 22 (wait 20, 10 s of 20
+ *    wasted);
+ *  - "claims": it did not: A commits at 12 (wait 10), no conflict.
+ * The claim of claim_race conflicts under "claims" too. */
+static void test_sequence_bump(void **state)
+{
+	check_race(&release_race, "\"sequence-numbers\"", 2, 1, 20, 20, 10);
+	check_race(&release_race, "\"sequence-numbers\",\"sequence_bump\":\"claims-and-releases\"", 2, 1, 20, 20, 10);
+	check_race(&release_race, "\"sequence-numbers\",\"sequence_bump\":\"claims\"", 1, 0, 10, 10, 0);
+	check_race(&claim_race, "\"sequence-numbers\",\"sequence_bump\":\"claims\"", 2, 1, 20, 20, 10);
 }
 
 /* Resource fit still rejects a claim that no longer fits: the machine has
@@ -141,6 +173,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sequence_numbers_vs_resource_fit),
+		cmocka_unit_test(test_sequence_bump),
 		cmocka_unit_test(test_all_or_nothing),
 		cmocka_unit_test(test_scheduler_count),
 		cmocka_unit_test(test_modes_under_contention),
