@@ -232,13 +232,19 @@ static int read_events(struct google_source *g, const struct cs_trace_spec *spec
 			cs_lines_error(&l, err, "time, job id, task index and event type must be integers");
 			goto out;
 		}
-		if (*f[8] && !cs_parse_int64(f[8], &prio)) {
-			cs_lines_error(&l, err, "priority is not an integer: \"%.20s\"", f[8]);
+		if (*f[8] && (!cs_parse_int64(f[8], &prio) || prio < 0 || prio > 11)) {
+			cs_lines_error(&l, err, "priority is not a whole number from 0 to 11: \"%.20s\"", f[8]);
 			goto out;
 		}
 		double cpu, mem;
 		if (!field_req(f[9], &cpu) || !field_req(f[10], &mem)) {
 			cs_lines_error(&l, err, "a request is not a number from 0 to 1000 (normalized: 1 = the largest machine)");
+			goto out;
+		}
+		/* µs: within the clock's range (sim/units.h) */
+		if (t > (int64_t)(CS_MAX_SECONDS * 1e6)) {
+			cs_lines_error(&l, err, "time beyond the simulator's clock: at most %.0f us, about 317 years "
+				       "(got %" PRId64 ")", CS_MAX_SECONDS * 1e6, t);
 			goto out;
 		}
 		if (t < 0 || job < 0 || task < 0) {

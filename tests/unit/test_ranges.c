@@ -42,6 +42,7 @@ static const struct range_case cases[] = {
 	{BASE "--set 'machine_events=[{\"at\":1e300,\"action\":\"down\"}]'", "machine_events[0].at: beyond the simulator's clock"},
 	{"run tests/cases/b03-swf-huge-submit.json -o /tmp/cs-ranges-out -q", "bigsubmit.swf: line 6: submit time beyond the simulator's clock"},
 	{"trace info tests/cases/hugesubmit.swf", "hugesubmit.swf: line 6: submit time beyond the simulator's clock"},
+	{"trace info tests/cases/b03-google-times-max.csv", "b03-google-times-max.csv: line 1: time beyond the simulator's clock"},
 	/* distribution parameters that would make GSL abort or overflow */
 	{"run tests/cases/b02-weibull-shape-0.005.json -o /tmp/cs-ranges-out -q", "workloads[0].arrival: the distribution's mean, inf s, is beyond the model's range"},
 	{BASE "--set 'workloads[0].task_duration={\"dist\":\"lognormal\",\"mu\":1,\"sigma\":100}'", "workloads[0].task_duration: the distribution's mean"},
