@@ -71,9 +71,10 @@ deps:
 run: deps
 	@$(MAKE) --no-print-directory all
 	@rm -rf results/default
-	$(BIN)/clustersim sweep experiments/default.json -o results/default -j 2
+	$(BIN)/clustersim sweep experiments/default.json -o results/default -j 2 -q
 	$(BIN)/clustersim plot results/default/points/* -o results/default/utilization.png
-	@echo "results in results/default (points/*/summary.json, *.png)"
+	@echo "results in results/default (points/*/summary.json, sweep.csv, *.png); per configuration:"
+	@$(BIN)/clustersim table results/default
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)

@@ -161,11 +161,57 @@ static void test_plot_outputs(void **state)
 	assert_true(starts_with_bytes(p, "\x89PNG"));
 }
 
+static double metric(const char *point, const char *key)
+{
+	char p[800];
+	snprintf(p, sizeof p, "%s/def/points/%s/summary.json", dir, point);
+	json_t *s = json_load_file(p, 0, NULL);
+	assert_non_null(s);
+	double v = tu_num(s, key);
+	json_decref(s);
+	return v;
+}
+
+/* make run's experiment is the core comparison, on a load where the
+ * architectures differ, and `table` shows it. */
+static void test_default_and_table(void **state)
+{
+	assert_int_equal(tu_sh("%s sweep experiments/default.json -o %s/def -q -j 2", tu_binary(), dir), 0);
+	double single = metric("monolithic-single-path", "workloads.batch.wait_scheduled.mean");
+	double multi = metric("monolithic-multi-path", "workloads.batch.wait_scheduled.mean");
+	double mesos = metric("mesos", "workloads.batch.wait_scheduled.mean");
+	double omega = metric("omega", "workloads.batch.wait_scheduled.mean");
+	/* head-of-line blocking: single-path saturates, multi-path still
+	 * blocks batch behind service, Mesos' offers sit with the slow
+	 * framework, Omega's batch scheduler is unaffected */
+	assert_true(single > 100 * multi);
+	assert_true(multi > 5 * omega && mesos > 5 * omega);
+	assert_true(metric("monolithic-single-path", "schedulers.monolithic.busy") > 0.99);
+	assert_true(metric("omega", "schedulers.service.conflict_fraction") > 0);
+	char out[700];
+	snprintf(out, sizeof out, "%s/table.txt", dir);
+	assert_int_equal(tu_sh("%s table %s/def %s/A > %s", tu_binary(), dir, dir, out), 0);
+	char *t = tu_read_file(out);
+	assert_non_null(strstr(t, "cpu util"));
+	assert_non_null(strstr(t, "\nmonolithic-single-path "));
+	assert_non_null(strstr(t, "\nmesos "));
+	assert_non_null(strstr(t, "\nomega "));
+	assert_non_null(strstr(t, "\nA "));
+	free(t);
+	char a[800];
+	snprintf(a, sizeof a, "table %s/E0", dir);
+	expect(a, 2, "metric");
+	snprintf(a, sizeof a, "table %s/nonexistent", dir);
+	expect(a, 2, "cannot read a results summary");
+	expect("table", 2, "expected at least one results directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compare_must_be_able_to_fail),
 		cmocka_unit_test(test_plot_outputs),
+		cmocka_unit_test(test_default_and_table),
 	};
 	return cmocka_run_group_tests_name("gate", tests, setup, teardown);
 }
