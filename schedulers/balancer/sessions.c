@@ -115,7 +115,8 @@ struct session {
 	int32_t server;
 	int32_t client;      /* the client that thinks it has it; -1: a ghost */
 	int32_t owner;       /* the client whose request made it */
-	int32_t next_owned;  /* the owner's other live sessions */
+	int32_t next_hash;   /* the next live session in its bucket of the
+			      * index by (id, server) */
 	int32_t held;        /* the request of the held receive poll, -1 */
 	bool conn;           /* it holds a connection to its server (a held
 			      * poll or a websocket): counted in the server's
@@ -150,7 +151,6 @@ struct client {
 	uint64_t conn;       /* the current SockJS session id */
 	int32_t sess;        /* the session it thinks it has, -1: none */
 	uint64_t sess_id;
-	int32_t owned;       /* live sessions its requests made (a list) */
 	bool believes;       /* it has read "o" and not closed since */
 	uint32_t sockjs_server;
 	int32_t route;       /* cookie */
@@ -195,6 +195,11 @@ struct bal {
 	struct client *clients;
 	uint32_t nclients;
 	struct pool sessions, reqs;
+	/* live sessions by (id, server): a client that reconnects every 10 ms
+	 * leaves hundreds of sessions behind it until they expire, so a list
+	 * per client made every request a scan */
+	int32_t *sess_bucket;
+	uint32_t sess_buckets, sess_live;
 	uint64_t next_id;
 	enum transport transport;
 	cs_time heartbeat, disconnect_delay, recovery_window, duration, sample;
@@ -280,13 +285,43 @@ static void ghost_count(struct bal *b, int d)
 
 /* A new session `id` on server, made by owner's request; client >= 0 when
  * the owner will read its "o" (the open's poll or websocket). */
+/* The bucket of (id, server) in the session index. */
+static uint32_t sess_slot(const struct bal *b, uint64_t id, int32_t server)
+{
+	uint64_t h = (id ^ ((uint64_t)(uint32_t)server << 48)) * 0x9E3779B97F4A7C15ull;
+	return (uint32_t)(h >> 32) & (b->sess_buckets - 1);
+}
+
+static void sess_index_grow(struct bal *b)
+{
+	uint32_t old = b->sess_buckets;
+	int32_t *prev = b->sess_bucket;
+	b->sess_buckets = old ? old * 2 : 1024;
+	b->sess_bucket = cs_xmalloc(b->sess_buckets * sizeof *b->sess_bucket);
+	for (uint32_t k = 0; k < b->sess_buckets; k++)
+		b->sess_bucket[k] = -1;
+	for (uint32_t k = 0; k < old; k++) {
+		for (int32_t i = prev[k], next; i >= 0; i = next) {
+			struct session *s = sess_at(b, i);
+			next = s->next_hash;
+			uint32_t slot = sess_slot(b, s->id, s->server);
+			s->next_hash = b->sess_bucket[slot];
+			b->sess_bucket[slot] = i;
+		}
+	}
+	free(prev);
+}
+
 static int32_t session_new(struct bal *b, uint64_t id, int32_t server, int32_t owner, int32_t client)
 {
+	if (b->sess_live + 1 > b->sess_buckets)
+		sess_index_grow(b);
 	int32_t i = pool_get(&b->sessions);
-	struct client *o = &b->clients[owner];
+	uint32_t slot = sess_slot(b, id, server);
 	*sess_at(b, i) = (struct session){.b = b, .index = i, .id = id, .server = server, .client = client,
-					  .owner = owner, .next_owned = o->owned, .held = -1, .live = true};
-	o->owned = i;
+					  .owner = owner, .next_hash = b->sess_bucket[slot], .held = -1, .live = true};
+	b->sess_bucket[slot] = i;
+	b->sess_live++;
 	level_add(&b->held, 1, cs_engine_now(&b->e));
 	if (client < 0)
 		ghost_count(b, 1);
@@ -322,12 +357,12 @@ static void session_free(struct bal *b, int32_t i)
 		req_free(b, s->held);
 	if (s->client < 0)
 		ghost_count(b, -1);
-	struct client *o = &b->clients[s->owner];
-	for (int32_t *p = &o->owned; *p >= 0; p = &sess_at(b, *p)->next_owned)
+	for (int32_t *p = &b->sess_bucket[sess_slot(b, s->id, s->server)]; *p >= 0; p = &sess_at(b, *p)->next_hash)
 		if (*p == i) {
-			*p = s->next_owned;
+			*p = s->next_hash;
 			break;
 		}
+	b->sess_live--;
 	level_add(&b->held, -1, cs_engine_now(&b->e));
 	s->live = false;
 	pool_put(&b->sessions, i);
@@ -336,7 +371,10 @@ static void session_free(struct bal *b, int32_t i)
 /* The session `id` that server s holds (made by owner's requests), or -1. */
 static int32_t session_find(const struct bal *b, uint32_t owner, uint64_t id, int32_t s)
 {
-	for (int32_t i = b->clients[owner].owned; i >= 0; i = sess_at(b, i)->next_owned)
+	(void)owner; /* ids are unique: the index needs no owner */
+	if (!b->sess_buckets)
+		return -1;
+	for (int32_t i = b->sess_bucket[sess_slot(b, id, s)]; i >= 0; i = sess_at(b, i)->next_hash)
 		if (sess_at(b, i)->id == id && sess_at(b, i)->server == s)
 			return i;
 	return -1;
@@ -1220,7 +1258,6 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 	}
 	for (uint32_t k = 0; k < b->nclients; k++) {
 		b->clients[k].idx = k;
-		b->clients[k].owned = -1;
 		arrive(b, &b->clients[k], k);
 	}
 	for (uint32_t i = 0; i < b->nevents; i++)
@@ -1244,6 +1281,7 @@ done:
 		cs_dist_release(&b->lifetime);
 	cs_lb_release(&b->lb);
 	cs_engine_release(&b->e);
+	free(b->sess_bucket);
 	free(b->servers);
 	free(b->st);
 	free(b->clients);
