@@ -24,11 +24,13 @@ int cs_usage_error(const char *usage_text, const char *fmt, ...)
 {
 	/* one line, as every bad input gets: the message, and where the
 	 * usage is ("usage: clustersim run ..." gives "clustersim run --help") */
+	char raw[1024], msg[1024];
 	va_list ap;
-	fputs("clustersim: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	cs_escape_controls(msg, sizeof msg, raw); /* an argument may hold a newline */
+	fprintf(stderr, "clustersim: %s", msg);
 	const char *cmd = strncmp(usage_text, "usage: ", 7) == 0 ? usage_text + 7 : "clustersim";
 	size_t n = strcspn(cmd, " ");
 	if (strncmp(cmd, "clustersim ", 11) == 0)

@@ -1,5 +1,6 @@
 /* sim/main — the clustersim command: a static table of sub-commands. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -61,7 +62,9 @@ int main(int argc, char **argv)
 		cs_interrupt_reraise();
 		return rc;
 	}
-	fprintf(stderr, "clustersim: unknown command \"%s\"\n", argv[1]);
+	char *shown = cs_escaped(argv[1]);
+	fprintf(stderr, "clustersim: unknown command \"%s\"\n", shown);
+	free(shown);
 	usage(stderr);
 	return CS_EXIT_INPUT;
 }

@@ -192,19 +192,20 @@ static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 			if (cs_synthetic_open(cfg, wj, p, w->seed, &lim, &wl->src) < 0)
 				return -1;
 			expected += lim.expected_jobs;
-			if (expected > (double)w->limits.jobs) {
-				char ap[128];
-				return cs_error_input(cfg->err, cfg->file, cs_path_key(ap, sizeof ap, p, "arrival"),
-						      "about %.3g jobs to expect (duration / mean interarrival time), more "
-						      "than the limit of %llu (shorten the run, or raise the limit with "
-						      "\"limits\": {\"jobs\": N})", expected,
-						      (unsigned long long)w->limits.jobs);
-			}
 		}
+		/* counted as soon as its source is open, so that the release
+		 * closes it whatever fails next */
 		w->nworkloads++;
 		wl->name = cs_xstrdup(json_string_value(json_object_get(wj, "name")));
 		wl->kind = strcmp(json_string_value(json_object_get(wj, "kind")), "service") == 0
 			? CS_JOB_SERVICE : CS_JOB_BATCH;
+		if (expected > (double)w->limits.jobs) {
+			char ap[128];
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(ap, sizeof ap, p, "arrival"),
+					      "about %.3g jobs to expect (duration / mean interarrival time), more "
+					      "than the limit of %llu (shorten the run, or raise the limit with "
+					      "\"limits\": {\"jobs\": N})", expected, (unsigned long long)w->limits.jobs);
+		}
 		if (cs_world_workload(w, wl->name) != (int)i) {
 			char np[128];
 			return cs_error_input(cfg->err, cfg->file, cs_path_key(np, sizeof np, p, "name"),
