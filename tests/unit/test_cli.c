@@ -53,6 +53,10 @@ static const struct bad_case cases[] = {
 	{"{\"duration\":10," BASE_CELL ",\"workloads\":[{\"name\":\"b\",\"arrival\":1,\"task_cpu\":1,\"task_mem\":1}]," BASE_SCHED "}", "", ": workloads[0].task_duration: missing"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"workloads\":[\"nope\"]}]}}", "", ": scheduler.paths[0].workloads[0]: no workload is named \"nope\""},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"omega_init\":\"missing.log\"}}", "", ": prefill.omega_init: cannot open \"missing.log\""},
+	/* found by make fuzz (experiment): an empty path named the
+	 * experiment's directory, and the message named only that */
+	{"{" BASE_CELL ",\"workloads\":[{\"name\":\"g\",\"trace\":{\"format\":\"google2011\",\"path\":\"\"}}]," BASE_SCHED "}", "", ": workloads[0].trace.path: cannot open \"\": not a regular file (a directory)"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"omega_init\":\"/dev/null\"}}", "", ": prefill.omega_init: cannot open \"/dev/null\": not a regular file (a FIFO or a device)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"vars\":{\"a\":1},\"seed\":\"$b\"}", "", ": seed: unknown variable \"$b\""},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set 'cell.machines[5].cpu=3'", ": cell.machines[5].cpu: --set: no list item [5] there"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set seed=-1", ": seed: expected a whole number from 0 to 9223372036854775807 (got -1)"},
