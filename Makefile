@@ -111,14 +111,19 @@ integration: deps
 
 # Fuzz the parsers with libFuzzer (clang): FUZZ_SECONDS each (default 60);
 # new inputs go to fuzz-out/, the committed seeds stay in tests/fuzz/corpus/.
+# cli: whole command lines of run, sweep, compare and trace info with their
+# files, against the exit-code contract and the output directory
+# (tests/fuzz/fuzz_cli.c).  Undefined behaviour stops a target as a crash
+# does (no recovery, as in make asan).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := experiment empirical omega_init swf google google_jobs alibaba
+FUZZ_TARGETS := experiment empirical omega_init swf google google_jobs alibaba cli
 fuzz:
 	@sh .ci/deps.sh clang libclang-rt-14-dev $(DEPS_PKGS)
 	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz BIN=build-fuzz/bin OPT="-O1 -g" LTO= \
-	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libclustersim.a
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" build-fuzz/libclustersim.a
 	@for t in $(FUZZ_TARGETS); do \
 	  clang -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -I. -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all \
 	    -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c build-fuzz/libclustersim.a $(LIBS) || exit 1; \
 	  mkdir -p fuzz-out/$$t; \
 	  echo "== fuzz $$t for $(FUZZ_SECONDS) s =="; \

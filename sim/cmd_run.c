@@ -60,6 +60,15 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 					       v);
 				return -1;
 			}
+			/* a second --seed: the first one's assignment leaves the list
+			 * (the later one overrides it anyway) before it is freed */
+			for (size_t k = 0; a->seed_set && k < a->nsets; k++) {
+				if (a->sets[k] != a->seed_set)
+					continue;
+				memmove(a->sets + k, a->sets + k + 1, (a->nsets - k - 1) * sizeof *a->sets);
+				a->nsets--;
+				break;
+			}
 			free(a->seed_set);
 			a->seed_set = cs_xasprintf("seed=%llu", n);
 			a->sets[a->nsets++] = a->seed_set;
@@ -124,8 +133,11 @@ int cs_cmd_run(int argc, char **argv)
 		struct cs_run_opts opts = {a.file, outdir, a.force, a.quiet, NULL, NULL};
 		r = cs_run_experiment(exp, &opts, &err);
 	}
-	if (r == 0 && !a.quiet)
-		fprintf(stderr, "clustersim: results in %s\n", outdir);
+	if (r == 0 && !a.quiet) {
+		char *shown = cs_escaped(outdir); /* results/<name>: the name may hold a newline */
+		fprintf(stderr, "clustersim: results in %s\n", shown);
+		free(shown);
+	}
 	json_decref(exp);
 	free(dflt);
 	cs_free_run_args(&a);

@@ -273,17 +273,19 @@ int cs_cmd_sweep(int argc, char **argv)
 		ok += status[i] == CS_POINT_OK;
 		failed += status[i] == CS_POINT_FAILED;
 	}
+	char *shown = cs_escaped(outdir); /* results/<name>: the name may hold a newline */
 	if (cs_sweep_csv_write(&g, status, outdir, &err) < 0) {
 		rc = cs_report_error(&err);
 	} else if (cs_interrupted()) {
 		fprintf(stderr, "clustersim: interrupted: %zu of %zu points complete in %s/sweep.csv; --resume runs the rest\n",
-			ok, g.n, outdir);
+			ok, g.n, shown);
 		rc = CS_EXIT_INTERNAL;
 	} else {
 		if (!a.quiet || failed)
-			fprintf(stderr, "clustersim: %zu of %zu points ok; %s/sweep.csv\n", ok, g.n, outdir);
+			fprintf(stderr, "clustersim: %zu of %zu points ok; %s/sweep.csv\n", ok, g.n, shown);
 		rc = failed ? CS_EXIT_INPUT : 0;
 	}
+	free(shown);
 	goto out;
 fail:
 	rc = cs_report_error(&err);

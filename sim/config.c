@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim/alloc.h"
@@ -387,6 +388,15 @@ char *cs_cfg_resolve_path(const struct cs_cfg *cfg, const char *path)
 char *cs_cfg_input_file(const struct cs_cfg *cfg, const char *keypath, const char *file)
 {
 	char *resolved = cs_cfg_resolve_path(cfg, file);
+	/* a directory (an empty path names the experiment's) or a device is
+	 * refused here, by the key that names it */
+	struct stat st;
+	if (stat(resolved, &st) == 0 && !S_ISREG(st.st_mode)) {
+		free(resolved);
+		cs_error_input(cfg->err, cfg->file, keypath, "cannot open \"%s\": not a regular file (%s)", file,
+			       S_ISDIR(st.st_mode) ? "a directory" : "a FIFO or a device");
+		return NULL;
+	}
 	if (access(resolved, R_OK) == 0)
 		return resolved;
 	int e = errno;

@@ -77,6 +77,17 @@ json_t *cs_json_get_path(json_t *root, const char *path)
 	return cur;
 }
 
+/* json_object_set_new, with why set when jansson refuses the key (it
+ * takes UTF-8 only, and a --set path is any bytes); value is consumed
+ * either way. */
+static int set_key(json_t *obj, const char *key, json_t *value, char *why, size_t whylen)
+{
+	if (json_object_set_new(obj, key, value) == 0)
+		return 0;
+	snprintf(why, whylen, "the key \"%s\" is not valid UTF-8", key);
+	return -1;
+}
+
 int cs_json_set_path(json_t *root, const char *path, json_t *value, char *why, size_t whylen)
 {
 	json_t *cur = root;
@@ -104,11 +115,12 @@ int cs_json_set_path(json_t *root, const char *path, json_t *value, char *why, s
 				goto fail;
 			}
 			if (last)
-				return json_object_set_new(cur, st.key, value) == 0 ? 0 : -1;
+				return set_key(cur, st.key, value, why, whylen);
 			json_t *next = json_object_get(cur, st.key);
 			if (!next) {
 				next = json_object();
-				json_object_set_new(cur, st.key, next);
+				if (set_key(cur, st.key, next, why, whylen) < 0)
+					goto fail; /* (next is freed) */
 			}
 			cur = next;
 		}
@@ -131,6 +143,11 @@ int cs_experiment_set(json_t *root, const char *file, const char *assignment, st
 	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
 	if (!v)
 		v = json_string(text);
+	if (!v) { /* neither JSON nor a string jansson takes */
+		cs_error_input(err, file, path, "--set: the value is not valid UTF-8");
+		free(path);
+		return -1;
+	}
 	char why[200];
 	int r = cs_json_set_path(root, path, v, why, sizeof why);
 	if (r < 0)

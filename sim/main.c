@@ -1,6 +1,6 @@
 /* sim/main — the clustersim command: a static table of sub-commands. */
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -35,34 +35,6 @@ static void usage(FILE *f)
 	fprintf(f, "\nexit codes: 0 success, 1 regression (compare), 2 bad input, 3 internal error\n");
 }
 
-bool cs_is_help(const char *arg)
-{
-	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
-}
-
-int cs_report_error(const struct cs_error *err)
-{
-	fprintf(stderr, "clustersim: %s\n", err->msg[0] ? err->msg : "unknown error");
-	return err->code ? err->code : CS_EXIT_INTERNAL;
-}
-
-int cs_usage_error(const char *usage_text, const char *fmt, ...)
-{
-	/* one line, as every bad input gets: the message, and where the
-	 * usage is ("usage: clustersim run ..." gives "clustersim run --help") */
-	va_list ap;
-	fputs("clustersim: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	const char *cmd = strncmp(usage_text, "usage: ", 7) == 0 ? usage_text + 7 : "clustersim";
-	size_t n = strcspn(cmd, " ");
-	if (strncmp(cmd, "clustersim ", 11) == 0)
-		n = 11 + strcspn(cmd + 11, " \n");
-	fprintf(stderr, " (usage: %.*s --help)\n", (int)n, cmd);
-	return CS_EXIT_INPUT;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -90,7 +62,9 @@ int main(int argc, char **argv)
 		cs_interrupt_reraise();
 		return rc;
 	}
-	fprintf(stderr, "clustersim: unknown command \"%s\"\n", argv[1]);
+	char *shown = cs_escaped(argv[1]);
+	fprintf(stderr, "clustersim: unknown command \"%s\"\n", shown);
+	free(shown);
 	usage(stderr);
 	return CS_EXIT_INPUT;
 }

@@ -63,8 +63,11 @@ static void warn_skips(json_t *summary, const struct cs_run_opts *opts)
 		json_int_t n = json_integer_value(json_object_get(t, "skipped"));
 		if (n <= 0)
 			continue;
-		fprintf(stderr, "clustersim: warning: %s%s%s: workload \"%s\": %lld trace rows skipped (", opts->file,
-			opts->label ? " " : "", opts->label ? opts->label : "", name, (long long)n);
+		char *file = cs_escaped(opts->file), *shown = cs_escaped(name); /* one line whatever the names */
+		fprintf(stderr, "clustersim: warning: %s%s%s: workload \"%s\": %lld trace rows skipped (", file,
+			opts->label ? " " : "", opts->label ? opts->label : "", shown, (long long)n);
+		free(file);
+		free(shown);
 		const char *reason;
 		json_t *c;
 		bool first = true;

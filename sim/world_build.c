@@ -193,7 +193,12 @@ static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 				return -1;
 			expected += lim.expected_jobs;
 		}
-		w->nworkloads++; /* the world owns the source now (released with it) */
+		/* counted as soon as its source is open, so that the release
+		 * closes it whatever fails next */
+		w->nworkloads++;
+		wl->name = cs_xstrdup(json_string_value(json_object_get(wj, "name")));
+		wl->kind = strcmp(json_string_value(json_object_get(wj, "kind")), "service") == 0
+			? CS_JOB_SERVICE : CS_JOB_BATCH;
 		if (expected > (double)w->limits.jobs) {
 			char ap[128];
 			return cs_error_input(cfg->err, cfg->file, cs_path_key(ap, sizeof ap, p, "arrival"),
@@ -201,9 +206,6 @@ static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 					      "than the limit of %llu (shorten the run, or raise the limit with "
 					      "\"limits\": {\"jobs\": N})", expected, (unsigned long long)w->limits.jobs);
 		}
-		wl->name = cs_xstrdup(json_string_value(json_object_get(wj, "name")));
-		wl->kind = strcmp(json_string_value(json_object_get(wj, "kind")), "service") == 0
-			? CS_JOB_SERVICE : CS_JOB_BATCH;
 		if (cs_world_workload(w, wl->name) != (int)i) {
 			char np[128];
 			return cs_error_input(cfg->err, cfg->file, cs_path_key(np, sizeof np, p, "name"),

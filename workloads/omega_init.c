@@ -118,6 +118,12 @@ int cs_omega_init_read(const char *path, const char *shown, struct cs_omega_init
 					       "expected a positive task count and non-negative cpu and memory");
 				goto done;
 			}
+			/* Google's scheduling classes (and an int to hold it) */
+			if (!(v[4] >= 0 && v[4] <= 3 && v[4] == floor(v[4]))) {
+				cs_error_input(err, shown, where, "scheduling class: expected 0, 1, 2 or 3 (got %.15g)",
+					       v[4]);
+				goto done;
+			}
 			/* each task's share must be a quantity the model holds */
 			if (v[6] / v[5] > CS_MAX_CORES || v[7] / v[5] / 1048576.0 > CS_MAX_MIB) {
 				cs_error_input(err, shown, where,

@@ -286,7 +286,8 @@ static int read_events(struct google_source *g, const struct cs_trace_spec *spec
 			map_put(&open, key, (uint32_t)g->n);
 			cur = (uint32_t)g->n++;
 		}
-		struct instance *in = &g->in[cur];
+		/* (no pointer past the array for a row of no open instance) */
+		struct instance *in = cur != UINT32_MAX ? &g->in[cur] : NULL;
 		if ((type == G_SCHEDULE || type == G_UPDATE_PENDING || type == G_UPDATE_RUNNING) && cur != UINT32_MAX &&
 		    !same_request(in, cpu, mem) && note_request(g, in, t, cpu, mem) < 0) {
 			cs_lines_error(&l, err, "more than 4 billion request changes");

@@ -53,9 +53,16 @@ static const struct bad_case cases[] = {
 	{"{\"duration\":10," BASE_CELL ",\"workloads\":[{\"name\":\"b\",\"arrival\":1,\"task_cpu\":1,\"task_mem\":1}]," BASE_SCHED "}", "", ": workloads[0].task_duration: missing"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"workloads\":[\"nope\"]}]}}", "", ": scheduler.paths[0].workloads[0]: no workload is named \"nope\""},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"omega_init\":\"missing.log\"}}", "", ": prefill.omega_init: cannot open \"missing.log\""},
+	/* found by make fuzz (experiment): an empty path named the
+	 * experiment's directory, and the message named only that */
+	{"{" BASE_CELL ",\"workloads\":[{\"name\":\"g\",\"trace\":{\"format\":\"google2011\",\"path\":\"\"}}]," BASE_SCHED "}", "", ": workloads[0].trace.path: cannot open \"\": not a regular file (a directory)"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"omega_init\":\"/dev/null\"}}", "", ": prefill.omega_init: cannot open \"/dev/null\": not a regular file (a FIFO or a device)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"vars\":{\"a\":1},\"seed\":\"$b\"}", "", ": seed: unknown variable \"$b\""},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set 'cell.machines[5].cpu=3'", ": cell.machines[5].cpu: --set: no list item [5] there"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set seed=-1", ": seed: expected a whole number from 0 to 9223372036854775807 (got -1)"},
+	/* found by the CLI fuzzer: a second --seed freed the first one's
+	 * assignment while the list still held it (make asan) */
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--seed 7 --seed 8 --seed 9 --set seed=-1", ": seed: expected a whole number from 0 to 9223372036854775807 (got -1)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"utilization\":1.5}}", "", ": prefill.utilization: must be from 0 to 1 (got 1.5)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"output\":{\"jobs\":3}}", "", ": output.jobs: expected true or false"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"mesos\",\"frameworks\":[{\"kind\":\"marathon\"}]}}", "", ": scheduler.frameworks[0].kind: unknown value \"marathon\" (one of: jobs)"},
@@ -71,15 +78,28 @@ static const struct bad_case cases[] = {
 	{"{\"duration\":60,\"balancer\":{},\"clients\":{\"transport\":\"ws\"}}", "", ": clients.transport: unknown value \"ws\""},
 	{"{\"balancer\":{}}", "", ": duration: missing"},
 	{"{\"duration\":60,\"balancer\":{\"servers\":0}}", "", ": balancer.servers: expected 1 to 256 servers"},
+	/* found by the CLI fuzzer: a name quoted with its newline made the
+	 * message two lines; control characters are escaped */
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"monolithic\",\"paths\":[{\"workloads\":[\"x\\ny\\t\\u001b\"]}]}}", "", ": scheduler.paths[0].workloads[0]: no workload is named \"x\\ny\\t\\x1b\""},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set 'scheduler.type=a\nb'", ": scheduler.type: unknown scheduler \"a\\nb\""},
+	/* found by the CLI fuzzer: a --set key that is not UTF-8 (jansson
+	 * refuses it) was used after jansson freed the object made for it */
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set \"$(printf 'outp\\257\\001.jobs=true')\"", ": outp\xaf\\x01.jobs: --set: the key \"outp\xaf\\x01\" is not valid UTF-8"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set \"$(printf 'outp\\257=1')\"", ": outp\xaf: --set: the key \"outp\xaf\" is not valid UTF-8"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--set \"$(printf 'name=a\\257b')\"", ": name: --set: the value is not valid UTF-8"},
+	/* found by the CLI fuzzer: a workload over the jobs limit leaked its
+	 * open source (make asan) */
+	{"{\"duration\":1e6,\"cell\":{\"machines\":[{\"count\":10,\"cpu\":4,\"mem\":1}]},\"workloads\":[{\"name\":\"b\",\"arrival\":{\"dist\":\"exp\",\"mean\":1e-3},\"task_duration\":1,\"task_cpu\":1,\"task_mem\":1}]," BASE_SCHED "}", "", ": workloads[0].arrival: about 1e+09 jobs to expect"},
 };
 
-/* Run args; it must exit 2 with want in its stderr. */
+/* Run args; it must exit 2 with want in its stderr, one line. */
 static void expect_exit2(const char *what, size_t i, const char *args, const char *want)
 {
 	char *err;
 	int rc = run_cli(args, &err);
-	if (rc != 2 || !strstr(err, want)) {
-		print_error("%s %zu: exit %d, stderr:\n%s\nwanted exit 2 and:\n%s\n", what, i, rc, err, want);
+	const char *nl = strchr(err, '\n');
+	if (rc != 2 || !strstr(err, want) || !nl || nl[1]) {
+		print_error("%s %zu: exit %d, stderr:\n%s\nwanted exit 2 and one line:\n%s\n", what, i, rc, err, want);
 		fail();
 	}
 	free(err);
@@ -128,6 +148,9 @@ static const struct bad_trace bad_traces[] = {
 	{"bad-alibaba-nonnumeric.csv", "alibaba2017", NULL, TRACE, ": line 1: a request is not a number in range"},
 	/* found by the fuzzer: a request of 7.8e49 overflowed the quantity */
 	{"bad-google-huge.csv", "google2011", NULL, TRACE, ": line 1: a request is not a number from 0 to 1000"},
+	/* found by the CLI fuzzer: a row for a task with no open instance
+	 * (here a FINISH first) formed a pointer past the instances (UBSan) */
+	{"bad-google-finish-first.csv", "google2011", NULL, TRACE, ": line 2: time 5 is before the previous row's (10): the file is not sorted"},
 	{"nonexistent.swf", "swf", NULL, EXPERIMENT, ": workloads[0].trace.path: cannot open"},
 	/* the experiment lacks a cell: its error, not the trace's */
 	{"google-small.csv", "google2011", NULL, EXPERIMENT, ": cell: missing, and workloads[0].trace is a google2011 "

@@ -41,6 +41,9 @@ static const struct range_case cases[] = {
 	{BASE "--set 'workloads[0].task_duration={\"dist\":\"exp\",\"mean\":1e300}'", "workloads[0].task_duration.mean: beyond the simulator's clock"},
 	{BASE "--set 'machine_events=[{\"at\":1e300,\"action\":\"down\"}]'", "machine_events[0].at: beyond the simulator's clock"},
 	{"run tests/cases/b03-swf-huge-submit.json -o /tmp/cs-ranges-out -q", "bigsubmit.swf: line 6: submit time beyond the simulator's clock"},
+	/* found by make fuzz (omega_init, once UBSan stopped it): a class too
+	 * large for an int */
+	{"trace info tests/cases/oi_hugeclass.log", "oi_hugeclass.log: line 1: scheduling class: expected 0, 1, 2 or 3 (got 100000000000)"},
 	{"trace info tests/cases/hugesubmit.swf", "hugesubmit.swf: line 6: submit time beyond the simulator's clock"},
 	{"trace info tests/cases/b03-google-times-max.csv", "b03-google-times-max.csv: line 1: time beyond the simulator's clock"},
 	/* distribution parameters that would make GSL abort or overflow */
