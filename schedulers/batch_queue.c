@@ -13,7 +13,7 @@
  * claimed only if all fit).  A job that needs more than the whole cell
  * can ever give is abandoned at once (it would block the queue forever).
  *
- * Policies (REFERENCE.md, "EASY backfilling, precisely"):
+ * Policies (docs/model.md, "Batch-queue policies": EASY backfilling, precisely):
  *  - fcfs: start jobs from the head, in submission order, while the head
  *    fits; the head blocks the rest.
  *  - easy: fcfs, then one reservation for the head: the shadow time is

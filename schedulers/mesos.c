@@ -1,12 +1,12 @@
 /* schedulers/mesos — Mesos-style two-level scheduling: an allocator makes
  * resource offers, frameworks accept part of them and decline the rest.
  *
- * Config (INTERFACE.md): {"type": "mesos", "allocation_interval": 1,
+ * Config (docs/experiments.md, "mesos"): {"type": "mesos", "allocation_interval": 1,
  *   "refuse_seconds": 5, "offer_timeout": null,
  *   "frameworks": [{"name", "workloads", "weight": 1, "t_job", "t_task"}, ...],
  *   "placement": ..., "max_attempts": 1000, "count_failed_attempts": true}
  *
- * Allocator (REFERENCE.md; Mesos' hierarchical allocator, as the Omega
+ * Allocator (docs/model.md, "Mesos"; Mesos' hierarchical allocator, as the Omega
  * study modelled it):
  *  - a round runs every allocation_interval over every agent (machine) in
  *    a shuffled order (the allocator's own random stream; only the order

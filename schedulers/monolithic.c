@@ -1,7 +1,7 @@
 /* schedulers/monolithic — one scheduler, one decision at a time (Borg-
  * or kube-scheduler-like; the Omega study's monolithic baselines).
  *
- * Config (INTERFACE.md): {"type": "monolithic",
+ * Config (docs/experiments.md, "monolithic"): {"type": "monolithic",
  *   "paths": [{"name", "workloads": [...], "t_job", "t_task"}, ...],
  *   "queue": "fifo", "placement": "random-first-fit|first-fit|best-fit|worst-fit",
  *   "retry": "event|interval", "retry_interval": 1, "max_attempts": 1000,

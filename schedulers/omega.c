@@ -3,7 +3,7 @@
  * a time against a private copy of the cell, committing optimistic
  * transactions.
  *
- * Config (INTERFACE.md): {"type": "omega",
+ * Config (docs/experiments.md, "omega"): {"type": "omega",
  *   "schedulers": [{"name", "count", "workloads", "t_job", "t_task"}, ...],
  *   "conflict": "resource-fit"|"sequence-numbers",
  *   "sequence_bump": "claims-and-releases"|"claims",
@@ -35,7 +35,7 @@
  * tentatively) and only then claims the accepted ones, so nothing ever
  * needs rolling back and no machine is ever over-committed in any mode.
  *
- * Metrics (REFERENCE.md): a transaction is one commit attempt; it is
+ * Metrics (docs/model.md, "Omega"): a transaction is one commit attempt; it is
  * conflicted if any claim was rejected; conflict_fraction = conflicted /
  * successful transactions.  A conflicted transaction's decision time is
  * wasted, a successful one's useful.  An attempt that found no machine for

@@ -3,7 +3,7 @@
  * retry and abandonment rules, and the mapping of workloads to the
  * agents (paths, schedulers, frameworks) that serve them.
  *
- * Config keys parsed here (INTERFACE.md):
+ * Config keys parsed here (docs/experiments.md, "Schedulers"):
  *   per agent:  "workloads": [names] (absent: every workload no other agent
  *               names), "t_job" (default 0.1 s), "t_task" (default 5 ms);
  *   scheduler:  "retry": "interval"|"event", "retry_interval" (1 s),

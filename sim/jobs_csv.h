@@ -5,7 +5,7 @@
  * simulation thread's time, so the simulation only copies each ended
  * job's fields into a fixed-size record; records go to a writer thread
  * in batches (a few hundred at a time, a bounded number of batches in
- * flight), which formats them (INTERFACE.md's columns: id, workload,
+ * flight), which formats them (docs/results.md's columns: id, workload,
  * submit, first_attempt, scheduled, end, tasks, attempts, outcome; times
  * as seconds with six decimals, empty when never) and writes them.
  *

@@ -2,7 +2,7 @@
  * results: per-workload and overall wait times, slowdown, outcomes, and
  * the rows of jobs.csv.
  *
- * Definitions (INTERFACE.md; the Omega paper's where it has one):
+ * Definitions (docs/results.md; the Omega paper's where it has one):
  *  - wait_first_attempt = first_attempt - submit, for every job whose first
  *    scheduling attempt began before the run ended;
  *  - wait_scheduled = scheduled - submit (scheduled = the moment its last

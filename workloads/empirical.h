@@ -12,7 +12,7 @@
  * Sampling draws u ~ U[0,1) and interpolates the quantile function
  * linearly: for n sorted samples v_0..v_{n-1}, x = v_i + f (v_{i+1} - v_i)
  * with u (n-1) = i + f.  (The Omega simulator computes v_i + f (v_i +
- * v_{i+1}), a bug that inflates samples; REFERENCE.md.)  A quantile table
+ * v_{i+1}), a bug that inflates samples; docs/model.md.)  A quantile table
  * is interpolated the same way between its points.
  *
  * Ownership: cs_empirical_load returns a table the caller frees with

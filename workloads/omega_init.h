@@ -1,5 +1,5 @@
 /* workloads/omega_init — the Omega simulator's initial cell state files
- * (init-cluster-state.log, ../shared/traces/omega/).
+ * (init-cluster-state.log, traces/omega/; docs/model.md).
  *
  * Lines (space separated):
  *   11 0 JOBID PROD SCHED_CLASS NTASKS CPU MEM_BYTES   a job present at t=0

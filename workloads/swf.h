@@ -1,6 +1,6 @@
 /* workloads/swf — the Standard Workload Format of the Parallel Workloads
  * Archive (Feitelson et al.): ';' header lines, then 18 whitespace-
- * separated numeric fields per job (REFERENCE.md, "Trace formats"):
+ * separated numeric fields per job (docs/model.md, "SWF (Parallel Workloads Archive)"):
  *   1 id, 2 submit, 3 wait, 4 run, 5 allocated procs, 6 avg cpu, 7 used
  *   mem, 8 requested procs, 9 requested time, 10 requested mem, 11 status,
  *   12 user, 13 group, 14 executable, 15 queue, 16 partition, 17 preceding
@@ -42,7 +42,7 @@ int cs_swf_open(struct cs_swf *s, const char *path, struct cs_error *err);
 int cs_swf_next(struct cs_swf *s, struct cs_error *err);
 void cs_swf_close(struct cs_swf *s);
 
-/* The replay conventions (README, "SWF batch replay"): procs = requested
+/* The replay conventions (docs/model.md, "SWF (Parallel Workloads Archive)"): procs = requested
  * if > 0 else allocated; estimate = requested time, or the run time where
  * that is missing or smaller. */
 double cs_swf_procs(const double *f);

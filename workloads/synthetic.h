@@ -1,6 +1,6 @@
 /* workloads/synthetic — jobs sampled from distributions.
  *
- * Keys of a synthetic workload (INTERFACE.md): name, kind (batch|service),
+ * Keys of a synthetic workload (docs/experiments.md): name, kind (batch|service),
  * arrival (interarrival time), tasks (count; a sample is rounded up, at
  * least 1, as the Omega simulator does), task_duration (required for
  * batch; a service without it runs until the end), task_cpu, task_mem,

@@ -1,5 +1,5 @@
 /* workloads/trace — trace replay workloads: the "trace" key of a workload
- * (INTERFACE.md, "Trace replay"), the formats' readers behind the one
+ * (docs/experiments.md, "Trace replay"), the formats' readers behind the one
  * workload-source interface, and what is common to them: the skip
  * policy and its counters.
  *

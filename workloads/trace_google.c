@@ -1,5 +1,5 @@
 /* workloads/trace_google — Google clusterdata-2011 (v2) task_events as a
- * workload (REFERENCE.md, "Trace formats"; the trace's own schema is in
+ * workload (docs/model.md, "Google clusterdata-2011 task_events"; the trace's own schema is in
  * traces/google/schema/).
  *
  * Columns: time (µs), missing info, job id, task index, machine id, event

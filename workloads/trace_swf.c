@@ -1,5 +1,5 @@
 /* workloads/trace_swf — SWF jobs as workload jobs, with the batch replay
- * conventions of README ("SWF batch replay"):
+ * conventions of docs/model.md ("SWF (Parallel Workloads Archive)"):
  *  - procs = requested procs (field 8) if > 0, else allocated (field 5);
  *  - run time = field 4; estimate = requested time (field 9), or the run
  *    time where that is missing or smaller;

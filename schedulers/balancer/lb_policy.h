@@ -1,7 +1,7 @@
 /* schedulers/balancer/lb_policy — how a load balancer picks a backend for
  * one request or connection: nginx's upstream methods and AWS ELB's
  * listeners, as the session-balancing model and the nginx integration test
- * need them (REFERENCE.md, "Session balancing").
+ * need them (docs/model.md, "Routing policies").
  *
  * Policies and their exact rules:
  *  - round-robin: nginx's smooth weighted rotation, one rotation shared by

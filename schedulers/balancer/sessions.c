@@ -1,6 +1,6 @@
 /* schedulers/balancer/sessions — see sessions.h.
  *
- * Protocol (REFERENCE.md, "Session balancing"; SockJS and Meteor; checked
+ * Protocol (docs/model.md, "Session balancing"; SockJS and Meteor; checked
  * against sockjs 0.3.24 and sockjs-client 1.6.1 behind nginx by
  * tests/integration/run.sh):
  *  - Requests take time.  An HTTP request (or a websocket's handshake or

@@ -2,7 +2,7 @@
  * clients holding DDP sessions over SockJS, servers holding the sessions,
  * and a load balancer routing every request (xhr-polling) or connection
  * (websocket).  An experiment with a top-level "balancer" object runs this
- * model instead of a cell (INTERFACE.md, "Session balancing experiments").
+ * model instead of a cell (docs/experiments.md, "Session balancing experiments").
  *
  * The backends are a list of servers, each up or down, changed only by
  * the failure events (server_event_fire): the seam where a later issue

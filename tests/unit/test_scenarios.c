@@ -130,7 +130,7 @@ static void test_result_consistency(void **state)
 	assert_true(tu_num(s, "tasks_lost") > 0); /* 20 machines failed at 1h */
 	double wl = tu_num(s, "workloads.batch.jobs.submitted") + tu_num(s, "workloads.service.jobs.submitted");
 	assert_true(wl == sub);
-	/* every summary key of INTERFACE.md is present */
+	/* every summary key of docs/results.md is present */
 	const char *keys[] = {"name", "seed", "scheduler_type", "simulated_seconds", "jobs",
 			      "wait_first_attempt", "wait_scheduled", "slowdown_bounded", "makespan",
 			      "utilization", "workloads", "schedulers"};

@@ -389,7 +389,7 @@ static void test_google_job_events(void **state)
 }
 
 /* The shipped part 0 with its job_events, read as a rescheduling run
- * reads it (README's figures): 56,859 submission instants become 11,434
+ * reads it (docs/validation.md's figures): 56,859 submission instants become 11,434
  * jobs; 46,527 task submissions join their job's SUBMIT; 5 of the 4,900
  * jobs have no task rows; every task row has its job. */
 static void test_google_part0_job_events(void **state)
