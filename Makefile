@@ -95,7 +95,7 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@sh bench/run.sh $(BIN)/clustersim $(BUILD)/bench
 
-# The Omega paper's study: three sweeps and their figures (README).
+# The Omega paper's study: four sweeps and their figures (docs/validation.md).
 omega-paper: deps
 	@$(MAKE) --no-print-directory all
 	sh experiments/omega-paper/run.sh results/omega-paper

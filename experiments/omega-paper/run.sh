@@ -1,7 +1,11 @@
 #!/bin/sh
-# Regenerate every figure of the Omega-paper study (README, "The Omega
-# paper's study"): run the four sweeps, then plot them.
-# usage: experiments/omega-paper/run.sh [OUTDIR] [-j N]   (make omega-paper)
+# Regenerate every figure of the Omega-paper study (docs/validation.md,
+# "The Omega paper's findings"): run the four sweeps, then plot them.
+# usage: experiments/omega-paper/run.sh [OUTDIR]   (make omega-paper)
+# OUTDIR defaults to results/omega-paper and is replaced; JOBS (default 2)
+# points run at a time; CLUSTERSIM names the binary (default bin/clustersim).
+# The figures shown in docs/validation.md are copies of these, in
+# docs/figures/omega-paper/.
 set -e
 out=${1:-results/omega-paper}
 jobs=${JOBS:-2}

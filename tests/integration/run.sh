@@ -38,7 +38,7 @@
 #    leaves on the servers; independent of how many opens a loaded machine
 #    manages) within 35% of the model's (the real servers hold 18-23%
 #    fewer session-seconds per failed open than the model, loaded or not:
-#    a gap not yet explained, stated in README);
+#    a gap not yet explained, stated in docs/validation.md);
 #  - failure runs: moved, broken on recovery, sessions on s2 at the end
 #    within 3 sessions; the slowest re-home within 0.5 s (the model's is
 #    about 0.065 s; real ones measured 0.05-0.11 s idle and up to 0.2 s
@@ -365,7 +365,9 @@ run_case sticky-map sticky-cookie client-address "" "$sticky_loc" "$sticky_maps"
 
 run_failure_case sticky-map-kill sticky-cookie client-address "" "$sticky_loc" "$sticky_maps" xhr-polling
 run_failure_case ip-hash-kill ip-hash client-address "ip_hash;" "$plain" "" xhr-polling
-# seed-examples/nginx-websocket.conf's proxying (round-robin, no stickiness)
+# the websocket proxying of the nginx configuration the project started
+# from (docs/model.md, "The nginx configurations modelled"): round-robin,
+# no stickiness
 ws_loc='location / { proxy_pass http://backends; proxy_http_version 1.1; proxy_set_header Upgrade \$http_upgrade;
             proxy_set_header Connection \"upgrade\"; proxy_read_timeout 60s; }'
 run_failure_case websocket-kill round-robin client-address "" "$ws_loc" "" websocket
