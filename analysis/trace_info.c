@@ -233,9 +233,11 @@ static int omega_info(const char *file)
 
 int cs_cmd_trace(int argc, char **argv)
 {
-	if (argc >= 1 && cs_is_help(argv[0])) {
-		fputs(usage, stdout);
-		return 0;
+	for (int i = 0; i < argc; i++) {
+		if (cs_is_help(argv[i])) { /* trace --help, trace info --help */
+			fputs(usage, stdout);
+			return 0;
+		}
 	}
 	if (argc < 2 || strcmp(argv[0], "info") != 0)
 		return cs_usage_error(usage, "expected: trace info FILE");

@@ -133,6 +133,11 @@ int cs_outdir_begin(struct cs_outdir *o, const char *dir, bool force, struct cs_
 			rc = cs_error_input(err, parent, NULL, "cannot create a directory here: %s", strerror(errno));
 			free(tmpl);
 		} else {
+			/* mkdtemp makes it 0700; results get the mode mkdir would
+			 * give (0777 less the umask) */
+			mode_t mask = umask(0);
+			umask(mask);
+			chmod(tmpl, 0777 & ~mask);
 			o->tmp = tmpl;
 		}
 	}

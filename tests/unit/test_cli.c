@@ -295,8 +295,8 @@ static void test_help_and_version(void **state)
 	free(err);
 	assert_int_equal(run_cli("--version", &err), 0);
 	free(err);
-	const char *cmds[] = {"run", "sweep", "compare", "plot", "trace"};
-	for (size_t i = 0; i < 5; i++) {
+	const char *cmds[] = {"run", "sweep", "compare", "plot", "trace", "trace info", "table"};
+	for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
 		char a[64];
 		snprintf(a, sizeof a, "%s --help", cmds[i]);
 		assert_int_equal(run_cli(a, &err), 0);

@@ -142,6 +142,13 @@ static void test_earlier_results_kept(void **state)
 	assert_string_equal(before, after);
 	assert_int_equal(count_prefix(dir, ".D.tmp-"), 0);
 	free(after);
+	/* a results directory has the mode mkdir would give it, not
+	 * mkdtemp's 0700 */
+	struct stat sb;
+	mode_t mask = umask(0);
+	umask(mask);
+	assert_int_equal(stat(d, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0777 & ~mask);
 	/* a good run with --force replaces them, and only then */
 	assert_int_equal(tu_sh("%s run tests/cases/good.json -o %s/D --force -q --seed 2", tu_binary(), dir), 0);
 	after = snapshot(d);
