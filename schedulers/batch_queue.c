@@ -55,12 +55,12 @@
 #include "schedulers/run_set.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
-#include "sim/world.h"
+#include "sim/host.h"
 
 enum policy { Q_FCFS, Q_EASY, Q_CONSERVATIVE, Q_SJF, Q_PRIORITY };
 
 struct bq {
-	struct cs_world *w;
+	struct cs_host *h;
 	enum policy policy;
 	struct cs_placer placer;
 	struct cs_job **queue; /* in policy order */
@@ -75,7 +75,7 @@ struct bq {
 				* changed: its need changed */
 	bool check_too_large;  /* a queued job's request grew past the cell */
 	struct cs_run_set run; /* running jobs by (estimated end, id); a job's
-				* entry is its sched_data */
+				* entry is its scheduler-layer slot */
 	uint32_t *scratch;     /* machines of a tentative placement */
 	size_t capscratch;
 	bool pass_pending;
@@ -174,20 +174,20 @@ static void running_add(struct bq *q, struct cs_job *job, struct cs_res held, cs
 {
 	cs_time est = estimate_of(job);
 	cs_time end = est == CS_TIME_NEVER ? CS_TIME_NEVER : now + est;
-	struct cs_run_entry *old = job->sched_data;
+	struct cs_run_entry *old = job->slot[CS_LAYER_SCHEDULER].data;
 	if (old) { /* tasks of it still run (it lost some and placed them again) */
 		held.cpu += old->held.cpu;
 		held.mem += old->held.mem;
 		held.disk += old->held.disk;
 		cs_run_set_remove(&q->run, old);
 	}
-	job->sched_data = cs_run_set_add(&q->run, job, end, held);
+	job->slot[CS_LAYER_SCHEDULER].data = cs_run_set_add(&q->run, job, end, held);
 }
 
 /* A task of job left its machine: the job's entry gives back its share. */
 static void running_release(struct bq *q, struct cs_job *job)
 {
-	struct cs_run_entry *r = job->sched_data;
+	struct cs_run_entry *r = job->slot[CS_LAYER_SCHEDULER].data;
 	if (!r)
 		return;
 	r->held.cpu -= job->req.cpu;
@@ -195,7 +195,7 @@ static void running_release(struct bq *q, struct cs_job *job)
 	r->held.disk -= job->req.disk;
 	if (job->placed - job->ended == 0) {
 		cs_run_set_remove(&q->run, r);
-		job->sched_data = NULL;
+		job->slot[CS_LAYER_SCHEDULER].data = NULL;
 	}
 }
 
@@ -214,7 +214,7 @@ static bool res_le(const struct cs_res *a, const struct cs_res *b)
 
 static bool room_for(struct bq *q, const struct cs_res *req, uint64_t k)
 {
-	const struct cs_cell *cell = &q->w->cell;
+	const struct cs_cell *cell = q->h->cell;
 	uint64_t h = (uint64_t)req->cpu * 31 + (uint64_t)req->mem * 17 + (uint64_t)req->disk;
 	struct fit_memo *m = &q->memo[(h ^ (h >> 17)) & 63];
 	if (m->version == cell->version && m->req.cpu == req->cpu && m->req.mem == req->mem &&
@@ -228,7 +228,7 @@ static bool room_for(struct bq *q, const struct cs_res *req, uint64_t k)
 /* Place every pending task of job now, or none.  Returns true if placed. */
 static bool try_start(struct bq *q, struct cs_job *job)
 {
-	struct cs_cell *cell = &q->w->cell;
+	struct cs_cell *cell = q->h->cell;
 	struct cs_res need = pending_need(job), avail = cell_free(cell);
 	if (!res_le(&need, &avail))
 		return false;
@@ -237,7 +237,7 @@ static bool try_start(struct bq *q, struct cs_job *job)
 	 * random placement below would probe a crowded cell machine by machine) */
 	if (cell->n > 1 && !room_for(q, &job->req, k))
 		return false;
-	cs_world_attempt(q->w, job);
+	cs_host_attempt(q->h, job);
 	CS_GROW(q->scratch, q->capscratch, k);
 	cs_placer_begin_job(&q->placer, cell);
 	for (uint32_t i = 0; i < k; i++) {
@@ -255,10 +255,10 @@ static bool try_start(struct bq *q, struct cs_job *job)
 	for (uint32_t i = 0; i < job->ntasks; i++)
 		if (job->tasks[i].state == CS_TASK_PENDING)
 			cs_cell_claim(cell, &job->tasks[i], q->scratch[j++]);
-	running_add(q, job, need, cs_engine_now(&q->w->engine));
+	running_add(q, job, need, cs_engine_now(q->h->engine));
 	q->stats.transactions++;
 	q->stats.successful++;
-	cs_world_placed(q->w, job);
+	cs_host_placed(q->h, job);
 	return true;
 }
 
@@ -276,8 +276,8 @@ static void start_from_head(struct bq *q)
 
 static void easy_backfill(struct bq *q)
 {
-	struct cs_cell *cell = &q->w->cell;
-	cs_time now = cs_engine_now(&q->w->engine);
+	struct cs_cell *cell = q->h->cell;
+	cs_time now = cs_engine_now(q->h->engine);
 	struct cs_res need = pending_need(q->queue[0]), avail = cell_free(cell);
 	cs_time shadow = CS_TIME_NEVER;
 	const struct cs_run_entry *r = cs_run_set_first(&q->run);
@@ -384,8 +384,8 @@ static cs_time profile_find(const struct profile *p, const struct cs_res *r, cs_
 
 static void conservative_pass(struct bq *q)
 {
-	struct cs_cell *cell = &q->w->cell;
-	cs_time now = cs_engine_now(&q->w->engine);
+	struct cs_cell *cell = q->h->cell;
+	cs_time now = cs_engine_now(q->h->engine);
 	struct cs_res avail = cell_free(cell);
 	struct profile p = {0};
 	CS_GROW(p.s, p.cap, q->run.n + 1);
@@ -423,7 +423,7 @@ static void conservative_pass(struct bq *q)
  * anything was preempted. */
 static bool preempt_for(struct bq *q, const struct cs_job *head)
 {
-	struct cs_cell *cell = &q->w->cell;
+	struct cs_cell *cell = q->h->cell;
 	struct cs_res need = pending_need(head);
 	int band = band_of(head->priority);
 	bool any = false;
@@ -441,7 +441,7 @@ static bool preempt_for(struct bq *q, const struct cs_job *head)
 			 * entry (r) once the last one is gone */
 			for (uint32_t t = 0; t < v->ntasks; t++) {
 				if (v->tasks[t].state == CS_TASK_RUNNING) {
-					cs_world_preempt(q->w, &v->tasks[t]);
+					cs_host_preempt(q->h, &v->tasks[t]);
 					q->preemptions++;
 					any = true;
 				}
@@ -455,7 +455,7 @@ static bool preempt_for(struct bq *q, const struct cs_job *head)
 
 static bool too_large(const struct bq *q, const struct cs_job *job)
 {
-	const struct cs_cell *cell = &q->w->cell;
+	const struct cs_cell *cell = q->h->cell;
 	struct cs_res need = pending_need(job);
 	return !res_le(&need, &cell->total_cap) || !res_le(&job->req, &cell->max_cap);
 }
@@ -464,7 +464,7 @@ static void abandon(struct bq *q, struct cs_job *job)
 {
 	q->too_large++;
 	q->stats.jobs_abandoned++;
-	cs_world_abandon(q->w, job);
+	cs_host_abandon(q->h, job);
 }
 
 /* After machines went down: drop the jobs that can no longer ever fit. */
@@ -517,7 +517,7 @@ static void want_pass(struct bq *q)
 	if (q->pass_pending || q->nqueue == 0)
 		return;
 	q->pass_pending = true;
-	cs_engine_at_phase(&q->w->engine, cs_engine_now(&q->w->engine), CS_PHASE_LAST, pass_fire, q);
+	cs_engine_at_phase(q->h->engine, cs_engine_now(q->h->engine), CS_PHASE_LAST, pass_fire, q);
 }
 
 static void bq_submit(void *self, struct cs_job *job)
@@ -551,7 +551,7 @@ static void bq_task_ended(void *self, struct cs_task *task)
 static void bq_request_changed(void *self, struct cs_job *job, const struct cs_res *old)
 {
 	struct bq *q = self;
-	struct cs_run_entry *r = job->sched_data;
+	struct cs_run_entry *r = job->slot[CS_LAYER_SCHEDULER].data;
 	if (r && !job->prefill) {
 		cs_qty k = (cs_qty)(job->placed - job->ended);
 		r->held.cpu += (job->req.cpu - old->cpu) * k;
@@ -597,24 +597,42 @@ static void bq_destroy(void *self)
 	free(q);
 }
 
-int cs_batch_queue_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, int policy, int placement,
-			  void **self)
+/* {"type": "batch-queue" (or "monolithic" with a batch "queue"),
+ *  "label", "queue": "fcfs|easy|conservative|sjf|priority", "placement"} */
+static int bq_create(struct cs_host *h, const struct cs_cfg *cfg, json_t *config, void **self)
 {
+	static const char *const keys[] = {"type", "label", "queue", "placement", NULL};
+	static const char *const queues[] = {"fcfs", "easy", "conservative", "sjf", "priority", NULL};
+	int policy, placement;
+	/* a key of the monolithic scheduler's fifo decisions gets its own
+	 * message: a batch policy decides instantly, without paths or retry */
+	static const char *const fifo_keys[] = {"paths", "retry", "retry_interval", "max_attempts",
+						"count_failed_attempts", NULL};
+	for (size_t i = 0; fifo_keys[i]; i++)
+		if (json_object_get(config, fifo_keys[i]))
+			return cs_error_input(cfg->err, cfg->file, "scheduler",
+					      "\"%s\" applies to queue \"fifo\" only (queue \"%s\" decides instantly)",
+					      fifo_keys[i], json_string_value(json_object_get(config, "queue")));
+	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0 ||
+	    cs_cfg_enum(cfg, config, "scheduler", "queue", "fcfs", queues, &policy) < 0 ||
+	    cs_cfg_enum(cfg, config, "scheduler", "placement", "random-first-fit", cs_placement_names, &placement) < 0)
+		return -1;
 	struct bq *q = cs_xcalloc(1, sizeof *q);
 	*self = q;
-	q->w = w;
+	q->h = h;
 	q->policy = (enum policy)policy;
 	for (int i = 0; i < 64; i++)
 		q->memo[i].version = UINT64_MAX;
 	q->min_cpu = INT64_MAX;
 	cs_run_set_init(&q->run);
 	snprintf(q->stats.name, sizeof q->stats.name, "monolithic");
-	cs_placer_init(&q->placer, (enum cs_placement)placement, w->cell.n, cs_world_rng(w, "placement"));
+	cs_placer_init(&q->placer, (enum cs_placement)placement, h->cell->n, cs_host_rng(h, "placement"));
 	return 0;
 }
 
 const struct cs_scheduler_ops cs_batch_queue_ops = {
-	.name = "monolithic",
+	.name = "batch-queue",
+	.create = bq_create,
 	.submit = bq_submit,
 	.task_ended = bq_task_ended,
 	.machine_changed = bq_machine_changed,

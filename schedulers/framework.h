@@ -40,7 +40,7 @@
 #include "sim/fastrng.h"
 #include "sim/job.h"
 
-struct cs_world;
+struct cs_host;
 struct mesos;
 
 /* One agent's resources held by a framework. */
@@ -72,7 +72,7 @@ struct cs_framework_ops {
 
 struct cs_framework {
 	struct mesos *m;
-	struct cs_world *w;
+	struct cs_host *h;
 	const struct cs_framework_ops *ops;
 	void *impl;
 	uint32_t index;

@@ -15,7 +15,7 @@
 #include "schedulers/framework.h"
 #include "schedulers/sched_common.h"
 #include "sim/alloc.h"
-#include "sim/world.h"
+#include "sim/host.h"
 
 struct jobs_fw {
 	struct cs_decision_time dt;
@@ -34,7 +34,7 @@ static void work(struct cs_framework *f);
 /* Place job's pending tasks on what f holds; returns how many. */
 static uint32_t place_on_offers(struct cs_framework *f, struct cs_job *job)
 {
-	struct cs_cell *cell = &f->w->cell;
+	struct cs_cell *cell = f->h->cell;
 	uint32_t placed = 0, ncand;
 	const struct cs_held *held = cs_fw_held(f, &ncand);
 	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks && ncand > 0; i++) {
@@ -65,7 +65,7 @@ static void decide_fire(void *ctx, cs_time now)
 {
 	struct cs_framework *f = ctx;
 	struct jobs_fw *j = f->impl;
-	struct cs_world *w = f->w;
+	struct cs_host *h = f->h;
 	struct cs_job *job = cs_job_list_pop(&j->queue);
 	j->thinking = false;
 	uint32_t placed = place_on_offers(f, job);
@@ -75,18 +75,14 @@ static void decide_fire(void *ctx, cs_time now)
 		if (placed == 0)
 			f->stats.busy_wasted += j->decision;
 	}
-	if (cs_world_placed(w, job)) {
+	if (cs_host_placed(h, job)) {
 		f->stats.successful++;
 	} else if (cs_retry_give_up(f->retry, job)) {
 		f->stats.jobs_abandoned++;
-		cs_world_abandon(w, job);
+		cs_host_abandon(h, job);
 	} else {
 		/* back to the head: it waits for the next offer */
-		job->sched_next = j->queue.head;
-		j->queue.head = job;
-		if (!j->queue.tail)
-			j->queue.tail = job;
-		j->queue.n++;
+		cs_job_list_push_front(&j->queue, job);
 		/* what is held did not suffice for it: decline it all */
 		cs_fw_decline_all(f);
 	}
@@ -109,9 +105,9 @@ static void work(struct cs_framework *f)
 		has_room = fits_in(&job->req, &held[k].res);
 	if (has_room) {
 		j->thinking = true;
-		cs_world_attempt(f->w, job);
+		cs_host_attempt(f->h, job);
 		j->decision = cs_decision_time(&j->dt, job);
-		cs_engine_after(&f->w->engine, j->decision, decide_fire, f);
+		cs_engine_after(f->h->engine, j->decision, decide_fire, f);
 		return;
 	}
 	cs_fw_decline_all(f);
@@ -144,6 +140,7 @@ static void jobs_destroy(struct cs_framework *f)
 static int jobs_create(struct cs_framework *f, const struct cs_cfg *cfg, json_t *config, const char *path)
 {
 	struct jobs_fw *j = cs_xcalloc(1, sizeof *j);
+	j->queue.layer = CS_LAYER_FRAMEWORK;
 	f->impl = j;
 	return cs_decision_time_parse(cfg, config, path, &j->dt);
 }

@@ -55,10 +55,10 @@
 #include "sim/fastrng.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
-#include "sim/world.h"
+#include "sim/host.h"
 
 struct mesos {
-	struct cs_world *w;
+	struct cs_host *h;
 	struct cs_framework *fws;
 	uint32_t nfws;
 	uint32_t *fw_of;          /* workload -> framework */
@@ -98,7 +98,7 @@ static void account_locked_slow(struct mesos *m, cs_time now)
 
 static inline void account_locked(struct mesos *m)
 {
-	cs_time now = cs_engine_now(&m->w->engine);
+	cs_time now = cs_engine_now(m->h->engine);
 	if (now != m->locked_since) /* most offers and declines come at one instant */
 		account_locked_slow(m, now);
 }
@@ -139,7 +139,7 @@ static inline bool filter_covers(const struct cs_filter *flt, const struct cs_re
 
 static double drf_share(const struct cs_framework *f)
 {
-	return cs_drf_share(&f->alloc, f->weight, &f->m->w->cell.total_cap);
+	return cs_drf_share(&f->alloc, f->weight, &f->m->h->cell->total_cap);
 }
 
 /* The first eligible framework in DRF order for an offer of r on machine
@@ -191,7 +191,7 @@ static bool offer_agent(struct mesos *m, uint32_t mi, cs_time now)
 	if (m->quiet[mi] > now)
 		return false;
 	struct cs_res r;
-	if (!offerable(&m->w->cell.mach[mi], m->holder[mi], &r)) {
+	if (!offerable(&m->h->cell->mach[mi], m->holder[mi], &r)) {
 		m->quiet[mi] = CS_TIME_NEVER;
 		return false;
 	}
@@ -222,7 +222,7 @@ static void deliver(struct mesos *m, const bool *got)
 			continue;
 		struct cs_framework *f = &m->fws[i];
 		if (m->timeout != CS_TIME_NEVER)
-			cs_engine_after(&m->w->engine, m->timeout, offer_timeout_fire, f);
+			cs_engine_after(m->h->engine, m->timeout, offer_timeout_fire, f);
 		f->ops->offers_arrived(f);
 	}
 }
@@ -232,8 +232,8 @@ static void deliver(struct mesos *m, const bool *got)
  * it still covers the agent) expires. */
 static void wake_for(struct mesos *m, const struct cs_framework *f)
 {
-	const struct cs_cell *cell = &m->w->cell;
-	cs_time now = cs_engine_now(&m->w->engine);
+	const struct cs_cell *cell = m->h->cell;
+	cs_time now = cs_engine_now(m->h->engine);
 	for (uint32_t mi = 0; mi < cell->n; mi++) {
 		if (m->quiet[mi] <= now)
 			continue;
@@ -280,7 +280,7 @@ static uint32_t count_wanting(struct mesos *m)
 static bool round_sole(struct mesos *m, const uint32_t *agents, uint32_t n, cs_time now)
 {
 	struct cs_framework *f = m->sole;
-	const struct cs_machine *mach = m->w->cell.mach;
+	const struct cs_machine *mach = m->h->cell->mach;
 	const struct cs_filter *filters = f->filters;
 	cs_time *quiet = m->quiet;
 	int32_t *holder = m->holder;
@@ -321,7 +321,7 @@ static bool round_sole(struct mesos *m, const uint32_t *agents, uint32_t n, cs_t
 /* Offer the given agents; periodic: a full round (counted). */
 static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool periodic)
 {
-	cs_time now = cs_engine_now(&m->w->engine);
+	cs_time now = cs_engine_now(m->h->engine);
 	if (count_wanting(m) == 0)
 		return;
 	m->visit_epoch++;
@@ -350,7 +350,7 @@ static void run_round(struct mesos *m, const uint32_t *agents, uint32_t n, bool 
 static void periodic_fire(void *ctx, cs_time now)
 {
 	struct mesos *m = ctx;
-	uint32_t n = m->w->cell.n;
+	uint32_t n = m->h->cell->n;
 	/* Mesos shuffles the agents every round.  The order only decides
 	 * which framework gets an agent when several want offers; with one
 	 * (or none) every agent it may have goes to it in any order, and what
@@ -376,8 +376,8 @@ static void periodic_fire(void *ctx, cs_time now)
 		run_round(m, m->all, n, true);
 	}
 	/* without a fixed end, stop when nothing else can happen */
-	if (m->w->duration != CS_TIME_NEVER || cs_engine_pending(&m->w->engine) > 0)
-		cs_engine_after(&m->w->engine, m->interval, periodic_fire, m);
+	if (m->h->duration != CS_TIME_NEVER || cs_engine_pending(m->h->engine) > 0)
+		cs_engine_after(m->h->engine, m->interval, periodic_fire, m);
 }
 
 /* Return the resources f holds on entry k to the allocator. */
@@ -392,7 +392,7 @@ static void give_back(struct cs_framework *f, uint32_t k, bool decline)
 	m->quiet[h->machine] = 0;
 	if (decline) {
 		cs_time span = m->refuse > m->interval ? m->refuse : m->interval;
-		f->filters[h->machine] = (struct cs_filter){cs_engine_now(&m->w->engine) + span, h->res};
+		f->filters[h->machine] = (struct cs_filter){cs_engine_now(m->h->engine) + span, h->res};
 		m->declines++;
 	}
 	f->held[k] = f->held[--f->nheld];
@@ -422,7 +422,7 @@ void cs_fw_launch(struct cs_framework *f, struct cs_task *task, uint32_t k)
 	/* the resources move from offered to used by the framework */
 	res_add(&h->res, req, -1);
 	res_add(&m->offered_total, req, -1);
-	cs_cell_claim(&m->w->cell, task, h->machine);
+	cs_cell_claim(m->h->cell, task, h->machine);
 }
 
 /* give_back(f, k, true) for every k at once: the totals change once, and
@@ -435,7 +435,7 @@ void cs_fw_decline_all(struct cs_framework *f)
 		return;
 	account_locked(m);
 	cs_time span = m->refuse > m->interval ? m->refuse : m->interval;
-	cs_time until = cs_engine_now(&m->w->engine) + span;
+	cs_time until = cs_engine_now(m->h->engine) + span;
 	/* When f is the one framework that wants offers, what the next
 	 * round's visit would find is known now: the filter just installed
 	 * covers the agent (unless resources were freed on it while it was
@@ -443,7 +443,7 @@ void cs_fw_decline_all(struct cs_framework *f)
 	 * visit -- a third of all visits.  Like a round's visit, it counts
 	 * only the frameworks that want offers, so it bumps visit_epoch:
 	 * another framework that starts wanting is then woken (wake_for). */
-	const struct cs_cell *cell = &m->w->cell;
+	const struct cs_cell *cell = m->h->cell;
 	bool sole = m->nwanting == 1 && m->sole == f;
 	struct cs_res sum = {0, 0, 0};
 	/* the arrays in locals: see round_sole */
@@ -485,7 +485,7 @@ static void mesos_submit(void *self, struct cs_job *job)
 {
 	struct mesos *m = self;
 	struct cs_framework *f = &m->fws[m->fw_of[job->workload]];
-	job->sched_data = f;
+	job->slot[CS_LAYER_SCHEDULER].data = f;
 	f->ops->submit(f, job);
 }
 
@@ -513,7 +513,7 @@ static void agent_recovered(struct mesos *m, uint32_t mi)
 	m->recovered[m->nrecovered++] = mi;
 	if (!m->recovery_pending) {
 		m->recovery_pending = true;
-		cs_engine_after(&m->w->engine, 0, recovery_fire, m);
+		cs_engine_after(m->h->engine, 0, recovery_fire, m);
 	}
 }
 
@@ -521,14 +521,14 @@ static void mesos_task_ended(void *self, struct cs_task *task)
 {
 	struct mesos *m = self;
 	struct cs_job *job = task->job;
-	if (!job->prefill && job->sched_data) {
-		struct cs_framework *f = job->sched_data;
+	if (!job->prefill && job->slot[CS_LAYER_SCHEDULER].data) {
+		struct cs_framework *f = job->slot[CS_LAYER_SCHEDULER].data;
 		res_add(&f->alloc, &job->req, -1);
 		if (f->ops->task_ended)
 			f->ops->task_ended(f, task);
 	}
 	uint32_t mi = task->machine;
-	if (mi != CS_NO_MACHINE && mi < m->w->cell.n)
+	if (mi != CS_NO_MACHINE && mi < m->h->cell->n)
 		agent_recovered(m, mi);
 }
 
@@ -537,8 +537,8 @@ static void mesos_task_ended(void *self, struct cs_task *task)
 static void mesos_request_changed(void *self, struct cs_job *job, const struct cs_res *old)
 {
 	struct mesos *m = self;
-	if (!job->prefill && job->sched_data) {
-		struct cs_framework *f = job->sched_data;
+	if (!job->prefill && job->slot[CS_LAYER_SCHEDULER].data) {
+		struct cs_framework *f = job->slot[CS_LAYER_SCHEDULER].data;
 		cs_qty k = (cs_qty)(job->placed - job->ended);
 		struct cs_res d = {(job->req.cpu - old->cpu) * k, (job->req.mem - old->mem) * k,
 				   (job->req.disk - old->disk) * k};
@@ -574,8 +574,8 @@ static void mesos_report(void *self, struct cs_report *out)
 	for (uint32_t i = 0; i < m->nfws; i++)
 		*cs_report_add(out, m->fws[i].stats.name) = m->fws[i].stats;
 	account_locked(m);
-	double secs = cs_time_to_seconds(cs_engine_now(&m->w->engine));
-	const struct cs_cell *cell = &m->w->cell;
+	double secs = cs_time_to_seconds(cs_engine_now(m->h->engine));
+	const struct cs_cell *cell = m->h->cell;
 	double cap_cpu = cs_qty_to_double(cell->total_cap.cpu), cap_mem = cs_qty_to_double(cell->total_cap.mem);
 	if (out->counters_only)
 		return;
@@ -622,7 +622,7 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 	for (size_t i = 0; fw_kinds[i]; i++)
 		kind_names[i] = fw_kinds[i]->kind;
 	kind_names[sizeof fw_kinds / sizeof *fw_kinds - 1] = NULL;
-	struct cs_world *w = m->w;
+	struct cs_host *h = m->h;
 	json_t *list = json_object_get(config, "frameworks");
 	if (!list) {
 		list = json_pack("[{s:s}]", "name", "framework");
@@ -660,13 +660,13 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 			if (strcmp(m->fws[j].stats.name, name) == 0)
 				return cs_error_input(cfg->err, cfg->file, p, "two frameworks are named \"%s\"", name);
 		f->m = m;
-		f->w = w;
+		f->h = h;
 		f->retry = &m->retry;
 		if (f->ops->create(f, cfg, fj, p) < 0)
 			return -1;
 	}
-	uint32_t *entry_of = cs_xmalloc(w->nworkloads * sizeof *entry_of);
-	if (cs_map_workloads(cfg, w, list, "scheduler.frameworks", entry_of) < 0) {
+	uint32_t *entry_of = cs_xmalloc(h->nworkloads * sizeof *entry_of);
+	if (cs_map_workloads(cfg, h, list, "scheduler.frameworks", entry_of) < 0) {
 		free(entry_of);
 		return -1;
 	}
@@ -674,8 +674,8 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 	for (uint32_t i = 0; i < m->nfws; i++)
 		m->fws[i].index = i;
 	qsort(m->fws, m->nfws, sizeof *m->fws, by_name);
-	m->fw_of = cs_xmalloc(w->nworkloads * sizeof *m->fw_of);
-	for (uint32_t wl = 0; wl < w->nworkloads; wl++)
+	m->fw_of = cs_xmalloc(h->nworkloads * sizeof *m->fw_of);
+	for (uint32_t wl = 0; wl < h->nworkloads; wl++)
 		for (uint32_t i = 0; i < m->nfws; i++)
 			if (m->fws[i].index == entry_of[wl])
 				m->fw_of[wl] = i;
@@ -683,18 +683,18 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 	for (uint32_t i = 0; i < m->nfws; i++) {
 		struct cs_framework *f = &m->fws[i];
 		f->index = i;
-		f->filters = cs_xcalloc(w->cell.n, sizeof *f->filters);
-		f->held = cs_xmalloc((w->cell.n ? w->cell.n : 1) * sizeof *f->held);
-		f->cap = w->cell.n;
+		f->filters = cs_xcalloc(h->cell->n, sizeof *f->filters);
+		f->held = cs_xmalloc((h->cell->n ? h->cell->n : 1) * sizeof *f->held);
+		f->cap = h->cell->n;
 		char stream[96];
 		snprintf(stream, sizeof stream, "placement:%s", f->stats.name);
-		f->rng = cs_world_rng(w, stream);
+		f->rng = cs_host_rng(h, stream);
 		cs_fastrng_seed(&f->fast, f->rng);
 	}
 	return 0;
 }
 
-static int mesos_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, void **self)
+static int mesos_create(struct cs_host *h, const struct cs_cfg *cfg, json_t *config, void **self)
 {
 	static const char *const keys[] = {"type", "label", "frameworks", "allocation_interval",
 					   "refuse_seconds", "offer_timeout", "placement", CS_RETRY_KEYS, NULL};
@@ -702,7 +702,7 @@ static int mesos_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0)
 		return -1;
 	struct mesos *m = cs_xcalloc(1, sizeof *m);
-	m->w = w;
+	m->h = h;
 	*self = m;
 	int placement;
 	if (cs_cfg_time(cfg, config, "scheduler", "allocation_interval", 1, CS_CFG_POSITIVE, &m->interval) < 0 ||
@@ -712,7 +712,7 @@ static int mesos_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 	    cs_cfg_enum(cfg, config, "scheduler", "placement", "random-first-fit", placements, &placement) < 0 ||
 	    cs_retry_parse(cfg, config, "scheduler", &m->retry) < 0)
 		return -1;
-	uint32_t n = w->cell.n;
+	uint32_t n = h->cell->n;
 	m->holder = cs_xmalloc(n * sizeof *m->holder);
 	m->all = cs_xmalloc(n * sizeof *m->all);
 	m->visit = cs_xmalloc(n * sizeof *m->visit);
@@ -723,14 +723,14 @@ static int mesos_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 		m->holder[i] = -1;
 		m->all[i] = i;
 	}
-	gsl_rng *r = cs_world_rng(w, "mesos:allocator");
+	gsl_rng *r = cs_host_rng(h, "mesos:allocator");
 	cs_fastrng_seed(&m->shuffle, r);
 	gsl_rng_free(r);
 	if (parse_frameworks(m, cfg, config) < 0)
 		return -1;
 	/* the first round at t = 0 (after the prefill and the first arrivals
 	 * have been scheduled), then every interval */
-	cs_engine_after(&w->engine, 0, periodic_fire, m);
+	cs_engine_after(h->engine, 0, periodic_fire, m);
 	return 0;
 }
 

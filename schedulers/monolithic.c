@@ -37,7 +37,7 @@
 #include "schedulers/sched_common.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
-#include "sim/world.h"
+#include "sim/host.h"
 
 struct path {
 	char name[64];
@@ -45,7 +45,7 @@ struct path {
 };
 
 struct mono {
-	struct cs_world *w;
+	struct cs_host *h;
 	struct path *paths;
 	uint32_t npaths;
 	uint32_t *path_of; /* by workload index */
@@ -65,16 +65,15 @@ static void maybe_start(struct mono *s)
 		return;
 	struct cs_job *job = cs_job_list_pop(&s->queue);
 	s->current = job;
-	cs_world_attempt(s->w, job);
+	cs_host_attempt(s->h, job);
 	s->decision = cs_decision_time(&s->paths[s->path_of[job->workload]].dt, job);
-	cs_engine_after(&s->w->engine, s->decision, decide_fire, s);
+	cs_engine_after(s->h->engine, s->decision, decide_fire, s);
 }
 
 static void retry_fire(void *ctx, cs_time now)
 {
 	struct cs_job *job = ctx;
-	struct cs_world *w = job->owner;
-	struct mono *s = w->sched;
+	struct mono *s = job->slot[CS_LAYER_SCHEDULER].data;
 	cs_job_list_push(&s->queue, job);
 	maybe_start(s);
 }
@@ -82,7 +81,7 @@ static void retry_fire(void *ctx, cs_time now)
 /* Place the pending tasks of job; returns how many were placed. */
 static uint32_t place_tasks(struct mono *s, struct cs_job *job)
 {
-	struct cs_cell *cell = &s->w->cell;
+	struct cs_cell *cell = s->h->cell;
 	uint32_t placed = 0;
 	cs_placer_begin_job(&s->placer, cell);
 	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks; i++) {
@@ -110,13 +109,13 @@ static void decide_fire(void *ctx, cs_time now)
 		if (placed == 0)
 			s->stats.busy_wasted += s->decision;
 	}
-	if (cs_world_placed(s->w, job)) {
+	if (cs_host_placed(s->h, job)) {
 		s->stats.successful++;
 	} else if (cs_retry_give_up(&s->retry, job)) {
 		s->stats.jobs_abandoned++;
-		cs_world_abandon(s->w, job);
+		cs_host_abandon(s->h, job);
 	} else if (s->retry.mode == CS_RETRY_INTERVAL) {
-		cs_engine_after(&s->w->engine, s->retry.interval, retry_fire, job);
+		cs_engine_after(s->h->engine, s->retry.interval, retry_fire, job);
 	} else {
 		cs_job_list_push(&s->parked, job);
 	}
@@ -126,6 +125,7 @@ static void decide_fire(void *ctx, cs_time now)
 static void mono_submit(void *self, struct cs_job *job)
 {
 	struct mono *s = self;
+	job->slot[CS_LAYER_SCHEDULER].data = s;
 	cs_job_list_push(&s->queue, job);
 	maybe_start(s);
 }
@@ -173,7 +173,7 @@ static void mono_destroy(void *self)
 static int parse_paths(struct mono *s, const struct cs_cfg *cfg, json_t *config)
 {
 	static const char *const path_keys[] = {"name", "workloads", "t_job", "t_task", NULL};
-	struct cs_world *w = s->w;
+	struct cs_host *h = s->h;
 	json_t *paths = json_object_get(config, "paths");
 	if (!paths) {
 		paths = json_pack("[{s:s}]", "name", "all");
@@ -194,14 +194,15 @@ static int parse_paths(struct mono *s, const struct cs_cfg *cfg, json_t *config)
 			return -1;
 		snprintf(s->paths[i].name, sizeof s->paths[i].name, "%s", name);
 	}
-	s->path_of = cs_xmalloc(w->nworkloads * sizeof *s->path_of);
-	return cs_map_workloads(cfg, w, paths, "scheduler.paths", s->path_of);
+	s->path_of = cs_xmalloc(h->nworkloads * sizeof *s->path_of);
+	return cs_map_workloads(cfg, h, paths, "scheduler.paths", s->path_of);
 }
 
-static int mono_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, void **self)
+static int mono_create(struct cs_host *h, const struct cs_cfg *cfg, json_t *config, void **self)
 {
 	static const char *const keys[] = {"type", "label", "paths", "queue", "placement", CS_RETRY_KEYS, NULL};
-	static const char *const bq_keys[] = {"type", "label", "queue", "placement", NULL};
+	/* "fifo" is this kind's; the batch policies are cs_batch_queue_ops'
+	 * (mono_variant), named here for the message of a misspelt one */
 	static const char *const queues[] = {"fifo", "fcfs", "easy", "conservative", "sjf", "priority", NULL};
 	int queue, placement;
 	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0 ||
@@ -209,33 +210,31 @@ static int mono_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *con
 	    cs_cfg_enum(cfg, config, "scheduler", "placement", "random-first-fit", cs_placement_names,
 			&placement) < 0)
 		return -1;
-	if (queue > 0) {
-		/* a batch-queue policy decides instantly, without paths or retry
-		 * rules; it takes over as the world's scheduler */
-		for (size_t i = 0; keys[i]; i++) {
-			bool allowed = false;
-			for (size_t j = 0; bq_keys[j]; j++)
-				allowed |= strcmp(keys[i], bq_keys[j]) == 0;
-			if (!allowed && json_object_get(config, keys[i]))
-				return cs_error_input(cfg->err, cfg->file, "scheduler",
-						      "\"%s\" applies to queue \"fifo\" only (queue \"%s\" decides instantly)",
-						      keys[i], queues[queue]);
-		}
-		w->sched_ops = &cs_batch_queue_ops;
-		return cs_batch_queue_create(w, cfg, config, queue - 1, placement, self);
-	}
 	struct mono *s = cs_xcalloc(1, sizeof *s);
-	s->w = w;
+	s->h = h;
 	snprintf(s->stats.name, sizeof s->stats.name, "monolithic");
 	*self = s;
 	if (cs_retry_parse(cfg, config, "scheduler", &s->retry) < 0)
 		return -1;
-	cs_placer_init(&s->placer, (enum cs_placement)placement, w->cell.n, cs_world_rng(w, "placement"));
+	cs_placer_init(&s->placer, (enum cs_placement)placement, h->cell->n, cs_host_rng(h, "placement"));
 	return parse_paths(s, cfg, config);
+}
+
+/* A "queue" other than "fifo" (a batch policy, which decides instantly)
+ * makes it the batch-queue kind. */
+static const struct cs_scheduler_ops *mono_variant(const json_t *config)
+{
+	const json_t *q = json_object_get(config, "queue");
+	static const char *const batch[] = {"fcfs", "easy", "conservative", "sjf", "priority", NULL};
+	for (size_t i = 0; json_is_string(q) && batch[i]; i++)
+		if (strcmp(json_string_value(q), batch[i]) == 0)
+			return &cs_batch_queue_ops;
+	return NULL;
 }
 
 const struct cs_scheduler_ops cs_monolithic_ops = {
 	.name = "monolithic",
+	.variant = mono_variant,
 	.create = mono_create,
 	.submit = mono_submit,
 	.task_ended = mono_task_ended,

@@ -52,7 +52,7 @@
 #include "schedulers/sched_common.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
-#include "sim/world.h"
+#include "sim/host.h"
 
 enum conflict_mode { CONFLICT_RESOURCE_FIT, CONFLICT_SEQUENCE_NUMBERS };
 enum txn_mode { TXN_INCREMENTAL, TXN_ALL_OR_NOTHING };
@@ -79,7 +79,7 @@ struct agent {
 };
 
 struct omega {
-	struct cs_world *w;
+	struct cs_host *h;
 	struct agent *agents;
 	uint32_t nagents;
 	uint32_t *group_of;      /* workload -> entry of "schedulers" */
@@ -99,7 +99,7 @@ static void commit_fire(void *ctx, cs_time now);
  * claim applied tentatively so later tasks see it, then take them back. */
 static void sync_and_place(struct agent *a, struct cs_job *job)
 {
-	struct cs_cell *cell = &a->o->w->cell;
+	struct cs_cell *cell = a->o->h->cell;
 	cs_placer_begin_job(&a->placer, cell);
 	/* room for every task, and the list and the request in locals (the
 	 * cell's stores would otherwise make the compiler reload them) */
@@ -128,10 +128,10 @@ static void maybe_start(struct agent *a)
 		return;
 	struct cs_job *job = cs_job_list_pop(&a->queue);
 	a->current = job;
-	cs_world_attempt(a->o->w, job);
+	cs_host_attempt(a->o->h, job);
 	sync_and_place(a, job);
 	a->decision = cs_decision_time(&a->dt, job);
-	cs_engine_after(&a->o->w->engine, a->decision, commit_fire, a);
+	cs_engine_after(a->o->h->engine, a->decision, commit_fire, a);
 }
 
 /* Whether claim c may commit now: it fits the machine as it is (up, with
@@ -146,7 +146,7 @@ static inline bool claim_ok(const struct cs_cell *cell, const struct claim *c, c
  * transaction's own claims count against each other) and taken back. */
 static uint32_t validate(struct agent *a, const struct cs_job *job)
 {
-	struct cs_cell *cell = &a->o->w->cell;
+	struct cs_cell *cell = a->o->h->cell;
 	struct omega *o = a->o;
 	struct claim *claims = a->claims;
 	const uint32_t n = a->nclaims;
@@ -193,7 +193,7 @@ static uint32_t validate(struct agent *a, const struct cs_job *job)
 static void retry_fire(void *ctx, cs_time now)
 {
 	struct cs_job *job = ctx;
-	struct agent *a = job->sched_data;
+	struct agent *a = job->slot[CS_LAYER_SCHEDULER].data;
 	cs_job_list_push(&a->queue, job);
 	maybe_start(a);
 }
@@ -202,7 +202,7 @@ static void commit_fire(void *ctx, cs_time now)
 {
 	struct agent *a = ctx;
 	struct omega *o = a->o;
-	struct cs_world *w = o->w;
+	struct cs_host *h = o->h;
 	struct cs_job *job = a->current;
 	a->current = NULL;
 	bool conflicted = false;
@@ -225,21 +225,21 @@ static void commit_fire(void *ctx, cs_time now)
 		if (!conflicted || o->txn == TXN_INCREMENTAL) {
 			const struct claim *claims = a->claims;
 			struct cs_task *tasks = job->tasks;
-			struct cs_cell *cell = &w->cell;
+			struct cs_cell *cell = h->cell;
 			for (uint32_t k = 0, n = a->nclaims; k < n; k++)
 				if (claims[k].ok)
 					cs_cell_claim(cell, &tasks[claims[k].task], claims[k].machine);
 		}
 	}
-	if (cs_world_placed(w, job)) {
+	if (cs_host_placed(h, job)) {
 		/* done */
 	} else if (cs_retry_give_up(&o->retry, job)) {
 		a->stats.jobs_abandoned++;
-		cs_world_abandon(w, job);
+		cs_host_abandon(h, job);
 	} else if (conflicted) {
 		cs_job_list_push(&a->queue, job);
 	} else if (o->retry.mode == CS_RETRY_INTERVAL) {
-		cs_engine_after(&w->engine, o->retry.interval, retry_fire, job);
+		cs_engine_after(h->engine, o->retry.interval, retry_fire, job);
 	} else {
 		cs_job_list_push(&a->parked, job);
 	}
@@ -250,10 +250,10 @@ static void omega_submit(void *self, struct cs_job *job)
 {
 	struct omega *o = self;
 	uint32_t g = o->group_of[job->workload];
-	struct agent *a = job->sched_data;
+	struct agent *a = job->slot[CS_LAYER_SCHEDULER].data;
 	if (!a) /* a new job: the entry's schedulers take turns */
 		a = &o->agents[o->group_first[g] + o->group_next[g]++ % o->group_count[g]];
-	job->sched_data = a;
+	job->slot[CS_LAYER_SCHEDULER].data = a;
 	cs_job_list_push(&a->queue, job);
 	maybe_start(a);
 }
@@ -316,7 +316,7 @@ static void omega_destroy(void *self)
 static int parse_schedulers(struct omega *o, const struct cs_cfg *cfg, json_t *config, int placement)
 {
 	static const char *const keys[] = {"name", "count", "workloads", "t_job", "t_task", NULL};
-	struct cs_world *w = o->w;
+	struct cs_host *h = o->h;
 	json_t *list = json_object_get(config, "schedulers");
 	if (!list) {
 		list = json_pack("[{s:s}]", "name", "omega");
@@ -362,7 +362,7 @@ static int parse_schedulers(struct omega *o, const struct cs_cfg *cfg, json_t *c
 			a->stats.has_conflicts = true;
 			char stream[96];
 			snprintf(stream, sizeof stream, "placement:%s", a->stats.name);
-			cs_placer_init(&a->placer, (enum cs_placement)placement, w->cell.n, cs_world_rng(w, stream));
+			cs_placer_init(&a->placer, (enum cs_placement)placement, h->cell->n, cs_host_rng(h, stream));
 		}
 	}
 	for (uint32_t i = 0; i < o->nagents; i++)
@@ -372,15 +372,15 @@ static int parse_schedulers(struct omega *o, const struct cs_cfg *cfg, json_t *c
 					       "two schedulers are named \"%s\"", o->agents[i].stats.name);
 				goto out;
 			}
-	o->group_of = cs_xmalloc(w->nworkloads * sizeof *o->group_of);
-	rc = cs_map_workloads(cfg, w, list, "scheduler.schedulers", o->group_of);
+	o->group_of = cs_xmalloc(h->nworkloads * sizeof *o->group_of);
+	rc = cs_map_workloads(cfg, h, list, "scheduler.schedulers", o->group_of);
 out:
 	free(dts);
 	free(names);
 	return rc;
 }
 
-static int omega_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *config, void **self)
+static int omega_create(struct cs_host *h, const struct cs_cfg *cfg, json_t *config, void **self)
 {
 	static const char *const keys[] = {"type", "label", "schedulers", "conflict", "sequence_bump", "transaction",
 					   "placement", CS_RETRY_KEYS, NULL};
@@ -390,7 +390,7 @@ static int omega_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0)
 		return -1;
 	struct omega *o = cs_xcalloc(1, sizeof *o);
-	o->w = w;
+	o->h = h;
 	*self = o;
 	int conflict, bump, txn, placement;
 	if (cs_cfg_enum(cfg, config, "scheduler", "conflict", "resource-fit", conflicts, &conflict) < 0 ||
@@ -404,8 +404,8 @@ static int omega_create(struct cs_world *w, const struct cs_cfg *cfg, json_t *co
 	o->txn = (enum txn_mode)txn;
 	/* what a machine's sequence number counts is the shared cell's: a
 	 * release there is a change (the default) or not (claims only) */
-	cs_cell_set_release_bump(&w->cell, bump == 0);
-	o->stamp = cs_xcalloc(w->cell.n ? w->cell.n : 1, sizeof *o->stamp);
+	cs_cell_set_release_bump(h->cell, bump == 0);
+	o->stamp = cs_xcalloc(h->cell->n ? h->cell->n : 1, sizeof *o->stamp);
 	return parse_schedulers(o, cfg, config, placement);
 }
 

@@ -3,16 +3,25 @@
 
 #include <stdio.h>
 
-#include "sim/world.h"
+#include "sim/host.h"
 
 void cs_job_list_push(struct cs_job_list *l, struct cs_job *job)
 {
-	job->sched_next = NULL;
+	job->slot[l->layer].next = NULL;
 	if (l->tail)
-		l->tail->sched_next = job;
+		l->tail->slot[l->layer].next = job;
 	else
 		l->head = job;
 	l->tail = job;
+	l->n++;
+}
+
+void cs_job_list_push_front(struct cs_job_list *l, struct cs_job *job)
+{
+	job->slot[l->layer].next = l->head;
+	l->head = job;
+	if (!l->tail)
+		l->tail = job;
 	l->n++;
 }
 
@@ -21,10 +30,10 @@ struct cs_job *cs_job_list_pop(struct cs_job_list *l)
 	struct cs_job *job = l->head;
 	if (!job)
 		return NULL;
-	l->head = job->sched_next;
+	l->head = job->slot[l->layer].next;
 	if (!l->head)
 		l->tail = NULL;
-	job->sched_next = NULL;
+	job->slot[l->layer].next = NULL;
 	l->n--;
 	return job;
 }
@@ -33,8 +42,9 @@ void cs_job_list_append(struct cs_job_list *dst, struct cs_job_list *src)
 {
 	if (!src->head)
 		return;
+	/* (lists of one layer only) */
 	if (dst->tail)
-		dst->tail->sched_next = src->head;
+		dst->tail->slot[dst->layer].next = src->head;
 	else
 		dst->head = src->head;
 	dst->tail = src->tail;
@@ -65,10 +75,10 @@ int cs_retry_parse(const struct cs_cfg *cfg, json_t *config, const char *path, s
 	return 0;
 }
 
-int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_world *w, json_t *agents,
+int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_host *h, json_t *agents,
 		     const char *path, uint32_t *agent_of)
 {
-	for (uint32_t i = 0; i < w->nworkloads; i++)
+	for (uint32_t i = 0; i < h->nworkloads; i++)
 		agent_of[i] = UINT32_MAX;
 	int catch_all = -1;
 	for (size_t i = 0; i < json_array_size(agents); i++) {
@@ -91,7 +101,7 @@ int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_world *w, json_t 
 			json_t *nj = json_array_get(wls, k);
 			if (!json_is_string(nj))
 				return cs_error_input(cfg->err, cfg->file, kp, "expected a workload name");
-			int wi = cs_world_workload(w, json_string_value(nj));
+			int wi = cs_host_workload(h, json_string_value(nj));
 			if (wi < 0)
 				return cs_error_input(cfg->err, cfg->file, kp, "no workload is named \"%s\"",
 						      json_string_value(nj));
@@ -102,12 +112,12 @@ int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_world *w, json_t 
 			agent_of[wi] = (uint32_t)i;
 		}
 	}
-	for (uint32_t i = 0; i < w->nworkloads; i++) {
+	for (uint32_t i = 0; i < h->nworkloads; i++) {
 		if (agent_of[i] != UINT32_MAX)
 			continue;
 		if (catch_all < 0)
 			return cs_error_input(cfg->err, cfg->file, path, "nothing serves workload \"%s\"",
-					      w->workloads[i].name);
+					      h->workload_names[i]);
 		agent_of[i] = (uint32_t)catch_all;
 	}
 	return 0;

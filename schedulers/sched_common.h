@@ -1,5 +1,5 @@
 /* schedulers/sched_common — what every scheduler kind shares: FIFO job
- * lists threaded through job->sched_next, the decision-time model, the
+ * lists threaded through a layer's link (job->slot[layer].next), the decision-time model, the
  * retry and abandonment rules, and the mapping of workloads to the
  * agents (paths, schedulers, frameworks) that serve them.
  *
@@ -18,13 +18,19 @@
 #include "sim/config.h"
 #include "sim/job.h"
 
-struct cs_world;
+struct cs_host;
 
+/* A FIFO list of jobs threaded through job->slot[layer].next: a zeroed
+ * list is a scheduler's (CS_LAYER_SCHEDULER); a framework's or a
+ * controller's sets its layer before use. */
 struct cs_job_list {
 	struct cs_job *head, *tail;
 	uint64_t n;
+	enum cs_layer layer;
 };
 void cs_job_list_push(struct cs_job_list *l, struct cs_job *job);
+/* Put job back at the head (a job that waits for the next offer). */
+void cs_job_list_push_front(struct cs_job_list *l, struct cs_job *job);
 struct cs_job *cs_job_list_pop(struct cs_job_list *l);
 /* Move all of src to the tail of dst, keeping the order. */
 void cs_job_list_append(struct cs_job_list *dst, struct cs_job_list *src);
@@ -76,7 +82,7 @@ static inline bool cs_retry_give_up(const struct cs_retry *r, const struct cs_jo
  * JSON array `agents` (at `path`) by their "workloads" lists; agent_of
  * gets nworkloads entries.  Errors: unknown workload, one served twice,
  * one served by none, two catch-all agents. */
-int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_world *w, json_t *agents,
+int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_host *h, json_t *agents,
 		     const char *path, uint32_t *agent_of);
 
 #endif

@@ -9,13 +9,13 @@
  *    at path "scheduler") with the cfg helpers, so that defaults land in the
  *    resolved experiment and bad input gets "FILE: KEY.PATH: what" errors;
  *  - a scheduler changes the world only through the cell's API and the
- *    world's job-progress calls (sim/world.h); it reads time only through
+ *    host's job-progress calls (sim/host.h); it reads time only through
  *    the engine and never touches another scheduler's state;
  *  - task_ended() is called after any task left its machine (resources are
  *    free again) -- the prefill's and other schedulers' tasks included; machine_changed() after a machine went up or down (its
  *    tasks were already killed and reported through task_ended);
  *  - request_changed() is called after a job's per-task request changed
- *    (a trace's request updates, sim/world.h): job->req is the new one and
+ *    (a trace's request updates, sim/job.h): job->req is the new one and
  *    its running tasks hold it already (any that no longer fitted their
  *    machine were taken off first, through task_ended, holding the old
  *    one); a scheduler that keeps sums of its jobs' requests adjusts them.
@@ -23,7 +23,7 @@
  *    It must not abandon the job then and there (the world is not done
  *    with it): a job that can no longer fit is dropped at the next
  *    decision;
- *  - call cs_world_attempt() when an attempt on a job begins: it also
+ *  - call cs_host_attempt() when an attempt on a job begins: it also
  *    allocates the job's tasks (job->tasks is NULL before the first one);
  *  - report() fills counters for summary.json; schedulers write no files.
  * Unused slots may stay NULL. */
@@ -35,9 +35,9 @@
 #include <jansson.h>
 
 #include "sim/config.h"
+#include "sim/host.h"
 #include "sim/job.h"
 
-struct cs_world;
 
 /* One decision-making agent's counters (a monolithic scheduler, one Omega
  * scheduler, one Mesos framework). */
@@ -66,7 +66,12 @@ struct cs_sched_stats *cs_report_add(struct cs_report *r, const char *name);
 
 struct cs_scheduler_ops {
 	const char *name; /* scheduler.type */
-	int (*create)(struct cs_world *world, const struct cs_cfg *cfg, json_t *config, void **self);
+	/* optional: another registered kind that takes this configuration
+	 * instead (monolithic with a batch "queue" is the batch-queue kind);
+	 * NULL to keep this one.  summary.json's scheduler_type stays the
+	 * name the experiment gave. */
+	const struct cs_scheduler_ops *(*variant)(const json_t *config);
+	int (*create)(struct cs_host *host, const struct cs_cfg *cfg, json_t *config, void **self);
 	void (*submit)(void *self, struct cs_job *job);
 	void (*task_ended)(void *self, struct cs_task *task);
 	void (*machine_changed)(void *self, uint32_t machine, bool up);

@@ -15,9 +15,12 @@
  * LOST (its machine went down).
  *
  * Ownership: the world creates jobs (from workload sources) and frees them
- * once they have ended and were recorded; schedulers hold pointers to jobs
- * only between submit and the job's end.  Scheduler-private state hangs
- * off sched_data / sched_link and is the scheduler's to manage. */
+ * once they have ended and were recorded; plug-ins hold pointers to jobs
+ * only between submit and the job's end.  Each layer of plug-ins that a
+ * job passes through (a controller, the scheduler, a Mesos framework)
+ * keeps its per-job state in its own slot, job->slot[layer]: data, and a
+ * link for its queues (struct cs_job_list threads through the link of
+ * the list's layer), so that layers compose without sharing a field. */
 #ifndef CS_JOB_H
 #define CS_JOB_H
 #include <stdbool.h>
@@ -49,6 +52,15 @@ enum cs_job_outcome {
 
 struct cs_job;
 struct cs_task;
+
+/* The layers of plug-ins a job may pass through (sim/host.h).  The
+ * scheduler's is 0, so that a zeroed job list is a scheduler's. */
+enum cs_layer { CS_LAYER_SCHEDULER, CS_LAYER_FRAMEWORK, CS_LAYER_CONTROLLER, CS_LAYERS };
+
+struct cs_job_slot {
+	void *data;           /* the layer's, for this job */
+	struct cs_job *next;  /* the layer's queues (struct cs_job_list) */
+};
 
 /* From `at` on, each task of the job requests `req` (a trace's request
  * update). */
@@ -116,8 +128,7 @@ struct cs_job {
 
 	void *owner;         /* the world that made it */
 	bool with_scheduler; /* handed to the scheduler and not yet placed or dropped */
-	void *sched_data;
-	struct cs_job *sched_next; /* free for the owning scheduler's queues */
+	struct cs_job_slot slot[CS_LAYERS]; /* per layer: see the header */
 	struct cs_job *live_prev, *live_next; /* the world's list of live jobs */
 	/* the task of a one-task job (most trace jobs are): tasks points
 	 * here, and a replay saves an allocation per job */

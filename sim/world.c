@@ -15,6 +15,38 @@ gsl_rng *cs_world_rng(const struct cs_world *w, const char *name)
 	return cs_rng_stream(w->seed, name);
 }
 
+/* ---- the host API (sim/host.h): the world's calls, as plug-ins see them ---- */
+
+void cs_host_attempt(struct cs_host *h, struct cs_job *job)
+{
+	cs_world_attempt(h->world, job);
+}
+
+bool cs_host_placed(struct cs_host *h, struct cs_job *job)
+{
+	return cs_world_placed(h->world, job);
+}
+
+void cs_host_abandon(struct cs_host *h, struct cs_job *job)
+{
+	cs_world_abandon(h->world, job);
+}
+
+void cs_host_preempt(struct cs_host *h, struct cs_task *task)
+{
+	cs_world_preempt(h->world, task);
+}
+
+int cs_host_workload(const struct cs_host *h, const char *name)
+{
+	return cs_world_workload(h->world, name);
+}
+
+gsl_rng *cs_host_rng(const struct cs_host *h, const char *name)
+{
+	return cs_world_rng(h->world, name);
+}
+
 int cs_world_workload(const struct cs_world *w, const char *name)
 {
 	for (uint32_t i = 0; i < w->nworkloads; i++)

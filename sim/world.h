@@ -45,6 +45,7 @@
 #include "sim/cell.h"
 #include "sim/config.h"
 #include "sim/engine.h"
+#include "sim/host.h"
 #include "sim/limits.h"
 #include "sim/metrics.h"
 #include "workloads/source.h"
@@ -92,6 +93,7 @@ struct cs_world {
 	void *sched;
 	const char *sched_type;
 
+	struct cs_host host;      /* what the plug-ins see of it (sim/host.h) */
 	struct cs_metrics metrics;
 	FILE *timeseries;        /* NULL: none */
 	struct cs_report ts_prev; /* busy at the last sample */

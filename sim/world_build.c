@@ -294,8 +294,13 @@ static int parse_scheduler(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 		return cs_error_input(cfg->err, cfg->file, "scheduler.type",
 				      "unknown scheduler \"%s\" (known: %s)", type, list);
 	}
-	w->sched_type = w->sched_ops->name;
-	return w->sched_ops->create(w, cfg, s, &w->sched);
+	w->sched_type = w->sched_ops->name; /* the name asked for, even for a variant */
+	if (w->sched_ops->variant) {
+		const struct cs_scheduler_ops *v = w->sched_ops->variant(s);
+		if (v)
+			w->sched_ops = v;
+	}
+	return w->sched_ops->create(&w->host, cfg, s, &w->sched);
 }
 
 int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FILE *jobs_csv,
@@ -350,6 +355,8 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	for (uint32_t i = 0; i < w->nworkloads; i++)
 		names[i] = w->workloads[i].name;
 	cs_metrics_init(&w->metrics, w->nworkloads, names, jobs_csv);
+	/* what the plug-ins see of the world (sim/host.h) */
+	w->host = (struct cs_host){&w->engine, &w->cell, w->nworkloads, (const char *const *)names, w->duration, w};
 	if (parse_scheduler(w, cfg, exp) < 0)
 		return -1;
 	return cs_world_prefill(w, cfg, exp);
