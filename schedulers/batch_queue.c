@@ -440,7 +440,7 @@ static bool preempt_for(struct bq *q, const struct cs_job *head)
 			 * the job through submit(), and task_ended() removes its
 			 * entry (r) once the last one is gone */
 			for (uint32_t t = 0; t < v->ntasks; t++) {
-				if (v->tasks[t].state == CS_TASK_RUNNING) {
+				if (cs_task_on_machine(&v->tasks[t])) {
 					cs_host_preempt(q->h, &v->tasks[t]);
 					q->preemptions++;
 					any = true;
@@ -533,7 +533,7 @@ static void bq_submit(void *self, struct cs_job *job)
 	want_pass(q);
 }
 
-static void bq_task_ended(void *self, struct cs_task *task)
+static void bq_task_ended(void *self, struct cs_task *task, enum cs_task_state why)
 {
 	struct bq *q = self;
 	if (!task->job->prefill)

@@ -22,7 +22,8 @@
  *  - wants_offers(): whether the allocator should offer to it now (Mesos
  *    offers to frameworks with work waiting);
  *  - offers_arrived(): the allocator gave it new offers;
- *  - task_ended(task): one of its tasks left its machine (optional);
+ *  - task_ended(task, why): one of its tasks left its machine, in end
+ *    state why (sim/task.h; optional);
  *  - report(stats): fill its counters (busy, transactions, ...);
  *  - destroy().
  * A kind reads time through the world's engine and draws randomness from
@@ -65,7 +66,7 @@ struct cs_framework_ops {
 	void (*submit)(struct cs_framework *f, struct cs_job *job);
 	bool (*wants_offers)(const struct cs_framework *f);
 	void (*offers_arrived)(struct cs_framework *f);
-	void (*task_ended)(struct cs_framework *f, struct cs_task *task);
+	void (*task_ended)(struct cs_framework *f, struct cs_task *task, enum cs_task_state why);
 	void (*destroy)(struct cs_framework *f);
 	const char *const *keys; /* the kind's own keys, NULL-terminated */
 };

@@ -517,7 +517,7 @@ static void agent_recovered(struct mesos *m, uint32_t mi)
 	}
 }
 
-static void mesos_task_ended(void *self, struct cs_task *task)
+static void mesos_task_ended(void *self, struct cs_task *task, enum cs_task_state why)
 {
 	struct mesos *m = self;
 	struct cs_job *job = task->job;
@@ -525,7 +525,7 @@ static void mesos_task_ended(void *self, struct cs_task *task)
 		struct cs_framework *f = job->slot[CS_LAYER_SCHEDULER].data;
 		res_add(&f->alloc, &job->req, -1);
 		if (f->ops->task_ended)
-			f->ops->task_ended(f, task);
+			f->ops->task_ended(f, task, why);
 	}
 	uint32_t mi = task->machine;
 	if (mi != CS_NO_MACHINE && mi < m->h->cell->n)
@@ -547,7 +547,7 @@ static void mesos_request_changed(void *self, struct cs_job *job, const struct c
 	if (!cs_request_shrank(job, old) || !job->tasks)
 		return;
 	for (uint32_t i = 0; i < job->ntasks; i++)
-		if (job->tasks[i].state == CS_TASK_RUNNING)
+		if (cs_task_on_machine(&job->tasks[i]))
 			agent_recovered(m, job->tasks[i].machine);
 }
 

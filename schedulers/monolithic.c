@@ -138,7 +138,7 @@ static void resources_freed(struct mono *s)
 	}
 }
 
-static void mono_task_ended(void *self, struct cs_task *task)
+static void mono_task_ended(void *self, struct cs_task *task, enum cs_task_state why)
 {
 	resources_freed(self);
 }

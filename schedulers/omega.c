@@ -271,7 +271,7 @@ static void resources_freed(struct omega *o)
 	}
 }
 
-static void omega_task_ended(void *self, struct cs_task *task)
+static void omega_task_ended(void *self, struct cs_task *task, enum cs_task_state why)
 {
 	resources_freed(self);
 }

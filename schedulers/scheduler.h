@@ -11,9 +11,11 @@
  *  - a scheduler changes the world only through the cell's API and the
  *    host's job-progress calls (sim/host.h); it reads time only through
  *    the engine and never touches another scheduler's state;
- *  - task_ended() is called after any task left its machine (resources are
- *    free again) -- the prefill's and other schedulers' tasks included; machine_changed() after a machine went up or down (its
- *    tasks were already killed and reported through task_ended);
+ *  - task_ended(task, why) is called after any task left its machine
+ *    (resources are free again; why is its end state: finished, failed,
+ *    killed or lost, sim/task.h) -- the prefill's and other schedulers'
+ *    tasks included; machine_changed() after a machine went up or down
+ *    (its tasks were already taken off and reported through task_ended);
  *  - request_changed() is called after a job's per-task request changed
  *    (a trace's request updates, sim/job.h): job->req is the new one and
  *    its running tasks hold it already (any that no longer fitted their
@@ -73,7 +75,8 @@ struct cs_scheduler_ops {
 	const struct cs_scheduler_ops *(*variant)(const json_t *config);
 	int (*create)(struct cs_host *host, const struct cs_cfg *cfg, json_t *config, void **self);
 	void (*submit)(void *self, struct cs_job *job);
-	void (*task_ended)(void *self, struct cs_task *task);
+	/* why: the end state the task left its machine in (sim/task.h) */
+	void (*task_ended)(void *self, struct cs_task *task, enum cs_task_state why);
 	void (*machine_changed)(void *self, uint32_t machine, bool up);
 	/* (it must not drop the job at once: see the contracts above) */
 	void (*request_changed)(void *self, struct cs_job *job, const struct cs_res *old);

@@ -132,7 +132,7 @@ void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, in
 
 void cs_cell_resize(struct cs_cell *cell, struct cs_task *task, const struct cs_res *from, const struct cs_res *to)
 {
-	TASK_ASSERT(task->state == CS_TASK_RUNNING && task->machine < cell->n);
+	TASK_ASSERT(cs_task_on_machine(task) && task->machine < cell->n);
 	struct cs_res d = {to->cpu - from->cpu, to->mem - from->mem, to->disk - from->disk};
 	bool grows = d.cpu > 0 || d.mem > 0 || d.disk > 0;
 	cs_cell_apply_(cell, task->machine, &d, +1, grows ? 1 : cell->release_bump);
@@ -144,7 +144,7 @@ static inline void claim(struct cs_cell *cell, struct cs_task *task, uint32_t m)
 	TASK_ASSERT(m < cell->n);
 	cs_cell_apply_(cell, m, &task->job->req, +1, 1);
 	task->machine = m;
-	task->state = CS_TASK_RUNNING;
+	task->state = CS_TASK_STAGING; /* until its backend reports it started */
 	cell->mach[m].ntasks++;
 	task->claim_seq = ++cell->claims;
 	cell->running++;
@@ -217,7 +217,7 @@ bool cs_cell_check(const struct cs_cell *cell, const struct cs_job *jobs)
 	for (const struct cs_job *job = jobs; job && ok; job = job->live_next) {
 		for (uint32_t i = 0; job->tasks && i < job->ntasks; i++) {
 			const struct cs_task *task = &job->tasks[i];
-			if (task->state != CS_TASK_RUNNING)
+			if (!cs_task_on_machine(task))
 				continue;
 			if (task->machine >= cell->n) {
 				fprintf(stderr, "cell check: a running task is on no machine\n");

@@ -40,10 +40,15 @@ struct cs_machine_class {
 	json_t *attributes;    /* owned reference, object of strings */
 };
 
+/* A backend runs the tasks the cell hands it (the simulation: their end
+ * events; live mode: processes on agents) and reports back through
+ * sim/task.h's cs_task_started / start_failed / exited / lost, at once or
+ * later. */
 struct cs_cell_backend_ops {
-	/* The task was claimed: make it run (simulation: schedule its end). */
+	/* The task was claimed (STAGING): start it, and report. */
 	void (*start)(void *backend, struct cs_task *task);
-	/* The task is being taken off its machine before its end: stop it. */
+	/* The task is being taken off its machine before its end: stop it
+	 * (no report: the caller releases it). */
 	void (*kill)(void *backend, struct cs_task *task);
 };
 
@@ -214,8 +219,8 @@ static inline void cs_cell_apply_(struct cs_cell *cell, uint32_t m, const struct
 static inline void cs_cell_release_bumping(struct cs_cell *cell, struct cs_task *task, enum cs_task_state end_state,
 					   uint64_t release_bump)
 {
-	CS_TASK_ASSERT(task->state == CS_TASK_RUNNING);
-	CS_TASK_ASSERT(end_state == CS_TASK_DONE || end_state == CS_TASK_KILLED || end_state == CS_TASK_LOST);
+	CS_TASK_ASSERT(cs_task_on_machine(task));
+	CS_TASK_ASSERT(end_state >= CS_TASK_FINISHED && end_state <= CS_TASK_LOST);
 	CS_TASK_ASSERT(release_bump == cell->release_bump);
 	uint32_t m = task->machine;
 	cs_cell_apply_(cell, m, &task->job->req, -1, release_bump);

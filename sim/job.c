@@ -102,3 +102,9 @@ const char *cs_job_outcome_name(enum cs_job_outcome o)
 	}
 	return "?";
 }
+
+const char *cs_task_state_name(enum cs_task_state s)
+{
+	static const char *const names[] = {"pending", "staging", "running", "finished", "failed", "killed", "lost"};
+	return (unsigned)s < sizeof names / sizeof *names ? names[s] : "?";
+}

@@ -10,9 +10,8 @@
  *   submitted -> queued -> attempts (first_attempt, ...) -> scheduled
  *   (every task placed) -> completed (every task ended), or abandoned
  *   after max_attempts, or still pending/running when the run ends.
- * A task is PENDING until claimed, RUNNING on a machine, then DONE (its
- * duration elapsed), KILLED (by a scheduler or at the end of a service) or
- * LOST (its machine went down).
+ * A task's life cycle (PENDING, STAGING, RUNNING, FINISHED, FAILED, KILLED,
+ * LOST) is sim/task.h's.
  *
  * Ownership: the world creates jobs (from workload sources) and frees them
  * once they have ended and were recorded; plug-ins hold pointers to jobs
@@ -27,6 +26,7 @@
 #include <stdint.h>
 
 #include "sim/engine.h"
+#include "sim/task.h"
 #include "sim/units.h"
 
 struct cs_res {
@@ -34,14 +34,6 @@ struct cs_res {
 };
 
 enum cs_job_kind { CS_JOB_BATCH, CS_JOB_SERVICE };
-
-enum cs_task_state {
-	CS_TASK_PENDING,
-	CS_TASK_RUNNING,
-	CS_TASK_DONE,
-	CS_TASK_KILLED,
-	CS_TASK_LOST,
-};
 
 enum cs_job_outcome {
 	CS_JOB_PENDING,   /* not every task placed yet */
@@ -79,17 +71,6 @@ struct cs_end_group {
 	struct cs_end_group *prev, *next; /* the job's pending groups */
 };
 
-struct cs_task {
-	struct cs_job *job;
-	uint32_t index;
-	uint32_t machine; /* CS_NO_MACHINE while pending */
-	enum cs_task_state state;
-	/* (no start and end times: nothing reads them; the job keeps its
-	 * times, and a task's end is its group's) */
-	struct cs_end_group *group;    /* its pending end (simulation), or NULL */
-	struct cs_task *gprev, *gnext; /* the group's tasks */
-	uint64_t claim_seq; /* the cell's claim count when it was claimed */
-};
 
 struct cs_job {
 	uint64_t id;         /* dense, in submission order, from 1 */

@@ -392,12 +392,15 @@ static void arrival_fire(void *ctx, cs_time now)
 
 /* ---- the simulation backend of the cell ---- */
 
-/* inline: every task's end comes here from group_end_fire */
-static inline __attribute__((always_inline)) void task_left(struct cs_world *w, struct cs_task *task)
+/* A task left its machine for good (why: its end state): tell the
+ * scheduler, and finish its job if that was its last.  Inline: every
+ * task's end comes here from group_end_fire. */
+static inline __attribute__((always_inline)) void task_left(struct cs_world *w, struct cs_task *task,
+							    enum cs_task_state why)
 {
 	struct cs_job *job = task->job;
 	if (w->sched_ops->task_ended)
-		w->sched_ops->task_ended(w->sched, task);
+		w->sched_ops->task_ended(w->sched, task, why);
 	if (job->prefill) {
 		if (job->ended == job->placed && job->placed == job->ntasks)
 			finish_job(w, job);
@@ -447,8 +450,10 @@ static void group_end_fire(void *ctx, cs_time now)
 		g->head = task->gnext;
 		task->group = NULL;
 		task->gprev = task->gnext = NULL;
-		cs_cell_release_bumping(&w->cell, task, CS_TASK_DONE, bump);
-		task_left(w, task);
+		/* the simulation's tasks exit by themselves, with status 0 */
+		cs_cell_release_bumping(&w->cell, task, CS_TASK_FINISHED, bump);
+		task->exit_status = 0;
+		task_left(w, task, CS_TASK_FINISHED);
 	}
 	spare_group(w, g);
 }
@@ -472,11 +477,15 @@ static __attribute__((noinline)) struct cs_end_group *open_group(struct cs_world
 	return g;
 }
 
+/* The simulation starts a task at once (STAGING takes no time) and
+ * schedules its end: it exits by itself after its duration, or runs until
+ * it is killed (a service without one). */
 static void backend_start(void *backend, struct cs_task *task)
 {
 	struct cs_world *w = backend;
 	struct cs_job *job = task->job;
 	job->owner = w;
+	task->state = CS_TASK_RUNNING; /* cs_task_started, inline */
 	cs_time d = cs_task_duration(job, task->index);
 	if (d == CS_TIME_NEVER)
 		return;
@@ -523,14 +532,17 @@ const struct cs_cell_backend_ops cs_world_sim_backend = {
  * is to place it again (the task is pending again: see resubmit); false
  * if the job is the prefill's or was abandoned: then the task has ended,
  * and the caller calls task_left (which may free the job). */
-static bool unplace_task(struct cs_world *w, struct cs_task *task, enum cs_task_state why)
+static bool unplace_task(struct cs_world *w, struct cs_task *task, enum cs_task_state why, bool kill)
 {
 	struct cs_job *job = task->job;
-	cs_cell_kill(&w->cell, task, why);
+	if (kill)
+		cs_cell_kill(&w->cell, task, why);
+	else /* its backend reported it gone: nothing to stop */
+		cs_cell_release(&w->cell, task, why);
 	if (job->prefill || job->outcome == CS_JOB_ABANDONED)
 		return false;
 	if (w->sched_ops->task_ended)
-		w->sched_ops->task_ended(w->sched, task);
+		w->sched_ops->task_ended(w->sched, task, why);
 	task->state = CS_TASK_PENDING;
 	task->machine = CS_NO_MACHINE;
 	job->placed--;
@@ -551,20 +563,59 @@ static void resubmit(struct cs_world *w, struct cs_job *job)
 	w->sched_ops->submit(w->sched, job);
 }
 
-/* A task was taken off its machine before its end (lost or preempted):
- * its job places it again -- unless it is the prefill's or abandoned. */
-static void requeue_task(struct cs_world *w, struct cs_task *task, enum cs_task_state why)
+/* A task left its machine before its end (lost, failed or preempted):
+ * its job places it again -- unless it is the prefill's or abandoned.
+ * kill: the task still runs and must be stopped (false when its backend
+ * reported it gone). */
+static void requeue_task(struct cs_world *w, struct cs_task *task, enum cs_task_state why, bool kill)
 {
-	if (unplace_task(w, task, why))
+	if (unplace_task(w, task, why, kill))
 		resubmit(w, task->job);
 	else
-		task_left(w, task);
+		task_left(w, task, why);
+}
+
+/* ---- a backend's reports (sim/task.h) ---- */
+
+void cs_task_started(struct cs_task *task)
+{
+	CS_TASK_ASSERT(task->state == CS_TASK_STAGING);
+	task->state = CS_TASK_RUNNING;
+}
+
+void cs_task_exited(struct cs_task *task, int status)
+{
+	struct cs_world *w = task->job->owner;
+	CS_TASK_ASSERT(cs_task_on_machine(task));
+	backend_kill(w, task); /* (its end event, if the simulation had one) */
+	task->exit_status = status;
+	if (status == 0) {
+		cs_cell_release(&w->cell, task, CS_TASK_FINISHED);
+		task_left(w, task, CS_TASK_FINISHED);
+	} else {
+		requeue_task(w, task, CS_TASK_FAILED, false);
+	}
+}
+
+void cs_task_start_failed(struct cs_task *task, int status)
+{
+	CS_TASK_ASSERT(task->state == CS_TASK_STAGING);
+	cs_task_exited(task, status ? status : -1);
+}
+
+void cs_task_lost(struct cs_task *task)
+{
+	struct cs_world *w = task->job->owner;
+	CS_TASK_ASSERT(cs_task_on_machine(task));
+	backend_kill(w, task);
+	w->tasks_lost++;
+	requeue_task(w, task, CS_TASK_LOST, false);
 }
 
 void cs_world_preempt(struct cs_world *w, struct cs_task *task)
 {
 	w->tasks_preempted++;
-	requeue_task(w, task, CS_TASK_KILLED);
+	requeue_task(w, task, CS_TASK_KILLED, true);
 }
 
 /* ---- request changes (a trace's updates: job->req_changes) ---- */
@@ -598,7 +649,7 @@ static bool stop_misfits(struct cs_world *w, struct cs_job *job, const struct cs
 	uint32_t *stop = cs_xmalloc(job->ntasks * sizeof *stop);
 	for (uint32_t i = 0; i < job->ntasks; i++) {
 		const struct cs_task *t = &job->tasks[i];
-		if (t->state != CS_TASK_RUNNING)
+		if (!cs_task_on_machine(t))
 			continue;
 		if (cs_cell_fits(cell, t->machine, &d))
 			cs_cell_tentative(cell, t->machine, &d, +1);
@@ -607,7 +658,7 @@ static bool stop_misfits(struct cs_world *w, struct cs_job *job, const struct cs
 	}
 	for (uint32_t i = 0, k = 0; i < job->ntasks; i++) {
 		const struct cs_task *t = &job->tasks[i];
-		if (t->state != CS_TASK_RUNNING)
+		if (!cs_task_on_machine(t))
 			continue;
 		if (k < nstop && stop[k] == i)
 			k++;
@@ -618,11 +669,11 @@ static bool stop_misfits(struct cs_world *w, struct cs_job *job, const struct cs
 	for (uint32_t k = 0; k < nstop && alive; k++) {
 		struct cs_task *t = &job->tasks[stop[k]];
 		wl->tasks_stopped_to_resize++;
-		if (unplace_task(w, t, CS_TASK_KILLED)) {
+		if (unplace_task(w, t, CS_TASK_KILLED, true)) {
 			*again = true;
 		} else {
 			alive = job->ended != job->placed; /* else task_left frees it */
-			task_left(w, t);
+			task_left(w, t, CS_TASK_KILLED);
 		}
 	}
 	free(stop);
@@ -643,7 +694,7 @@ static void request_change_fire(void *ctx, cs_time now)
 	if (job->tasks && !wl->as_recorded && !stop_misfits(w, job, &from, &to, &again))
 		return;
 	for (uint32_t i = 0; job->tasks && i < job->ntasks; i++) {
-		if (job->tasks[i].state == CS_TASK_RUNNING) {
+		if (cs_task_on_machine(&job->tasks[i])) {
 			cs_cell_resize(&w->cell, &job->tasks[i], &from, &to);
 			wl->tasks_resized++;
 		}
@@ -678,14 +729,14 @@ void cs_world_machine_down(struct cs_world *w, uint32_t m)
 			if (!job->tasks || job->placed == job->ended)
 				continue;
 			for (uint32_t i = 0; i < job->ntasks && n < want; i++)
-				if (job->tasks[i].state == CS_TASK_RUNNING && job->tasks[i].machine == m)
+				if (cs_task_on_machine(&job->tasks[i]) && job->tasks[i].machine == m)
 					victims[n++] = &job->tasks[i];
 		}
 		assert(n == want);
 		qsort(victims, n, sizeof *victims, later_claim_first);
 		for (uint32_t i = 0; i < n; i++) {
 			w->tasks_lost++;
-			requeue_task(w, victims[i], CS_TASK_LOST);
+			requeue_task(w, victims[i], CS_TASK_LOST, true);
 		}
 		free(victims);
 	}

@@ -46,9 +46,9 @@ static void test_claim_release(void **state)
 	assert_int_equal(c.mach[0].ntasks, 2);
 	assert_int_equal(c.total_used.cpu, Q(4));
 	assert_true(cs_cell_check(&c, job));
-	cs_cell_release(&c, &job->tasks[0], CS_TASK_DONE);
+	cs_cell_release(&c, &job->tasks[0], CS_TASK_FINISHED);
 	assert_int_equal(c.mach[0].seq, 3);
-	assert_int_equal(job->tasks[0].state, CS_TASK_DONE);
+	assert_int_equal(job->tasks[0].state, CS_TASK_FINISHED);
 	assert_true(cs_cell_fits(&c, 0, &job->req));
 	assert_true(cs_cell_check(&c, job));
 	/* with claims only bumping (Omega's "sequence_bump": "claims"), a
