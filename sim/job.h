@@ -108,6 +108,8 @@ struct cs_job {
 	struct cs_end_group *groups; /* pending end groups, newest first, owned */
 
 	void *owner;         /* the world that made it */
+	struct cs_controller *controller; /* the controller that submitted it, or
+					   * NULL (a workload's job) */
 	bool with_scheduler; /* handed to the scheduler and not yet placed or dropped */
 	struct cs_job_slot slot[CS_LAYERS]; /* per layer: see the header */
 	struct cs_job *live_prev, *live_next; /* the world's list of live jobs */

@@ -164,6 +164,8 @@ static void finish_job(struct cs_world *w, struct cs_job *job)
 			w->jobs_running--;
 	}
 	live_unlink(w, job);
+	if (job->controller)
+		cs_world_controller_job_ended(job);
 	bool counted = !job->prefill;
 	if (counted)
 		cs_metrics_finished(&w->metrics, job);
@@ -259,7 +261,7 @@ static void recorded_start_fire(void *ctx, cs_time now)
 	cs_world_placed(w, job);
 }
 
-static void submit_job(struct cs_world *w, struct cs_job *job)
+void cs_world_submit(struct cs_world *w, struct cs_job *job)
 {
 	job->id = ++w->next_job_id;
 	job->owner = w;
@@ -386,7 +388,7 @@ static void arrival_fire(void *ctx, cs_time now)
 	struct cs_workload *wl = ctx;
 	struct cs_job *job = wl->next;
 	wl->next = NULL;
-	submit_job(wl->world, job);
+	cs_world_submit(wl->world, job);
 	pull_next(wl->world, wl);
 }
 
@@ -401,6 +403,8 @@ static inline __attribute__((always_inline)) void task_left(struct cs_world *w, 
 	struct cs_job *job = task->job;
 	if (w->sched_ops->task_ended)
 		w->sched_ops->task_ended(w->sched, task, why);
+	if (__builtin_expect(job->controller != NULL, 0))
+		cs_world_controller_task_ended(task, why);
 	if (job->prefill) {
 		if (job->ended == job->placed && job->placed == job->ntasks)
 			finish_job(w, job);
@@ -539,7 +543,8 @@ static bool unplace_task(struct cs_world *w, struct cs_task *task, enum cs_task_
 		cs_cell_kill(&w->cell, task, why);
 	else /* its backend reported it gone: nothing to stop */
 		cs_cell_release(&w->cell, task, why);
-	if (job->prefill || job->outcome == CS_JOB_ABANDONED)
+	/* (a controller's job: the controller decides what replaces it) */
+	if (job->prefill || job->outcome == CS_JOB_ABANDONED || job->controller)
 		return false;
 	if (w->sched_ops->task_ended)
 		w->sched_ops->task_ended(w->sched, task, why);
@@ -610,6 +615,13 @@ void cs_task_lost(struct cs_task *task)
 	backend_kill(w, task);
 	w->tasks_lost++;
 	requeue_task(w, task, CS_TASK_LOST, false);
+}
+
+void cs_world_kill(struct cs_world *w, struct cs_task *task)
+{
+	CS_TASK_ASSERT(task->job->controller && cs_task_on_machine(task));
+	cs_cell_kill(&w->cell, task, CS_TASK_KILLED);
+	task_left(w, task, CS_TASK_KILLED);
 }
 
 void cs_world_preempt(struct cs_world *w, struct cs_task *task)
@@ -762,6 +774,7 @@ int cs_world_run(struct cs_world *w, struct cs_error *err)
 	for (uint32_t i = 0; i < w->nworkloads && !w->failed; i++)
 		pull_next(w, &w->workloads[i]);
 	cs_world_schedule_machine_events(w);
+	cs_world_start_controllers(w);
 	cs_world_timeseries_start(w);
 	if (!w->failed && !w->done)
 		cs_engine_run(&w->engine, w->duration);
@@ -853,5 +866,7 @@ json_t *cs_world_summary(struct cs_world *w)
 	json_object_set_new(s, "tasks_lost", json_integer((json_int_t)w->tasks_lost));
 	json_object_set_new(s, "tasks_preempted", json_integer((json_int_t)w->tasks_preempted));
 	json_object_set_new(s, "traces", traces_summary(w));
+	if (w->ncontrollers) /* (only then: other runs' summaries are as they were) */
+		json_object_set_new(s, "controllers", cs_world_controllers_summary(w));
 	return s;
 }

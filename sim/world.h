@@ -71,6 +71,7 @@ struct cs_workload {
 };
 
 struct cs_machine_event;
+struct cs_controller;
 struct cs_placer;
 
 struct cs_world {
@@ -94,6 +95,8 @@ struct cs_world {
 	const char *sched_type;
 
 	struct cs_host host;      /* what the plug-ins see of it (sim/host.h) */
+	struct cs_controller *controllers; /* the experiment's "controllers" */
+	uint32_t ncontrollers;
 	struct cs_metrics metrics;
 	FILE *timeseries;        /* NULL: none */
 	struct cs_report ts_prev; /* busy at the last sample */

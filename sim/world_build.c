@@ -17,7 +17,7 @@
 
 static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
-	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", NULL,
+	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", "controllers", NULL,
 };
 
 /* A class's attributes: an object of strings, numbers and booleans. */
@@ -165,10 +165,13 @@ static int default_cell(const struct cs_cfg *cfg, json_t *exp)
 static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 {
 	json_t *wls = json_object_get(exp, "workloads");
-	if (!json_is_array(wls) || json_array_size(wls) == 0)
+	size_t nc = cs_world_count_controllers(exp);
+	/* (an experiment of controllers alone has no workloads list) */
+	if (!(nc > 0 && !wls) && (!json_is_array(wls) || json_array_size(wls) == 0))
 		return cs_error_input(cfg->err, cfg->file, "workloads", "expected a non-empty list of workloads");
 	size_t n = json_array_size(wls);
-	w->workloads = cs_xcalloc(n, sizeof *w->workloads);
+	/* room for the controllers' workloads after the experiment's */
+	w->workloads = cs_xcalloc(n + nc ? n + nc : 1, sizeof *w->workloads);
 	struct cs_synthetic_limits lim = {w->duration, w->cell.max_cap, w->limits.tasks_per_job, 0};
 	double expected = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -349,6 +352,7 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 		jobs_csv = NULL; /* the caller removes the file */
 
 	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
+	    cs_world_parse_controllers(w, cfg, exp) < 0 ||
 	    parse_machine_events(w, cfg, exp) < 0)
 		return -1;
 	char **names = cs_xcalloc(w->nworkloads, sizeof *names);
@@ -368,6 +372,7 @@ void cs_world_release(struct cs_world *w)
 	 * the scheduler drops its pointers first. */
 	if (w->sched_ops && w->sched)
 		w->sched_ops->destroy(w->sched);
+	cs_world_release_controllers(w);
 	for (struct cs_job *job = w->live_head, *next; job; job = next) {
 		next = job->live_next;
 		cs_job_free(job);

@@ -30,6 +30,20 @@ void cs_world_place_initial(struct cs_world *w, struct cs_job *job);
 /* Free the pool of task arrays (world teardown). */
 void cs_world_pool_release(struct cs_world *w);
 
+/* Hand a new job to its scheduler (or, as recorded, to its start). */
+void cs_world_submit(struct cs_world *w, struct cs_job *job);
+/* Stop a controller's task that holds a machine: it ends KILLED. */
+void cs_world_kill(struct cs_world *w, struct cs_task *task);
+
+/* The controller layer (world_controllers.c). */
+size_t cs_world_count_controllers(const json_t *exp);
+int cs_world_parse_controllers(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
+void cs_world_start_controllers(struct cs_world *w);
+void cs_world_controller_task_ended(struct cs_task *task, enum cs_task_state why);
+void cs_world_controller_job_ended(struct cs_job *job);
+json_t *cs_world_controllers_summary(struct cs_world *w);
+void cs_world_release_controllers(struct cs_world *w);
+
 /* Parse experiment.prefill and fill the cell at t = 0. */
 int cs_world_prefill(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 

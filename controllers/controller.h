@@ -1,0 +1,72 @@
+/* controllers/controller — the plug-in interface of every controller kind:
+ * what keeps work running on top of whatever scheduler the experiment
+ * configures (a replica controller, later a Marathon app, an Aurora
+ * service, a Kubernetes Deployment).
+ *
+ * A controller kind is one file exporting a const ops table, listed by
+ * name in controllers/registry.c; an entry of the experiment's top-level
+ * "controllers" list picks it with "kind".  Each entry is also a workload
+ * of the run, named after the entry: the scheduler maps it to a path,
+ * scheduler or framework by that name like any workload, and metrics count
+ * its jobs.
+ *
+ * A controller acts through the host (sim/host.h) and these calls:
+ *  - cs_host_submit: a new job of its workload, handed to the scheduler;
+ *  - cs_host_kill: stop one of its running tasks (it is not replaced
+ *    unless the controller replaces it).
+ * Its callbacks:
+ *  - create(): parse the entry's keys (name, kind, at are read by the
+ *    world);
+ *  - start(): the entry's "at" has come (default 0): submit;
+ *  - task_ended(task, why): one of its tasks left its machine (sim/task.h
+ *    says why); the world does not place a controller's tasks again --
+ *    replacing them is the controller's decision;
+ *  - job_ended(job): every task of one of its jobs has ended (the job is
+ *    freed after this returns);
+ *  - report(): its part of summary.json's "controllers" (a new object);
+ *  - destroy().
+ * Per-job data goes in job->slot[CS_LAYER_CONTROLLER]. */
+#ifndef CS_CONTROLLER_H
+#define CS_CONTROLLER_H
+#include <jansson.h>
+
+#include "sim/config.h"
+#include "sim/host.h"
+
+struct cs_controller;
+
+struct cs_controller_ops {
+	const char *kind;
+	const char *const *keys; /* the kind's own keys, NULL-terminated */
+	int (*create)(struct cs_controller *c, const struct cs_cfg *cfg, json_t *config, const char *path);
+	void (*start)(struct cs_controller *c);
+	void (*task_ended)(struct cs_controller *c, struct cs_task *task, enum cs_task_state why);
+	void (*job_ended)(struct cs_controller *c, struct cs_job *job);
+	json_t *(*report)(struct cs_controller *c);
+	void (*destroy)(struct cs_controller *c);
+};
+
+/* One controller of the run: the world owns it. */
+struct cs_controller {
+	const struct cs_controller_ops *ops;
+	void *impl;            /* the kind's state */
+	struct cs_host *host;
+	const char *name;      /* the entry's (and its workload's) name */
+	uint32_t workload;     /* its workload's index */
+	cs_time at;            /* when it starts */
+};
+
+/* A new job of c's workload: ntasks tasks asking req each, running for
+ * duration (CS_TIME_NEVER: until killed or lost), of the given kind and
+ * priority, submitted now. */
+struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32_t ntasks, const struct cs_res *req,
+			      cs_time duration, enum cs_job_kind kind, int priority);
+/* Stop a task of c's that holds a machine (STAGING or RUNNING): it ends
+ * KILLED, and c hears of it through task_ended. */
+void cs_host_kill(struct cs_host *h, struct cs_task *task);
+
+/* The registry. */
+const struct cs_controller_ops *cs_controller_find(const char *kind);
+const char *const *cs_controller_kinds(void);
+
+#endif
