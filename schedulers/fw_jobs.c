@@ -65,25 +65,14 @@ static void decide_fire(void *ctx, cs_time now)
 {
 	struct cs_framework *f = ctx;
 	struct jobs_fw *j = f->impl;
-	struct cs_host *h = f->h;
 	struct cs_job *job = cs_job_list_pop(&j->queue);
 	j->thinking = false;
-	uint32_t placed = place_on_offers(f, job);
-	f->stats.transactions++;
-	if (placed > 0 || f->retry->count_failed) {
-		f->stats.busy += j->decision;
-		if (placed == 0)
-			f->stats.busy_wasted += j->decision;
-	}
-	if (cs_host_placed(h, job)) {
-		f->stats.successful++;
-	} else if (cs_retry_give_up(f->retry, job)) {
-		f->stats.jobs_abandoned++;
-		cs_host_abandon(h, job);
-	} else {
-		/* back to the head: it waits for the next offer */
+	struct cs_attempt a = {j->decision, 0, place_on_offers(f, job), false};
+	const struct cs_ladder ladder = {f->retry, false, true, NULL};
+	if (cs_attempt_end(f->h, &ladder, &f->stats, job, &a) == CS_NEXT_WAIT) {
+		/* back to the head: it waits for the next offer; what is held
+		 * did not suffice for it: decline it all */
 		cs_job_list_push_front(&j->queue, job);
-		/* what is held did not suffice for it: decline it all */
 		cs_fw_decline_all(f);
 	}
 	work(f);

@@ -102,23 +102,10 @@ static void decide_fire(void *ctx, cs_time now)
 	struct mono *s = ctx;
 	struct cs_job *job = s->current;
 	s->current = NULL;
-	uint32_t placed = place_tasks(s, job);
-	s->stats.transactions++;
-	if (placed > 0 || s->retry.count_failed) {
-		s->stats.busy += s->decision;
-		if (placed == 0)
-			s->stats.busy_wasted += s->decision;
-	}
-	if (cs_host_placed(s->h, job)) {
-		s->stats.successful++;
-	} else if (cs_retry_give_up(&s->retry, job)) {
-		s->stats.jobs_abandoned++;
-		cs_host_abandon(s->h, job);
-	} else if (s->retry.mode == CS_RETRY_INTERVAL) {
-		cs_engine_after(s->h->engine, s->retry.interval, retry_fire, job);
-	} else {
+	struct cs_attempt a = {s->decision, 0, place_tasks(s, job), false};
+	const struct cs_ladder ladder = {&s->retry, false, false, retry_fire};
+	if (cs_attempt_end(s->h, &ladder, &s->stats, job, &a) == CS_NEXT_PARKED)
 		cs_job_list_push(&s->parked, job);
-	}
 	maybe_start(s);
 }
 

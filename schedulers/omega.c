@@ -202,46 +202,35 @@ static void commit_fire(void *ctx, cs_time now)
 {
 	struct agent *a = ctx;
 	struct omega *o = a->o;
-	struct cs_host *h = o->h;
 	struct cs_job *job = a->current;
 	a->current = NULL;
-	bool conflicted = false;
-	if (a->nclaims == 0) {
-		if (o->retry.count_failed) {
-			a->stats.busy += a->decision;
-			a->stats.busy_wasted += a->decision;
-		}
-	} else {
-		uint32_t rejected = validate(a, job);
-		conflicted = rejected > 0;
-		a->stats.transactions++;
-		a->stats.busy += a->decision;
-		if (conflicted) {
-			a->stats.conflicts++;
-			a->stats.busy_wasted += a->decision;
-		} else {
-			a->stats.successful++;
-		}
-		if (!conflicted || o->txn == TXN_INCREMENTAL) {
+	struct cs_attempt at = {a->decision, a->nclaims, 0, false};
+	if (a->nclaims > 0) {
+		at.conflicted = validate(a, job) > 0;
+		if (!at.conflicted || o->txn == TXN_INCREMENTAL) {
 			const struct claim *claims = a->claims;
 			struct cs_task *tasks = job->tasks;
-			struct cs_cell *cell = h->cell;
-			for (uint32_t k = 0, n = a->nclaims; k < n; k++)
-				if (claims[k].ok)
+			struct cs_cell *cell = o->h->cell;
+			for (uint32_t k = 0, n = a->nclaims; k < n; k++) {
+				if (claims[k].ok) {
 					cs_cell_claim(cell, &tasks[claims[k].task], claims[k].machine);
+					at.placed++;
+				}
+			}
 		}
 	}
-	if (cs_host_placed(h, job)) {
-		/* done */
-	} else if (cs_retry_give_up(&o->retry, job)) {
-		a->stats.jobs_abandoned++;
-		cs_host_abandon(h, job);
-	} else if (conflicted) {
+	/* after a conflict the job goes straight back to the queue: it lost
+	 * a race, not for lack of room */
+	const struct cs_ladder ladder = {&o->retry, true, false, retry_fire};
+	switch (cs_attempt_end(o->h, &ladder, &a->stats, job, &at)) {
+	case CS_NEXT_AGAIN:
 		cs_job_list_push(&a->queue, job);
-	} else if (o->retry.mode == CS_RETRY_INTERVAL) {
-		cs_engine_after(h->engine, o->retry.interval, retry_fire, job);
-	} else {
+		break;
+	case CS_NEXT_PARKED:
 		cs_job_list_push(&a->parked, job);
+		break;
+	default:
+		break;
 	}
 	maybe_start(a);
 }

@@ -122,3 +122,50 @@ int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_host *h, json_t *
 	}
 	return 0;
 }
+
+enum cs_next cs_attempt_end(struct cs_host *h, const struct cs_ladder *l, struct cs_sched_stats *st,
+			    struct cs_job *job, const struct cs_attempt *a)
+{
+	const struct cs_retry *r = l->retry;
+	if (!l->transactions) {
+		st->transactions++;
+		if (a->placed > 0 || r->count_failed) {
+			st->busy += a->decision;
+			if (a->placed == 0)
+				st->busy_wasted += a->decision;
+		}
+	} else if (a->tried == 0) {
+		if (r->count_failed) {
+			st->busy += a->decision;
+			st->busy_wasted += a->decision;
+		}
+	} else {
+		st->transactions++;
+		st->busy += a->decision;
+		if (a->conflicted) {
+			st->conflicts++;
+			st->busy_wasted += a->decision;
+		} else {
+			st->successful++;
+		}
+	}
+	if (cs_host_placed(h, job)) {
+		if (!l->transactions)
+			st->successful++;
+		return CS_NEXT_DONE;
+	}
+	if (cs_retry_give_up(r, job)) {
+		st->jobs_abandoned++;
+		cs_host_abandon(h, job);
+		return CS_NEXT_ABANDONED;
+	}
+	if (a->conflicted)
+		return CS_NEXT_AGAIN;
+	if (l->waits_for_offers)
+		return CS_NEXT_WAIT;
+	if (r->mode == CS_RETRY_INTERVAL) {
+		cs_engine_after(h->engine, r->interval, l->later, job);
+		return CS_NEXT_LATER;
+	}
+	return CS_NEXT_PARKED;
+}

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "sim/config.h"
+#include "schedulers/scheduler.h"
 #include "sim/job.h"
 
 struct cs_host;
@@ -77,6 +78,49 @@ static inline bool cs_retry_give_up(const struct cs_retry *r, const struct cs_jo
 {
 	return r->max_attempts && job->attempts >= r->max_attempts;
 }
+
+/* ---- the decision ladder: what every kind does after an attempt ----
+ *
+ * An attempt on a job: decide (think for its decision time), place what
+ * fits, then account the time and decide what becomes of the job -- done,
+ * given up, back in the queue at once (it lost a race), later (retry
+ * "interval"), parked until resources are freed (retry "event"), or kept
+ * by the kind (a framework waits for its next offer).  cs_attempt_end is
+ * that ladder, once for every kind.
+ *
+ * Accounting (the busy and conflict metrics, docs/results.md):
+ *  - attempts (monolithic, frameworks): every attempt is a transaction;
+ *    its time is busy when it placed a task or count_failed_attempts;
+ *    wasted when it placed none; successful when the job is fully placed;
+ *  - transactions (Omega): an attempt that tried no claim is no
+ *    transaction (its time busy and wasted with count_failed_attempts);
+ *    else it is one, busy; conflicted (a claim rejected) is wasted,
+ *    otherwise successful. */
+struct cs_attempt {
+	cs_time decision;  /* its decision time */
+	uint32_t tried;    /* claims it tried (transactions) */
+	uint32_t placed;   /* tasks it placed */
+	bool conflicted;   /* a claim was rejected */
+};
+
+struct cs_ladder {
+	const struct cs_retry *retry;
+	bool transactions;     /* Omega's accounting (above) */
+	bool waits_for_offers; /* the kind keeps a job it could not place */
+	cs_event_fn *later;    /* retry "interval": fn(job) after retry_interval */
+};
+
+enum cs_next {
+	CS_NEXT_DONE,      /* fully placed: the kind drops it */
+	CS_NEXT_ABANDONED, /* given up (max_attempts): dropped */
+	CS_NEXT_AGAIN,     /* it lost a race: back in the queue now */
+	CS_NEXT_LATER,     /* ladder->later(job) is scheduled */
+	CS_NEXT_PARKED,    /* the kind parks it until resources are freed */
+	CS_NEXT_WAIT,      /* the kind keeps it (waits_for_offers) */
+};
+
+enum cs_next cs_attempt_end(struct cs_host *h, const struct cs_ladder *l, struct cs_sched_stats *st,
+			    struct cs_job *job, const struct cs_attempt *a);
 
 /* Map every workload of the world to one of the n agent objects of the
  * JSON array `agents` (at `path`) by their "workloads" lists; agent_of
