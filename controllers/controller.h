@@ -12,8 +12,8 @@
  *
  * A controller acts through the host (sim/host.h) and these calls:
  *  - cs_host_submit: a new job of its workload, handed to the scheduler;
- *  - cs_host_kill: stop one of its running tasks (it is not replaced
- *    unless the controller replaces it).
+ *  - cs_host_kill (sim/host.h): stop one of its running tasks (it is not
+ *    replaced unless the controller replaces it).
  * Its callbacks:
  *  - create(): parse the entry's keys (name, kind, at are read by the
  *    world);
@@ -61,12 +61,13 @@ struct cs_controller {
  * priority, submitted now. */
 struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32_t ntasks, const struct cs_res *req,
 			      cs_time duration, enum cs_job_kind kind, int priority);
-/* Stop a task of c's that holds a machine (STAGING or RUNNING): it ends
- * KILLED, and c hears of it through task_ended. */
-void cs_host_kill(struct cs_host *h, struct cs_task *task);
 
 /* The registry. */
 const struct cs_controller_ops *cs_controller_find(const char *kind);
 const char *const *cs_controller_kinds(void);
+/* Kinds from files outside the project (an experimenter's, a test's):
+ * define this function, returning a NULL-terminated table, and its kinds
+ * are found after the built-in ones. */
+const struct cs_controller_ops *const *cs_controller_extra_kinds(void) __attribute__((weak));
 
 #endif

@@ -1,11 +1,11 @@
 /* schedulers/framework — the framework side of two-level scheduling
  * (Mesos): how a framework kind plugs into the allocator in mesos.c.
  *
- * A framework kind is a const ops table registered by name in
- * cs_framework_kinds (fw_registry in mesos.c); an experiment's framework
+ * A framework kind is one file with a const ops table, registered by name
+ * with one line in schedulers/fw_registry.c; an experiment's framework
  * entry picks it with "kind" (default "jobs": the Omega study's model, in
  * fw_jobs.c).  Marathon-, Aurora- and Kubernetes-like frameworks are more
- * kinds behind the same table.
+ * kinds behind the same table, written against this header alone.
  *
  * The allocator owns struct cs_framework: its name, weight, the resources
  * it holds (its outstanding offers, one entry per agent), its decline
@@ -15,8 +15,16 @@
  *    callbacks: offers time out, agents fail);
  *  - cs_fw_launch: start a task on a held agent (the resources move from
  *    offered to used; the task must fit the entry);
+ *  - cs_fw_pick: where a task may go among the held offers (random first
+ *    fit over them, the placement every scheduler kind's random-first-fit
+ *    follows, restricted to what the framework was offered);
  *  - cs_fw_decline_all: give back everything held, with a filter per agent
- *    for max(refuse_seconds, allocation_interval).
+ *    for max(refuse_seconds, allocation_interval);
+ *  - cs_fw_kill: stop one of its tasks (the job's policy applies: a
+ *    workload's job places it again, a controller's asks its controller);
+ *  - cs_fw_suppress / cs_fw_revive: stop receiving offers whatever
+ *    wants_offers() says / receive them again, with its decline filters
+ *    cleared (Mesos' suppress and revive calls).
  * Callbacks:
  *  - submit(job): a job of one of its workloads arrived (or lost tasks);
  *  - wants_offers(): whether the allocator should offer to it now (Mesos
@@ -67,6 +75,8 @@ struct cs_framework_ops {
 	bool (*wants_offers)(const struct cs_framework *f);
 	void (*offers_arrived)(struct cs_framework *f);
 	void (*task_ended)(struct cs_framework *f, struct cs_task *task, enum cs_task_state why);
+	void (*task_status)(struct cs_framework *f, struct cs_task *task);
+	void (*offer_rescinded)(struct cs_framework *f, uint32_t machine);
 	void (*destroy)(struct cs_framework *f);
 	const char *const *keys; /* the kind's own keys, NULL-terminated */
 };
@@ -84,6 +94,7 @@ struct cs_framework {
 	struct cs_res alloc;       /* used by its tasks + offered to it */
 	double share;              /* weighted dominant share, during a round */
 	bool wants;                /* wants_offers(), during a round */
+	bool suppressed;           /* cs_fw_suppress: no offers until revived */
 	uint64_t idle_epoch;       /* the allocator's round count when it
 				    * stopped wanting offers */
 	gsl_rng *rng;
@@ -101,9 +112,26 @@ static inline const struct cs_held *cs_fw_held(const struct cs_framework *f, uin
 /* Launch a pending task of f's on held entry k. */
 void cs_fw_launch(struct cs_framework *f, struct cs_task *task, uint32_t k);
 void cs_fw_decline_all(struct cs_framework *f);
+/* Random first fit over the first *ncand held entries for a task asking
+ * req: an entry drawn uniformly (f->fast) where it fits (the offer and the
+ * machine) is returned; one where it does not is swapped behind the
+ * candidates (*ncand shrinks).  UINT32_MAX when none fits.  Start a job
+ * with *ncand = the number held. */
+uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_res *req, uint32_t *ncand);
+void cs_fw_kill(struct cs_framework *f, struct cs_task *task);
+void cs_fw_suppress(struct cs_framework *f);
+void cs_fw_revive(struct cs_framework *f);
+
+/* The registry (fw_registry.c). */
+const struct cs_framework_ops *cs_framework_find(const char *kind);
+/* NULL-terminated list of the registered kinds' names. */
+const char *const *cs_framework_kinds(void);
+/* Kinds from files outside the project (an experimenter's, a test's):
+ * define this function, returning a NULL-terminated table, and its kinds
+ * are found after the built-in ones. */
+const struct cs_framework_ops *const *cs_framework_extra_kinds(void) __attribute__((weak));
 /* Swap two held entries (kinds reorder their candidates in place). */
 void cs_fw_swap_held(struct cs_framework *f, uint32_t a, uint32_t b);
 
-extern const struct cs_framework_ops cs_fw_jobs_ops;
 
 #endif

@@ -34,25 +34,13 @@ static void work(struct cs_framework *f);
 /* Place job's pending tasks on what f holds; returns how many. */
 static uint32_t place_on_offers(struct cs_framework *f, struct cs_job *job)
 {
-	struct cs_cell *cell = f->h->cell;
 	uint32_t placed = 0, ncand;
-	const struct cs_held *held = cs_fw_held(f, &ncand);
+	cs_fw_held(f, &ncand);
 	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks && ncand > 0; i++) {
 		if (job->tasks[i].state != CS_TASK_PENDING)
 			continue;
-		/* random first fit over the held agents: candidates are the
-		 * first ncand entries; one where the task does not fit is
-		 * swapped out of the candidate range */
-		uint32_t found = UINT32_MAX;
-		while (ncand > 0) {
-			uint32_t k = cs_fastrng_below(&f->fast, ncand);
-			if (fits_in(&job->req, &held[k].res) && cs_cell_fits(cell, held[k].machine, &job->req)) {
-				found = k;
-				break;
-			}
-			cs_fw_swap_held(f, k, ncand - 1);
-			ncand--;
-		}
+		/* random first fit over the held agents */
+		uint32_t found = cs_fw_pick(f, &job->req, &ncand);
 		if (found == UINT32_MAX)
 			break;
 		cs_fw_launch(f, &job->tasks[i], found);

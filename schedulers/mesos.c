@@ -256,7 +256,7 @@ static uint32_t count_wanting(struct mesos *m)
 	m->nwanting = 0;
 	for (uint32_t i = 0; i < m->nfws; i++) {
 		struct cs_framework *f = &m->fws[i];
-		bool wants = f->ops->wants_offers(f);
+		bool wants = !f->suppressed && f->ops->wants_offers(f);
 		/* quiet times set by rounds that ran while f did not want offers
 		 * ignore f's filters: those agents may be offered to f now.
 		 * Without such rounds every quiet time already counts f. */
@@ -403,8 +403,11 @@ static void offer_timeout_fire(void *ctx, cs_time now)
 	struct cs_framework *f = ctx;
 	for (uint32_t k = 0; k < f->nheld;) {
 		if (f->held[k].expires <= now) {
+			uint32_t machine = f->held[k].machine;
 			give_back(f, k, false);
 			f->m->rescinded++;
+			if (f->ops->offer_rescinded)
+				f->ops->offer_rescinded(f, machine);
 		} else {
 			k++;
 		}
@@ -479,6 +482,56 @@ void cs_fw_swap_held(struct cs_framework *f, uint32_t a, uint32_t b)
 	struct cs_held t = f->held[a];
 	f->held[a] = f->held[b];
 	f->held[b] = t;
+}
+
+static bool fits_in(const struct cs_res *a, const struct cs_res *b)
+{
+	return a->cpu <= b->cpu && a->mem <= b->mem && a->disk <= b->disk;
+}
+
+uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_res *req, uint32_t *ncand)
+{
+	const struct cs_cell *cell = f->h->cell;
+	const struct cs_held *held = f->held;
+	while (*ncand > 0) {
+		uint32_t k = cs_fastrng_below(&f->fast, *ncand);
+		if (fits_in(req, &held[k].res) && cs_cell_fits(cell, held[k].machine, req))
+			return k;
+		cs_fw_swap_held(f, k, *ncand - 1);
+		(*ncand)--;
+	}
+	return UINT32_MAX;
+}
+
+void cs_fw_kill(struct cs_framework *f, struct cs_task *task)
+{
+	cs_host_kill(f->h, task);
+}
+
+void cs_fw_suppress(struct cs_framework *f)
+{
+	f->suppressed = true;
+}
+
+void cs_fw_revive(struct cs_framework *f)
+{
+	f->suppressed = false;
+	/* Mesos' revive removes the framework's filters */
+	for (uint32_t mi = 0; mi < f->h->cell->n; mi++)
+		f->filters[mi].until = 0;
+	for (uint32_t mi = 0; mi < f->h->cell->n; mi++)
+		f->m->quiet[mi] = 0;
+}
+
+/* A task reached RUNNING: its framework hears it (task_status). */
+static void mesos_task_started(void *self, struct cs_task *task)
+{
+	struct cs_job *job = task->job;
+	if (job->prefill || !job->slot[CS_LAYER_SCHEDULER].data)
+		return;
+	struct cs_framework *f = job->slot[CS_LAYER_SCHEDULER].data;
+	if (f->ops->task_status)
+		f->ops->task_status(f, task);
 }
 
 static void mesos_submit(void *self, struct cs_job *job)
@@ -563,6 +616,8 @@ static void mesos_machine_changed(void *self, uint32_t machine, bool up)
 		if (f->held[k].machine == machine) {
 			give_back(f, k, false);
 			m->rescinded++;
+			if (f->ops->offer_rescinded)
+				f->ops->offer_rescinded(f, machine);
 			break;
 		}
 	}
@@ -613,15 +668,10 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct cs_framework *)a)->stats.name, ((const struct cs_framework *)b)->stats.name);
 }
 
-static const struct cs_framework_ops *const fw_kinds[] = {&cs_fw_jobs_ops, NULL};
-
 static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *config)
 {
 	static const char *const base_keys[] = {"name", "workloads", "weight", "kind"};
-	const char *kind_names[sizeof fw_kinds / sizeof *fw_kinds];
-	for (size_t i = 0; fw_kinds[i]; i++)
-		kind_names[i] = fw_kinds[i]->kind;
-	kind_names[sizeof fw_kinds / sizeof *fw_kinds - 1] = NULL;
+	const char *const *kind_names = cs_framework_kinds();
 	struct cs_host *h = m->h;
 	json_t *list = json_object_get(config, "frameworks");
 	if (!list) {
@@ -644,7 +694,7 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 		if (cs_cfg_need_object(cfg, fj, p) < 0 ||
 		    cs_cfg_enum(cfg, fj, p, "kind", "jobs", kind_names, &kind) < 0)
 			return -1;
-		f->ops = fw_kinds[kind];
+		f->ops = cs_framework_find(kind_names[kind]);
 		const char *keys[32];
 		size_t nk = 0;
 		for (size_t k = 0; k < sizeof base_keys / sizeof *base_keys; k++)
@@ -690,6 +740,8 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 		snprintf(stream, sizeof stream, "placement:%s", f->stats.name);
 		f->rng = cs_host_rng(h, stream);
 		cs_fastrng_seed(&f->fast, f->rng);
+		if (f->ops->task_status)
+			h->notify_started = true; /* the world tells mesos_task_started */
 	}
 	return 0;
 }
@@ -739,6 +791,7 @@ const struct cs_scheduler_ops cs_mesos_ops = {
 	.create = mesos_create,
 	.submit = mesos_submit,
 	.task_ended = mesos_task_ended,
+	.task_started = mesos_task_started,
 	.machine_changed = mesos_machine_changed,
 	.request_changed = mesos_request_changed,
 	.report = mesos_report,

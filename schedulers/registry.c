@@ -1,4 +1,5 @@
-/* schedulers/registry — the static table of scheduler kinds. */
+/* schedulers/registry — the static table of scheduler kinds (a kind is
+ * one file, schedulers/NAME.c, plus one line here). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,19 +19,32 @@ static const struct cs_scheduler_ops *const registry[] = {
 	NULL,
 };
 
+static const struct cs_scheduler_ops *const *extra(void)
+{
+	static const struct cs_scheduler_ops *const none[] = {NULL};
+	return cs_scheduler_extra_kinds ? cs_scheduler_extra_kinds() : none;
+}
+
 const struct cs_scheduler_ops *cs_scheduler_find(const char *name)
 {
 	for (size_t i = 0; registry[i]; i++)
 		if (strcmp(registry[i]->name, name) == 0)
 			return registry[i];
+	for (const struct cs_scheduler_ops *const *k = extra(); *k; k++)
+		if (strcmp((*k)->name, name) == 0)
+			return *k;
 	return NULL;
 }
 
 const char *const *cs_scheduler_names(void)
 {
-	static const char *names[sizeof registry / sizeof registry[0]];
-	for (size_t i = 0; registry[i]; i++)
-		names[i] = registry[i]->name;
+	static const char *names[64];
+	size_t n = 0;
+	for (size_t i = 0; registry[i] && n < 63; i++)
+		names[n++] = registry[i]->name;
+	for (const struct cs_scheduler_ops *const *k = extra(); *k && n < 63; k++)
+		names[n++] = (*k)->name;
+	names[n] = NULL;
 	return names;
 }
 

@@ -77,6 +77,9 @@ struct cs_scheduler_ops {
 	void (*submit)(void *self, struct cs_job *job);
 	/* why: the end state the task left its machine in (sim/task.h) */
 	void (*task_ended)(void *self, struct cs_task *task, enum cs_task_state why);
+	/* optional: a task reached RUNNING; called only when the kind set
+	 * host->notify_started in create (it costs a call per task start) */
+	void (*task_started)(void *self, struct cs_task *task);
 	void (*machine_changed)(void *self, uint32_t machine, bool up);
 	/* (it must not drop the job at once: see the contracts above) */
 	void (*request_changed)(void *self, struct cs_job *job, const struct cs_res *old);
@@ -88,5 +91,9 @@ struct cs_scheduler_ops {
 const struct cs_scheduler_ops *cs_scheduler_find(const char *name);
 /* NULL-terminated list of the registered names. */
 const char *const *cs_scheduler_names(void);
+/* Kinds from files outside the project (an experimenter's, a test's):
+ * define this function, returning a NULL-terminated table, and its kinds
+ * are found after the built-in ones. */
+const struct cs_scheduler_ops *const *cs_scheduler_extra_kinds(void) __attribute__((weak));
 
 #endif

@@ -40,6 +40,8 @@ struct cs_host {
 	uint32_t nworkloads;
 	const char *const *workload_names; /* nworkloads */
 	cs_time duration;
+	bool notify_started;               /* set by a scheduler kind in create:
+					    * call its task_started() */
 	struct cs_world *world;            /* opaque: for the calls below */
 };
 
@@ -56,6 +58,10 @@ void cs_host_abandon(struct cs_host *h, struct cs_job *job);
 /* Take a running task off its machine for a more important one; its job
  * comes back through submit() to place it again. */
 void cs_host_preempt(struct cs_host *h, struct cs_task *task);
+/* Stop a task that holds a machine: it ends KILLED, and its job's policy
+ * applies -- a workload's job places it again (as after a preemption, but
+ * not counted as one), a controller's asks its controller. */
+void cs_host_kill(struct cs_host *h, struct cs_task *task);
 /* The index of the workload named name, or -1. */
 int cs_host_workload(const struct cs_host *h, const char *name);
 /* A new random stream for a named consumer (free with gsl_rng_free). */

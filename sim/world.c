@@ -37,6 +37,11 @@ void cs_host_preempt(struct cs_host *h, struct cs_task *task)
 	cs_world_preempt(h->world, task);
 }
 
+void cs_host_kill(struct cs_host *h, struct cs_task *task)
+{
+	cs_world_kill(h->world, task);
+}
+
 int cs_host_workload(const struct cs_host *h, const char *name)
 {
 	return cs_world_workload(h->world, name);
@@ -531,6 +536,20 @@ const struct cs_cell_backend_ops cs_world_sim_backend = {
 	.kill = backend_kill,
 };
 
+/* The same, telling the scheduler of every start (host->notify_started:
+ * a separate table, so that the runs that do not ask pay nothing). */
+static void backend_start_notify(void *backend, struct cs_task *task)
+{
+	struct cs_world *w = backend;
+	backend_start(backend, task);
+	w->sched_ops->task_started(w->sched, task);
+}
+
+const struct cs_cell_backend_ops cs_world_sim_backend_notify = {
+	.start = backend_start_notify,
+	.kill = backend_kill,
+};
+
 /* Take a running task off its machine before its end (lost, preempted,
  * or stopped for a request it no longer fits).  Returns true if its job
  * is to place it again (the task is pending again: see resubmit); false
@@ -586,6 +605,9 @@ void cs_task_started(struct cs_task *task)
 {
 	CS_TASK_ASSERT(task->state == CS_TASK_STAGING);
 	task->state = CS_TASK_RUNNING;
+	struct cs_world *w = task->job->owner;
+	if (w->host.notify_started)
+		w->sched_ops->task_started(w->sched, task);
 }
 
 void cs_task_exited(struct cs_task *task, int status)
@@ -619,9 +641,8 @@ void cs_task_lost(struct cs_task *task)
 
 void cs_world_kill(struct cs_world *w, struct cs_task *task)
 {
-	CS_TASK_ASSERT(task->job->controller && cs_task_on_machine(task));
-	cs_cell_kill(&w->cell, task, CS_TASK_KILLED);
-	task_left(w, task, CS_TASK_KILLED);
+	CS_TASK_ASSERT(cs_task_on_machine(task));
+	requeue_task(w, task, CS_TASK_KILLED, true); /* the job's policy */
 }
 
 void cs_world_preempt(struct cs_world *w, struct cs_task *task)

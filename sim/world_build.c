@@ -303,7 +303,13 @@ static int parse_scheduler(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 		if (v)
 			w->sched_ops = v;
 	}
-	return w->sched_ops->create(&w->host, cfg, s, &w->sched);
+	if (w->sched_ops->create(&w->host, cfg, s, &w->sched) < 0)
+		return -1;
+	if (w->host.notify_started && w->sched_ops->task_started)
+		cs_cell_set_backend(&w->cell, &cs_world_sim_backend_notify, w);
+	else
+		w->host.notify_started = false;
+	return 0;
 }
 
 int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FILE *jobs_csv,
@@ -360,7 +366,8 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 		names[i] = w->workloads[i].name;
 	cs_metrics_init(&w->metrics, w->nworkloads, names, jobs_csv);
 	/* what the plug-ins see of the world (sim/host.h) */
-	w->host = (struct cs_host){&w->engine, &w->cell, w->nworkloads, (const char *const *)names, w->duration, w};
+	w->host = (struct cs_host){&w->engine, &w->cell, w->nworkloads, (const char *const *)names, w->duration,
+				   false, w};
 	if (parse_scheduler(w, cfg, exp) < 0)
 		return -1;
 	return cs_world_prefill(w, cfg, exp);

@@ -1,7 +1,7 @@
 /* sim/world_controllers — the world's side of the controller layer
  * (controllers/controller.h): the "controllers" list of the experiment,
  * each entry a controller and a workload of its own name; starting them;
- * their jobs (cs_host_submit, cs_host_kill); telling them of their tasks'
+ * their jobs (cs_host_submit); telling them of their tasks'
  * and jobs' ends; their part of summary.json.
  *
  * A controller's jobs differ from a workload's in one rule: a task of
@@ -152,9 +152,4 @@ struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32
 	job->controller = c;
 	cs_world_submit(w, job);
 	return job;
-}
-
-void cs_host_kill(struct cs_host *h, struct cs_task *task)
-{
-	cs_world_kill(h->world, task);
 }

@@ -12,6 +12,8 @@ struct cs_machine_event {
 };
 
 extern const struct cs_cell_backend_ops cs_world_sim_backend;
+/* The same, calling the scheduler's task_started for every start. */
+extern const struct cs_cell_backend_ops cs_world_sim_backend_notify;
 
 void cs_world_machine_down(struct cs_world *w, uint32_t m);
 void cs_world_machine_up(struct cs_world *w, uint32_t m);
