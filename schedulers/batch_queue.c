@@ -51,7 +51,7 @@
 #include <string.h>
 
 #include "schedulers/batch_queue.h"
-#include "schedulers/placement.h"
+#include "sim/placement.h"
 #include "schedulers/run_set.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"

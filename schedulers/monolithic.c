@@ -33,7 +33,7 @@
 #include <string.h>
 
 #include "schedulers/batch_queue.h"
-#include "schedulers/placement.h"
+#include "sim/placement.h"
 #include "schedulers/sched_common.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"

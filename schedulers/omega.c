@@ -48,7 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schedulers/placement.h"
+#include "sim/placement.h"
 #include "schedulers/sched_common.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"

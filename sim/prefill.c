@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schedulers/placement.h"
+#include "sim/placement.h"
 #include "sim/alloc.h"
 #include "sim/world_internal.h"
 #include "workloads/dist.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schedulers/placement.h"
+#include "sim/placement.h"
 #include "sim/alloc.h"
 #include "sim/limits.h"
 #include "sim/world_internal.h"

@@ -3,7 +3,7 @@
 
 #include "testutil.h"
 
-#include "schedulers/placement.h"
+#include "sim/placement.h"
 #include "sim/cell.h"
 #include "sim/rng.h"
 

@@ -1,4 +1,4 @@
-/* schedulers/placement — where a task goes, on any cell (the real one or a
+/* sim/placement — where a task goes, on any cell (the real one or a
  * scheduler's private replica).
  *
  * Policies:

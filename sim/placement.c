@@ -1,5 +1,5 @@
-/* schedulers/placement — see placement.h. */
-#include "schedulers/placement.h"
+/* sim/placement — see placement.h. */
+#include "sim/placement.h"
 
 #include <stdlib.h>
 
