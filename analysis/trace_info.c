@@ -37,7 +37,7 @@ static bool has(const char *s, const char *part)
 	return strstr(s, part) != NULL;
 }
 
-/* the first four as enum cs_trace_format */
+/* the first four in the order of the trace formats registry (workloads/trace_formats.c) */
 enum kind { K_UNKNOWN = -1, K_SWF, K_GOOGLE, K_ALIBABA, K_OMEGA_INIT, K_OMEGA_CMB };
 
 /* Tell the format from the first non-blank line (and the name). */
@@ -102,7 +102,7 @@ static int by_time(const void *a, const void *b)
 	return (x->cpu > y->cpu) - (x->cpu < y->cpu); /* ends before starts at one instant */
 }
 
-static int replay_info(const char *file, enum cs_trace_format format, bool strict, const char *job_events)
+static int replay_info(const char *file, const struct cs_trace_format *format, bool strict, const char *job_events)
 {
 	struct cs_error err = {0};
 	struct cs_trace_spec spec = {format, (char *)(uintptr_t)file, true, strict, 0,
@@ -173,7 +173,7 @@ static int replay_info(const char *file, enum cs_trace_format format, bool stric
 	}
 	json_t *rep = src.ops->report(src.self);
 	char *r_txt = json_dumps(rep, JSON_SORT_KEYS | JSON_COMPACT);
-	printf("%s: %s trace\n  jobs %llu, tasks %llu", file, cs_trace_format_names[format],
+	printf("%s: %s trace\n  jobs %llu, tasks %llu", file, format->name,
 	       (unsigned long long)jobs, (unsigned long long)tasks);
 	if (initial)
 		printf(" (plus %llu running at time 0: the initial state)", (unsigned long long)initial);
@@ -182,7 +182,7 @@ static int replay_info(const char *file, enum cs_trace_format format, bool stric
 	       cs_time_to_seconds(last_end));
 	printf("  peak demand as recorded: %.6g cores (at %.6f s), %.6g memory%s\n", peak_cpu,
 	       cs_time_to_seconds(peak_at), peak_mem,
-	       format == CS_TRACE_SWF ? " (SWF: processors; no memory)" : " (normalized to the largest machine)");
+	       format == &cs_trace_swf ? " (SWF: processors; no memory)" : " (normalized to the largest machine)");
 	printf("  skipped %lld", (long long)json_integer_value(json_object_get(rep, "skipped")));
 	const char *k;
 	json_t *v;
@@ -263,8 +263,9 @@ int cs_cmd_trace(int argc, char **argv)
 	enum kind k;
 	if (forced) {
 		k = K_UNKNOWN;
-		for (int i = 0; cs_trace_format_names[i]; i++)
-			if (strcmp(forced, cs_trace_format_names[i]) == 0)
+		const char *const *names = cs_trace_format_names();
+		for (int i = 0; names[i]; i++)
+			if (strcmp(forced, names[i]) == 0)
 				k = (enum kind)i;
 		if (k == K_UNKNOWN)
 			return cs_usage_error(usage, "--format: unknown format \"%s\"", forced);
@@ -276,8 +277,8 @@ int cs_cmd_trace(int argc, char **argv)
 	if (job_events && k != K_GOOGLE)
 		return cs_usage_error(usage, "--job-events: only a google2011 task_events file has job_events");
 	if (k == K_SWF || k == K_GOOGLE || k == K_ALIBABA)
-		return replay_info(file, (enum cs_trace_format)k, strict, job_events);
-	if (k == (enum kind)CS_TRACE_OMEGA_INIT)
+		return replay_info(file, cs_trace_format_find(cs_trace_format_names()[k]), strict, job_events);
+	if (k == K_OMEGA_INIT)
 		return omega_info(file);
 	if (k == K_OMEGA_CMB) {
 		for (int sched = 0; sched < 2; sched++) {

@@ -8,9 +8,7 @@
 #include <string.h>
 
 #include "sim/alloc.h"
-#include "workloads/swf.h"
 
-const char *const cs_trace_format_names[] = {"swf", "google2011", "alibaba2017", "omega-init", NULL};
 const char *const cs_trace_workload_keys[] = {"name", "kind", "trace", "replay", NULL};
 
 int cs_trace_parse(const struct cs_cfg *cfg, json_t *w, const char *path, bool strict,
@@ -27,7 +25,7 @@ int cs_trace_parse(const struct cs_cfg *cfg, json_t *w, const char *path, bool s
 	const char *file;
 	double max_jobs;
 	if (cs_cfg_need_object(cfg, t, tp) < 0 || cs_cfg_keys(cfg, t, tp, keys) < 0 ||
-	    cs_cfg_enum(cfg, t, tp, "format", NULL, cs_trace_format_names, &format) < 0 ||
+	    cs_cfg_enum(cfg, t, tp, "format", NULL, cs_trace_format_names(), &format) < 0 ||
 	    cs_cfg_str(cfg, t, tp, "path", NULL, CS_CFG_REQUIRED, &file) < 0 ||
 	    cs_cfg_num(cfg, t, tp, "max_jobs", 0, CS_CFG_INTEGER | CS_CFG_NONNEG, &max_jobs) < 0 ||
 	    cs_cfg_enum(cfg, w, path, "replay", "reschedule", replays, &replay) < 0)
@@ -36,7 +34,7 @@ int cs_trace_parse(const struct cs_cfg *cfg, json_t *w, const char *path, bool s
 	out->path = cs_cfg_input_file(cfg, cs_path_key(pp, sizeof pp, tp, "path"), file);
 	if (!out->path)
 		return -1;
-	out->format = (enum cs_trace_format)format;
+	out->format = cs_trace_format_find(cs_trace_format_names()[format]);
 	out->as_recorded = replay == 1;
 	out->max_jobs = (uint64_t)max_jobs;
 	const char *jobs = NULL;
@@ -44,7 +42,7 @@ int cs_trace_parse(const struct cs_cfg *cfg, json_t *w, const char *path, bool s
 		goto fail;
 	if (jobs) {
 		cs_path_key(pp, sizeof pp, tp, "job_events");
-		if (out->format != CS_TRACE_GOOGLE2011) {
+		if (!out->format->job_events) {
 			cs_error_input(cfg->err, cfg->file, pp, "only a google2011 trace has job_events");
 			goto fail;
 		}
@@ -67,45 +65,21 @@ void cs_trace_spec_release(struct cs_trace_spec *spec)
 
 json_t *cs_trace_default_cell(const struct cs_cfg *cfg, const char *path, const struct cs_trace_spec *spec)
 {
-	struct cs_error *err = cfg->err;
-	if (spec->format != CS_TRACE_SWF) {
+	if (!spec->format->default_cell) {
 		/* the experiment is what lacks something: name it */
-		cs_error_input(err, cfg->file, "cell",
+		cs_error_input(cfg->err, cfg->file, "cell",
 			       "missing, and %s.trace is a %s trace, which does not say what the cell is: "
 			       "give the experiment a \"cell\"",
-			       path, cs_trace_format_names[spec->format]);
+			       path, spec->format->name);
 		return NULL;
 	}
-	struct cs_swf swf;
-	if (cs_swf_open(&swf, spec->path, err) < 0)
-		return NULL;
-	double procs = swf.header.max_procs > 0 ? swf.header.max_procs : swf.header.max_nodes;
-	cs_swf_close(&swf);
-	if (!(procs > 0) || procs > 1e7 || procs != floor(procs)) {
-		cs_error_input(err, spec->path, "header",
-			       "no usable MaxProcs or MaxNodes line: give the experiment a \"cell\"");
-		return NULL;
-	}
-	/* MaxProcs interchangeable single-core slots: one machine of that
-	 * many cores is the same thing and costs one claim per job */
-	return json_pack("{s:[{s:s, s:i, s:f, s:f}]}", "machines", "name", "swf-pool", "count", 1, "cpu", procs,
-			 "mem", procs);
+	return spec->format->default_cell(cfg, path, spec);
 }
 
 int cs_trace_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
 		  struct cs_error *err)
 {
-	switch (spec->format) {
-	case CS_TRACE_SWF:
-		return cs_trace_swf_open(spec, cell, out, err);
-	case CS_TRACE_GOOGLE2011:
-		return cs_trace_google_open(spec, cell, out, err);
-	case CS_TRACE_ALIBABA2017:
-		return cs_trace_alibaba_open(spec, cell, out, err);
-	case CS_TRACE_OMEGA_INIT:
-		return cs_trace_omega_open(spec, cell, out, err);
-	}
-	return cs_error_input(err, spec->path, "format", "unknown trace format");
+	return spec->format->open(spec, cell, out, err);
 }
 
 int cs_skip(struct cs_skips *s, const struct cs_lines *l, struct cs_error *err, const char *reason)

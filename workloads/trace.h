@@ -23,11 +23,28 @@
 #include "workloads/lines.h"
 #include "workloads/source.h"
 
-enum cs_trace_format { CS_TRACE_SWF, CS_TRACE_GOOGLE2011, CS_TRACE_ALIBABA2017, CS_TRACE_OMEGA_INIT };
-extern const char *const cs_trace_format_names[]; /* by enum, NULL-terminated */
+struct cs_trace_spec;
+struct cs_trace_cell;
+
+/* A trace format: one reader file exporting one of these, listed by name
+ * in workloads/trace_formats.c (the registry). */
+struct cs_trace_format {
+	const char *name;   /* "format" in the experiment */
+	int (*open)(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
+		    struct cs_error *err);
+	/* optional: the cell the trace implies when the experiment gives none
+	 * (a new "cell" object), or NULL with cfg's error set (a file without
+	 * a usable header names the file) */
+	json_t *(*default_cell)(const struct cs_cfg *cfg, const char *path, const struct cs_trace_spec *spec);
+	bool job_events;    /* it takes a job_events file beside it (google2011) */
+};
+
+const struct cs_trace_format *cs_trace_format_find(const char *name);
+/* NULL-terminated list of the formats' names. */
+const char *const *cs_trace_format_names(void);
 
 struct cs_trace_spec {
-	enum cs_trace_format format;
+	const struct cs_trace_format *format;
 	char *path;          /* resolved */
 	bool as_recorded;
 	bool strict;
@@ -75,13 +92,7 @@ int cs_skip_at(struct cs_skips *s, struct cs_error *err, const char *file, const
 /* {"skipped": N, "skipped_by_reason": {...}} merged into obj. */
 void cs_skips_report(const struct cs_skips *s, json_t *obj);
 
-int cs_trace_swf_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
-		      struct cs_error *err);
-int cs_trace_google_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
-			 struct cs_source *out, struct cs_error *err);
-int cs_trace_omega_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
-			struct cs_error *err);
-int cs_trace_alibaba_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
-			  struct cs_source *out, struct cs_error *err);
+/* The formats (each reader file's). */
+extern const struct cs_trace_format cs_trace_swf, cs_trace_google2011, cs_trace_alibaba2017, cs_trace_omega_init;
 
 #endif

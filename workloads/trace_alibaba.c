@@ -161,7 +161,7 @@ static void alibaba_close(void *self)
 
 static const struct cs_source_ops alibaba_ops = {"alibaba2017", alibaba_next, alibaba_close, alibaba_report};
 
-int cs_trace_alibaba_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
+static int alibaba_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
 			  struct cs_source *out, struct cs_error *err)
 {
 	struct alibaba_source *s = cs_xcalloc(1, sizeof *s);
@@ -177,3 +177,5 @@ int cs_trace_alibaba_open(const struct cs_trace_spec *spec, const struct cs_trac
 	out->self = s;
 	return 0;
 }
+
+const struct cs_trace_format cs_trace_alibaba2017 = {"alibaba2017", alibaba_open, NULL, false};

@@ -566,7 +566,7 @@ static void google_close(void *self)
 
 static const struct cs_source_ops google_ops = {"google2011", google_next, google_close, google_report};
 
-int cs_trace_google_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
+static int google_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell,
 			 struct cs_source *out, struct cs_error *err)
 {
 	struct google_source *g = cs_xcalloc(1, sizeof *g);
@@ -589,3 +589,5 @@ int cs_trace_google_open(const struct cs_trace_spec *spec, const struct cs_trace
 	out->self = g;
 	return 0;
 }
+
+const struct cs_trace_format cs_trace_google2011 = {"google2011", google_open, NULL, true};

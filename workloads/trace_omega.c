@@ -48,7 +48,7 @@ static void omega_close(void *self)
 
 static const struct cs_source_ops omega_ops = {"omega-init", omega_next, omega_close, omega_report};
 
-int cs_trace_omega_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
+static int omega_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
 			struct cs_error *err)
 {
 	struct omega_source *s = cs_xcalloc(1, sizeof *s);
@@ -61,3 +61,5 @@ int cs_trace_omega_open(const struct cs_trace_spec *spec, const struct cs_trace_
 	out->self = s;
 	return 0;
 }
+
+const struct cs_trace_format cs_trace_omega_init = {"omega-init", omega_open, NULL, false};

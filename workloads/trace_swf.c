@@ -87,7 +87,7 @@ static void swf_close(void *self)
 
 static const struct cs_source_ops swf_ops = {"swf", swf_next, swf_close, swf_report};
 
-int cs_trace_swf_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
+static int swf_open(const struct cs_trace_spec *spec, const struct cs_trace_cell *cell, struct cs_source *out,
 		      struct cs_error *err)
 {
 	struct swf_source *s = cs_xcalloc(1, sizeof *s);
@@ -107,3 +107,25 @@ int cs_trace_swf_open(const struct cs_trace_spec *spec, const struct cs_trace_ce
 	out->self = s;
 	return 0;
 }
+
+/* The cell of an SWF log: MaxProcs (else MaxNodes) interchangeable
+ * single-core slots, as one machine of that many cores -- the same thing,
+ * and one claim per job. */
+static json_t *swf_default_cell(const struct cs_cfg *cfg, const char *path, const struct cs_trace_spec *spec)
+{
+	struct cs_error *err = cfg->err;
+	struct cs_swf swf;
+	if (cs_swf_open(&swf, spec->path, err) < 0)
+		return NULL;
+	double procs = swf.header.max_procs > 0 ? swf.header.max_procs : swf.header.max_nodes;
+	cs_swf_close(&swf);
+	if (!(procs > 0) || procs > 1e7 || procs != floor(procs)) {
+		cs_error_input(err, spec->path, "header",
+			       "no usable MaxProcs or MaxNodes line: give the experiment a \"cell\"");
+		return NULL;
+	}
+	return json_pack("{s:[{s:s, s:i, s:f, s:f}]}", "machines", "name", "swf-pool", "count", 1, "cpu", procs,
+			 "mem", procs);
+}
+
+const struct cs_trace_format cs_trace_swf = {"swf", swf_open, swf_default_cell, false};

@@ -4,6 +4,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_trace(data, size, CS_TRACE_GOOGLE2011);
+	fuzz_trace(data, size, &cs_trace_google2011);
 	return 0;
 }

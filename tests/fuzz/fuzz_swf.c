@@ -4,6 +4,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fuzz_trace(data, size, CS_TRACE_SWF);
+	fuzz_trace(data, size, &cs_trace_swf);
 	return 0;
 }

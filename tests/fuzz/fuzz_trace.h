@@ -13,7 +13,7 @@
 
 #include "workloads/trace.h"
 
-static inline void fuzz_trace_spec(const uint8_t *data, size_t size, enum cs_trace_format format,
+static inline void fuzz_trace_spec(const uint8_t *data, size_t size, const struct cs_trace_format *format,
 				   char *job_events)
 {
 	char path[32];
@@ -55,7 +55,7 @@ static inline void fuzz_trace_spec(const uint8_t *data, size_t size, enum cs_tra
 	unlink(path);
 }
 
-static inline void fuzz_trace(const uint8_t *data, size_t size, enum cs_trace_format format)
+static inline void fuzz_trace(const uint8_t *data, size_t size, const struct cs_trace_format *format)
 {
 	fuzz_trace_spec(data, size, format, NULL);
 }
@@ -69,7 +69,7 @@ static inline void fuzz_trace_with_jobs(const uint8_t *data, size_t size)
 	char jobs[32];
 	if (fuzz_to_file(data, njobs, jobs) < 0)
 		return;
-	fuzz_trace_spec(tasks, ntasks, CS_TRACE_GOOGLE2011, jobs);
+	fuzz_trace_spec(tasks, ntasks, &cs_trace_google2011, jobs);
 	unlink(jobs);
 }
 

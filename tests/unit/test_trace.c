@@ -396,7 +396,7 @@ static void test_google_part0_job_events(void **state)
 {
 	char tasks_path[] = "traces/google/clusterdata2011_task_events_part-00000-of-00500.csv.gz";
 	char jobs_file[] = "traces/google/clusterdata2011_job_events_part-00000-of-00500.csv.gz";
-	struct cs_trace_spec spec = {CS_TRACE_GOOGLE2011, tasks_path, false, false, 0, jobs_file};
+	struct cs_trace_spec spec = {&cs_trace_google2011, tasks_path, false, false, 0, jobs_file};
 	struct cs_trace_cell cell = {{1000000, 1000000, 1000000}, 1e9, false};
 	for (int with_jobs = 0; with_jobs < 2; with_jobs++) {
 		char *jobs_path = spec.job_events;
