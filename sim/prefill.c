@@ -24,47 +24,6 @@
 #include "workloads/dist.h"
 #include "workloads/omega_init.h"
 
-/* Place every task of a prefill job; shrink ntasks to what was placed. */
-static void place_job(struct cs_world *w, struct cs_placer *pl, struct cs_job *job)
-{
-	job->prefill = true;
-	job->owner = w;
-	job->submit = job->first_attempt = 0;
-	job->with_scheduler = false;
-	cs_job_tasks(job);
-	cs_placer_begin_job(pl, &w->cell);
-	uint32_t placed = 0;
-	for (uint32_t i = 0; i < job->ntasks; i++) {
-		uint32_t m = cs_placer_pick(pl, &w->cell, &job->req);
-		if (m == CS_NO_MACHINE) {
-			w->prefill.skipped += job->ntasks - i;
-			break;
-		}
-		cs_cell_claim(&w->cell, &job->tasks[i], m);
-		placed++;
-	}
-	w->prefill.tasks += placed;
-	w->prefill.res.cpu += job->req.cpu * placed;
-	w->prefill.res.mem += job->req.mem * placed;
-	job->ntasks = placed;
-	job->scheduled = 0;
-	job->outcome = CS_JOB_RUNNING;
-	if (placed == 0) {
-		cs_job_free(job);
-		return;
-	}
-	cs_world_adopt_prefill(w, job);
-}
-
-void cs_world_place_initial(struct cs_world *w, struct cs_job *job)
-{
-	if (!w->initial_placer) {
-		w->initial_placer = cs_xcalloc(1, sizeof *w->initial_placer);
-		cs_placer_init(w->initial_placer, CS_PLACE_RANDOM_FIRST_FIT, w->cell.n, cs_world_rng(w, "prefill:trace"));
-	}
-	place_job(w, w->initial_placer, job);
-}
-
 static int prefill_omega(struct cs_world *w, const struct cs_cfg *cfg, json_t *pf,
 			 struct cs_placer *pl)
 {
@@ -90,7 +49,7 @@ static int prefill_omega(struct cs_world *w, const struct cs_cfg *cfg, json_t *p
 		struct cs_omega_init_job *oj = &jobs[i];
 		if ((which == 1 && oj->service) || (which == 2 && !oj->service))
 			continue;
-		place_job(w, pl, cs_omega_init_job_new(oj));
+		cs_world_place_prefill(w, pl, cs_omega_init_job_new(oj));
 	}
 	free(jobs);
 	return 0;
@@ -149,7 +108,7 @@ static int prefill_utilization(struct cs_world *w, const struct cs_cfg *cfg, jso
 		gsl_rng_free(rng);
 		cs_dist_release(&d);
 	}
-	place_job(w, pl, job);
+	cs_world_place_prefill(w, pl, job);
 	return 0;
 }
 

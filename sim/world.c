@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/alloc.h"
+#include "sim/placement.h"
 #include "sim/rng.h"
 #include "sim/world_internal.h"
 
@@ -282,6 +283,50 @@ void cs_world_submit(struct cs_world *w, struct cs_job *job)
 		return;
 	}
 	w->sched_ops->submit(w->sched, job);
+}
+
+/* ---- the initial state (prefill jobs, a trace's time-0 state) ----
+ *
+ * Place every task of a prefill job now, by the placer's rule; shrink
+ * ntasks to what was placed (what fits nowhere is counted as skipped). */
+void cs_world_place_prefill(struct cs_world *w, struct cs_placer *pl, struct cs_job *job)
+{
+	job->prefill = true;
+	job->owner = w;
+	job->submit = job->first_attempt = 0;
+	job->with_scheduler = false;
+	cs_job_tasks(job);
+	cs_placer_begin_job(pl, &w->cell);
+	uint32_t placed = 0;
+	for (uint32_t i = 0; i < job->ntasks; i++) {
+		uint32_t m = cs_placer_pick(pl, &w->cell, &job->req);
+		if (m == CS_NO_MACHINE) {
+			w->prefill.skipped += job->ntasks - i;
+			break;
+		}
+		cs_cell_claim(&w->cell, &job->tasks[i], m);
+		placed++;
+	}
+	w->prefill.tasks += placed;
+	w->prefill.res.cpu += job->req.cpu * placed;
+	w->prefill.res.mem += job->req.mem * placed;
+	job->ntasks = placed;
+	job->scheduled = 0;
+	job->outcome = CS_JOB_RUNNING;
+	if (placed == 0) {
+		cs_job_free(job);
+		return;
+	}
+	cs_world_adopt_prefill(w, job);
+}
+
+void cs_world_place_initial(struct cs_world *w, struct cs_job *job)
+{
+	if (!w->initial_placer) {
+		w->initial_placer = cs_xcalloc(1, sizeof *w->initial_placer);
+		cs_placer_init(w->initial_placer, CS_PLACE_RANDOM_FIRST_FIT, w->cell.n, cs_world_rng(w, "prefill:trace"));
+	}
+	cs_world_place_prefill(w, w->initial_placer, job);
 }
 
 /* ---- arrivals: one pending job per source ---- */
@@ -783,6 +828,25 @@ void cs_world_machine_up(struct cs_world *w, uint32_t m)
 	cs_cell_set_up(&w->cell, m, true);
 	if (w->sched_ops->machine_changed)
 		w->sched_ops->machine_changed(w->sched, m, true);
+}
+
+/* ---- machine events (the experiment's "machine_events") ---- */
+
+static void machine_event_fire(void *ctx, cs_time now)
+{
+	struct cs_machine_event *ev = ctx;
+	for (uint32_t m = ev->first; m < ev->first + ev->count; m++) {
+		if (ev->up)
+			cs_world_machine_up(ev->world, m);
+		else
+			cs_world_machine_down(ev->world, m);
+	}
+}
+
+void cs_world_schedule_machine_events(struct cs_world *w)
+{
+	for (uint32_t i = 0; i < w->nmachine_events; i++)
+		cs_engine_at(&w->engine, w->machine_events[i].at, machine_event_fire, &w->machine_events[i]);
 }
 
 /* ---- running ---- */

@@ -218,23 +218,6 @@ static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 	return 0;
 }
 
-static void machine_event_fire(void *ctx, cs_time now)
-{
-	struct cs_machine_event *ev = ctx;
-	for (uint32_t m = ev->first; m < ev->first + ev->count; m++) {
-		if (ev->up)
-			cs_world_machine_up(ev->world, m);
-		else
-			cs_world_machine_down(ev->world, m);
-	}
-}
-
-void cs_world_schedule_machine_events(struct cs_world *w)
-{
-	for (uint32_t i = 0; i < w->nmachine_events; i++)
-		cs_engine_at(&w->engine, w->machine_events[i].at, machine_event_fire, &w->machine_events[i]);
-}
-
 /* "machine_events": [{"at": T, "action": "down"|"up", "first": M, "count": N}] */
 static int parse_machine_events(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 {

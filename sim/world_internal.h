@@ -28,6 +28,10 @@ void cs_world_adopt_prefill(struct cs_world *w, struct cs_job *job);
 /* Place a job a trace gives as the initial state (job->prefill) now, by
  * random first fit on its own stream; what fits nowhere is counted. */
 void cs_world_place_initial(struct cs_world *w, struct cs_job *job);
+/* Place the tasks of a prefill job now with pl (shrinking it to what was
+ * placed: the rest is counted as skipped) and make it the world's. */
+struct cs_placer;
+void cs_world_place_prefill(struct cs_world *w, struct cs_placer *pl, struct cs_job *job);
 
 /* Free the pool of task arrays (world teardown). */
 void cs_world_pool_release(struct cs_world *w);
