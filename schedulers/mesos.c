@@ -375,8 +375,9 @@ static void periodic_fire(void *ctx, cs_time now)
 	} else {
 		run_round(m, m->all, n, true);
 	}
-	/* without a fixed end, stop when nothing else can happen */
-	if (m->w->duration != CS_TIME_NEVER || cs_engine_pending(&m->w->engine) > 0)
+	/* without a fixed end, stop when nothing else can happen (in a
+	 * simulation; a real clock goes on until the run is stopped) */
+	if (m->w->duration != CS_TIME_NEVER || cs_engine_continues(&m->w->engine))
 		cs_engine_after(&m->w->engine, m->interval, periodic_fire, m);
 }
 
