@@ -12,10 +12,10 @@
  * which a loaded machine still meets; the measured lateness is printed.
  * The figures (docs/model.md, "Real time"), measured on the 2-core
  * development machine, 100 timers 5 ms apart: idle, late by a median of
- * 0.05 ms (the kernel's 50 us timer slack), p90 0.1 ms, max 0.2-2 ms;
- * beside four CPU-bound processes, median 0.02-1.5 ms, p90 4-9 ms, max
- * 8-29 ms.  A pipe write reaches its callback in a median of 0.005 ms,
- * max 0.1 ms idle and 10 ms loaded. */
+ * 0.05-0.1 ms (the kernel's timer slack is 50 us), p90 0.05-0.12 ms, max
+ * 0.1-2.3 ms; beside four CPU-bound processes, median 0.02-1.5 ms, p90
+ * 4-9 ms, max 8-29 ms.  A pipe write reaches its callback in a median of
+ * 0.005-0.02 ms, max 0.15 ms idle and 10 ms loaded. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
