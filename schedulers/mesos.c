@@ -375,8 +375,9 @@ static void periodic_fire(void *ctx, cs_time now)
 	} else {
 		run_round(m, m->all, n, true);
 	}
-	/* without a fixed end, stop when nothing else can happen */
-	if (m->h->duration != CS_TIME_NEVER || cs_engine_pending(m->h->engine) > 0)
+	/* without a fixed end, stop when nothing else can happen (in a
+	 * simulation; a real clock goes on until the run is stopped) */
+	if (m->h->duration != CS_TIME_NEVER || cs_engine_continues(m->h->engine))
 		cs_engine_after(m->h->engine, m->interval, periodic_fire, m);
 }
 

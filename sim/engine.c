@@ -170,6 +170,10 @@ void cs_engine_cancel(struct cs_engine *e, cs_event_id id)
 void cs_engine_stop(struct cs_engine *e)
 {
 	e->stop = true;
+	/* a clock blocked in (or about to enter) its poll looks again */
+	const struct cs_clock_ops *clock = e->clock;
+	if (clock && clock->wake)
+		clock->wake(e->clock_ctx);
 }
 
 static void pop_top(struct cs_engine *e)
@@ -179,22 +183,51 @@ static void pop_top(struct cs_engine *e)
 		sift_down(e->heap, e->n, last);
 }
 
+/* Nothing is due before `until` (the queue is empty, or its first event
+ * is later or never).  Virtual time: the run ends (false).  A clock that
+ * waits when empty waits for I/O until `until`: true if the engine should
+ * look at the queue again, false when the run ends (until reached, or a
+ * stop request, which sets e->stop). */
+static bool wait_idle(struct cs_engine *e, cs_time until)
+{
+	if (!e->clock || !e->clock->waits_when_empty)
+		return false;
+	int r = e->clock->wait_until(e->clock_ctx, until);
+	if (r < 0)
+		e->stop = true;
+	return r > 0;
+}
+
 int64_t cs_engine_run(struct cs_engine *e, cs_time until)
 {
 	int64_t ran = 0;
 	e->stop = false;
-	while (e->n > 0 && !e->stop) {
+	while (!e->stop) {
+		if (e->n == 0) {
+			if (wait_idle(e, until))
+				continue;
+			break;
+		}
 		struct cs_event top = e->heap[0];
 		/* an event at CS_TIME_NEVER (a saturated time: a decision that
 		 * would take longer than the clock holds) never runs */
-		if (top.at > until || top.at == CS_TIME_NEVER)
+		if (top.at > until || top.at == CS_TIME_NEVER) {
+			if (wait_idle(e, until))
+				continue;
 			break;
+		}
 		if (e->clock) {
 			int r = e->clock->wait_until(e->clock_ctx, top.at);
-			if (r < 0)
-				return -1;
+			if (r < 0) {
+				e->stop = true;
+				break;
+			}
 			if (r > 0)
 				continue;
+			/* time never goes back: an I/O callback may have seen a
+			 * later time than this (late) event's */
+			if (top.at < e->now)
+				top.at = e->now;
 		}
 		if (e->ncancelled && set_take(e->cancelled, e->cancel_cap, top.seq)) {
 			e->ncancelled--;
@@ -215,5 +248,10 @@ int64_t cs_engine_run(struct cs_engine *e, cs_time until)
 	e->events_run += (uint64_t)ran;
 	if (!e->stop && until != CS_TIME_NEVER && e->now < until)
 		e->now = until;
+	if (e->stop && e->clock && e->clock->waits_when_empty && e->clock->now) {
+		/* a real run ends when it is stopped, not at its last event */
+		cs_time t = e->clock->now(e->clock_ctx);
+		cs_engine_advance(e, t < until ? t : until);
+	}
 	return ran;
 }

@@ -21,7 +21,8 @@ static void on_signal(int sig)
 	caught = sig;
 	struct cs_engine *e = engine;
 	if (e)
-		e->stop = true; /* read by the event loop after every event */
+		cs_engine_stop(e); /* async-signal-safe: a flag the event loop reads
+				    * after every event, and a real clock's wake-up */
 }
 
 void cs_interrupt_install(void)
@@ -48,7 +49,7 @@ void cs_interrupt_engine(struct cs_engine *e)
 {
 	engine = e;
 	if (e && caught)
-		e->stop = true;
+		cs_engine_stop(e);
 }
 
 void cs_interrupt_reraise(void)

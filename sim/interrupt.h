@@ -1,8 +1,9 @@
 /* sim/interrupt — SIGINT, SIGTERM and SIGHUP end a run cleanly.
  *
  * cs_interrupt_install() makes the first such signal set a flag and stop
- * the engine registered with cs_interrupt_engine() (the event loop checks
- * its stop flag after every event), so that the command unwinds through
+ * the engine registered with cs_interrupt_engine() (cs_engine_stop: the
+ * event loop checks its stop flag after every event, and a real-time clock
+ * waiting for I/O is woken), so that the command unwinds through
  * its normal error path: a run removes its unfinished results directory
  * (sim/outdir) and leaves the earlier results as they were; a sweep
  * forwards the signal to its children, waits for them and writes
@@ -14,7 +15,8 @@
  *
  * SIGXFSZ is ignored: past a file size limit a write fails (EFBIG, "File
  * too large") and is reported like any other write error.
- * The handler only stores to lock-free flags (async-signal-safe). */
+ * The handler only stores to lock-free flags and writes to the clock's
+ * eventfd (async-signal-safe). */
 #ifndef CS_INTERRUPT_H
 #define CS_INTERRUPT_H
 #include <stdbool.h>

@@ -73,8 +73,10 @@ static void sample_fire(void *ctx, cs_time now)
 	}
 	write_row(w);
 	cs_time next = now + w->sample_interval;
-	/* Without a fixed duration, sample while anything else is pending. */
-	if (w->duration == CS_TIME_NEVER ? cs_engine_pending(&w->engine) > 0 : next <= w->duration)
+	/* Without a fixed duration, sample while the run goes on: in a
+	 * simulation, while anything else is pending; under a real clock,
+	 * until the run is stopped. */
+	if (w->duration == CS_TIME_NEVER ? cs_engine_continues(&w->engine) : next <= w->duration)
 		cs_engine_at(&w->engine, next, sample_fire, w);
 }
 

@@ -228,7 +228,7 @@ static cs_time fake_now(void *clock)
 
 static void test_clock_interface(void **state)
 {
-	static const struct cs_clock_ops ops = {"fake", fake_wait, fake_now};
+	static const struct cs_clock_ops ops = {"fake", fake_wait, fake_now, NULL, false};
 	struct cs_engine e;
 	cs_engine_init(&e);
 	struct log log = {.n = 0};
