@@ -5,7 +5,7 @@
  * ties, and max_fails / fail_timeout. */
 #include "testutil.h"
 
-#include "schedulers/balancer/lb_policy.h"
+#include "balancer/lb_policy.h"
 
 static struct cs_lb_server servers3[3];
 

@@ -1,4 +1,4 @@
-/* schedulers/balancer/sessions — the session-balancing model: Meteor
+/* balancer/sessions — the session-balancing model: Meteor
  * clients holding DDP sessions over SockJS, servers holding the sessions,
  * and a load balancer routing every request (xhr-polling) or connection
  * (websocket).  An experiment with a top-level "balancer" object runs this

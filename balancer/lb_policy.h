@@ -1,4 +1,4 @@
-/* schedulers/balancer/lb_policy — how a load balancer picks a backend for
+/* balancer/lb_policy — how a load balancer picks a backend for
  * one request or connection: nginx's upstream methods and AWS ELB's
  * listeners, as the session-balancing model and the nginx integration test
  * need them (docs/model.md, "Routing policies").

@@ -1,4 +1,4 @@
-/* schedulers/balancer/sessions — see sessions.h.
+/* balancer/sessions — see sessions.h.
  *
  * Protocol (docs/model.md, "Session balancing"; SockJS and Meteor; checked
  * against sockjs 0.3.24 and sockjs-client 1.6.1 behind nginx by
@@ -72,7 +72,7 @@
  * was never read) with server_sessions_peak, and client_sessions_mean
  * (the sessions the clients think they have open: from reading "o" to
  * the close). */
-#include "schedulers/balancer/sessions.h"
+#include "balancer/sessions.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -82,7 +82,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-#include "schedulers/balancer/lb_policy.h"
+#include "balancer/lb_policy.h"
 #include "sim/alloc.h"
 #include "sim/csv.h"
 #include "sim/engine.h"

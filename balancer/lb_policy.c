@@ -1,5 +1,5 @@
-/* schedulers/balancer/lb_policy — see lb_policy.h. */
-#include "schedulers/balancer/lb_policy.h"
+/* balancer/lb_policy — see lb_policy.h. */
+#include "balancer/lb_policy.h"
 
 #include <stdlib.h>
 #include <string.h>
