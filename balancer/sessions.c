@@ -186,7 +186,9 @@ struct level {
 };
 
 struct bal {
-	struct cs_engine e;
+	struct cs_engine *e; /* its own (a standalone run) or the world's */
+	struct cs_engine own;
+	bool attached;       /* its servers are a workload's tasks (cs_balancer_attach) */
 	struct cs_limits limits;
 	struct cs_lb lb;
 	struct cs_lb_server *servers;
@@ -322,7 +324,7 @@ static int32_t session_new(struct bal *b, uint64_t id, int32_t server, int32_t o
 					  .owner = owner, .next_hash = b->sess_bucket[slot], .held = -1, .live = true};
 	b->sess_bucket[slot] = i;
 	b->sess_live++;
-	level_add(&b->held, 1, cs_engine_now(&b->e));
+	level_add(&b->held, 1, cs_engine_now(b->e));
 	if (client < 0)
 		ghost_count(b, 1);
 	return i;
@@ -350,9 +352,9 @@ static void session_free(struct bal *b, int32_t i)
 	struct session *s = sess_at(b, i);
 	conn_set(b, i, false);
 	if (s->expire_set)
-		cs_engine_cancel(&b->e, s->expire);
+		cs_engine_cancel(b->e, s->expire);
 	if (s->poll_end_set)
-		cs_engine_cancel(&b->e, s->poll_end);
+		cs_engine_cancel(b->e, s->poll_end);
 	if (s->held >= 0)
 		req_free(b, s->held);
 	if (s->client < 0)
@@ -363,7 +365,7 @@ static void session_free(struct bal *b, int32_t i)
 			break;
 		}
 	b->sess_live--;
-	level_add(&b->held, -1, cs_engine_now(&b->e));
+	level_add(&b->held, -1, cs_engine_now(b->e));
 	s->live = false;
 	pool_put(&b->sessions, i);
 }
@@ -396,7 +398,7 @@ static void start_expiry(struct bal *b, int32_t i)
 	struct session *s = sess_at(b, i);
 	if (s->expire_set || s->held >= 0 || (b->transport == T_WS && s->conn))
 		return;
-	s->expire = cs_engine_after(&b->e, b->disconnect_delay, expire_fire, s);
+	s->expire = cs_engine_after(b->e, b->disconnect_delay, expire_fire, s);
 	s->expire_set = true;
 }
 
@@ -429,7 +431,7 @@ static void send_request(struct client *c, enum rkind kind, bool open)
 		b->polls++;
 	else if (kind == R_SEND || kind == R_WS_FRAME)
 		b->sends++;
-	cs_engine_after(&b->e, latency(b), arrive_fire, req_at(b, r));
+	cs_engine_after(b->e, latency(b), arrive_fire, req_at(b, r));
 }
 
 /* The server answers request r: the answer reaches the client a latency
@@ -439,7 +441,7 @@ static void answer(struct bal *b, int32_t r, enum answer a, uint32_t frames)
 	struct req *q = req_at(b, r);
 	q->answer = a;
 	q->frames = frames;
-	cs_engine_after(&b->e, latency(b), answer_fire, q);
+	cs_engine_after(b->e, latency(b), answer_fire, q);
 }
 
 /* Route request r; nginx tries the next server when one refuses the
@@ -447,7 +449,7 @@ static void answer(struct bal *b, int32_t r, enum answer a, uint32_t frames)
 static int32_t route(struct bal *b, struct req *q)
 {
 	struct client *c = &b->clients[q->client];
-	cs_time now = cs_engine_now(&b->e);
+	cs_time now = cs_engine_now(b->e);
 	/* /info carries no server_id: an empty key for `hash $sockjs_sid` */
 	struct cs_lb_request lr = {c->addr, c->route, q->kind == R_INFO ? CS_LB_NO_SERVER_ID : c->sockjs_server};
 	b->lb.tried = 0;
@@ -499,8 +501,8 @@ static void queue_frame(struct bal *b, int32_t i, int32_t r)
 	s->queued++;
 	if (s->held >= 0) {
 		if (s->poll_end_set)
-			cs_engine_cancel(&b->e, s->poll_end);
-		s->poll_end = cs_engine_after(&b->e, 0, poll_end_fire, s);
+			cs_engine_cancel(b->e, s->poll_end);
+		s->poll_end = cs_engine_after(b->e, 0, poll_end_fire, s);
 		s->poll_end_set = true;
 	}
 }
@@ -520,7 +522,7 @@ static void server_poll(struct bal *b, int32_t r, int32_t sv)
 	}
 	struct session *s = sess_at(b, i);
 	if (s->expire_set) {
-		cs_engine_cancel(&b->e, s->expire);
+		cs_engine_cancel(b->e, s->expire);
 		s->expire_set = false;
 	}
 	if (s->held >= 0) /* another poll holds it: it goes (sockjs: 2010) */
@@ -528,8 +530,8 @@ static void server_poll(struct bal *b, int32_t r, int32_t sv)
 	s->held = r;
 	conn_set(b, i, true);
 	if (s->poll_end_set)
-		cs_engine_cancel(&b->e, s->poll_end);
-	s->poll_end = cs_engine_after(&b->e, s->queued > 0 ? 0 : b->heartbeat, poll_end_fire, s);
+		cs_engine_cancel(b->e, s->poll_end);
+	s->poll_end = cs_engine_after(b->e, s->queued > 0 ? 0 : b->heartbeat, poll_end_fire, s);
 	s->poll_end_set = true;
 }
 
@@ -592,8 +594,8 @@ static void set_timer(struct client *c, cs_time delay)
 {
 	struct bal *b = c->b;
 	if (c->timer_set)
-		cs_engine_cancel(&b->e, c->timer);
-	c->timer = cs_engine_after(&b->e, delay, timer_fire, c);
+		cs_engine_cancel(b->e, c->timer);
+	c->timer = cs_engine_after(b->e, delay, timer_fire, c);
 	c->timer_set = true;
 }
 
@@ -615,7 +617,7 @@ static void drop_session(struct bal *b, struct client *c)
 {
 	if (c->believes) {
 		c->believes = false;
-		level_add(&b->believed, -1, cs_engine_now(&b->e));
+		level_add(&b->believed, -1, cs_engine_now(b->e));
 	}
 	if (c->sess < 0)
 		return;
@@ -632,7 +634,7 @@ static void drop_session(struct bal *b, struct client *c)
 		ghost_count(b, 1);
 		if (s->held >= 0 && req_at(b, s->held)->gen == c->gen) {
 			if (s->poll_end_set)
-				cs_engine_cancel(&b->e, s->poll_end);
+				cs_engine_cancel(b->e, s->poll_end);
 			s->poll_end_set = false;
 			req_free(b, s->held);
 			s->held = -1;
@@ -646,7 +648,7 @@ static void drop_session(struct bal *b, struct client *c)
 static void client_close(struct client *c, enum close_why why, int32_t routed_to)
 {
 	struct bal *b = c->b;
-	cs_time now = cs_engine_now(&b->e);
+	cs_time now = cs_engine_now(b->e);
 	bool was_connected = c->state == C_CONNECTED;
 	if (was_connected && routed_to >= 0 && (why == WHY_404 || why == WHY_LOST)) {
 		const struct server_state *st = &b->st[routed_to];
@@ -658,7 +660,7 @@ static void client_close(struct client *c, enum close_why why, int32_t routed_to
 	if (why == WHY_LEFT) {
 		c->state = C_GONE;
 		if (c->timer_set)
-			cs_engine_cancel(&b->e, c->timer);
+			cs_engine_cancel(b->e, c->timer);
 		c->timer_set = false;
 		return;
 	}
@@ -669,7 +671,7 @@ static void client_close(struct client *c, enum close_why why, int32_t routed_to
 
 static void became_connected(struct bal *b, struct client *c)
 {
-	cs_time now = cs_engine_now(&b->e);
+	cs_time now = cs_engine_now(b->e);
 	c->state = C_CONNECTED;
 	b->connected_ok++;
 	b->st[sess_at(b, c->sess)->server].connected++;
@@ -690,7 +692,7 @@ static void opened(struct bal *b, struct client *c, const struct req *q)
 	c->sess = q->sess;
 	c->sess_id = q->conn;
 	c->believes = true;
-	level_add(&b->believed, 1, cs_engine_now(&b->e));
+	level_add(&b->believed, 1, cs_engine_now(b->e));
 	if (b->transport == T_WS) {
 		send_request(c, R_WS_FRAME, false);
 		return;
@@ -825,9 +827,9 @@ static void arrive(struct bal *b, struct client *c, uint32_t k)
 	c->believes = false;
 	c->retries = 0;
 	c->moved = false;
-	c->arrived = cs_engine_now(&b->e);
+	c->arrived = cs_engine_now(b->e);
 	if (b->has_lifetime)
-		c->leave = cs_engine_after(&b->e, cs_dist_sample_time(&b->lifetime, b->rng), leave_fire, c);
+		c->leave = cs_engine_after(b->e, cs_dist_sample_time(&b->lifetime, b->rng), leave_fire, c);
 	client_open(c);
 }
 
@@ -844,22 +846,25 @@ static void leave_fire(void *ctx, cs_time now)
 
 /* ---- failures ---- */
 
-static void server_event_fire(void *ctx, cs_time now)
+/* Server `server` comes (back) up at now. */
+static void server_restart(struct bal *b, uint32_t server, cs_time now)
 {
-	struct event_spec *ev = ctx;
-	struct bal *b = ev->b;
-	struct server_state *st = &b->st[ev->server];
-	if (!ev->kill) {
-		st->alive = true;
-		st->restarted = now;
-		return;
-	}
+	struct server_state *st = &b->st[server];
+	st->alive = true;
+	st->restarted = now;
+}
+
+/* Server `server` dies at now: its sessions go, its held polls fail, its
+ * websockets drop. */
+static void server_kill(struct bal *b, uint32_t server, cs_time now)
+{
+	struct server_state *st = &b->st[server];
 	if (!st->alive)
 		return;
 	st->alive = false;
 	for (size_t i = 0; i < b->sessions.n; i++) {
 		struct session *s = sess_at(b, (int32_t)i);
-		if (!s->live || s->server != (int32_t)ev->server)
+		if (!s->live || s->server != (int32_t)server)
 			continue;
 		struct client *c = s->client >= 0 ? &b->clients[s->client] : NULL;
 		if (c && c->state == C_CONNECTED && client_session(b, c) == (int32_t)i) {
@@ -870,7 +875,7 @@ static void server_event_fire(void *ctx, cs_time now)
 		}
 		if (s->held >= 0) { /* its poll fails with the server: 502 */
 			if (s->poll_end_set)
-				cs_engine_cancel(&b->e, s->poll_end);
+				cs_engine_cancel(b->e, s->poll_end);
 			s->poll_end_set = false;
 			answer(b, s->held, A_502, 0);
 			s->held = -1;
@@ -886,6 +891,15 @@ static void server_event_fire(void *ctx, cs_time now)
 		if (ws) /* the websocket drops with its server */
 			client_close(c, WHY_DROPPED, -1);
 	}
+}
+
+static void server_event_fire(void *ctx, cs_time now)
+{
+	struct event_spec *ev = ctx;
+	if (ev->kill)
+		server_kill(ev->b, ev->server, now);
+	else
+		server_restart(ev->b, ev->server, now);
 }
 
 /* ---- sampling ---- */
@@ -919,7 +933,7 @@ static void sample_fire(void *ctx, cs_time now)
 			fputs(",,\n", b->ts);
 	}
 	if (now + b->sample <= b->duration)
-		cs_engine_after(&b->e, b->sample, sample_fire, b);
+		cs_engine_after(b->e, b->sample, sample_fire, b);
 }
 
 /* ---- configuration ---- */
@@ -970,6 +984,29 @@ static int parse_servers(struct bal *b, const struct cs_cfg *cfg, json_t *bj)
 		for (uint32_t t = 0; t < s; t++)
 			if (strcmp(b->st[t].name, b->st[s].name) == 0)
 				return cs_error_input(cfg->err, cfg->file, p, "two servers are named \"%s\"", name);
+	}
+	return 0;
+}
+
+/* Attached: "servers": {"from": NAME, "slots": N} -- N servers s1..sN,
+ * each up while a task of NAME holds it (the world reads "from"). */
+static int parse_slots(struct bal *b, const struct cs_cfg *cfg, json_t *bj)
+{
+	static const char *const keys[] = {"from", "slots", NULL};
+	json_t *sv = json_object_get(bj, "servers");
+	const char *from;
+	uint64_t n;
+	if (cs_cfg_keys(cfg, sv, "balancer.servers", keys) < 0 ||
+	    cs_cfg_str(cfg, sv, "balancer.servers", "from", NULL, CS_CFG_REQUIRED, &from) < 0 ||
+	    cs_cfg_count(cfg, sv, "balancer.servers", "slots", 0, CS_CFG_REQUIRED, 1, 256, &n) < 0)
+		return -1;
+	b->nservers = (uint32_t)n;
+	b->servers = cs_xcalloc(b->nservers, sizeof *b->servers);
+	b->st = cs_xcalloc(b->nservers, sizeof *b->st);
+	for (uint32_t s = 0; s < b->nservers; s++) {
+		snprintf(b->servers[s].name, sizeof b->servers[s].name, "slot-%u", s + 1);
+		snprintf(b->st[s].name, sizeof b->st[s].name, "s%u", s + 1);
+		b->servers[s].weight = 1;
 	}
 	return 0;
 }
@@ -1110,22 +1147,17 @@ static int parse_clients(struct bal *b, const struct cs_cfg *cfg, json_t *exp)
 	return 0;
 }
 
-static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t *seed)
+/* The model's parts of the experiment: "balancer", "clients", "sockjs"
+ * (b->duration and b->limits set).  Attached: the servers are a
+ * workload's tasks ("servers": {"from", "slots"}); all start down. */
+static int parse_model(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t seed)
 {
-	static const char *const top[] = {"name", "description", "seed", "duration", "balancer", "clients", "sockjs",
-					  "events", "output", "sweep", "vars", "version", "limits", NULL};
 	static const char *const bkeys[] = {"policy", "servers", "max_fails", "fail_timeout", "hash_key",
 					    "recovery_window", "tls_handshake_cpu", NULL};
 	static const char *const skeys[] = {"heartbeat", "disconnect_delay", NULL};
 	double max_fails;
-	const char *name;
 	int policy, key;
 	cs_time fail_timeout;
-	if (cs_cfg_keys(cfg, exp, "", top) < 0 || cs_limits_parse(&b->limits, exp, cfg->file, cfg->err) < 0 ||
-	    cs_cfg_str(cfg, exp, "", "name", "balancing", 0, &name) < 0 ||
-	    cs_cfg_count(cfg, exp, "", "seed", 1, 0, 0, INT64_MAX, seed) < 0 ||
-	    cs_cfg_time(cfg, exp, "", "duration", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, &b->duration) < 0)
-		return -1;
 	json_t *bj = json_object_get(exp, "balancer");
 	if (cs_cfg_need_object(cfg, bj, "balancer") < 0 || cs_cfg_keys(cfg, bj, "balancer", bkeys) < 0 ||
 	    cs_cfg_enum(cfg, bj, "balancer", "policy", "round-robin", cs_lb_kind_names, &policy) < 0 ||
@@ -1134,7 +1166,7 @@ static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t 
 	    cs_cfg_time(cfg, bj, "balancer", "fail_timeout", 10, CS_CFG_NONNEG, &fail_timeout) < 0 ||
 	    cs_cfg_time(cfg, bj, "balancer", "recovery_window", 60, CS_CFG_NONNEG, &b->recovery_window) < 0 ||
 	    cs_cfg_num_in(cfg, bj, "balancer", "tls_handshake_cpu", 0, 0, 0, 3600, &b->tls_seconds) < 0 ||
-	    parse_servers(b, cfg, bj) < 0)
+	    (b->attached ? parse_slots(b, cfg, bj) : parse_servers(b, cfg, bj)) < 0)
 		return -1;
 	json_t *sj = json_object_get(exp, "sockjs");
 	if (!sj) {
@@ -1145,27 +1177,48 @@ static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t 
 	    cs_cfg_time(cfg, sj, "sockjs", "heartbeat", 25, CS_CFG_POSITIVE, &b->heartbeat) < 0 ||
 	    cs_cfg_time(cfg, sj, "sockjs", "disconnect_delay", 5, CS_CFG_POSITIVE, &b->disconnect_delay) < 0)
 		return -1;
-	json_t *out = json_object_get(exp, "output");
-	if (!out) {
-		out = json_object();
-		json_object_set_new(exp, "output", out);
+	if (!b->attached) {
+		/* (here, so that experiment.json's defaults keep their order) */
+		json_t *out = json_object_get(exp, "output");
+		if (!out) {
+			out = json_object();
+			json_object_set_new(exp, "output", out);
+		}
+		static const char *const okeys[] = {"sample_interval", NULL};
+		if (cs_cfg_keys(cfg, out, "output", okeys) < 0 ||
+		    cs_cfg_time(cfg, out, "output", "sample_interval", 10, CS_CFG_POSITIVE, &b->sample) < 0)
+			return -1;
 	}
-	static const char *const okeys[] = {"sample_interval", NULL};
-	if (cs_cfg_keys(cfg, out, "output", okeys) < 0 ||
-	    cs_cfg_time(cfg, out, "output", "sample_interval", 10, CS_CFG_POSITIVE, &b->sample) < 0 ||
-	    parse_clients(b, cfg, exp) < 0 || parse_events(b, cfg, exp) < 0)
+	if (parse_clients(b, cfg, exp) < 0)
+		return -1;
+	for (uint32_t s = 0; s < b->nservers; s++) {
+		b->st[s].alive = !b->attached; /* a slot is up while a task holds it */
+		b->st[s].restarted = CS_TIME_NEVER;
+	}
+	cs_lb_init(&b->lb, (enum cs_lb_kind)policy, (enum cs_lb_hash_key)key, b->servers, b->nservers, (int)max_fails,
+		   fail_timeout, seed * 0x9E3779B97F4A7C15ull + 1);
+	return 0;
+}
+
+/* A standalone balancing experiment: the model's parts, and the top
+ * level (name, seed, duration, events, output). */
+static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t *seed)
+{
+	static const char *const top[] = {"name", "description", "seed", "duration", "balancer", "clients", "sockjs",
+					  "events", "output", "sweep", "vars", "version", "limits", NULL};
+	const char *name;
+	if (cs_cfg_keys(cfg, exp, "", top) < 0 || cs_limits_parse(&b->limits, exp, cfg->file, cfg->err) < 0 ||
+	    cs_cfg_str(cfg, exp, "", "name", "balancing", 0, &name) < 0 ||
+	    cs_cfg_count(cfg, exp, "", "seed", 1, 0, 0, INT64_MAX, seed) < 0 ||
+	    cs_cfg_time(cfg, exp, "", "duration", 0, CS_CFG_REQUIRED | CS_CFG_POSITIVE, &b->duration) < 0)
+		return -1;
+	if (parse_model(b, exp, cfg, *seed) < 0 || parse_events(b, cfg, exp) < 0)
 		return -1;
 	if (b->duration / b->sample + 2 > (cs_time)b->limits.timeseries_rows)
 		return cs_error_input(cfg->err, cfg->file, "output.sample_interval",
 				      "%lld rows of timeseries.csv (duration / sample_interval), more than the limit of "
 				      "%llu (sample less often, or raise the limit with \"limits\": {\"timeseries_rows\": N})",
 				      (long long)(b->duration / b->sample + 2), (unsigned long long)b->limits.timeseries_rows);
-	for (uint32_t s = 0; s < b->nservers; s++) {
-		b->st[s].alive = true;
-		b->st[s].restarted = CS_TIME_NEVER;
-	}
-	cs_lb_init(&b->lb, (enum cs_lb_kind)policy, (enum cs_lb_hash_key)key, b->servers, b->nservers, (int)max_fails,
-		   fail_timeout, *seed * 0x9E3779B97F4A7C15ull + 1);
 	return 0;
 }
 
@@ -1173,7 +1226,7 @@ static int parse(struct bal *b, json_t *exp, const struct cs_cfg *cfg, uint64_t 
 
 static json_t *summary(struct bal *b, const char *name, uint64_t seed)
 {
-	cs_time now = cs_engine_now(&b->e);
+	cs_time now = cs_engine_now(b->e);
 	double client_minutes = b->client_seconds;
 	for (uint32_t k = 0; k < b->nclients; k++)
 		if (b->clients[k].state != C_GONE)
@@ -1239,7 +1292,8 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 	b->latency = cs_dist_const(0);
 	uint64_t seed = 1;
 	json_t *out = NULL;
-	cs_engine_init(&b->e);
+	b->e = &b->own;
+	cs_engine_init(b->e);
 	if (parse(b, exp, cfg, &seed) < 0)
 		goto done;
 	b->ts = ts;
@@ -1261,15 +1315,15 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 		arrive(b, &b->clients[k], k);
 	}
 	for (uint32_t i = 0; i < b->nevents; i++)
-		cs_engine_at(&b->e, b->events[i].at, server_event_fire, &b->events[i]);
-	cs_engine_after(&b->e, 0, sample_fire, b);
-	cs_interrupt_engine(&b->e);
-	cs_engine_run(&b->e, b->duration);
+		cs_engine_at(b->e, b->events[i].at, server_event_fire, &b->events[i]);
+	cs_engine_after(b->e, 0, sample_fire, b);
+	cs_interrupt_engine(b->e);
+	cs_engine_run(b->e, b->duration);
 	cs_interrupt_engine(NULL);
 	const char *name = json_string_value(json_object_get(exp, "name"));
 	out = summary(b, name ? name : "balancing", seed);
-	*events = b->e.events_run;
-	*simulated = cs_time_to_seconds(cs_engine_now(&b->e));
+	*events = b->e->events_run;
+	*simulated = cs_time_to_seconds(cs_engine_now(b->e));
 done:
 	if (b->rng)
 		gsl_rng_free(b->rng);
@@ -1280,7 +1334,7 @@ done:
 	if (b->has_lifetime)
 		cs_dist_release(&b->lifetime);
 	cs_lb_release(&b->lb);
-	cs_engine_release(&b->e);
+	cs_engine_release(b->e);
 	free(b->sess_bucket);
 	free(b->servers);
 	free(b->st);
