@@ -1,6 +1,11 @@
-/* sim/metrics — the one place that turns job life-cycle events into
- * results: per-workload and overall wait times, slowdown, outcomes, and
- * the rows of jobs.csv.
+/* sim/metrics — the one writer of results.  It turns job life-cycle
+ * events into results (per-workload and overall wait times, slowdown,
+ * outcomes, the rows of jobs.csv: metrics.c), writes timeseries.csv for
+ * the sources of columns a run registers (the world's cell and queues,
+ * its schedulers' busy time, the session balancer's sessions:
+ * metrics_series.c), and starts every summary.json with the same keys
+ * (cs_summary_new).  The world and the balancer hand it figures; neither
+ * formats a result file itself.
  *
  * Definitions (docs/results.md; the Omega paper's where it has one):
  *  - wait_first_attempt = first_attempt - submit, for every job whose first
@@ -69,5 +74,48 @@ void cs_metrics_unfinished(struct cs_metrics *m, const struct cs_job *job);
 /* summary.json's job keys: jobs, wait_first_attempt, wait_scheduled,
  * slowdown_bounded, makespan, workloads — added to obj. */
 void cs_metrics_summarize(struct cs_metrics *m, json_t *obj);
+
+/* ---- summary.json ---- */
+
+/* A new summary with the keys every run's summary starts with: name,
+ * seed, scheduler_type, simulated_seconds. */
+json_t *cs_summary_new(const char *name, uint64_t seed, const char *scheduler_type, cs_time simulated);
+/* x, or null when !ok (a figure of nothing: a rate with no events). */
+json_t *cs_summary_real(bool ok, double x);
+
+/* ---- timeseries.csv ----
+ *
+ * One row per sample: a time column (seconds, 6 decimals), then each
+ * source's columns in the order the sources were added.  A source names
+ * its columns once (columns: one cs_series_column each) and puts its
+ * cells of every row (row: one cs_series_real/count/blank per column).
+ * The writer counts the rows against limits.timeseries_rows. */
+struct cs_series;
+struct cs_series_source {
+	void (*columns)(void *ctx, struct cs_series *s);
+	void (*row)(void *ctx, struct cs_series *s, cs_time now);
+	void *ctx;
+};
+enum { CS_SERIES_SOURCES = 4 };
+struct cs_series {
+	FILE *f;                 /* NULL: no timeseries.csv */
+	uint64_t rows, limit;    /* rows written (the header not counted) */
+	cs_time last;            /* the time of the last row; CS_TIME_NEVER: none yet */
+	struct cs_series_source src[CS_SERIES_SOURCES];
+	uint32_t nsrc;
+};
+
+void cs_series_init(struct cs_series *s, FILE *f, uint64_t limit);
+void cs_series_add(struct cs_series *s, const struct cs_series_source *src);
+/* The header line: "time" and the sources' columns. */
+void cs_series_header(struct cs_series *s);
+/* The row at now, from every source; -1 (and nothing written) if it
+ * would pass the limit.  Without a file: nothing, 0. */
+int cs_series_row(struct cs_series *s, cs_time now);
+/* A source's parts of the header and of a row. */
+void cs_series_column(struct cs_series *s, const char *name); /* CSV-quoted as needed */
+void cs_series_real(struct cs_series *s, double x);          /* 6 decimals */
+void cs_series_count(struct cs_series *s, uint64_t n);
+void cs_series_blank(struct cs_series *s);                   /* no value (an empty field) */
 
 #endif

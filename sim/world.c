@@ -866,16 +866,12 @@ int cs_world_run(struct cs_world *w, struct cs_error *err)
 	if (w->failed)
 		return -1;
 	cs_cell_account(&w->cell);
-	cs_world_timeseries_finish(w);
+	if (cs_world_timeseries_finish(w) < 0)
+		return -1;
 	for (struct cs_job *job = w->live_head; job; job = job->live_next)
 		if (!job->prefill)
 			cs_metrics_unfinished(&w->metrics, job);
 	return 0;
-}
-
-static json_t *nullable_real(bool ok, double x)
-{
-	return ok ? json_real(x) : json_null();
 }
 
 /* "traces": what each trace workload read and skipped; null without any */
@@ -905,17 +901,13 @@ static json_t *traces_summary(struct cs_world *w)
 
 json_t *cs_world_summary(struct cs_world *w)
 {
-	json_t *s = json_object();
 	double secs = cs_time_to_seconds(cs_engine_now(&w->engine));
-	json_object_set_new(s, "name", json_string(w->name));
-	json_object_set_new(s, "seed", json_integer((json_int_t)w->seed));
-	json_object_set_new(s, "scheduler_type", json_string(w->sched_type));
-	json_object_set_new(s, "simulated_seconds", json_real(secs));
+	json_t *s = cs_summary_new(w->name, w->seed, w->sched_type, cs_engine_now(&w->engine));
 	cs_metrics_summarize(&w->metrics, s);
 	json_t *u = json_object();
-	json_object_set_new(u, "cpu", nullable_real(w->cell.cap_cpu_area > 0,
+	json_object_set_new(u, "cpu", cs_summary_real(w->cell.cap_cpu_area > 0,
 						     w->cell.used_cpu_area / w->cell.cap_cpu_area));
-	json_object_set_new(u, "mem", nullable_real(w->cell.cap_mem_area > 0,
+	json_object_set_new(u, "mem", cs_summary_real(w->cell.cap_mem_area > 0,
 						     w->cell.used_mem_area / w->cell.cap_mem_area));
 	json_object_set_new(s, "utilization", u);
 
@@ -926,14 +918,14 @@ json_t *cs_world_summary(struct cs_world *w)
 	for (uint32_t i = 0; i < rep.n; i++) {
 		struct cs_sched_stats *st = &rep.stats[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "busy", nullable_real(secs > 0, cs_time_to_seconds(st->busy) / secs));
+		json_object_set_new(o, "busy", cs_summary_real(secs > 0, cs_time_to_seconds(st->busy) / secs));
 		json_object_set_new(o, "busy_wasted",
-				    nullable_real(secs > 0, cs_time_to_seconds(st->busy_wasted) / secs));
+				    cs_summary_real(secs > 0, cs_time_to_seconds(st->busy_wasted) / secs));
 		json_object_set_new(o, "transactions", json_integer((json_int_t)st->transactions));
 		json_object_set_new(o, "conflicts", st->has_conflicts
 			? json_integer((json_int_t)st->conflicts) : json_null());
 		json_object_set_new(o, "conflict_fraction",
-				    nullable_real(st->has_conflicts && st->successful > 0,
+				    cs_summary_real(st->has_conflicts && st->successful > 0,
 						  (double)st->conflicts / (double)st->successful));
 		json_object_set_new(o, "jobs_abandoned", json_integer((json_int_t)st->jobs_abandoned));
 		json_object_set_new(scheds, st->name, o);

@@ -84,7 +84,6 @@ struct cs_world {
 	bool jobs_csv;            /* output.jobs: write jobs.csv */
 	bool strict;              /* trace rows a format skips are errors */
 	struct cs_limits limits;  /* how large the run may be (sim/limits) */
-	uint64_t ts_rows;         /* rows written to timeseries.csv */
 
 	struct cs_engine engine;
 	struct cs_cell cell;
@@ -98,10 +97,9 @@ struct cs_world {
 	struct cs_controller *controllers; /* the experiment's "controllers" */
 	uint32_t ncontrollers;
 	struct cs_metrics metrics;
-	FILE *timeseries;        /* NULL: none */
+	struct cs_series series;  /* timeseries.csv (no file: none) */
 	struct cs_report ts_prev; /* busy at the last sample */
 	double ts_cpu_area, ts_mem_area, ts_cap_cpu, ts_cap_mem;
-	cs_time ts_last;         /* time of the last row */
 
 	struct cs_machine_event *machine_events;
 	uint32_t nmachine_events;

@@ -303,7 +303,6 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	cs_engine_init(&w->engine);
 	cs_cell_init(&w->cell, &w->engine);
 	cs_cell_set_backend(&w->cell, &cs_world_sim_backend, w);
-	w->timeseries = timeseries;
 	if (cs_cfg_keys(cfg, exp, "", top_keys) < 0)
 		return -1;
 	const char *name;
@@ -339,6 +338,8 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 				      (unsigned long long)w->limits.timeseries_rows);
 	if (!w->jobs_csv)
 		jobs_csv = NULL; /* the caller removes the file */
+	cs_series_init(&w->series, timeseries, w->limits.timeseries_rows);
+	cs_world_series_add(w);
 
 	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
 	    cs_world_parse_controllers(w, cfg, exp) < 0 ||

@@ -19,8 +19,12 @@ void cs_world_machine_down(struct cs_world *w, uint32_t m);
 void cs_world_machine_up(struct cs_world *w, uint32_t m);
 void cs_world_schedule_machine_events(struct cs_world *w);
 
+/* timeseries.csv (timeseries.c): the world's columns, added first to
+ * w->series; the first row and the sampling; the last row (-1: past
+ * the row limit, w->err set). */
+void cs_world_series_add(struct cs_world *w);
 void cs_world_timeseries_start(struct cs_world *w);
-void cs_world_timeseries_finish(struct cs_world *w);
+int cs_world_timeseries_finish(struct cs_world *w);
 
 /* Make a placed prefill job the world's (freed when its tasks end). */
 void cs_world_adopt_prefill(struct cs_world *w, struct cs_job *job);
