@@ -17,7 +17,7 @@
 #include "sim/interrupt.h"
 #include "sim/outdir.h"
 #include "sim/version.h"
-#include "balancer/sessions.h"
+#include "balancer/balancer.h"
 #include "sim/world.h"
 
 double cs_peak_rss_mib(void)
