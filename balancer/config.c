@@ -34,7 +34,8 @@ static int parse_servers(struct cs_balancer *b, const struct cs_cfg *cfg, json_t
 	}
 	if (!json_is_array(sv) || json_array_size(sv) < 1 || json_array_size(sv) > 256)
 		return cs_error_input(cfg->err, cfg->file, "balancer.servers",
-				      "expected a count or a list of 1 to 256 {\"name\", \"weight\"}");
+				      "expected a count, a list of 1 to 256 {\"name\", \"weight\"}, or the tasks of a "
+				      "workload: {\"from\": NAME, \"slots\": N}");
 	b->nservers = (uint32_t)json_array_size(sv);
 	b->servers = cs_xcalloc(b->nservers, sizeof *b->servers);
 	b->st = cs_xcalloc(b->nservers, sizeof *b->st);
@@ -281,6 +282,12 @@ int cs_bal_parse_standalone(struct cs_balancer *b, json_t *exp, const struct cs_
 	static const char *const top[] = {"name", "description", "seed", "duration", "balancer", "clients", "sockjs",
 					  "events", "output", "sweep", "vars", "version", "limits", NULL};
 	const char *name;
+	static const char *const cell_keys[] = {"cell", "workloads", "controllers", "scheduler", NULL};
+	for (size_t i = 0; cell_keys[i]; i++)
+		if (json_object_get(exp, cell_keys[i]))
+			return cs_error_input(cfg->err, cfg->file, "balancer.servers",
+					      "a balancer beside a cell takes its servers from a workload: "
+					      "{\"from\": NAME, \"slots\": N}");
 	if (cs_cfg_keys(cfg, exp, "", top) < 0 || cs_limits_parse(&b->limits, exp, cfg->file, cfg->err) < 0 ||
 	    cs_cfg_str(cfg, exp, "", "name", "balancing", 0, &name) < 0 ||
 	    cs_cfg_count(cfg, exp, "", "seed", 1, 0, 0, INT64_MAX, seed) < 0 ||

@@ -168,7 +168,7 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 	bool no_jobs_csv = false;
 	if (!jobs || !ts)
 		cs_error_input(err, od.tmp, NULL, "cannot write: %s", strerror(errno));
-	else if (json_object_get(exp, "balancer"))
+	else if (json_object_get(exp, "balancer") && !cs_balancer_is_attached(exp))
 		rc = run_balancing(exp, &cfg, ts, &p);
 	else
 		rc = run_world(exp, &cfg, opts, jobs, ts, &p, &no_jobs_csv);

@@ -275,6 +275,8 @@ void cs_world_submit(struct cs_world *w, struct cs_job *job)
 	w->jobs_pending++;
 	cs_metrics_submitted(&w->metrics, job);
 	job->with_scheduler = true;
+	job->watched = w->workloads[job->workload].watched;
+	job->observed = job->controller || job->watched;
 	if (job->nreq_changes) /* (before the scheduler, which may drop the job at once) */
 		requests_start(w, job);
 	if (w->workloads[job->workload].as_recorded) {
@@ -444,6 +446,17 @@ static void arrival_fire(void *ctx, cs_time now)
 
 /* ---- the simulation backend of the cell ---- */
 
+/* The layers above the scheduler that hear of a task's end: its job's
+ * controller, an attached balancer watching its workload. */
+static __attribute__((noinline, cold)) void tell_observers(struct cs_world *w, struct cs_task *task,
+							    enum cs_task_state why)
+{
+	if (task->job->controller)
+		cs_world_controller_task_ended(task, why);
+	if (task->job->watched)
+		cs_world_balancer_task_left(w, task);
+}
+
 /* A task left its machine for good (why: its end state): tell the
  * scheduler, and finish its job if that was its last.  Inline: every
  * task's end comes here from group_end_fire. */
@@ -453,8 +466,8 @@ static inline __attribute__((always_inline)) void task_left(struct cs_world *w, 
 	struct cs_job *job = task->job;
 	if (w->sched_ops->task_ended)
 		w->sched_ops->task_ended(w->sched, task, why);
-	if (__builtin_expect(job->controller != NULL, 0))
-		cs_world_controller_task_ended(task, why);
+	if (__builtin_expect(job->observed, 0))
+		tell_observers(w, task, why);
 	if (job->prefill) {
 		if (job->ended == job->placed && job->placed == job->ntasks)
 			finish_job(w, job);
@@ -581,13 +594,21 @@ const struct cs_cell_backend_ops cs_world_sim_backend = {
 	.kill = backend_kill,
 };
 
-/* The same, telling the scheduler of every start (host->notify_started:
- * a separate table, so that the runs that do not ask pay nothing). */
+/* The same, telling of every start: the scheduler (host->notify_started)
+ * and an attached balancer (a separate table, so that the runs that ask
+ * for neither pay nothing). */
+static void told_started(struct cs_world *w, struct cs_task *task)
+{
+	if (w->host.notify_started)
+		w->sched_ops->task_started(w->sched, task);
+	if (task->job->watched)
+		cs_world_balancer_task_started(w, task);
+}
+
 static void backend_start_notify(void *backend, struct cs_task *task)
 {
-	struct cs_world *w = backend;
 	backend_start(backend, task);
-	w->sched_ops->task_started(w->sched, task);
+	told_started(backend, task);
 }
 
 const struct cs_cell_backend_ops cs_world_sim_backend_notify = {
@@ -612,6 +633,8 @@ static bool unplace_task(struct cs_world *w, struct cs_task *task, enum cs_task_
 		return false;
 	if (w->sched_ops->task_ended)
 		w->sched_ops->task_ended(w->sched, task, why);
+	if (job->watched)
+		cs_world_balancer_task_left(w, task);
 	task->state = CS_TASK_PENDING;
 	task->machine = CS_NO_MACHINE;
 	job->placed--;
@@ -650,9 +673,7 @@ void cs_task_started(struct cs_task *task)
 {
 	CS_TASK_ASSERT(task->state == CS_TASK_STAGING);
 	task->state = CS_TASK_RUNNING;
-	struct cs_world *w = task->job->owner;
-	if (w->host.notify_started)
-		w->sched_ops->task_started(w->sched, task);
+	told_started(task->job->owner, task);
 }
 
 void cs_task_exited(struct cs_task *task, int status)
@@ -860,6 +881,7 @@ int cs_world_run(struct cs_world *w, struct cs_error *err)
 		pull_next(w, &w->workloads[i]);
 	cs_world_schedule_machine_events(w);
 	cs_world_start_controllers(w);
+	cs_world_start_balancer(w);
 	cs_world_timeseries_start(w);
 	if (!w->failed && !w->done)
 		cs_engine_run(&w->engine, w->duration);
@@ -945,5 +967,7 @@ json_t *cs_world_summary(struct cs_world *w)
 	json_object_set_new(s, "traces", traces_summary(w));
 	if (w->ncontrollers) /* (only then: other runs' summaries are as they were) */
 		json_object_set_new(s, "controllers", cs_world_controllers_summary(w));
+	if (w->balancer) /* (likewise) */
+		json_object_set_new(s, "balancer", cs_world_balancer_summary(w));
 	return s;
 }

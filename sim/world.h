@@ -62,6 +62,7 @@ struct cs_workload {
 	bool source_done;        /* the source returned its end (or failed) */
 	bool as_recorded;        /* a trace replayed without the scheduler */
 	bool exhausted;          /* no more jobs: none held, the source ended */
+	bool watched;            /* its tasks are an attached balancer's servers */
 	struct cs_world *world;
 	uint32_t index;
 	/* request changes of its jobs (a trace's updates): running tasks
@@ -71,6 +72,7 @@ struct cs_workload {
 };
 
 struct cs_machine_event;
+struct cs_world_balancer;
 struct cs_controller;
 struct cs_placer;
 
@@ -94,6 +96,7 @@ struct cs_world {
 	const char *sched_type;
 
 	struct cs_host host;      /* what the plug-ins see of it (sim/host.h) */
+	struct cs_world_balancer *balancer; /* a session balancer on a workload's tasks */
 	struct cs_controller *controllers; /* the experiment's "controllers" */
 	uint32_t ncontrollers;
 	struct cs_metrics metrics;

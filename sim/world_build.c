@@ -17,7 +17,8 @@
 
 static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
-	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", "controllers", NULL,
+	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", "controllers",
+	"balancer", "clients", "sockjs", NULL,
 };
 
 /* A class's attributes: an object of strings, numbers and booleans. */
@@ -288,10 +289,10 @@ static int parse_scheduler(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 	}
 	if (w->sched_ops->create(&w->host, cfg, s, &w->sched) < 0)
 		return -1;
-	if (w->host.notify_started && w->sched_ops->task_started)
-		cs_cell_set_backend(&w->cell, &cs_world_sim_backend_notify, w);
-	else
+	if (!w->sched_ops->task_started)
 		w->host.notify_started = false;
+	if (w->host.notify_started || w->balancer)
+		cs_cell_set_backend(&w->cell, &cs_world_sim_backend_notify, w);
 	return 0;
 }
 
@@ -303,6 +304,10 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	cs_engine_init(&w->engine);
 	cs_cell_init(&w->cell, &w->engine);
 	cs_cell_set_backend(&w->cell, &cs_world_sim_backend, w);
+	if (json_object_get(exp, "balancer") && json_object_get(exp, "events"))
+		return cs_error_input(cfg->err, cfg->file, "events",
+				      "kill and restart a balancer's listed servers; with servers from a workload, "
+				      "they go and come with its tasks (use machine_events)");
 	if (cs_cfg_keys(cfg, exp, "", top_keys) < 0)
 		return -1;
 	const char *name;
@@ -343,7 +348,7 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 
 	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
 	    cs_world_parse_controllers(w, cfg, exp) < 0 ||
-	    parse_machine_events(w, cfg, exp) < 0)
+	    parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_balancer(w, cfg, exp) < 0)
 		return -1;
 	char **names = cs_xcalloc(w->nworkloads, sizeof *names);
 	for (uint32_t i = 0; i < w->nworkloads; i++)
@@ -364,6 +369,7 @@ void cs_world_release(struct cs_world *w)
 	if (w->sched_ops && w->sched)
 		w->sched_ops->destroy(w->sched);
 	cs_world_release_controllers(w);
+	cs_world_release_balancer(w);
 	for (struct cs_job *job = w->live_head, *next; job; job = next) {
 		next = job->live_next;
 		cs_job_free(job);

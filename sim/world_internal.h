@@ -12,7 +12,8 @@ struct cs_machine_event {
 };
 
 extern const struct cs_cell_backend_ops cs_world_sim_backend;
-/* The same, calling the scheduler's task_started for every start. */
+/* The same, also telling of every start: the scheduler's task_started
+ * (host.notify_started) and an attached balancer (a watched job's). */
 extern const struct cs_cell_backend_ops cs_world_sim_backend_notify;
 
 void cs_world_machine_down(struct cs_world *w, uint32_t m);
@@ -53,6 +54,16 @@ void cs_world_controller_task_ended(struct cs_task *task, enum cs_task_state why
 void cs_world_controller_job_ended(struct cs_job *job);
 json_t *cs_world_controllers_summary(struct cs_world *w);
 void cs_world_release_controllers(struct cs_world *w);
+
+/* A session balancer on a workload's tasks (world_balancer.c): parse
+ * exp's "balancer" (none: nothing), start it at 0, hear a watched
+ * task's start and end, its summary object, free it. */
+int cs_world_parse_balancer(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
+void cs_world_start_balancer(struct cs_world *w);
+void cs_world_balancer_task_started(struct cs_world *w, struct cs_task *task);
+void cs_world_balancer_task_left(struct cs_world *w, struct cs_task *task);
+json_t *cs_world_balancer_summary(struct cs_world *w);
+void cs_world_release_balancer(struct cs_world *w);
 
 /* Parse experiment.prefill and fill the cell at t = 0. */
 int cs_world_prefill(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);

@@ -97,6 +97,22 @@ static inline json_t *tu_run_ok(const char *text, char **dir_out)
 	return s;
 }
 
+/* An experiment that must fail on its input: exit code 2 and an error
+ * message containing `expect`.  Reports the case number on failure. */
+static inline void tu_run_fails(const char *text, const char *expect, size_t case_no)
+{
+	char *dir = tu_tmpdir();
+	struct cs_error err = {0};
+	json_t *s = tu_run_json(text, dir, &err);
+	if (s || !strstr(err.msg, expect) || err.code != CS_EXIT_INPUT) {
+		print_error("case %zu: %s (expected \"%s\")\n", case_no, s ? "ran" : err.msg, expect);
+		fail();
+	}
+	json_decref(s);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 /* The row of DIR/timeseries.csv at time T (as written, "120.000000"),
  * without its newline; fails the test if there is none.  Caller frees. */
 static inline char *tu_ts_row(const char *dir, const char *t)
