@@ -10,7 +10,8 @@
  * workload (a multi-path path, an Omega scheduler, a Mesos framework), or
  * the busiest of the ones named NAME-0, NAME-1 ... (Omega's count), or the
  * only one there is; "-" where none is, or where a value is null.
- * Balancing runs print their balancer's headline figures instead.
+ * Balancing runs print their balancer's headline figures instead; a cell
+ * run with a balancer attached, its workloads and then those.
  * Exit 0, or 2 on a directory without a readable summary.json. */
 #include <errno.h>
 #include <math.h>
@@ -81,6 +82,17 @@ static const json_t *scheduler_of(const json_t *scheds, const char *name, const 
 	return best;
 }
 
+/* A balancer's headline figures, on one line. */
+static void balancer_line(const json_t *s, const char *label)
+{
+	printf("%-28s", label);
+	put_num(num(s, "balancer", "connect_success_per_open"), 3, 9);
+	put_num(num(s, "balancer", "send_404_rate"), 3, 9);
+	put_num(num(s, "balancer", "lost_session_rate"), 3, 9);
+	put_num(num(json_object_get(s, "balancer"), "imbalance", "cv"), 3, 9);
+	printf("   (balancer: connect success, send 404s, lost sessions, imbalance cv)\n");
+}
+
 static int one_run(const char *dir, const char *label, struct cs_error *err)
 {
 	char *path = cs_xasprintf("%s/summary.json", dir);
@@ -105,13 +117,8 @@ static int one_run(const char *dir, const char *label, struct cs_error *err)
 		label = "";
 	}
 	const json_t *bal = json_object_get(s, "balancer");
-	if (json_is_object(bal)) {
-		printf("%-28s", label);
-		put_num(num(s, "balancer", "connect_success_per_open"), 3, 9);
-		put_num(num(s, "balancer", "send_404_rate"), 3, 9);
-		put_num(num(s, "balancer", "lost_session_rate"), 3, 9);
-		put_num(num(bal, "imbalance", "cv"), 3, 9);
-		printf("   (balancer: connect success, send 404s, lost sessions, imbalance cv)\n");
+	if (json_is_object(bal) && !json_is_object(json_object_get(s, "workloads"))) {
+		balancer_line(s, label);
 		json_decref(s);
 		return 0;
 	}
@@ -137,6 +144,8 @@ static int one_run(const char *dir, const char *label, struct cs_error *err)
 		printf("\n");
 		first = false;
 	}
+	if (json_is_object(bal))
+		balancer_line(s, "");
 	json_decref(s);
 	return 0;
 }

@@ -115,6 +115,33 @@ static void test_waiting_task_takes_a_slot(void **state)
 	}
 }
 
+/* The servers can be a workload's tasks too: a service job of three
+ * tasks, whose lost task its job places again (no controller). */
+static void test_workload_servers(void **state)
+{
+	for (size_t i = 0; i < sizeof schedulers / sizeof *schedulers; i++) {
+		char text[2048];
+		snprintf(text, sizeof text,
+			 "{\"duration\":400,\"seed\":5,\"check_invariants\":true,"
+			 "\"cell\":{\"machines\":[{\"count\":4,\"cpu\":2,\"mem\":100}]},"
+			 "\"workloads\":[{\"name\":\"web\",\"kind\":\"service\",\"arrival\":1,\"max_jobs\":1,"
+			 "\"tasks\":3,\"task_cpu\":2,\"task_mem\":10}],"
+			 "\"machine_events\":[{\"at\":100,\"action\":\"down\",\"first\":0,\"count\":2},"
+			 "{\"at\":200,\"action\":\"up\",\"first\":0,\"count\":2}],"
+			 "\"balancer\":{\"servers\":{\"from\":\"web\",\"slots\":3}},"
+			 "\"clients\":{\"count\":300,\"transport\":\"websocket\"},\"scheduler\":%s}",
+			 schedulers[i]);
+		json_t *s = tu_run_ok(text, NULL);
+		double lost = tu_num(s, "tasks_lost");
+		assert_true(lost >= 1 && lost <= 2);
+		assert_true(tu_num(s, "balancer.moved_by_failure") >= 1);
+		assert_true(tu_num(s, "balancer.slots.vacated") == lost);
+		assert_true(tu_num(s, "balancer.slots.filled") == 3 + lost);
+		assert_true(tu_num(s, "balancer.slots.empty_now") == 0);
+		json_decref(s);
+	}
+}
+
 static void test_deterministic(void **state)
 {
 	char text[2048];
@@ -164,6 +191,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_servers_follow_tasks),
 		cmocka_unit_test(test_waiting_task_takes_a_slot),
+		cmocka_unit_test(test_workload_servers),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_bad_attachments),
 	};
