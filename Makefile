@@ -7,7 +7,7 @@
 #   make deps       apt-get the Debian packages the build needs (root), or print the line
 
 CC      ?= cc
-PKGS    := gsl jansson zlib
+PKGS    := gsl jansson zlib yaml-0.1
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef \
            -Wvla -Wold-style-definition -Wdouble-promotion \
@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 OPT     ?= -O2 -g
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 INC     := -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz) -lm -pthread
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz -lyaml) -lm -pthread
 # Link-time optimization of the program (about 5% fewer instructions in
 # the schedulers' loops, which call into the cell and the engine across
 # files).  The objects carry regular code too, so the tests and benchmarks
@@ -28,7 +28,7 @@ BIN     ?= bin
 
 # Every module except the program's entry point goes into one static library
 # that the program, the tests and the benchmarks link against.
-LIB_SRC := $(wildcard sim/*.c schedulers/*.c balancer/*.c controllers/*.c workloads/*.c analysis/*.c live/*.c)
+LIB_SRC := $(wildcard sim/*.c schedulers/*.c balancer/*.c controllers/*.c specs/*.c workloads/*.c analysis/*.c live/*.c)
 LIB_SRC := $(filter-out sim/main.c,$(LIB_SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
@@ -36,7 +36,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils
+DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils
 
 .PHONY: all deps run test asan bench fuzz omega-paper integration clean
 all: $(BIN)/clustersim
@@ -116,7 +116,7 @@ integration: deps
 # (tests/fuzz/fuzz_cli.c).  Undefined behaviour stops a target as a crash
 # does (no recovery, as in make asan).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := experiment empirical omega_init swf google google_jobs alibaba cli
+FUZZ_TARGETS := experiment empirical omega_init swf google google_jobs alibaba cli spec
 fuzz:
 	@sh .ci/deps.sh clang libclang-rt-14-dev $(DEPS_PKGS)
 	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz BIN=build-fuzz/bin OPT="-O1 -g" LTO= \
@@ -127,10 +127,10 @@ fuzz:
 	    -o build-fuzz/fuzz_$$t tests/fuzz/fuzz_$$t.c build-fuzz/libclustersim.a $(LIBS) || exit 1; \
 	  mkdir -p fuzz-out/$$t; \
 	  echo "== fuzz $$t for $(FUZZ_SECONDS) s =="; \
-	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+	  build-fuzz/fuzz_$$t -artifact_prefix=fuzz-out/$$t- -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict) \
 	    fuzz-out/$$t tests/fuzz/corpus/$$t >fuzz-out/$$t.log 2>&1 \
-	    || { tail -40 fuzz-out/$$t.log; echo "fuzz $$t: FAILED (crash input in ./crash-*)"; exit 1; }; \
+	    || { tail -40 fuzz-out/$$t.log; echo "fuzz $$t: FAILED (crash input in fuzz-out/$$t-crash-*)"; exit 1; }; \
 	  grep -E 'stat::number_of_executed_units|Done' fuzz-out/$$t.log; \
 	done
 

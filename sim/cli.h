@@ -11,6 +11,7 @@ int cs_cmd_compare(int argc, char **argv);
 int cs_cmd_plot(int argc, char **argv);
 int cs_cmd_table(int argc, char **argv);
 int cs_cmd_trace(int argc, char **argv);
+int cs_cmd_spec(int argc, char **argv);
 
 /* The options shared by run and sweep: -o, --set, --seed, --strict, -q,
  * --force, and for sweep (with_sweep) -j and --resume. */

@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"plot", cs_cmd_plot, "plot utilization and wait-time CDFs of results with gnuplot"},
 	{"table", cs_cmd_table, "print utilization, waits, busyness and conflicts of results as text"},
 	{"trace", cs_cmd_trace, "inspect trace files (trace info FILE)"},
+	{"spec", cs_cmd_spec, "read Marathon, Aurora and Kubernetes spec files (spec info FILE)"},
 	{NULL, NULL, NULL},
 };
 

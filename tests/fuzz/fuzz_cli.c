@@ -7,16 +7,16 @@
  *     --- base/summary.json                     <- another (dirs are made)
  *     {...}
  *
- * The first line is the command (run, sweep, compare or trace) and its
+ * The first line is the command (run, sweep, compare, trace or spec) and its
  * arguments; each "--- NAME" line starts a file whose bytes run to the
  * next such line (NAME: up to three components of [A-Za-z0-9._-], none
  * "." or "..").  The files are written into a fresh sandbox, the command
  * runs there (the working directory) as sim/main.c would run it, and then:
  *   - its exit code is 0 or 2 (compare: also 1) -- never 3 or a signal;
  *   - its stderr is lines "clustersim: ...", and on exit 2 of run, compare
- *     and trace exactly one such line besides warnings;
+ *     trace and spec exactly one such line besides warnings;
  *   - nothing in the sandbox changed or appeared outside the output
- *     directory (-o, else results/<name>; compare and trace write
+ *     directory (-o, else results/<name>; compare, trace and spec write
  *     nothing), and nothing appeared in the three levels above it.
  * Any other outcome aborts, so libFuzzer keeps the input.
  *
@@ -510,6 +510,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				  : strcmp(cmd, "sweep") == 0   ? cs_cmd_sweep
 				  : strcmp(cmd, "compare") == 0 ? cs_cmd_compare
 				  : strcmp(cmd, "trace") == 0   ? cs_cmd_trace
+				  : strcmp(cmd, "spec") == 0    ? cs_cmd_spec
 								: NULL;
 	if (!fn) {
 		input_free(&in);
