@@ -858,9 +858,9 @@ static void machine_event_fire(void *ctx, cs_time now)
 	struct cs_machine_event *ev = ctx;
 	for (uint32_t m = ev->first; m < ev->first + ev->count; m++) {
 		if (ev->up)
-			cs_world_machine_up(ev->world, m);
+			cs_world_repair_machine(ev->world, m);
 		else
-			cs_world_machine_down(ev->world, m);
+			cs_world_fail_machine(ev->world, m);
 	}
 }
 
@@ -880,6 +880,7 @@ int cs_world_run(struct cs_world *w, struct cs_error *err)
 	for (uint32_t i = 0; i < w->nworkloads && !w->failed; i++)
 		pull_next(w, &w->workloads[i]);
 	cs_world_schedule_machine_events(w);
+	cs_world_start_failures(w);
 	cs_world_start_controllers(w);
 	cs_world_start_balancer(w);
 	cs_world_timeseries_start(w);
@@ -969,5 +970,8 @@ json_t *cs_world_summary(struct cs_world *w)
 		json_object_set_new(s, "controllers", cs_world_controllers_summary(w));
 	if (w->balancer) /* (likewise) */
 		json_object_set_new(s, "balancer", cs_world_balancer_summary(w));
+	json_t *failures = cs_world_failures_summary(w);
+	if (failures)
+		json_object_set_new(s, "failures", failures);
 	return s;
 }

@@ -72,6 +72,7 @@ struct cs_workload {
 };
 
 struct cs_machine_event;
+struct cs_world_failures;
 struct cs_world_balancer;
 struct cs_controller;
 struct cs_placer;
@@ -106,6 +107,7 @@ struct cs_world {
 
 	struct cs_machine_event *machine_events;
 	uint32_t nmachine_events;
+	struct cs_world_failures *failures; /* down counts, failure processes, events */
 
 	uint64_t next_job_id;
 	struct cs_job *live_head, *live_tail;

@@ -18,7 +18,7 @@
 static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
 	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", "controllers",
-	"balancer", "clients", "sockjs", NULL,
+	"balancer", "clients", "sockjs", "failures", "events", NULL,
 };
 
 /* A class's attributes: an object of strings, numbers and booleans. */
@@ -304,10 +304,6 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	cs_engine_init(&w->engine);
 	cs_cell_init(&w->cell, &w->engine);
 	cs_cell_set_backend(&w->cell, &cs_world_sim_backend, w);
-	if (json_object_get(exp, "balancer") && json_object_get(exp, "events"))
-		return cs_error_input(cfg->err, cfg->file, "events",
-				      "kill and restart a balancer's listed servers; with servers from a workload, "
-				      "they go and come with its tasks (use machine_events)");
 	if (cs_cfg_keys(cfg, exp, "", top_keys) < 0)
 		return -1;
 	const char *name;
@@ -348,7 +344,8 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 
 	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
 	    cs_world_parse_controllers(w, cfg, exp) < 0 ||
-	    parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_balancer(w, cfg, exp) < 0)
+	    parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_failures(w, cfg, exp) < 0 ||
+	    cs_world_parse_balancer(w, cfg, exp) < 0)
 		return -1;
 	char **names = cs_xcalloc(w->nworkloads, sizeof *names);
 	for (uint32_t i = 0; i < w->nworkloads; i++)
@@ -386,6 +383,7 @@ void cs_world_release(struct cs_world *w)
 	free(w->metrics.names);
 	cs_metrics_release(&w->metrics);
 	free(w->machine_events);
+	cs_world_release_failures(w);
 	cs_world_pool_release(w);
 	while (w->spare_groups) {
 		struct cs_end_group *g = w->spare_groups;

@@ -20,6 +20,17 @@ void cs_world_machine_down(struct cs_world *w, uint32_t m);
 void cs_world_machine_up(struct cs_world *w, uint32_t m);
 void cs_world_schedule_machine_events(struct cs_world *w);
 
+/* Failures (world_failures.c): a machine is down while any failure that
+ * took it down is unrepaired; these count them and call machine_down/up
+ * on the transitions. */
+void cs_world_fail_machine(struct cs_world *w, uint32_t m);
+void cs_world_repair_machine(struct cs_world *w, uint32_t m);
+int cs_world_parse_failures(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
+void cs_world_start_failures(struct cs_world *w);
+/* summary.json's "failures" (NULL when the experiment has none) */
+json_t *cs_world_failures_summary(struct cs_world *w);
+void cs_world_release_failures(struct cs_world *w);
+
 /* timeseries.csv (timeseries.c): the world's columns, added first to
  * w->series; the first row and the sampling; the last row (-1: past
  * the row limit, w->err set). */

@@ -35,7 +35,7 @@ static void test_seed_marathon(void **state)
 	(void)state;
 	struct cs_spec_set set;
 	struct cs_error err = {0};
-	assert_int_equal(cs_spec_load(&set, "experiments/cluster-managers/ubuntu.json", &err), 0);
+	assert_int_equal(cs_spec_load(&set, "experiments/cluster-managers/apps/ubuntu.json", &err), 0);
 	assert_int_equal(set.format, CS_SPEC_MARATHON);
 	assert_int_equal(set.n, 1);
 	const struct cs_app *a = &set.apps[0];
@@ -63,7 +63,7 @@ static void test_seed_aurora(void **state)
 	setenv("USER", "alice", 1);
 	struct cs_spec_set set;
 	struct cs_error err = {0};
-	assert_int_equal(cs_spec_load(&set, "experiments/cluster-managers/hello_world.aurora", &err), 0);
+	assert_int_equal(cs_spec_load(&set, "experiments/cluster-managers/apps/hello_world.aurora", &err), 0);
 	assert_int_equal(set.format, CS_SPEC_AURORA);
 	assert_int_equal(set.n, 1);
 	const struct cs_app *a = &set.apps[0];
@@ -80,7 +80,7 @@ static void test_seed_aurora(void **state)
 	cs_spec_set_release(&set);
 	/* unset: None, a job whose role the key must supply */
 	unsetenv("USER");
-	assert_int_equal(cs_spec_load(&set, "experiments/cluster-managers/hello_world.aurora", &err), 0);
+	assert_int_equal(cs_spec_load(&set, "experiments/cluster-managers/apps/hello_world.aurora", &err), 0);
 	assert_null(set.apps[0].aurora.role);
 	cs_spec_set_release(&set);
 }
@@ -503,7 +503,7 @@ static void test_selector(void **state)
 int main(void)
 {
 	/* the tests read files relative to the source tree */
-	if (access("experiments/cluster-managers/ubuntu.json", R_OK) != 0 && chdir("../..") != 0)
+	if (access("experiments/cluster-managers/apps/ubuntu.json", R_OK) != 0 && chdir("../..") != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_marathon),
