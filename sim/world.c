@@ -328,6 +328,11 @@ void cs_world_place_initial(struct cs_world *w, struct cs_job *job)
 		w->initial_placer = cs_xcalloc(1, sizeof *w->initial_placer);
 		cs_placer_init(w->initial_placer, CS_PLACE_RANDOM_FIRST_FIT, w->cell.n, cs_world_rng(w, "prefill:trace"));
 	}
+	/* a trace's initial state is its workload's running tasks: an
+	 * attached balancer's servers too (set before they are placed: a
+	 * start fills a slot) */
+	job->watched = w->workloads[job->workload].watched;
+	job->observed = job->controller || job->watched;
 	cs_world_place_prefill(w, w->initial_placer, job);
 }
 

@@ -142,6 +142,31 @@ static void test_workload_servers(void **state)
 	}
 }
 
+/* A trace's initial state (tasks already running at 0) is its
+ * workload's running tasks: they are servers from the start.  The
+ * google2011 file has two such tasks, running throughout, and a third
+ * task from 700 s to 800 s. */
+static void test_trace_initial_state_servers(void **state)
+{
+	const char *text = "{\"duration\":1800,\"seed\":1,"
+			   "\"cell\":{\"machines\":[{\"count\":4,\"cpu\":1,\"mem\":1}]},"
+			   "\"workloads\":[{\"name\":\"g\",\"kind\":\"service\",\"trace\":{\"format\":\"google2011\","
+			   "\"path\":\"tests/traces/google-requests-initial.csv\"}}],"
+			   "\"balancer\":{\"servers\":{\"from\":\"g\",\"slots\":4}},"
+			   "\"clients\":{\"count\":100,\"transport\":\"websocket\"},\"scheduler\":{\"type\":\"omega\"}}";
+	json_t *s = tu_run_ok(text, NULL);
+	assert_true(tu_num(s, "traces.g.initial_tasks") == 2);
+	assert_true(tu_num(s, "balancer.slots.filled") == 3);
+	assert_true(tu_num(s, "balancer.slots.vacated") == 1);
+	assert_true(tu_num(s, "balancer.slots.empty_now") == 2);
+	/* two slots empty throughout, a third but for 100 s */
+	assert_true(tu_num(s, "balancer.slots.empty_slot_seconds") == 2 * 1800 - 100);
+	/* up from 0: every client's first open connects */
+	assert_true(tu_num(s, "balancer.connect_success_per_open") == 1);
+	assert_true(tu_num(s, "balancer.sessions_per_server.s1") + tu_num(s, "balancer.sessions_per_server.s2") == 100);
+	json_decref(s);
+}
+
 static void test_deterministic(void **state)
 {
 	char text[2048];
@@ -192,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_servers_follow_tasks),
 		cmocka_unit_test(test_waiting_task_takes_a_slot),
 		cmocka_unit_test(test_workload_servers),
+		cmocka_unit_test(test_trace_initial_state_servers),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_bad_attachments),
 	};
