@@ -707,12 +707,9 @@ void cs_bal_server_kill(struct cs_balancer *b, uint32_t server, cs_time now)
 			s->held = -1;
 		}
 		bool ws = b->transport == T_WS && c && c->conn == s->id && c->state != C_WAITING && c->state != C_GONE;
-		if (c) {
-			if (c->sess == (int32_t)i)
-				c->sess = -1;
-			s->client = -1;
-			ghost_count(b, 1);
-		}
+		/* (freed at once: never a ghost, not even for the peak) */
+		if (c && c->sess == (int32_t)i)
+			c->sess = -1;
 		session_free(b, (int32_t)i);
 		if (ws) /* the websocket drops with its server */
 			client_close(c, WHY_DROPPED, -1);

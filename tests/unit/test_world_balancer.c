@@ -60,8 +60,10 @@ static void test_servers_follow_tasks(void **state)
 			print_error("%s: %g replicas lost\n", schedulers[i], lost);
 			fail();
 		}
-		/* the failed servers went down: their sessions moved */
+		/* the failed servers went down: their sessions moved (freed
+		 * with their server: websocket sessions are never ghosts) */
 		assert_true(tu_num(s, "balancer.moved_by_failure") >= 1);
+		assert_true(tu_num(s, "balancer.ghost_sessions_peak") == 0);
 		assert_true(tu_num(s, "controllers.web.replacements") == lost);
 		/* every replacement filled a slot a failed replica left */
 		assert_true(tu_num(s, "balancer.slots.vacated") == lost);
