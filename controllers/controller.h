@@ -21,10 +21,19 @@
  *  - task_ended(task, why): one of its tasks left its machine (sim/task.h
  *    says why); the world does not place a controller's tasks again --
  *    replacing them is the controller's decision;
+ *  - task_started(task): one of its tasks is running on its machine
+ *    (optional);
  *  - job_ended(job): every task of one of its jobs has ended (the job is
  *    freed after this returns);
  *  - report(): its part of summary.json's "controllers" (a new object);
+ *  - running(): how many of its tasks run now (optional; a kind that has
+ *    it gets a column "app.NAME.running" in timeseries.csv);
  *  - destroy().
+ * A kind that keeps apps of the spec readers alive (specs/spec.h: a
+ * Marathon app, an Aurora job, a Kubernetes workload) also has takes(app),
+ * true for the apps it keeps, and adopt(), which replaces create() for an
+ * entry of the experiment's "apps": it gets the app (the kind copies what
+ * it keeps) and the entry with its own keys (keys_for_apps).
  * Per-job data goes in job->slot[CS_LAYER_CONTROLLER]. */
 #ifndef CS_CONTROLLER_H
 #define CS_CONTROLLER_H
@@ -34,6 +43,7 @@
 #include "sim/host.h"
 
 struct cs_controller;
+struct cs_app;
 
 struct cs_controller_ops {
 	const char *kind;
@@ -44,6 +54,12 @@ struct cs_controller_ops {
 	void (*job_ended)(struct cs_controller *c, struct cs_job *job);
 	json_t *(*report)(struct cs_controller *c);
 	void (*destroy)(struct cs_controller *c);
+	void (*task_started)(struct cs_controller *c, struct cs_task *task);
+	int64_t (*running)(struct cs_controller *c);
+	bool (*takes)(const struct cs_app *app);
+	const char *const *keys_for_apps; /* an "apps" entry's keys besides file, key, at */
+	int (*adopt)(struct cs_controller *c, const struct cs_cfg *cfg, const struct cs_app *app, json_t *entry,
+		     const char *path);
 };
 
 /* One controller of the run: the world owns it. */
@@ -54,6 +70,7 @@ struct cs_controller {
 	const char *name;      /* the entry's (and its workload's) name */
 	uint32_t workload;     /* its workload's index */
 	cs_time at;            /* when it starts */
+	bool app;              /* made for an entry of "apps" (reported under "apps") */
 };
 
 /* A new job of c's workload: ntasks tasks asking req each, running for
@@ -64,6 +81,8 @@ struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32
 
 /* The registry. */
 const struct cs_controller_ops *cs_controller_find(const char *kind);
+/* The first kind that takes app, or NULL. */
+const struct cs_controller_ops *cs_controller_for_app(const struct cs_app *app);
 const char *const *cs_controller_kinds(void);
 /* Kinds from files outside the project (an experimenter's, a test's):
  * define this function, returning a NULL-terminated table, and its kinds

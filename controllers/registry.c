@@ -5,9 +5,15 @@
 #include "controllers/controller.h"
 
 extern const struct cs_controller_ops cs_replicas_ops;
+extern const struct cs_controller_ops cs_marathon_ops;
+extern const struct cs_controller_ops cs_aurora_ops;
+extern const struct cs_controller_ops cs_kube_ops;
 
 static const struct cs_controller_ops *const registry[] = {
 	&cs_replicas_ops,
+	&cs_marathon_ops,
+	&cs_aurora_ops,
+	&cs_kube_ops,
 	NULL,
 };
 
@@ -24,6 +30,17 @@ const struct cs_controller_ops *cs_controller_find(const char *kind)
 			return registry[i];
 	for (const struct cs_controller_ops *const *k = extra(); *k; k++)
 		if (strcmp((*k)->kind, kind) == 0)
+			return *k;
+	return NULL;
+}
+
+const struct cs_controller_ops *cs_controller_for_app(const struct cs_app *app)
+{
+	for (size_t i = 0; registry[i]; i++)
+		if (registry[i]->takes && registry[i]->takes(app))
+			return registry[i];
+	for (const struct cs_controller_ops *const *k = extra(); *k; k++)
+		if ((*k)->takes && (*k)->takes(app))
 			return *k;
 	return NULL;
 }

@@ -608,6 +608,8 @@ static void told_started(struct cs_world *w, struct cs_task *task)
 		w->sched_ops->task_started(w->sched, task);
 	if (task->job->watched)
 		cs_world_balancer_task_started(w, task);
+	if (task->job->controller && w->controllers_notify)
+		cs_world_controller_task_started(task);
 }
 
 static void backend_start_notify(void *backend, struct cs_task *task)
@@ -971,8 +973,13 @@ json_t *cs_world_summary(struct cs_world *w)
 	json_object_set_new(s, "tasks_lost", json_integer((json_int_t)w->tasks_lost));
 	json_object_set_new(s, "tasks_preempted", json_integer((json_int_t)w->tasks_preempted));
 	json_object_set_new(s, "traces", traces_summary(w));
-	if (w->ncontrollers) /* (only then: other runs' summaries are as they were) */
-		json_object_set_new(s, "controllers", cs_world_controllers_summary(w));
+	json_t *controllers = cs_world_controllers_summary(w), *apps = cs_world_apps_summary(w);
+	if (json_object_size(controllers)) /* (only then: other runs' summaries are as they were) */
+		json_object_set_new(s, "controllers", controllers);
+	else
+		json_decref(controllers);
+	if (apps)
+		json_object_set_new(s, "apps", apps);
 	if (w->balancer) /* (likewise) */
 		json_object_set_new(s, "balancer", cs_world_balancer_summary(w));
 	json_t *failures = cs_world_failures_summary(w);

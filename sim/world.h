@@ -73,6 +73,7 @@ struct cs_workload {
 
 struct cs_machine_event;
 struct cs_world_failures;
+struct cs_world_apps;
 struct cs_world_balancer;
 struct cs_controller;
 struct cs_placer;
@@ -98,8 +99,10 @@ struct cs_world {
 
 	struct cs_host host;      /* what the plug-ins see of it (sim/host.h) */
 	struct cs_world_balancer *balancer; /* a session balancer on a workload's tasks */
-	struct cs_controller *controllers; /* the experiment's "controllers" */
+	struct cs_controller *controllers; /* the experiment's "controllers", then its apps' */
 	uint32_t ncontrollers;
+	bool controllers_notify;  /* a controller kind hears of task starts */
+	struct cs_world_apps *apps; /* the spec files of "apps" (world_apps.c) */
 	struct cs_metrics metrics;
 	struct cs_series series;  /* timeseries.csv (no file: none) */
 	struct cs_report ts_prev; /* busy at the last sample */

@@ -10,6 +10,7 @@
 #include "sim/placement.h"
 #include "sim/alloc.h"
 #include "sim/limits.h"
+#include "controllers/controller.h"
 #include "sim/world_internal.h"
 #include "workloads/prefetch.h"
 #include "workloads/synthetic.h"
@@ -18,7 +19,7 @@
 static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
 	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", "controllers",
-	"balancer", "clients", "sockjs", "failures", "events", NULL,
+	"balancer", "clients", "sockjs", "failures", "events", "apps", NULL,
 };
 
 /* A class's attributes: an object of strings, numbers and booleans. */
@@ -166,13 +167,14 @@ static int default_cell(const struct cs_cfg *cfg, json_t *exp)
 static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 {
 	json_t *wls = json_object_get(exp, "workloads");
-	size_t nc = cs_world_count_controllers(exp);
+	size_t nc = cs_world_count_controllers(exp) + cs_world_count_app_controllers(w);
 	/* (an experiment of controllers alone has no workloads list) */
 	if (!(nc > 0 && !wls) && (!json_is_array(wls) || json_array_size(wls) == 0))
 		return cs_error_input(cfg->err, cfg->file, "workloads", "expected a non-empty list of workloads");
 	size_t n = json_array_size(wls);
 	/* room for the controllers' workloads after the experiment's */
 	w->workloads = cs_xcalloc(n + nc ? n + nc : 1, sizeof *w->workloads);
+	w->controllers = cs_xcalloc(nc ? nc : 1, sizeof *w->controllers);
 	struct cs_synthetic_limits lim = {w->duration, w->cell.max_cap, w->limits.tasks_per_job, 0};
 	double expected = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -291,7 +293,7 @@ static int parse_scheduler(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 		return -1;
 	if (!w->sched_ops->task_started)
 		w->host.notify_started = false;
-	if (w->host.notify_started || w->balancer)
+	if (w->host.notify_started || w->balancer || w->controllers_notify)
 		cs_cell_set_backend(&w->cell, &cs_world_sim_backend_notify, w);
 	return 0;
 }
@@ -342,9 +344,12 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	cs_series_init(&w->series, timeseries, w->limits.timeseries_rows);
 	cs_world_series_add(w);
 
-	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
-	    cs_world_parse_controllers(w, cfg, exp) < 0 ||
-	    parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_failures(w, cfg, exp) < 0 ||
+	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || cs_world_load_apps(w, cfg, exp) < 0 ||
+	    parse_workloads(w, cfg, exp) < 0 || cs_world_parse_controllers(w, cfg, exp) < 0 ||
+	    cs_world_parse_apps(w, cfg, exp) < 0)
+		return -1;
+	cs_world_apps_series_add(w); /* (before a balancer's columns) */
+	if (parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_failures(w, cfg, exp) < 0 ||
 	    cs_world_parse_balancer(w, cfg, exp) < 0)
 		return -1;
 	char **names = cs_xcalloc(w->nworkloads, sizeof *names);
@@ -366,6 +371,7 @@ void cs_world_release(struct cs_world *w)
 	if (w->sched_ops && w->sched)
 		w->sched_ops->destroy(w->sched);
 	cs_world_release_controllers(w);
+	cs_world_release_apps(w);
 	cs_world_release_balancer(w);
 	for (struct cs_job *job = w->live_head, *next; job; job = next) {
 		next = job->live_next;

@@ -33,6 +33,29 @@ size_t cs_world_count_controllers(const json_t *exp)
 	return json_array_size(json_object_get(exp, "controllers"));
 }
 
+struct cs_controller *cs_world_add_controller(struct cs_world *w, const struct cs_cfg *cfg, const char *name,
+					      const struct cs_controller_ops *ops, const char *where)
+{
+	if (cs_world_workload(w, name) >= 0) {
+		cs_error_input(cfg->err, cfg->file, where, "\"%s\" names a workload, controller or app already", name);
+		return NULL;
+	}
+	/* its workload, after the experiment's */
+	struct cs_workload *wl = &w->workloads[w->nworkloads];
+	wl->world = w;
+	wl->index = w->nworkloads;
+	wl->name = cs_xstrdup(name);
+	wl->kind = CS_JOB_SERVICE;
+	wl->src = (struct cs_source){&controller_source, NULL};
+	w->nworkloads++;
+	struct cs_controller *c = &w->controllers[w->ncontrollers];
+	*c = (struct cs_controller){ops, NULL, &w->host, wl->name, wl->index, 0, false};
+	w->ncontrollers++;
+	if (ops->task_started)
+		w->controllers_notify = true;
+	return c;
+}
+
 int cs_world_parse_controllers(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 {
 	static const char *const base_keys[] = {"name", "kind", "at", NULL};
@@ -45,7 +68,6 @@ int cs_world_parse_controllers(struct cs_world *w, const struct cs_cfg *cfg, jso
 		return cs_error_input(cfg->err, cfg->file, "duration", "missing (controllers keep work running: a run "
 				      "with them needs a duration)");
 	size_t n = json_array_size(list);
-	w->controllers = cs_xcalloc(n ? n : 1, sizeof *w->controllers);
 	for (size_t i = 0; i < n; i++) {
 		char p[64];
 		cs_path_index(p, sizeof p, "controllers", i);
@@ -71,20 +93,13 @@ int cs_world_parse_controllers(struct cs_world *w, const struct cs_cfg *cfg, jso
 		keys[nk] = NULL;
 		if (cs_cfg_keys(cfg, cj, p, keys) < 0)
 			return -1;
-		if (cs_world_workload(w, name) >= 0)
-			return cs_error_input(cfg->err, cfg->file, cs_path_key(kp, sizeof kp, p, "name"),
-					      "\"%s\" names a workload or controller already", name);
-		/* its workload, after the experiment's */
-		struct cs_workload *wl = &w->workloads[w->nworkloads];
-		wl->world = w;
-		wl->index = w->nworkloads;
-		wl->name = cs_xstrdup(name);
-		wl->kind = CS_JOB_SERVICE;
-		wl->src = (struct cs_source){&controller_source, NULL};
-		w->nworkloads++;
-		struct cs_controller *c = &w->controllers[w->ncontrollers];
-		*c = (struct cs_controller){ops, NULL, &w->host, wl->name, wl->index, 0};
-		w->ncontrollers++;
+		if (!ops->create) {
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(kp, sizeof kp, p, "kind"),
+					      "the %s kind keeps apps of spec files: list the file under \"apps\"", kind);
+		}
+		struct cs_controller *c = cs_world_add_controller(w, cfg, name, ops, cs_path_key(kp, sizeof kp, p, "name"));
+		if (!c)
+			return -1;
 		if (cs_cfg_time(cfg, cj, p, "at", 0, CS_CFG_NONNEG, &c->at) < 0 || ops->create(c, cfg, cj, p) < 0)
 			return -1;
 	}
@@ -111,6 +126,13 @@ void cs_world_controller_task_ended(struct cs_task *task, enum cs_task_state why
 		c->ops->task_ended(c, task, why);
 }
 
+void cs_world_controller_task_started(struct cs_task *task)
+{
+	struct cs_controller *c = task->job->controller;
+	if (c->ops->task_started)
+		c->ops->task_started(c, task);
+}
+
 void cs_world_controller_job_ended(struct cs_job *job)
 {
 	struct cs_controller *c = job->controller;
@@ -123,6 +145,8 @@ json_t *cs_world_controllers_summary(struct cs_world *w)
 	json_t *o = json_object();
 	for (uint32_t i = 0; i < w->ncontrollers; i++) {
 		struct cs_controller *c = &w->controllers[i];
+		if (c->app)
+			continue; /* under "apps" */
 		json_object_set_new(o, c->name, c->ops->report ? c->ops->report(c) : json_object());
 	}
 	return o;

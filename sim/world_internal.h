@@ -20,6 +20,23 @@ void cs_world_machine_down(struct cs_world *w, uint32_t m);
 void cs_world_machine_up(struct cs_world *w, uint32_t m);
 void cs_world_schedule_machine_events(struct cs_world *w);
 
+/* A controller and its workload named name (an error at where if the
+ * name is taken); w->controllers has room (parse_workloads). */
+struct cs_controller_ops;
+struct cs_controller *cs_world_add_controller(struct cs_world *w, const struct cs_cfg *cfg, const char *name,
+					      const struct cs_controller_ops *ops, const char *where);
+
+/* Apps (world_apps.c): the spec files of "apps", read before the
+ * workloads (to count their controllers), then a controller per app. */
+int cs_world_load_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
+size_t cs_world_count_app_controllers(const struct cs_world *w);
+int cs_world_parse_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
+/* summary.json's "apps" (NULL without apps) */
+json_t *cs_world_apps_summary(struct cs_world *w);
+/* their "app.NAME.running" columns of timeseries.csv */
+void cs_world_apps_series_add(struct cs_world *w);
+void cs_world_release_apps(struct cs_world *w);
+
 /* Failures (world_failures.c): a machine is down while any failure that
  * took it down is unrepaired; these count them and call machine_down/up
  * on the transitions. */
@@ -63,6 +80,7 @@ int cs_world_parse_controllers(struct cs_world *w, const struct cs_cfg *cfg, jso
 void cs_world_start_controllers(struct cs_world *w);
 void cs_world_controller_task_ended(struct cs_task *task, enum cs_task_state why);
 void cs_world_controller_job_ended(struct cs_job *job);
+void cs_world_controller_task_started(struct cs_task *task);
 json_t *cs_world_controllers_summary(struct cs_world *w);
 void cs_world_release_controllers(struct cs_world *w);
 

@@ -66,7 +66,7 @@ static void test_bad_controllers(void **state)
 		{"[{\"name\":\"x\",\"kind\":\"replica\",\"task_cpu\":1,\"task_mem\":1}]", "controllers[0].kind: unknown controller kind \"replica\" (did you mean \"replicas\"?)"},
 		{"[{\"name\":\"x\",\"kind\":\"replicas\",\"task_cpu\":1,\"task_mem\":1,\"replics\":2}]", "controllers[0].replics: unknown key (did you mean \"replicas\"?)"},
 		{"[{\"name\":\"x\",\"kind\":\"replicas\",\"task_mem\":1}]", "controllers[0].task_cpu: missing"},
-		{"[{\"name\":\"b\",\"kind\":\"replicas\",\"task_cpu\":1,\"task_mem\":1}]", "controllers[0].name: \"b\" names a workload or controller already"},
+		{"[{\"name\":\"b\",\"kind\":\"replicas\",\"task_cpu\":1,\"task_mem\":1}]", "controllers[0].name: \"b\" names a workload, controller or app already"},
 		{"{}", "controllers: expected a list"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
