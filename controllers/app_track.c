@@ -27,6 +27,7 @@ int cs_app_track_adopt(struct cs_app_track *t, struct cs_controller *c, const st
 		return -1;
 	struct cs_res req = {cs_qty_from_double(app->cpu), cs_qty_from_double(app->mem), cs_qty_from_double(app->disk)};
 	cs_app_track_init(t, c, &req, app->instances, duration);
+	t->app = app;
 	return 0;
 }
 
@@ -66,12 +67,14 @@ void cs_app_track_launch(struct cs_app_track *t, uint32_t n, bool replacement)
 {
 	if (n == 0)
 		return;
-	struct cs_job *job = cs_host_submit(t->c->host, t->c, n, &t->req, t->duration, CS_JOB_SERVICE, 0);
+	struct cs_job *job = cs_host_new_job(t->c->host, t->c, n, &t->req, t->duration, CS_JOB_SERVICE, 0, t->app);
 	/* which of its tasks have started: a byte per task in the job's
-	 * controller slot (a task lost while staging never ran) */
+	 * controller slot (a task lost while staging never ran); filled
+	 * before the scheduler sees the job, which may start it at once */
 	job->slot[CS_LAYER_CONTROLLER].data = cs_xcalloc(n, 1);
 	CS_GROW(t->live, t->caplive, t->nlive + 1);
 	t->live[t->nlive++] = job;
+	cs_host_submit_job(t->c->host, job);
 	if (replacement)
 		t->restarts += n;
 }

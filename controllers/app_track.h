@@ -37,6 +37,7 @@
 
 struct cs_app_track {
 	struct cs_controller *c;
+	const struct cs_app *app;     /* its jobs' spec (NULL: none) */
 	struct cs_res req;
 	cs_time duration;             /* of an instance (CS_TIME_NEVER: until lost) */
 	uint64_t desired, running;

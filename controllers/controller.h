@@ -75,9 +75,15 @@ struct cs_controller {
 
 /* A new job of c's workload: ntasks tasks asking req each, running for
  * duration (CS_TIME_NEVER: until killed or lost), of the given kind and
- * priority, submitted now. */
+ * priority, with the app spec its tasks are instances of (NULL: none),
+ * submitted now. */
 struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32_t ntasks, const struct cs_res *req,
-			      cs_time duration, enum cs_job_kind kind, int priority);
+			      cs_time duration, enum cs_job_kind kind, int priority, const struct cs_app *spec);
+/* The same in two steps, for a kind that fills the job's controller slot
+ * before the scheduler sees it (a batch queue may start it within submit). */
+struct cs_job *cs_host_new_job(struct cs_host *h, struct cs_controller *c, uint32_t ntasks, const struct cs_res *req,
+			       cs_time duration, enum cs_job_kind kind, int priority, const struct cs_app *spec);
+void cs_host_submit_job(struct cs_host *h, struct cs_job *job);
 
 /* The registry. */
 const struct cs_controller_ops *cs_controller_find(const char *kind);

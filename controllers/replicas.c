@@ -31,7 +31,7 @@ struct replicas {
 static void submit(struct cs_controller *c, uint32_t n)
 {
 	struct replicas *r = c->impl;
-	struct cs_job *job = cs_host_submit(c->host, c, n, &r->req, r->duration, CS_JOB_SERVICE, r->priority);
+	struct cs_job *job = cs_host_submit(c->host, c, n, &r->req, r->duration, CS_JOB_SERVICE, r->priority, NULL);
 	CS_GROW(r->live, r->cap, r->nlive + 1);
 	r->live[r->nlive++] = job;
 }

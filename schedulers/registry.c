@@ -10,12 +10,14 @@ extern const struct cs_scheduler_ops cs_monolithic_ops;
 extern const struct cs_scheduler_ops cs_omega_ops;
 extern const struct cs_scheduler_ops cs_mesos_ops;
 extern const struct cs_scheduler_ops cs_batch_queue_ops;
+extern const struct cs_scheduler_ops cs_kubernetes_ops;
 
 static const struct cs_scheduler_ops *const registry[] = {
 	&cs_monolithic_ops,
 	&cs_omega_ops,
 	&cs_mesos_ops,
 	&cs_batch_queue_ops,
+	&cs_kubernetes_ops,
 	NULL,
 };
 

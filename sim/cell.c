@@ -30,6 +30,7 @@ void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 	c->count = count;
 	c->cap = cap;
 	c->attributes = attributes ? json_incref(attributes) : NULL;
+	c->taints = NULL;
 	assert(cell->nclasses < UINT16_MAX);
 	uint16_t ci = (uint16_t)cell->nclasses++;
 
@@ -73,6 +74,8 @@ void cs_cell_release_all(struct cs_cell *cell)
 		free(cell->classes[i].name);
 		if (cell->classes[i].attributes)
 			json_decref(cell->classes[i].attributes);
+		if (cell->classes[i].taints)
+			json_decref(cell->classes[i].taints);
 	}
 	free(cell->classes);
 	free(cell->mach);

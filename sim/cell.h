@@ -38,6 +38,7 @@ struct cs_machine_class {
 	uint32_t first, count; /* machines [first, first+count) */
 	struct cs_res cap;
 	json_t *attributes;    /* owned reference, object of strings */
+	json_t *taints;        /* owned reference: list of "key[=value]:Effect", or NULL */
 };
 
 /* A backend runs the tasks the cell hands it (the simulation: their end

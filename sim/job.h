@@ -47,6 +47,7 @@ struct cs_task;
 
 /* The layers of plug-ins a job may pass through (sim/host.h).  The
  * scheduler's is 0, so that a zeroed job list is a scheduler's. */
+struct cs_app;
 enum cs_layer { CS_LAYER_SCHEDULER, CS_LAYER_FRAMEWORK, CS_LAYER_CONTROLLER, CS_LAYERS };
 
 struct cs_job_slot {
@@ -110,6 +111,8 @@ struct cs_job {
 	void *owner;         /* the world that made it */
 	struct cs_controller *controller; /* the controller that submitted it, or
 					   * NULL (a workload's job) */
+	const struct cs_app *spec; /* the app its controller keeps (specs/spec.h:
+				    * labels, placement rules, priority), or NULL */
 	bool with_scheduler; /* handed to the scheduler and not yet placed or dropped */
 	bool watched;        /* its workload's tasks are watched (the world's) */
 	bool observed;       /* controller or watched: the one test on a task's end */

@@ -41,10 +41,34 @@ static int check_attributes(const struct cs_cfg *cfg, json_t *attrs, const char 
 	return 0;
 }
 
+/* A class's Kubernetes taints: a list of "key[=value]:Effect" (kubectl
+ * taint's form), Effect NoSchedule, PreferNoSchedule or NoExecute. */
+static int check_taints(const struct cs_cfg *cfg, json_t *taints, const char *p)
+{
+	char tp[300], got[128];
+	cs_path_key(tp, sizeof tp, p, "taints");
+	if (!json_is_array(taints))
+		return cs_error_input(cfg->err, cfg->file, tp, "expected a list of \"key=value:Effect\" (got %s)",
+				      cs_cfg_got(taints, got, sizeof got));
+	for (size_t i = 0; i < json_array_size(taints); i++) {
+		const char *s = json_string_value(json_array_get(taints, i));
+		const char *colon = s ? strrchr(s, ':') : NULL;
+		char ip[320];
+		cs_path_index(ip, sizeof ip, tp, i);
+		if (!s || !colon || colon == s || *s == '=' ||
+		    (strcmp(colon, ":NoSchedule") != 0 && strcmp(colon, ":PreferNoSchedule") != 0 &&
+		     strcmp(colon, ":NoExecute") != 0))
+			return cs_error_input(cfg->err, cfg->file, ip,
+					      "expected \"key=value:Effect\" or \"key:Effect\" with Effect NoSchedule, "
+					      "PreferNoSchedule or NoExecute (got %s)", cs_cfg_got(json_array_get(taints, i), got, sizeof got));
+	}
+	return 0;
+}
+
 static int parse_cell(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 {
 	static const char *const class_keys[] = {"name", "count", "cpu", "mem", "disk",
-						 "attributes", NULL};
+						 "attributes", "taints", NULL};
 	json_t *cell = json_object_get(exp, "cell");
 	if (!cell)
 		return cs_error_input(cfg->err, cfg->file, "cell", "missing");
@@ -98,6 +122,11 @@ static int parse_cell(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 		struct cs_res cap = {cs_qty_from_double(cpu), cs_qty_from_double(mem),
 				     cs_qty_from_double(disk)};
 		cs_cell_add_class(&w->cell, name, (uint32_t)count, cap, attrs);
+		json_t *taints = json_object_get(mc, "taints");
+		if (taints && check_taints(cfg, taints, p) < 0)
+			return -1;
+		if (taints)
+			w->cell.classes[w->cell.nclasses - 1].taints = json_incref(taints);
 	}
 	return 0;
 }

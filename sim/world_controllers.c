@@ -162,8 +162,8 @@ void cs_world_release_controllers(struct cs_world *w)
 	w->ncontrollers = 0;
 }
 
-struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32_t ntasks, const struct cs_res *req,
-			      cs_time duration, enum cs_job_kind kind, int priority)
+struct cs_job *cs_host_new_job(struct cs_host *h, struct cs_controller *c, uint32_t ntasks, const struct cs_res *req,
+			       cs_time duration, enum cs_job_kind kind, int priority, const struct cs_app *spec)
 {
 	struct cs_world *w = h->world;
 	struct cs_job *job = cs_job_new(ntasks);
@@ -174,6 +174,19 @@ struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32
 	job->duration = duration;
 	job->submit = cs_engine_now(&w->engine);
 	job->controller = c;
-	cs_world_submit(w, job);
+	job->spec = spec;
+	return job;
+}
+
+void cs_host_submit_job(struct cs_host *h, struct cs_job *job)
+{
+	cs_world_submit(h->world, job);
+}
+
+struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32_t ntasks, const struct cs_res *req,
+			      cs_time duration, enum cs_job_kind kind, int priority, const struct cs_app *spec)
+{
+	struct cs_job *job = cs_host_new_job(h, c, ntasks, req, duration, kind, priority, spec);
+	cs_host_submit_job(h, job);
 	return job;
 }

@@ -68,6 +68,9 @@ struct cs_labels {
 };
 /* The value of key, or NULL. */
 const char *cs_labels_get(const struct cs_labels *l, const char *key);
+/* Set key to value (copies; replaces an existing key's value). */
+void cs_labels_set(struct cs_labels *l, const char *key, const char *value);
+void cs_labels_release(struct cs_labels *l);
 
 /* A Kubernetes label or node selector requirement. */
 enum cs_sel_op { CS_SEL_IN, CS_SEL_NOT_IN, CS_SEL_EXISTS, CS_SEL_DOES_NOT_EXIST, CS_SEL_GT, CS_SEL_LT };

@@ -18,8 +18,6 @@ struct cs_app *cs_spec_add(struct cs_spec_set *set, enum cs_app_kind kind);
 void cs_app_unmodelled(struct cs_app *a, const char *path);
 struct cs_constraint *cs_app_add_constraint(struct cs_app *a, const char *field,
 					    enum cs_constraint_op op, const char *value);
-void cs_labels_set(struct cs_labels *l, const char *key, const char *value);
-void cs_labels_release(struct cs_labels *l);
 void cs_selector_release(struct cs_selector *s);
 void cs_sel_req_release(struct cs_sel_req *r);
 

@@ -18,7 +18,7 @@ static void once_start(struct cs_controller *c)
 {
 	struct once *o = c->impl;
 	struct cs_res req = {1000000, 1000000, 0}; /* one core, one MiB */
-	cs_host_submit(c->host, c, (uint32_t)o->tasks, &req, o->duration, CS_JOB_BATCH, 0);
+	cs_host_submit(c->host, c, (uint32_t)o->tasks, &req, o->duration, CS_JOB_BATCH, 0, NULL);
 }
 
 static void once_task_ended(struct cs_controller *c, struct cs_task *task, enum cs_task_state why)

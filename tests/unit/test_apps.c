@@ -195,6 +195,39 @@ static void test_seed_apps_run(void **state)
 	free(out);
 }
 
+/* The kubernetes scheduler's queue takes the higher priority first: one
+ * node, 10 s per decision; "first" is decided from 0 to 10 (it came
+ * first, alone), then "high" (priority 100) from 10 to 20, then "low"
+ * (priority 0, submitted before "high") from 20 to 30: availabilities
+ * over 100 s of 0.9, 0.8 and 0.7. */
+static void test_kubernetes_priority_order(void **state)
+{
+	(void)state;
+	char text[512], *files[3];
+	const char *names[3] = {"first", "low", "high"};
+	int prios[3] = {0, 0, 100};
+	for (int i = 0; i < 3; i++) {
+		char fname[32];
+		snprintf(text, sizeof text,
+			 "apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec:\n  priority: %d\n"
+			 "  containers: [{name: c, resources: {requests: {cpu: 1}}}]\n", names[i], prios[i]);
+		snprintf(fname, sizeof fname, "%s.yaml", names[i]);
+		files[i] = spec(fname, text);
+	}
+	char exp[4096];
+	snprintf(exp, sizeof exp,
+		 "{\"name\": \"prio\", \"duration\": 100, \"cell\": {\"machines\": [{\"name\": \"m\", \"count\": 1, \"cpu\": 4, \"mem\": 8192}]},"
+		 " \"scheduler\": {\"type\": \"kubernetes\", \"t_job\": 10, \"t_task\": 0},"
+		 " \"apps\": [{\"file\": \"%s\"}, {\"file\": \"%s\"}, {\"file\": \"%s\"}]}", files[0], files[1], files[2]);
+	json_t *s = tu_run_ok(exp, NULL);
+	assert_true(fabs(tu_num(s, "apps.first.availability") - 0.9) < 1e-9);
+	assert_true(fabs(tu_num(s, "apps.high.availability") - 0.8) < 1e-9);
+	assert_true(fabs(tu_num(s, "apps.low.availability") - 0.7) < 1e-9);
+	json_decref(s);
+	for (int i = 0; i < 3; i++)
+		free(files[i]);
+}
+
 static void test_bad_apps(void **state)
 {
 	(void)state;
@@ -254,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_marathon_restore),
 		cmocka_unit_test(test_aurora),
 		cmocka_unit_test(test_seed_apps_run),
+		cmocka_unit_test(test_kubernetes_priority_order),
 		cmocka_unit_test(test_bad_apps),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
