@@ -29,15 +29,16 @@
 
 #include "schedulers/kube_nodes.h"
 #include "schedulers/sched_common.h"
+#include "schedulers/serial.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
 #include "sim/fastrng.h"
 #include "sim/host.h"
 
 struct kube {
+	struct cs_serial serial;    /* the decision loop (schedulers/serial.h) */
 	struct cs_host *h;
 	struct cs_decision_time dt;
-	struct cs_retry retry;
 	struct kube_nodes nodes;
 	double pct;                 /* percentage_of_nodes_to_score (0: adaptive) */
 	uint32_t next_start;
@@ -47,10 +48,6 @@ struct kube {
 	uint64_t *seq;
 	size_t n, cap;
 	uint64_t next_seq;
-	struct cs_job_list parked;
-	struct cs_job *current;
-	cs_time decision;
-	struct cs_sched_stats stats;
 	uint64_t nodes_filtered, nodes_scored, unschedulable;
 	double (*raw)[KUBE_NSCORES];
 	uint32_t *cand;
@@ -78,8 +75,9 @@ static void swap(struct kube *k, size_t a, size_t b)
 	k->seq[b] = s;
 }
 
-static void push(struct kube *k, struct cs_job *job)
+static void push(void *kind, struct cs_job *job)
 {
+	struct kube *k = kind;
 	if (k->n == k->cap) {
 		k->cap = k->cap ? k->cap * 2 : 64;
 		k->heap = cs_xrealloc(k->heap, k->cap * sizeof *k->heap);
@@ -94,8 +92,11 @@ static void push(struct kube *k, struct cs_job *job)
 	}
 }
 
-static struct cs_job *pop(struct kube *k)
+static struct cs_job *pop(void *kind)
 {
+	struct kube *k = kind;
+	if (!k->n)
+		return NULL;
 	struct cs_job *top = k->heap[0];
 	k->n--;
 	if (k->n) {
@@ -117,25 +118,10 @@ static struct cs_job *pop(struct kube *k)
 	return top;
 }
 
-static void decide_fire(void *ctx, cs_time now);
-
-static void maybe_start(struct kube *k)
+static cs_time decision_time(void *kind, const struct cs_job *job)
 {
-	if (k->current || !k->n)
-		return;
-	struct cs_job *job = pop(k);
-	k->current = job;
-	cs_host_attempt(k->h, job);
-	k->decision = cs_decision_time(&k->dt, job);
-	cs_engine_after(k->h->engine, k->decision, decide_fire, k);
-}
-
-static void retry_fire(void *ctx, cs_time now)
-{
-	struct cs_job *job = ctx;
-	struct kube *k = job->slot[CS_LAYER_SCHEDULER].data;
-	push(k, job);
-	maybe_start(k);
+	struct kube *k = kind;
+	return cs_decision_time(&k->dt, job);
 }
 
 /* how many feasible nodes a search looks for (numFeasibleNodesToFind) */
@@ -180,8 +166,9 @@ static uint32_t schedule_pod(struct kube *k, struct cs_job *job)
 	return k->cand[best];
 }
 
-static uint32_t place_pods(struct kube *k, struct cs_job *job)
+static uint32_t place_pods(void *kind, struct cs_job *job)
 {
+	struct kube *k = kind;
 	uint32_t placed = 0;
 	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks; i++) {
 		struct cs_task *t = &job->tasks[i];
@@ -199,31 +186,12 @@ static uint32_t place_pods(struct kube *k, struct cs_job *job)
 	return placed;
 }
 
-static void decide_fire(void *ctx, cs_time now)
-{
-	struct kube *k = ctx;
-	struct cs_job *job = k->current;
-	k->current = NULL;
-	struct cs_attempt a = {k->decision, 0, place_pods(k, job), false};
-	const struct cs_ladder ladder = {&k->retry, false, false, retry_fire};
-	if (cs_attempt_end(k->h, &ladder, &k->stats, job, &a) == CS_NEXT_PARKED)
-		cs_job_list_push(&k->parked, job);
-	maybe_start(k);
-}
+static const struct cs_serial_ops kube_serial = {push, pop, decision_time, place_pods};
 
 static void kube_submit(void *self, struct cs_job *job)
 {
 	struct kube *k = self;
-	job->slot[CS_LAYER_SCHEDULER].data = k;
-	push(k, job);
-	maybe_start(k);
-}
-
-static void resources_freed(struct kube *k)
-{
-	while (k->retry.mode == CS_RETRY_EVENT && k->parked.head)
-		push(k, cs_job_list_pop(&k->parked));
-	maybe_start(k);
+	cs_serial_submit(&k->serial, job);
 }
 
 static void kube_task_ended(void *self, struct cs_task *task, enum cs_task_state why)
@@ -231,25 +199,27 @@ static void kube_task_ended(void *self, struct cs_task *task, enum cs_task_state
 	struct kube *k = self;
 	if (!task->job->prefill && task->machine != CS_NO_MACHINE)
 		kube_nodes_count(&k->nodes, task->machine, task->job->spec, -1);
-	resources_freed(k);
+	cs_serial_resources_freed(&k->serial);
 }
 
 static void kube_request_changed(void *self, struct cs_job *job, const struct cs_res *old)
 {
+	struct kube *k = self;
 	if (cs_request_shrank(job, old))
-		resources_freed(self);
+		cs_serial_resources_freed(&k->serial);
 }
 
 static void kube_machine_changed(void *self, uint32_t machine, bool up)
 {
+	struct kube *k = self;
 	if (up)
-		resources_freed(self);
+		cs_serial_resources_freed(&k->serial);
 }
 
 static void kube_report(void *self, struct cs_report *out)
 {
 	struct kube *k = self;
-	*cs_report_add(out, k->stats.name) = k->stats;
+	cs_serial_report(&k->serial, out);
 	if (!out->counters_only)
 		out->extra = json_pack("{s:I, s:I, s:I}", "nodes_filtered", (json_int_t)k->nodes_filtered, "nodes_scored",
 				       (json_int_t)k->nodes_scored, "pods_unschedulable", (json_int_t)k->unschedulable);
@@ -308,11 +278,11 @@ static int kube_create(struct cs_host *h, const struct cs_cfg *cfg, json_t *conf
 	struct kube *k = cs_xcalloc(1, sizeof *k);
 	*self = k;
 	k->h = h;
-	snprintf(k->stats.name, sizeof k->stats.name, "kubernetes");
+	cs_serial_init(&k->serial, &kube_serial, k, h, "kubernetes");
 	kube_nodes_init(&k->nodes, h->cell);
 	if (cs_cfg_keys(cfg, config, "scheduler", keys) < 0 ||
 	    cs_decision_time_parse(cfg, config, "scheduler", &k->dt) < 0 ||
-	    cs_retry_parse(cfg, config, "scheduler", &k->retry) < 0 || parse_profile(k, cfg, config) < 0)
+	    cs_retry_parse(cfg, config, "scheduler", &k->serial.retry) < 0 || parse_profile(k, cfg, config) < 0)
 		return -1;
 	gsl_rng *r = cs_host_rng(h, "kubernetes");
 	cs_fastrng_seed(&k->rng, r);

@@ -35,6 +35,7 @@
 #include "schedulers/batch_queue.h"
 #include "sim/placement.h"
 #include "schedulers/sched_common.h"
+#include "schedulers/serial.h"
 #include "schedulers/scheduler.h"
 #include "sim/alloc.h"
 #include "sim/host.h"
@@ -45,42 +46,37 @@ struct path {
 };
 
 struct mono {
+	struct cs_serial serial; /* the decision loop (schedulers/serial.h) */
 	struct cs_host *h;
 	struct path *paths;
 	uint32_t npaths;
 	uint32_t *path_of; /* by workload index */
 	struct cs_placer placer;
-	struct cs_retry retry;
-	struct cs_job_list queue, parked;
-	struct cs_job *current;
-	cs_time decision;
-	struct cs_sched_stats stats;
+	struct cs_job_list queue;
 };
 
-static void decide_fire(void *ctx, cs_time now);
-
-static void maybe_start(struct mono *s)
+static void mono_push(void *kind, struct cs_job *job)
 {
-	if (s->current || !s->queue.head)
-		return;
-	struct cs_job *job = cs_job_list_pop(&s->queue);
-	s->current = job;
-	cs_host_attempt(s->h, job);
-	s->decision = cs_decision_time(&s->paths[s->path_of[job->workload]].dt, job);
-	cs_engine_after(s->h->engine, s->decision, decide_fire, s);
+	struct mono *s = kind;
+	cs_job_list_push(&s->queue, job);
 }
 
-static void retry_fire(void *ctx, cs_time now)
+static struct cs_job *mono_pop(void *kind)
 {
-	struct cs_job *job = ctx;
-	struct mono *s = job->slot[CS_LAYER_SCHEDULER].data;
-	cs_job_list_push(&s->queue, job);
-	maybe_start(s);
+	struct mono *s = kind;
+	return s->queue.head ? cs_job_list_pop(&s->queue) : NULL;
+}
+
+static cs_time mono_decision_time(void *kind, const struct cs_job *job)
+{
+	struct mono *s = kind;
+	return cs_decision_time(&s->paths[s->path_of[job->workload]].dt, job);
 }
 
 /* Place the pending tasks of job; returns how many were placed. */
-static uint32_t place_tasks(struct mono *s, struct cs_job *job)
+static uint32_t place_tasks(void *kind, struct cs_job *job)
 {
+	struct mono *s = kind;
 	struct cs_cell *cell = s->h->cell;
 	uint32_t placed = 0;
 	cs_placer_begin_job(&s->placer, cell);
@@ -97,55 +93,38 @@ static uint32_t place_tasks(struct mono *s, struct cs_job *job)
 	return placed;
 }
 
-static void decide_fire(void *ctx, cs_time now)
-{
-	struct mono *s = ctx;
-	struct cs_job *job = s->current;
-	s->current = NULL;
-	struct cs_attempt a = {s->decision, 0, place_tasks(s, job), false};
-	const struct cs_ladder ladder = {&s->retry, false, false, retry_fire};
-	if (cs_attempt_end(s->h, &ladder, &s->stats, job, &a) == CS_NEXT_PARKED)
-		cs_job_list_push(&s->parked, job);
-	maybe_start(s);
-}
+static const struct cs_serial_ops mono_serial = {mono_push, mono_pop, mono_decision_time, place_tasks};
 
 static void mono_submit(void *self, struct cs_job *job)
 {
 	struct mono *s = self;
-	job->slot[CS_LAYER_SCHEDULER].data = s;
-	cs_job_list_push(&s->queue, job);
-	maybe_start(s);
-}
-
-static void resources_freed(struct mono *s)
-{
-	if (s->retry.mode == CS_RETRY_EVENT && s->parked.head) {
-		cs_job_list_append(&s->queue, &s->parked);
-		maybe_start(s);
-	}
+	cs_serial_submit(&s->serial, job);
 }
 
 static void mono_task_ended(void *self, struct cs_task *task, enum cs_task_state why)
 {
-	resources_freed(self);
+	struct mono *s = self;
+	cs_serial_resources_freed(&s->serial);
 }
 
 static void mono_request_changed(void *self, struct cs_job *job, const struct cs_res *old)
 {
+	struct mono *s = self;
 	if (cs_request_shrank(job, old))
-		resources_freed(self);
+		cs_serial_resources_freed(&s->serial);
 }
 
 static void mono_machine_changed(void *self, uint32_t machine, bool up)
 {
+	struct mono *s = self;
 	if (up)
-		resources_freed(self);
+		cs_serial_resources_freed(&s->serial);
 }
 
 static void mono_report(void *self, struct cs_report *out)
 {
 	struct mono *s = self;
-	*cs_report_add(out, s->stats.name) = s->stats;
+	cs_serial_report(&s->serial, out);
 }
 
 static void mono_destroy(void *self)
@@ -199,9 +178,9 @@ static int mono_create(struct cs_host *h, const struct cs_cfg *cfg, json_t *conf
 		return -1;
 	struct mono *s = cs_xcalloc(1, sizeof *s);
 	s->h = h;
-	snprintf(s->stats.name, sizeof s->stats.name, "monolithic");
+	cs_serial_init(&s->serial, &mono_serial, s, h, "monolithic");
 	*self = s;
-	if (cs_retry_parse(cfg, config, "scheduler", &s->retry) < 0)
+	if (cs_retry_parse(cfg, config, "scheduler", &s->serial.retry) < 0)
 		return -1;
 	cs_placer_init(&s->placer, (enum cs_placement)placement, h->cell->n, cs_host_rng(h, "placement"));
 	return parse_paths(s, cfg, config);
