@@ -78,6 +78,8 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 	struct cs_balancer *b = balancer_new(NULL);
 	uint64_t seed = 1;
 	json_t *out = NULL;
+	b->err = cfg->err;
+	b->file = cfg->file;
 	if (cs_bal_parse_standalone(b, exp, cfg, &seed) < 0)
 		goto done;
 	balancer_streams(b, seed);
@@ -91,6 +93,8 @@ json_t *cs_balance_run(json_t *exp, const struct cs_cfg *cfg, FILE *ts, uint64_t
 	cs_interrupt_engine(b->e);
 	cs_engine_run(b->e, b->duration);
 	cs_interrupt_engine(NULL);
+	if (b->overflowed)
+		goto done;
 	const char *name = json_string_value(json_object_get(exp, "name"));
 	out = cs_summary_new(name ? name : "balancing", seed, "balancer", cs_engine_now(b->e));
 	json_object_set_new(out, "balancer", cs_bal_summary(b));
@@ -133,8 +137,11 @@ void cs_balancer_series_add(struct cs_balancer *b, struct cs_series *s)
 	cs_bal_series_add(b, s);
 }
 
-void cs_balancer_start(struct cs_balancer *b)
+void cs_balancer_start(struct cs_balancer *b, struct cs_error *err, const char *file, bool *failed)
 {
+	b->err = err;
+	b->file = file;
+	b->failed = failed;
 	cs_bal_start_clients(b);
 	cs_bal_sampling_start(b);
 }

@@ -55,7 +55,9 @@ uint32_t cs_balancer_slots(const struct cs_balancer *b);
 /* Its columns, added to the run's timeseries (after the world's). */
 void cs_balancer_series_add(struct cs_balancer *b, struct cs_series *s);
 /* The clients arrive now; sampling starts. */
-void cs_balancer_start(struct cs_balancer *b);
+/* (a run that grows past the model's bounds fills err, sets *failed and
+ * stops the engine) */
+void cs_balancer_start(struct cs_balancer *b, struct cs_error *err, const char *file, bool *failed);
 /* Slot's task is running now (its server is up: after the slot's first
  * task, a restart for nginx's and the recovery metrics), or went away
  * (its sessions go, its polls fail, its websockets drop). */

@@ -120,6 +120,12 @@ struct cs_balancer {
 	char *from;          /* attached: that workload's name */
 	struct cs_series own_series; /* standalone: timeseries.csv */
 	struct cs_limits limits;
+	/* a run that grows past the model's bounds stops: the error goes
+	 * here, *failed (the world's, attached) is set, the engine stopped */
+	struct cs_error *err;
+	const char *file;
+	bool *failed;
+	bool overflowed;
 	struct cs_lb lb;
 	struct cs_lb_server *servers;
 	struct server_state *st;

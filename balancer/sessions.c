@@ -55,6 +55,7 @@
  *
  * The metrics are results.c's; the experiment's keys config.c's. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,24 @@
 static void *pool_at(const struct pool *p, int32_t i)
 {
 	return p->blocks[i / POOL_BLOCK] + (size_t)(i % POOL_BLOCK) * p->elem;
+}
+
+/* Sessions held at once (live and ghosts): past this the run stops
+ * (about 3 GiB of them; a reconnect storm of non-sticky xhr-polling
+ * clients leaves one ghost per 10 ms per client for disconnect_delay). */
+#define CS_BAL_MAX_SESSIONS 10000000u
+
+/* Stop the run with an error: it grew past what the model can hold. */
+static void overflow(struct cs_balancer *b, const char *what)
+{
+	if (b->overflowed)
+		return;
+	b->overflowed = true;
+	cs_error_input(b->err, b->file, "clients", "%s by %.0f s of simulated time", what,
+		       cs_time_to_seconds(cs_engine_now(b->e)));
+	if (b->failed)
+		*b->failed = true;
+	cs_engine_stop(b->e);
 }
 
 static int32_t pool_get(struct pool *p)
@@ -149,7 +168,9 @@ static int32_t session_new(struct cs_balancer *b, uint64_t id, int32_t server, i
 	*sess_at(b, i) = (struct session){.b = b, .index = i, .id = id, .server = server, .client = client,
 					  .owner = owner, .next_hash = b->sess_bucket[slot], .held = -1, .live = true};
 	b->sess_bucket[slot] = i;
-	b->sess_live++;
+	if (++b->sess_live > CS_BAL_MAX_SESSIONS)
+		overflow(b, "more sessions held at once than the model's 10000000 (the clients reconnect without end: "
+			    "non-sticky xhr-polling? use fewer clients or a sticky policy)");
 	cs_bal_level_add(&b->held, 1, cs_engine_now(b->e));
 	if (client < 0)
 		ghost_count(b, 1);
@@ -251,8 +272,12 @@ static void send_request(struct client *c, enum rkind kind, bool open)
 	int32_t r = pool_get(&b->reqs);
 	*req_at(b, r) = (struct req){.b = b, .index = r, .client = c->idx, .gen = c->gen, .conn = c->conn,
 				     .kind = kind, .open = open, .server = -1, .sess = -1};
-	if (kind != R_WS_FRAME)
-		b->requests++;
+	if (kind != R_WS_FRAME && ++b->requests > b->limits.jobs) {
+		char what[256];
+		snprintf(what, sizeof what, "more requests than the limit of %llu (raise it with \"limits\": {\"jobs\": N}; "
+			 "reconnect storms of non-sticky xhr-polling clients make many)", (unsigned long long)b->limits.jobs);
+		overflow(b, what);
+	}
 	if (kind == R_POLL)
 		b->polls++;
 	else if (kind == R_SEND || kind == R_WS_FRAME)

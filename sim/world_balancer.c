@@ -80,7 +80,7 @@ int cs_world_parse_balancer(struct cs_world *w, const struct cs_cfg *cfg, json_t
 void cs_world_start_balancer(struct cs_world *w)
 {
 	if (w->balancer)
-		cs_balancer_start(w->balancer->b);
+		cs_balancer_start(w->balancer->b, w->err, w->file, &w->failed);
 }
 
 static void empty_change(struct cs_world_balancer *wb, cs_time now, int d)

@@ -213,6 +213,24 @@ static void test_bad_attachments(void **state)
 	}
 }
 
+/* A reconnect storm (non-sticky round-robin with xhr-polling: every open
+ * is followed by a poll on another server, a new session, a retry 10 ms
+ * later) stops with an error once it passes limits.jobs requests, in a
+ * standalone run and in one attached to a cell, instead of growing until
+ * memory runs out; nothing is written. */
+static void test_reconnect_storm_is_bounded(void **state)
+{
+	(void)state;
+	tu_run_fails("{\"duration\":\"10m\",\"balancer\":{\"servers\":3},\"clients\":{\"count\":100},"
+		     "\"limits\":{\"jobs\":200000}}",
+		     "clients: more requests than the limit of 200000", 0);
+	tu_run_fails("{\"duration\":\"10m\",\"cell\":{\"machines\":[{\"count\":4,\"cpu\":2,\"mem\":4096}]},"
+		     "\"controllers\":[{\"name\":\"web\",\"kind\":\"replicas\",\"replicas\":3,\"task_cpu\":2,\"task_mem\":1024}],"
+		     "\"scheduler\":{\"type\":\"omega\"},\"balancer\":{\"servers\":{\"from\":\"web\",\"slots\":3}},"
+		     "\"clients\":{\"count\":100},\"limits\":{\"jobs\":200000}}",
+		     "clients: more requests than the limit of 200000", 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_trace_initial_state_servers),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_bad_attachments),
+		cmocka_unit_test(test_reconnect_storm_is_bounded),
 	};
 	return cmocka_run_group_tests_name("world_balancer", tests, NULL, NULL);
 }
