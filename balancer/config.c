@@ -21,7 +21,8 @@ static int parse_servers(struct cs_balancer *b, const struct cs_cfg *cfg, json_t
 	if (json_is_integer(sv)) {
 		json_int_t n = json_integer_value(sv);
 		if (n < 1 || n > 256)
-			return cs_error_input(cfg->err, cfg->file, "balancer.servers", "expected 1 to 256 servers");
+			return cs_error_input(cfg->err, cfg->file, "balancer.servers", "expected 1 to 256 servers (got %lld)",
+					      (long long)n);
 		b->nservers = (uint32_t)n;
 		b->servers = cs_xcalloc(b->nservers, sizeof *b->servers);
 		b->st = cs_xcalloc(b->nservers, sizeof *b->st);
@@ -32,10 +33,12 @@ static int parse_servers(struct cs_balancer *b, const struct cs_cfg *cfg, json_t
 		}
 		return 0;
 	}
-	if (!json_is_array(sv) || json_array_size(sv) < 1 || json_array_size(sv) > 256)
+	if (!json_is_array(sv) || json_array_size(sv) < 1 || json_array_size(sv) > 256) {
+		char got[128];
 		return cs_error_input(cfg->err, cfg->file, "balancer.servers",
 				      "expected a count, a list of 1 to 256 {\"name\", \"weight\"}, or the tasks of a "
-				      "workload: {\"from\": NAME, \"slots\": N}");
+				      "workload: {\"from\": NAME, \"slots\": N} (got %s)", cs_cfg_got(sv, got, sizeof got));
+	}
 	b->nservers = (uint32_t)json_array_size(sv);
 	b->servers = cs_xcalloc(b->nservers, sizeof *b->servers);
 	b->st = cs_xcalloc(b->nservers, sizeof *b->st);
@@ -283,11 +286,19 @@ int cs_bal_parse_standalone(struct cs_balancer *b, json_t *exp, const struct cs_
 					  "events", "output", "sweep", "vars", "version", "limits", NULL};
 	const char *name;
 	static const char *const cell_keys[] = {"cell", "workloads", "controllers", "scheduler", NULL};
-	for (size_t i = 0; cell_keys[i]; i++)
-		if (json_object_get(exp, cell_keys[i]))
-			return cs_error_input(cfg->err, cfg->file, "balancer.servers",
-					      "a balancer beside a cell takes its servers from a workload: "
-					      "{\"from\": NAME, \"slots\": N}");
+	json_t *bj = json_object_get(exp, "balancer");
+	char got[128];
+	for (size_t i = 0; cell_keys[i]; i++) {
+		if (!json_object_get(exp, cell_keys[i]))
+			continue;
+		if (!json_is_object(bj))
+			return cs_error_input(cfg->err, cfg->file, "balancer", "expected an object (got %s)",
+					      cs_cfg_got(bj, got, sizeof got));
+		json_t *sv = json_object_get(bj, "servers");
+		return cs_error_input(cfg->err, cfg->file, "balancer.servers",
+				      "a balancer beside a cell takes its servers from a workload: "
+				      "{\"from\": NAME, \"slots\": N} (got %s)", sv ? cs_cfg_got(sv, got, sizeof got) : "none");
+	}
 	if (cs_cfg_keys(cfg, exp, "", top) < 0 || cs_limits_parse(&b->limits, exp, cfg->file, cfg->err) < 0 ||
 	    cs_cfg_str(cfg, exp, "", "name", "balancing", 0, &name) < 0 ||
 	    cs_cfg_count(cfg, exp, "", "seed", 1, 0, 0, INT64_MAX, seed) < 0 ||

@@ -47,10 +47,17 @@ int cs_world_parse_balancer(struct cs_world *w, const struct cs_cfg *cfg, json_t
 						      "only with a \"balancer\" (session balancing)");
 		return 0;
 	}
+	json_t *bj = json_object_get(exp, "balancer");
+	char got[128];
+	if (!json_is_object(bj))
+		return cs_error_input(cfg->err, cfg->file, "balancer", "expected an object (got %s)",
+				      cs_cfg_got(bj, got, sizeof got));
 	if (!cs_balancer_is_attached(exp))
 		return cs_error_input(cfg->err, cfg->file, "balancer.servers",
 				      "a balancer beside a cell takes its servers from a workload: "
-				      "{\"from\": NAME, \"slots\": N}");
+				      "{\"from\": NAME, \"slots\": N} (got %s)",
+				      json_object_get(bj, "servers") ? cs_cfg_got(json_object_get(bj, "servers"), got, sizeof got)
+								     : "none");
 	if (w->duration == CS_TIME_NEVER)
 		return cs_error_input(cfg->err, cfg->file, "duration",
 				      "missing (the balancer's clients keep coming: a run with one needs a duration)");
