@@ -1,6 +1,7 @@
 /* controllers/app_track — the shared counting and detection of app
  * controllers (app_track.h). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ int cs_app_track_adopt(struct cs_app_track *t, struct cs_controller *c, const st
 	struct cs_res req = {cs_qty_from_double(app->cpu), cs_qty_from_double(app->mem), cs_qty_from_double(app->disk)};
 	cs_app_track_init(t, c, &req, app->instances, duration);
 	t->app = app;
+	t->rule = cs_app_rule_new(t, app);
 	return 0;
 }
 
@@ -39,6 +41,7 @@ void cs_app_track_release(struct cs_app_track *t)
 	}
 	free(t->restores);
 	free(t->live);
+	cs_app_rule_free(t->rule);
 	memset(t, 0, sizeof *t);
 }
 
@@ -68,6 +71,7 @@ void cs_app_track_launch(struct cs_app_track *t, uint32_t n, bool replacement)
 	if (n == 0)
 		return;
 	struct cs_job *job = cs_host_new_job(t->c->host, t->c, n, &t->req, t->duration, CS_JOB_SERVICE, 0, t->app);
+	job->rule = cs_app_rule_of(t->rule);
 	/* which of its tasks have started: a byte per task in the job's
 	 * controller slot (a task lost while staging never ran); filled
 	 * before the scheduler sees the job, which may start it at once */
@@ -87,6 +91,14 @@ static uint8_t *ran(struct cs_task *task)
 void cs_app_track_started(struct cs_app_track *t, struct cs_task *task)
 {
 	*ran(task) = 1;
+	if (t->rule && !cs_app_rule_kept(t->rule, t->c->host->cell, task)) {
+		t->violations++;
+#ifdef CS_DEBUG
+		fprintf(stderr, "clustersim: internal error: %s: an instance on machine %u breaks a constraint\n",
+			t->c->name, task->machine);
+		abort();
+#endif
+	}
 	account(t);
 	t->running++;
 	if (t->degraded && t->running >= t->desired) {
@@ -144,10 +156,12 @@ json_t *cs_app_track_report(struct cs_app_track *t, const char *kind)
 		json_object_set_new(restore, "max", json_null());
 	}
 	json_object_set_new(restore, "n", json_integer((json_int_t)t->nrestores));
-	return json_pack("{s:s, s:I, s:o, s:o, s:o, s:I, s:I}", "kind", kind, "desired", (json_int_t)t->desired,
+	return json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:I}", "kind", kind, "desired", (json_int_t)t->desired,
+			 "running", (json_int_t)t->running,
 			 "running_mean", span > 0 ? json_real(t->running_area / span) : json_null(), "availability",
 			 span > 0 ? json_real(t->available_seconds / span) : json_null(), "restore_seconds", restore, "restarts",
-			 (json_int_t)t->restarts, "losses", (json_int_t)t->losses);
+			 (json_int_t)t->restarts, "losses", (json_int_t)t->losses, "constraint_violations",
+			 (json_int_t)t->violations);
 }
 
 /* the first multiple of step at or after t */

@@ -35,8 +35,12 @@
 
 #include "controllers/controller.h"
 
+struct cs_app_rule;
+
 struct cs_app_track {
 	struct cs_controller *c;
+	struct cs_app_rule *rule;     /* the app's constraints (app_rule.c), or NULL */
+	uint64_t violations;          /* started instances that broke one */
 	const struct cs_app *app;     /* its jobs' spec (NULL: none) */
 	struct cs_res req;
 	cs_time duration;             /* of an instance (CS_TIME_NEVER: until lost) */
@@ -91,8 +95,17 @@ void cs_app_track_started(struct cs_app_track *t, struct cs_task *task);
 void cs_app_track_ended(struct cs_app_track *t, struct cs_task *task, enum cs_task_state why);
 void cs_app_track_job_ended(struct cs_app_track *t, struct cs_job *job);
 /* summary.json's entry for the app: kind, desired, running_mean,
- * availability, restore_seconds {median, max, n}, restarts, losses. */
+ * availability, restore_seconds {median, max, n}, restarts, losses,
+ * constraint_violations. */
 json_t *cs_app_track_report(struct cs_app_track *t, const char *kind);
+
+/* An app's constraints as its jobs' placement rule (app_rule.c): NULL
+ * for an app without constraints. */
+struct cs_app_rule *cs_app_rule_new(const struct cs_app_track *t, const struct cs_app *app);
+const struct cs_placement_rule *cs_app_rule_of(const struct cs_app_rule *r);
+/* Whether task, started, keeps every constraint against the others. */
+bool cs_app_rule_kept(const struct cs_app_rule *r, const struct cs_cell *cell, const struct cs_task *task);
+void cs_app_rule_free(struct cs_app_rule *r);
 
 /* The callbacks every app kind shares, for a kind whose impl struct
  * begins with its struct cs_app_track (the impl is freed by destroy). */

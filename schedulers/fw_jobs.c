@@ -40,7 +40,7 @@ static uint32_t place_on_offers(struct cs_framework *f, struct cs_job *job)
 		if (job->tasks[i].state != CS_TASK_PENDING)
 			continue;
 		/* random first fit over the held agents */
-		uint32_t found = cs_fw_pick(f, &job->req, &ncand);
+		uint32_t found = cs_fw_pick(f, job, &ncand);
 		if (found == UINT32_MAX)
 			break;
 		cs_fw_launch(f, &job->tasks[i], found);

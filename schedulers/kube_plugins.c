@@ -142,16 +142,10 @@ void kube_nodes_count(struct kube_nodes *k, uint32_t m, const struct cs_app *spe
 	p->count[p->n++] = (uint32_t)delta;
 }
 
-static void hostname(const struct kube_nodes *k, uint32_t m, char *buf, size_t n)
-{
-	const struct cs_machine_class *mc = &k->cell->classes[k->cell->cls[m]];
-	snprintf(buf, n, "%s-%u", mc->name, m - mc->first);
-}
-
 const char *kube_node_label(const struct kube_nodes *k, uint32_t m, const char *key, char *buf, size_t n)
 {
 	if (strcmp(key, "kubernetes.io/hostname") == 0 || strcmp(key, "metadata.name") == 0) {
-		hostname(k, m, buf, n);
+		cs_cell_machine_name(k->cell, m, buf, n);
 		return buf;
 	}
 	return cs_labels_get(&k->classes[k->cell->cls[m]].labels, key);
@@ -400,6 +394,8 @@ bool kube_filter(const struct kube_nodes *k, struct kube_cycle *c, const struct 
 		return false;
 	if (!node_selected(k, spec, m) || untolerated(k, spec, m, false))
 		return false;
+	if (job->rule && !job->rule->allows(job->rule->ctx, k->cell, m, NULL, 0))
+		return false; /* an app's own constraints (Marathon's, Aurora's) */
 	for (uint32_t i = 0; i < c->nforbid; i++) {
 		int32_t d = c->forbid[i].of[m];
 		if (d >= 0 && c->forbid[i].count[d] > 0)

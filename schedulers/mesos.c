@@ -490,10 +490,23 @@ static bool fits_in(const struct cs_res *a, const struct cs_res *b)
 	return a->cpu <= b->cpu && a->mem <= b->mem && a->disk <= b->disk;
 }
 
-uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_res *req, uint32_t *ncand)
+uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_job *job, uint32_t *ncand)
 {
 	const struct cs_cell *cell = f->h->cell;
 	const struct cs_held *held = f->held;
+	const struct cs_res *req = &job->req;
+	if (job->rule) {
+		/* a rule's answer can change as tasks are placed: scan the
+		 * held offers from a random one, removing none */
+		uint32_t n = *ncand, start = n ? cs_fastrng_below(&f->fast, n) : 0;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t k = (start + i) % n;
+			if (fits_in(req, &held[k].res) && cs_cell_fits(cell, held[k].machine, req) &&
+			    job->rule->allows(job->rule->ctx, cell, held[k].machine, NULL, 0))
+				return k;
+		}
+		return UINT32_MAX;
+	}
 	while (*ncand > 0) {
 		uint32_t k = cs_fastrng_below(&f->fast, *ncand);
 		if (fits_in(req, &held[k].res) && cs_cell_fits(cell, held[k].machine, req))

@@ -84,7 +84,8 @@ static uint32_t place_tasks(void *kind, struct cs_job *job)
 		struct cs_task *t = &job->tasks[i];
 		if (t->state != CS_TASK_PENDING)
 			continue;
-		uint32_t m = cs_placer_pick(&s->placer, cell, &job->req);
+		uint32_t m = job->rule ? cs_placer_pick_ruled(&s->placer, cell, &job->req, job->rule, NULL, 0)
+				       : cs_placer_pick(&s->placer, cell, &job->req);
 		if (m == CS_NO_MACHINE)
 			break; /* the tasks of a job are alike: the rest fit nowhere either */
 		cs_cell_claim(cell, t, m);

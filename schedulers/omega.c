@@ -108,17 +108,24 @@ static void sync_and_place(struct agent *a, struct cs_job *job)
 	const struct cs_task *tasks = job->tasks;
 	const struct cs_res req = job->req;
 	uint32_t n = 0;
+	uint32_t *chosen = NULL;
+	if (job->rule) /* the rule sees this attempt's picks: they are not claims yet */
+		chosen = cs_xmalloc((job->ntasks ? job->ntasks : 1) * sizeof *chosen);
 	for (uint32_t i = 0; i < job->ntasks; i++) {
 		if (tasks[i].state != CS_TASK_PENDING)
 			continue;
-		uint32_t m = cs_placer_pick(&a->placer, cell, &req);
+		uint32_t m = job->rule ? cs_placer_pick_ruled(&a->placer, cell, &req, job->rule, chosen, n)
+				       : cs_placer_pick(&a->placer, cell, &req);
 		if (m == CS_NO_MACHINE)
 			break;
+		if (chosen)
+			chosen[n] = m;
 		claims[n++] = (struct claim){i, m, cell->mach[m].seq, false};
 		cs_cell_tentative(cell, m, &req, +1);
 	}
 	for (uint32_t k = 0; k < n; k++)
 		cs_cell_tentative(cell, claims[k].machine, &req, -1);
+	free(chosen);
 	a->nclaims = n;
 }
 

@@ -86,6 +86,12 @@ void cs_cell_release_all(struct cs_cell *cell)
 	memset(cell, 0, sizeof *cell);
 }
 
+void cs_cell_machine_name(const struct cs_cell *cell, uint32_t m, char *buf, size_t n)
+{
+	const struct cs_machine_class *mc = &cell->classes[cell->cls[m]];
+	snprintf(buf, n, "%s-%u", mc->name, m - mc->first);
+}
+
 void cs_cell_set_backend(struct cs_cell *cell, const struct cs_cell_backend_ops *ops, void *ctx)
 {
 	cell->backend = ops;

@@ -110,6 +110,9 @@ void cs_cell_init(struct cs_cell *cell, struct cs_engine *engine);
 void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 		       struct cs_res cap, json_t *attributes);
 void cs_cell_release_all(struct cs_cell *cell);
+/* Machine m's name, "CLASS-k" (the class's k-th machine, from 0): its
+ * hostname for constraints and Kubernetes node labels. */
+void cs_cell_machine_name(const struct cs_cell *cell, uint32_t m, char *buf, size_t n);
 void cs_cell_set_backend(struct cs_cell *cell, const struct cs_cell_backend_ops *ops, void *ctx);
 
 static inline bool cs_cell_fits(const struct cs_cell *cell, uint32_t m, const struct cs_res *r)

@@ -48,6 +48,17 @@ struct cs_task;
 /* The layers of plug-ins a job may pass through (sim/host.h).  The
  * scheduler's is 0, so that a zeroed job list is a scheduler's. */
 struct cs_app;
+struct cs_cell;
+
+/* A job's own placement rule (an app's constraints, kept by its
+ * controller): whether a task of it may go on machine m, given the
+ * machines already chosen for its other tasks in this attempt and not
+ * yet claimed (Omega's tentative picks; none elsewhere). */
+struct cs_placement_rule {
+	bool (*allows)(void *ctx, const struct cs_cell *cell, uint32_t m, const uint32_t *chosen, uint32_t nchosen);
+	void *ctx;
+};
+
 enum cs_layer { CS_LAYER_SCHEDULER, CS_LAYER_FRAMEWORK, CS_LAYER_CONTROLLER, CS_LAYERS };
 
 struct cs_job_slot {
@@ -113,6 +124,7 @@ struct cs_job {
 					   * NULL (a workload's job) */
 	const struct cs_app *spec; /* the app its controller keeps (specs/spec.h:
 				    * labels, placement rules, priority), or NULL */
+	const struct cs_placement_rule *rule; /* where its tasks may go, or NULL: anywhere */
 	bool with_scheduler; /* handed to the scheduler and not yet placed or dropped */
 	bool watched;        /* its workload's tasks are watched (the world's) */
 	bool observed;       /* controller or watched: the one test on a task's end */

@@ -1,5 +1,6 @@
 /* sim/placement — see placement.h. */
 #include "sim/placement.h"
+#include "sim/job.h"
 
 #include <stdlib.h>
 
@@ -80,6 +81,37 @@ static uint32_t scored_fit(struct cs_placer *p, const struct cs_cell *cell,
 		if (best == CS_NO_MACHINE || score < best_score) {
 			best = m;
 			best_score = score;
+		}
+	}
+	return best;
+}
+
+uint32_t cs_placer_pick_ruled(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req,
+			      const struct cs_placement_rule *rule, const uint32_t *chosen, uint32_t nchosen)
+{
+	uint32_t n = cell->n, start = 0, best = CS_NO_MACHINE;
+	if (n == 0)
+		return CS_NO_MACHINE;
+	if (p->policy == CS_PLACE_RANDOM_FIRST_FIT)
+		start = cs_fastrng_below(&p->fast, n);
+	int sign = p->policy == CS_PLACE_BEST_FIT ? 1 : -1;
+	double best_score = 0;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t m = (start + k) % n;
+		p->probes++;
+		if (!cs_cell_fits(cell, m, req) || !rule->allows(rule->ctx, cell, m, chosen, nchosen))
+			continue;
+		if (p->policy == CS_PLACE_RANDOM_FIRST_FIT || p->policy == CS_PLACE_FIRST_FIT)
+			return m;
+		const struct cs_res *c = &cell->mach[m].cap, *u = &cell->mach[m].used;
+		double left = 0;
+		if (c->cpu > 0)
+			left += (double)(c->cpu - u->cpu - req->cpu) / (double)c->cpu;
+		if (c->mem > 0)
+			left += (double)(c->mem - u->mem - req->mem) / (double)c->mem;
+		if (best == CS_NO_MACHINE || sign * left < best_score) {
+			best = m;
+			best_score = sign * left;
 		}
 	}
 	return best;

@@ -71,6 +71,15 @@ static inline uint32_t cs_placer_probe(struct cs_placer *p, const struct cs_cell
 	return CS_NO_MACHINE;
 }
 
+/* A machine where req fits now and rule allows (sim/job.h), or
+ * CS_NO_MACHINE; chosen/nchosen are passed to the rule.  A rule can
+ * change its answer as tasks are placed (GROUP_BY), so no machine leaves
+ * the candidates: random-first-fit scans from a random machine onwards
+ * (wrapping), first-fit from machine 0, best- and worst-fit score every
+ * allowed machine.  O(machines) per task. */
+uint32_t cs_placer_pick_ruled(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req,
+			      const struct cs_placement_rule *rule, const uint32_t *chosen, uint32_t nchosen);
+
 static inline uint32_t cs_placer_pick(struct cs_placer *p, const struct cs_cell *cell, const struct cs_res *req)
 {
 	if (p->policy == CS_PLACE_RANDOM_FIRST_FIT && p->ncand > 0 && (p->checked || !p->last_failed)) {
