@@ -61,6 +61,19 @@ static uint32_t random_first_fit(struct cs_placer *p, const struct cs_cell *cell
 	return CS_NO_MACHINE;
 }
 
+/* best- and worst-fit's measure: the free cpu and memory fractions m
+ * would have left after req */
+static double left_after(const struct cs_cell *cell, uint32_t m, const struct cs_res *req)
+{
+	const struct cs_res *c = &cell->mach[m].cap, *u = &cell->mach[m].used;
+	double left = 0;
+	if (c->cpu > 0)
+		left += (double)(c->cpu - u->cpu - req->cpu) / (double)c->cpu;
+	if (c->mem > 0)
+		left += (double)(c->mem - u->mem - req->mem) / (double)c->mem;
+	return left;
+}
+
 static uint32_t scored_fit(struct cs_placer *p, const struct cs_cell *cell,
 			   const struct cs_res *req, int sign)
 {
@@ -71,13 +84,7 @@ static uint32_t scored_fit(struct cs_placer *p, const struct cs_cell *cell,
 		p->probes++;
 		if (!cs_cell_fits(cell, m, req))
 			continue;
-		const struct cs_res *c = &cell->mach[m].cap, *u = &cell->mach[m].used;
-		double left = 0;
-		if (c->cpu > 0)
-			left += (double)(c->cpu - u->cpu - req->cpu) / (double)c->cpu;
-		if (c->mem > 0)
-			left += (double)(c->mem - u->mem - req->mem) / (double)c->mem;
-		double score = sign * left;
+		double score = sign * left_after(cell, m, req);
 		if (best == CS_NO_MACHINE || score < best_score) {
 			best = m;
 			best_score = score;
@@ -103,15 +110,10 @@ uint32_t cs_placer_pick_ruled(struct cs_placer *p, const struct cs_cell *cell, c
 			continue;
 		if (p->policy == CS_PLACE_RANDOM_FIRST_FIT || p->policy == CS_PLACE_FIRST_FIT)
 			return m;
-		const struct cs_res *c = &cell->mach[m].cap, *u = &cell->mach[m].used;
-		double left = 0;
-		if (c->cpu > 0)
-			left += (double)(c->cpu - u->cpu - req->cpu) / (double)c->cpu;
-		if (c->mem > 0)
-			left += (double)(c->mem - u->mem - req->mem) / (double)c->mem;
-		if (best == CS_NO_MACHINE || sign * left < best_score) {
+		double score = sign * left_after(cell, m, req);
+		if (best == CS_NO_MACHINE || score < best_score) {
 			best = m;
-			best_score = sign * left;
+			best_score = score;
 		}
 	}
 	return best;
