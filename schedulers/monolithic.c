@@ -73,10 +73,31 @@ static cs_time mono_decision_time(void *kind, const struct cs_job *job)
 	return cs_decision_time(&s->paths[s->path_of[job->workload]].dt, job);
 }
 
+/* Place the pending tasks of a job with a placement rule (an app's
+ * constraints): the ruled scan (sim/placement.h). */
+static __attribute__((noinline, cold)) uint32_t place_ruled(struct mono *s, struct cs_job *job)
+{
+	struct cs_cell *cell = s->h->cell;
+	uint32_t placed = 0;
+	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks; i++) {
+		struct cs_task *t = &job->tasks[i];
+		if (t->state != CS_TASK_PENDING)
+			continue;
+		uint32_t m = cs_placer_pick_ruled(&s->placer, cell, &job->req, job->rule, NULL, 0);
+		if (m == CS_NO_MACHINE)
+			break;
+		cs_cell_claim(cell, t, m);
+		placed++;
+	}
+	return placed;
+}
+
 /* Place the pending tasks of job; returns how many were placed. */
 static uint32_t place_tasks(void *kind, struct cs_job *job)
 {
 	struct mono *s = kind;
+	if (__builtin_expect(job->rule != NULL, 0))
+		return place_ruled(s, job);
 	struct cs_cell *cell = s->h->cell;
 	uint32_t placed = 0;
 	cs_placer_begin_job(&s->placer, cell);
@@ -84,8 +105,7 @@ static uint32_t place_tasks(void *kind, struct cs_job *job)
 		struct cs_task *t = &job->tasks[i];
 		if (t->state != CS_TASK_PENDING)
 			continue;
-		uint32_t m = job->rule ? cs_placer_pick_ruled(&s->placer, cell, &job->req, job->rule, NULL, 0)
-				       : cs_placer_pick(&s->placer, cell, &job->req);
+		uint32_t m = cs_placer_pick(&s->placer, cell, &job->req);
 		if (m == CS_NO_MACHINE)
 			break; /* the tasks of a job are alike: the rest fit nowhere either */
 		cs_cell_claim(cell, t, m);

@@ -52,10 +52,8 @@ void cs_serial_submit(struct cs_serial *s, struct cs_job *job)
 	maybe_start(s);
 }
 
-void cs_serial_resources_freed(struct cs_serial *s)
+void cs_serial_wake_parked(struct cs_serial *s)
 {
-	if (s->retry.mode != CS_RETRY_EVENT || !s->parked.head)
-		return;
 	for (struct cs_job *job; (job = cs_job_list_pop(&s->parked));)
 		s->ops->push(s->kind, job);
 	maybe_start(s);

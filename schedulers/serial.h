@@ -38,7 +38,13 @@ void cs_serial_init(struct cs_serial *s, const struct cs_serial_ops *ops, void *
 /* The scheduler ops' submit, and what task ends, shrunk requests and
  * machines coming up do: resources were freed. */
 void cs_serial_submit(struct cs_serial *s, struct cs_job *job);
-void cs_serial_resources_freed(struct cs_serial *s);
+void cs_serial_wake_parked(struct cs_serial *s);
+/* (inline: every task's end comes here, and mostly nothing is parked) */
+static inline void cs_serial_resources_freed(struct cs_serial *s)
+{
+	if (s->retry.mode == CS_RETRY_EVENT && s->parked.head)
+		cs_serial_wake_parked(s);
+}
 void cs_serial_report(struct cs_serial *s, struct cs_report *out);
 
 #endif
