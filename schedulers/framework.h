@@ -15,11 +15,11 @@
  *    callbacks: offers time out, agents fail);
  *  - cs_fw_launch: start a task on a held agent (the resources move from
  *    offered to used; the task must fit the entry);
- *  - cs_fw_pick: where a task of job may go among the held offers (random
- *    first fit over them, the placement every scheduler kind's
- *    random-first-fit follows, restricted to what the framework was
- *    offered; with the job's placement rule, the first allowed from a
- *    random offer on);
+ *  - cs_fw_pick: where a task may go among the held offers (random first
+ *    fit over them, the placement every scheduler kind's random-first-fit
+ *    follows, restricted to what the framework was offered);
+ *    cs_fw_place_ruled places a whole job with a placement rule (an
+ *    app's constraints: the first allowed from a random offer on);
  *  - cs_fw_decline_all: give back everything held, with a filter per agent
  *    for max(refuse_seconds, allocation_interval);
  *  - cs_fw_kill: stop one of its tasks (the job's policy applies: a
@@ -119,7 +119,11 @@ void cs_fw_decline_all(struct cs_framework *f);
  * machine) is returned; one where it does not is swapped behind the
  * candidates (*ncand shrinks).  UINT32_MAX when none fits.  Start a job
  * with *ncand = the number held. */
-uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_job *job, uint32_t *ncand);
+uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_res *req, uint32_t *ncand);
+/* Place the pending tasks of a job with a placement rule (job->rule) on
+ * the held offers: for each, the first offer from a random one on where
+ * it fits and the rule allows it; returns how many were placed. */
+uint32_t cs_fw_place_ruled(struct cs_framework *f, struct cs_job *job);
 void cs_fw_kill(struct cs_framework *f, struct cs_task *task);
 void cs_fw_suppress(struct cs_framework *f);
 void cs_fw_revive(struct cs_framework *f);

@@ -490,23 +490,10 @@ static bool fits_in(const struct cs_res *a, const struct cs_res *b)
 	return a->cpu <= b->cpu && a->mem <= b->mem && a->disk <= b->disk;
 }
 
-uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_job *job, uint32_t *ncand)
+uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_res *req, uint32_t *ncand)
 {
 	const struct cs_cell *cell = f->h->cell;
 	const struct cs_held *held = f->held;
-	const struct cs_res *req = &job->req;
-	if (job->rule) {
-		/* a rule's answer can change as tasks are placed: scan the
-		 * held offers from a random one, removing none */
-		uint32_t n = *ncand, start = n ? cs_fastrng_below(&f->fast, n) : 0;
-		for (uint32_t i = 0; i < n; i++) {
-			uint32_t k = (start + i) % n;
-			if (fits_in(req, &held[k].res) && cs_cell_fits(cell, held[k].machine, req) &&
-			    job->rule->allows(job->rule->ctx, cell, held[k].machine, NULL, 0))
-				return k;
-		}
-		return UINT32_MAX;
-	}
 	while (*ncand > 0) {
 		uint32_t k = cs_fastrng_below(&f->fast, *ncand);
 		if (fits_in(req, &held[k].res) && cs_cell_fits(cell, held[k].machine, req))
@@ -515,6 +502,38 @@ uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_job *job, uint32_t *
 		(*ncand)--;
 	}
 	return UINT32_MAX;
+}
+
+static uint32_t pick_ruled(struct cs_framework *f, const struct cs_job *job, uint32_t ncand)
+{
+	/* a rule's answer can change as tasks are placed: scan the held
+	 * offers from a random one, removing none */
+	const struct cs_cell *cell = f->h->cell;
+	const struct cs_held *held = f->held;
+	uint32_t start = ncand ? cs_fastrng_below(&f->fast, ncand) : 0;
+	for (uint32_t i = 0; i < ncand; i++) {
+		uint32_t k = (start + i) % ncand;
+		if (fits_in(&job->req, &held[k].res) && cs_cell_fits(cell, held[k].machine, &job->req) &&
+		    job->rule->allows(job->rule->ctx, cell, held[k].machine, NULL, 0))
+			return k;
+	}
+	return UINT32_MAX;
+}
+
+__attribute__((noinline, cold)) uint32_t cs_fw_place_ruled(struct cs_framework *f, struct cs_job *job)
+{
+	uint32_t placed = 0, ncand;
+	cs_fw_held(f, &ncand);
+	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks && ncand > 0; i++) {
+		if (job->tasks[i].state != CS_TASK_PENDING)
+			continue;
+		uint32_t found = pick_ruled(f, job, ncand);
+		if (found == UINT32_MAX)
+			break;
+		cs_fw_launch(f, &job->tasks[i], found);
+		placed++;
+	}
+	return placed;
 }
 
 void cs_fw_kill(struct cs_framework *f, struct cs_task *task)

@@ -41,7 +41,7 @@ static void launch(struct cs_framework *f)
 		for (uint32_t i = 0; i < job->ntasks && ncand > 0; i++) {
 			if (job->tasks[i].state != CS_TASK_PENDING)
 				continue;
-			uint32_t k = cs_fw_pick(f, job, &ncand);
+			uint32_t k = cs_fw_pick(f, &job->req, &ncand);
 			if (k == UINT32_MAX)
 				break;
 			cs_fw_launch(f, &job->tasks[i], k);
