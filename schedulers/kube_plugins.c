@@ -253,7 +253,7 @@ struct kube_cycle *kube_cycle_begin(const struct kube_nodes *k, const struct cs_
 			for (uint32_t m = 0; m < k->cell->n; m++)
 				if (d->of[m] >= 0 && node_selected(k, spec, m))
 					d->eligible[d->of[m]] = true;
-			c->spread_min[i] = INFINITY;
+			c->spread_min[i] = HUGE_VAL;
 			for (uint32_t e = 0; e < d->n; e++)
 				if (d->eligible[e] && d->count[e] < c->spread_min[i])
 					c->spread_min[i] = d->count[e];
@@ -470,8 +470,8 @@ void kube_normalize(const struct kube_nodes *k, double (*raw)[KUBE_NSCORES], uin
 {
 	double lo[KUBE_NSCORES], hi[KUBE_NSCORES];
 	for (int p = 0; p < KUBE_NSCORES; p++) {
-		lo[p] = INFINITY;
-		hi[p] = -INFINITY;
+		lo[p] = HUGE_VAL;
+		hi[p] = -HUGE_VAL;
 		for (uint32_t i = 0; i < n; i++) {
 			lo[p] = fmin(lo[p], raw[i][p]);
 			hi[p] = fmax(hi[p], raw[i][p]);
