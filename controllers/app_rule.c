@@ -47,17 +47,7 @@ static const char *value_of(const struct cs_cell *cell, uint32_t m, const char *
 		return buf;
 	}
 	const json_t *v = json_object_get(cell->classes[cell->cls[m]].attributes, field);
-	if (!v)
-		return NULL;
-	if (json_is_string(v))
-		snprintf(buf, n, "%s", json_string_value(v));
-	else if (json_is_integer(v))
-		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
-	else if (json_is_boolean(v))
-		snprintf(buf, n, "%s", json_is_true(v) ? "true" : "false");
-	else
-		snprintf(buf, n, "%.15g", json_number_value(v));
-	return buf;
+	return v ? cs_attribute_text(v, buf, n) : NULL;
 }
 
 /* Call fn(ctx, machine) for every instance's machine but `skip`'s, and the

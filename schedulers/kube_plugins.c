@@ -79,14 +79,7 @@ void kube_nodes_init(struct kube_nodes *k, const struct cs_cell *cell)
 		json_t *v;
 		json_object_foreach(mc->attributes, key, v) {
 			char buf[256];
-			if (json_is_string(v))
-				snprintf(buf, sizeof buf, "%s", json_string_value(v));
-			else if (json_is_integer(v))
-				snprintf(buf, sizeof buf, "%lld", (long long)json_integer_value(v));
-			else if (json_is_boolean(v))
-				snprintf(buf, sizeof buf, "%s", json_is_true(v) ? "true" : "false");
-			else
-				snprintf(buf, sizeof buf, "%.15g", json_number_value(v));
+			cs_attribute_text(v, buf, sizeof buf);
 			cs_labels_set(&k->classes[c].labels, key, buf);
 		}
 		size_t nt = json_array_size(mc->taints);
@@ -262,8 +255,8 @@ struct kube_cycle *kube_cycle_begin(const struct kube_nodes *k, const struct cs_
 	/* the required anti-affinity of the specs already placed, where it
 	 * selects this pod: no node of a domain holding one of them */
 	const struct cs_labels *mine = pod_labels(spec);
-	const struct cs_app *seen[64];
-	uint32_t nseen = 0;
+	const struct cs_app **seen = NULL;
+	uint32_t nseen = 0, capseen = 0;
 	for (uint32_t m = 0; m < k->cell->n; m++) {
 		const struct kube_node_pods *p = &k->pods[m];
 		for (uint32_t i = 0; i < p->n; i++) {
@@ -271,8 +264,9 @@ struct kube_cycle *kube_cycle_begin(const struct kube_nodes *k, const struct cs_
 			bool dup = !s;
 			for (uint32_t j = 0; j < nseen && !dup; j++)
 				dup = seen[j] == s;
-			if (dup || nseen == 64)
+			if (dup)
 				continue;
+			CS_GROW(seen, capseen, nseen + 1);
 			seen[nseen++] = s;
 			for (size_t t = 0; t < s->k8s.npod_terms; t++) {
 				const struct cs_pod_term *term = &s->k8s.pod_terms[t];
@@ -294,6 +288,7 @@ struct kube_cycle *kube_cycle_begin(const struct kube_nodes *k, const struct cs_
 			}
 		}
 	}
+	free(seen);
 	return c;
 }
 

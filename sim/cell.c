@@ -92,6 +92,19 @@ void cs_cell_machine_name(const struct cs_cell *cell, uint32_t m, char *buf, siz
 	snprintf(buf, n, "%s-%u", mc->name, m - mc->first);
 }
 
+const char *cs_attribute_text(const json_t *v, char *buf, size_t n)
+{
+	if (json_is_string(v))
+		snprintf(buf, n, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+	else if (json_is_boolean(v))
+		snprintf(buf, n, "%s", json_is_true(v) ? "true" : "false");
+	else
+		snprintf(buf, n, "%.15g", json_number_value(v));
+	return buf;
+}
+
 void cs_cell_set_backend(struct cs_cell *cell, const struct cs_cell_backend_ops *ops, void *ctx)
 {
 	cell->backend = ops;

@@ -113,6 +113,10 @@ void cs_cell_release_all(struct cs_cell *cell);
 /* Machine m's name, "CLASS-k" (the class's k-th machine, from 0): its
  * hostname for constraints and Kubernetes node labels. */
 void cs_cell_machine_name(const struct cs_cell *cell, uint32_t m, char *buf, size_t n);
+/* An attribute value as text, into buf: a string as it is, a number or
+ * a boolean as JSON writes it (so "rack": 2 and "rack": "2" compare
+ * equal).  Returns buf. */
+const char *cs_attribute_text(const json_t *v, char *buf, size_t n);
 void cs_cell_set_backend(struct cs_cell *cell, const struct cs_cell_backend_ops *ops, void *ctx);
 
 static inline bool cs_cell_fits(const struct cs_cell *cell, uint32_t m, const struct cs_res *r)

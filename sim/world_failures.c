@@ -124,16 +124,6 @@ static void unit_flip(void *ctx, cs_time now)
 	cs_engine_after(&p->f->w->engine, cs_dist_sample_time(u->down ? &p->mttr : &p->mtbf, p->rng), unit_flip, u);
 }
 
-/* An attribute value as text: strings as they are, numbers and booleans
- * as JSON writes them (so {"rack": 2} matches a class's "rack": "2"). */
-static void value_text(const json_t *v, char *buf, size_t n)
-{
-	if (json_is_string(v))
-		snprintf(buf, n, "%s", json_string_value(v));
-	else
-		cs_cfg_got(v, buf, n);
-}
-
 static const json_t *class_attr(const struct cs_machine_class *c, const char *attr)
 {
 	return json_object_get(c->attributes, attr);
@@ -168,7 +158,7 @@ static void make_units(struct cs_world *w, struct failure_process *p, const char
 		if (!v)
 			continue; /* not in any unit of this process */
 		char text[256];
-		value_text(v, text, sizeof text);
+		cs_attribute_text(v, text, sizeof text);
 		uint32_t u = 0;
 		while (u < p->nunits && strcmp(values[u], text) != 0)
 			u++;
@@ -274,11 +264,11 @@ static int event_machines(struct cs_world *w, const struct cs_cfg *cfg, json_t *
 		json_object_foreach(v, k, want) {
 			char a[256], b[256];
 			const json_t *have = strcmp(k, "class") == 0 ? NULL : class_attr(mc, k);
-			value_text(want, a, sizeof a);
+			cs_attribute_text(want, a, sizeof a);
 			if (strcmp(k, "class") == 0)
 				snprintf(b, sizeof b, "%s", mc->name);
 			else if (have)
-				value_text(have, b, sizeof b);
+				cs_attribute_text(have, b, sizeof b);
 			all = all && (strcmp(k, "class") == 0 || have) && strcmp(a, b) == 0;
 		}
 		if (!all)
