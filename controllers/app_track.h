@@ -7,9 +7,20 @@
  * instance is lost (its machine failed, it was killed or preempted) while
  * the app was available, and ends when running is back at desired; its
  * length is a restore_seconds sample (episodes still open at the end are
- * not counted).  restarts counts the instances launched to replace lost
- * ones; losses the instances that ended otherwise than FINISHED.  A
- * job's controller slot holds a byte per task: whether it started. 
+ * not counted).  restarts counts the instances launched to make good ones
+ * that ended; losses the instances that ended otherwise than FINISHED;
+ * stopped the ones the controller stopped itself (cs_app_track_stop: not
+ * losses).  Each job's controller slot holds its version and a record per
+ * task (struct cs_app_job).
+ *
+ * Versions and ghosts: an update adds a version (a Marathon app version,
+ * a Deployment's ReplicaSet); the counts are per version.  A lost
+ * instance the system has not noticed yet is a ghost of its version until
+ * its detection time: it still counts as one of the app's (the real
+ * controller still sees it running), and the kind's changed() callback
+ * runs when it goes.  The kinds reconcile their counts against their
+ * targets (marathon.c, aurora.c, kube.c); a kind calls the track, never
+ * the other way round, except changed().
  *
  * Detection (docs/model.md, "Cluster managers", states the sources):
  *  - Mesos (Marathon, Aurora): the master pings each agent every
@@ -36,18 +47,61 @@
 #include "controllers/controller.h"
 
 struct cs_app_rule;
+struct cs_app_track;
+
+/* An instance's state: a record per task in its job's controller slot
+ * (struct cs_app_job). */
+enum cs_inst_state {
+	CS_INST_PENDING,  /* submitted, not yet running */
+	CS_INST_RUNNING,  /* started, on its machine */
+	CS_INST_STOPPING, /* the controller stopped it (a pending one is
+			   * killed as soon as it starts) */
+	CS_INST_DONE,     /* ended */
+};
+struct cs_inst {
+	uint8_t state;
+	cs_time started;
+};
+struct cs_app_job {
+	uint32_t version;
+	cs_time created;
+	struct cs_inst inst[]; /* per task */
+};
+
+/* A version of the app: what its instances ask for (an update makes a new
+ * one: a Marathon app version, a Deployment's ReplicaSet, an Aurora job
+ * update), and how many of its instances there are. */
+struct cs_app_version {
+	const struct cs_app *app;
+	struct cs_res req;
+	uint64_t pending, running, ghosts; /* ghosts: lost, not yet noticed */
+	uint64_t target;       /* the kind's own (a ReplicaSet's spec.replicas) */
+	cs_time created;
+};
+
+/* A lost instance the system has not noticed yet: it still counts as one
+ * of its version's until `until` (the detection), then the kind's
+ * changed() callback runs. */
+struct cs_ghost {
+	struct cs_app_track *t;
+	uint32_t version;
+	bool gone;             /* noticed, or deleted by a scale-down */
+	bool armed;            /* its detection event is to come */
+	cs_time until;
+};
 
 struct cs_app_track {
 	struct cs_controller *c;
 	struct cs_app_rule *rule;     /* the app's constraints (app_rule.c), or NULL */
 	uint64_t violations;          /* started instances that broke one */
-	const struct cs_app *app;     /* its jobs' spec (NULL: none) */
-	struct cs_res req;
+	const struct cs_app *app;     /* its first version's spec (NULL: none) */
 	cs_time duration;             /* of an instance (CS_TIME_NEVER: until lost) */
+	bool exits_failing;           /* task_exit "failed": instances exit with status 1 */
 	uint64_t desired, running;
-	uint64_t restarts, losses;
+	uint64_t restarts, losses, stopped;
+	uint64_t unreplaced;          /* ended instances not yet made good by a launch */
 	cs_time since;                /* the last change of running (or the start) */
-	cs_time started_at;
+	cs_time started_at, ended_at; /* ended_at: deleted (CS_TIME_NEVER: not) */
 	double available_seconds, running_area;
 	bool degraded;
 	cs_time degraded_since;
@@ -55,7 +109,40 @@ struct cs_app_track {
 	size_t nrestores, caprestores;
 	struct cs_job **live;
 	size_t nlive, caplive;
-	uint64_t owed;                /* replacements due at a pending detection */
+	struct cs_app_version *v;
+	uint32_t nv, capv;
+	struct cs_ghost **ghosts;
+	size_t nghosts, capghosts;
+	struct cs_task **to_kill;     /* cancelled pending instances that started */
+	size_t nto_kill, capto_kill;
+	cs_event_id kill_event;
+	bool kill_scheduled;
+	/* the kind's reconcile step (cs_app_track_reconcile runs it), also
+	 * run when the track notices a change by itself (a ghost's
+	 * detection, a held launch's time); NULL: none */
+	void (*reconcile_once)(struct cs_controller *c);
+	bool in_reconcile, again, wake_scheduled;
+};
+
+/* Which instances a scale-down stops first. */
+enum cs_kill_order {
+	/* Kubernetes' ActivePodsWithRanks: unassigned (pending) first, then
+	 * phase Unknown (lost, unnoticed), then running; among those, more
+	 * pods of the same set on its node first, then ready for less time,
+	 * then created later */
+	CS_KILL_K8S,
+	/* Marathon's killSelection YOUNGEST_FIRST / OLDEST_FIRST: unreachable
+	 * (ghosts) first, then not yet running, then by start time */
+	CS_KILL_YOUNGEST_FIRST,
+	CS_KILL_OLDEST_FIRST,
+	/* Aurora: the highest instance ids, i.e. the ones created last */
+	CS_KILL_NEWEST_CREATED,
+};
+
+/* A scale-down victim: a task (pending or running), or a ghost. */
+struct cs_victim {
+	struct cs_task *task;
+	struct cs_ghost *ghost;
 };
 
 /* Mesos' and Kubernetes' detection constants, with their defaults. */
@@ -68,6 +155,8 @@ struct cs_k8s_timing {
 	cs_time monitor_every;        /* node_monitor_period, 5 s */
 	cs_time grace;                /* node_monitor_grace_period, 40 s */
 	cs_time toleration;           /* default_toleration_seconds, 300 s */
+	uint64_t burst;               /* burst_replicas: a ReplicaSet's creations
+				       * or deletions per sync, 500 */
 };
 /* The entry's "mesos" / "kubernetes" object (defaults written in). */
 int cs_mesos_timing_parse(const struct cs_cfg *cfg, json_t *entry, const char *path, struct cs_mesos_timing *out);
@@ -78,25 +167,59 @@ int cs_app_task_duration(const struct cs_cfg *cfg, json_t *entry, const char *pa
 void cs_app_track_init(struct cs_app_track *t, struct cs_controller *c, const struct cs_res *req, uint64_t desired,
 		       cs_time duration);
 /* The same for an app of the spec readers: its per-instance request and
- * instances, and the entry's task_duration (-1 on a bad one). */
+ * instances (version 0), and the entry's task_duration and task_exit (-1
+ * on a bad one). */
 struct cs_app;
 int cs_app_track_adopt(struct cs_app_track *t, struct cs_controller *c, const struct cs_app *app,
 		       const struct cs_cfg *cfg, json_t *entry, const char *path);
 void cs_app_track_release(struct cs_app_track *t);
+/* A new version (an update); returns its index (the newest). */
+uint32_t cs_app_track_add_version(struct cs_app_track *t, const struct cs_app *app);
 /* At the controller's start. */
 void cs_app_track_start(struct cs_app_track *t);
-/* Submit n instances now (one job); replacement counts them as restarts. */
-void cs_app_track_launch(struct cs_app_track *t, uint32_t n, bool replacement);
-/* Launch one replacement at time at (a detection's moment; the calls
- * come in the order of their times). */
-void cs_app_track_replace_at(struct cs_app_track *t, cs_time at);
+/* Submit n instances of version v now (one job); as many as there are
+ * unreplaced losses count as restarts. */
+void cs_app_track_launch(struct cs_app_track *t, uint32_t v, uint32_t n);
 void cs_app_track_started(struct cs_app_track *t, struct cs_task *task);
-/* One of its tasks ended (call before deciding what to do). */
-void cs_app_track_ended(struct cs_app_track *t, struct cs_task *task, enum cs_task_state why);
+/* One of its tasks ended: returns false when the controller had stopped
+ * it (nothing to react to), true otherwise (a loss unless FINISHED). */
+bool cs_app_track_ended(struct cs_app_track *t, struct cs_task *task, enum cs_task_state why);
 void cs_app_track_job_ended(struct cs_app_track *t, struct cs_job *job);
+/* The version of a task's instance. */
+uint32_t cs_app_track_version_of(const struct cs_task *task);
+/* A task lost (just ended LOST) stays counted as a ghost of its version
+ * until `until`; then t->changed runs. */
+void cs_app_track_ghost(struct cs_app_track *t, const struct cs_task *task, cs_time until);
+/* Instances of versions [first, last): pending + running + ghosts, and
+ * running. */
+uint64_t cs_app_track_existing(const struct cs_app_track *t, uint32_t first, uint32_t last);
+uint64_t cs_app_track_running_in(const struct cs_app_track *t, uint32_t first, uint32_t last);
+/* Up to n victims among versions [first, last) in the given order; returns
+ * how many (out has room for n). */
+size_t cs_app_track_victims(struct cs_app_track *t, uint32_t first, uint32_t last, size_t n, enum cs_kill_order order,
+			    struct cs_victim *out);
+/* Stop one victim: kill a running task, cancel a pending one, forget a
+ * ghost.  Not a loss. */
+void cs_app_track_stop(struct cs_app_track *t, const struct cs_victim *v);
+/* Stop up to n victims of versions [first, last) in the given order;
+ * returns how many. */
+size_t cs_app_track_stop_some(struct cs_app_track *t, uint32_t first, uint32_t last, uint64_t n,
+			      enum cs_kill_order order);
+/* Launch n of the newest version now, or -- before not_before (a launch
+ * delay) -- reconcile again then; returns false when held back (true
+ * the first time a hold is set). */
+bool cs_app_track_launch_at(struct cs_app_track *t, uint64_t n, cs_time not_before, bool *held_new);
+/* Run the kind's reconcile step until nothing asks for another (a call
+ * during a step, from a callback the step caused, asks for one); nothing
+ * once the app is deleted. */
+void cs_app_track_reconcile(struct cs_app_track *t);
+/* The app's desired count changes (a scale; an Aurora job copy done). */
+void cs_app_track_set_desired(struct cs_app_track *t, uint64_t desired);
+/* Deleted: every instance stopped; its figures end now. */
+void cs_app_track_delete(struct cs_app_track *t);
 /* summary.json's entry for the app: kind, desired, running_mean,
  * availability, restore_seconds {median, max, n}, restarts, losses,
- * constraint_violations. */
+ * stopped, constraint_violations, versions. */
 json_t *cs_app_track_report(struct cs_app_track *t, const char *kind);
 
 /* An app's constraints as its jobs' placement rule (app_rule.c): NULL
@@ -120,5 +243,21 @@ void cs_app_ops_start(struct cs_controller *c);
 cs_time cs_mesos_agent_removed(cs_time t, cs_time ping_interval, uint32_t max_pings);
 /* When the node controller marks a node that failed at t NotReady. */
 cs_time cs_k8s_node_not_ready(cs_time t, cs_time status_every, cs_time monitor_every, cs_time grace);
+/* A ReplicaSet's slow-start batch sizes for n creations (1, 2, 4, ...,
+ * the last what is left): how many (at most cap) written to sizes. */
+size_t cs_k8s_slow_start_batches(uint64_t n, uint64_t *sizes, size_t cap);
+/* An int-or-percent of total, a percentage rounded up or down. */
+struct cs_intpct;
+uint64_t cs_k8s_resolve_intpct(const struct cs_intpct *v, uint64_t total, bool round_up);
+/* Marathon's launch delay after the n-th failure in a row (n >= 1):
+ * min(backoff x factor^(n-1), max). */
+double cs_marathon_launch_delay(double backoff, double factor, double max, uint64_t n);
+/* Aurora's flapping penalty after the n-th flap in a row (n >= 1):
+ * min(initial x 2^(n-1), max) (a truncated binary backoff). */
+double cs_aurora_flap_delay(double initial, double max, uint64_t n);
+/* Whether task's instance is running (not pending, stopping or ended). */
+bool cs_app_track_is_running(const struct cs_task *task);
+/* When the instance of task started (its run so far). */
+cs_time cs_app_track_started_at(const struct cs_task *task);
 
 #endif

@@ -33,7 +33,9 @@
  * Marathon app, an Aurora job, a Kubernetes workload) also has takes(app),
  * true for the apps it keeps, and adopt(), which replaces create() for an
  * entry of the experiment's "apps": it gets the app (the kind copies what
- * it keeps) and the entry with its own keys (keys_for_apps).
+ * it keeps) and the entry with its own keys (keys_for_apps); and act(),
+ * the experiment's scripted actions on the app ("events": scale, update,
+ * delete; sim/world_apps.c), each as the real system carries it out.
  * Per-job data goes in job->slot[CS_LAYER_CONTROLLER]. */
 #ifndef CS_CONTROLLER_H
 #define CS_CONTROLLER_H
@@ -44,6 +46,16 @@
 
 struct cs_controller;
 struct cs_app;
+
+/* A scripted action on an app.  An update's version is a copy of the
+ * app's spec with the event's "set" applied, owned by the world and alive
+ * for the whole run. */
+enum cs_app_act { CS_ACT_SCALE, CS_ACT_UPDATE, CS_ACT_DELETE };
+struct cs_app_action {
+	enum cs_app_act what;
+	uint64_t instances;          /* scale: the new count; update: the version's */
+	const struct cs_app *version; /* update */
+};
 
 struct cs_controller_ops {
 	const char *kind;
@@ -60,6 +72,7 @@ struct cs_controller_ops {
 	const char *const *keys_for_apps; /* an "apps" entry's keys besides file, key, at */
 	int (*adopt)(struct cs_controller *c, const struct cs_cfg *cfg, const struct cs_app *app, json_t *entry,
 		     const char *path);
+	void (*act)(struct cs_controller *c, const struct cs_app_action *a);
 };
 
 /* One controller of the run: the world owns it. */

@@ -128,6 +128,8 @@ struct cs_job {
 	bool with_scheduler; /* handed to the scheduler and not yet placed or dropped */
 	bool watched;        /* its workload's tasks are watched (the world's) */
 	bool observed;       /* controller or watched: the one test on a task's end */
+	bool exits_failing;  /* its tasks exit with status 1 after their
+			      * duration (an app's task_exit "failed") */
 	struct cs_job_slot slot[CS_LAYERS]; /* per layer: see the header */
 	struct cs_job *live_prev, *live_next; /* the world's list of live jobs */
 	/* the task of a one-task job (most trace jobs are): tasks points

@@ -511,12 +511,32 @@ static void group_unlink(struct cs_end_group *g)
 
 /* Every task of the group ends now.  The job may be freed by the last
  * task_left: touch neither it nor its tasks after that. */
+static void requeue_task(struct cs_world *w, struct cs_task *task, enum cs_task_state why, bool kill);
+
+/* The group's tasks exit with status 1 (apart from the common path). */
+static __attribute__((noinline, cold)) void fail_group(struct cs_world *w, struct cs_end_group *g)
+{
+	while (g->head) {
+		struct cs_task *task = g->head;
+		g->head = task->gnext;
+		task->group = NULL;
+		task->gprev = task->gnext = NULL;
+		task->exit_status = 1;
+		requeue_task(w, task, CS_TASK_FAILED, false);
+	}
+	spare_group(w, g);
+}
+
 static void group_end_fire(void *ctx, cs_time now)
 {
 	struct cs_end_group *g = ctx;
 	struct cs_world *w = g->job->owner;
 	const uint64_t bump = w->cell.release_bump;
 	group_unlink(g);
+	if (__builtin_expect(g->job->exits_failing, 0)) {
+		fail_group(w, g);
+		return;
+	}
 	while (g->head) {
 		struct cs_task *task = g->head;
 		g->head = task->gnext;
@@ -888,6 +908,7 @@ int cs_world_run(struct cs_world *w, struct cs_error *err)
 		pull_next(w, &w->workloads[i]);
 	cs_world_schedule_machine_events(w);
 	cs_world_start_failures(w);
+	cs_world_start_app_events(w);
 	cs_world_start_controllers(w);
 	cs_world_start_balancer(w);
 	cs_world_timeseries_start(w);

@@ -1,7 +1,8 @@
 /* sim/world_apps — the experiment's "apps": spec files in the real
  * systems' formats (specs/spec.h), each app kept alive by the controller
  * kind that takes it (controllers/controller.h: takes, adopt) on top of
- * the experiment's scheduler.
+ * the experiment's scheduler, and the scripted actions on them (entries of
+ * "events" with scale, update or delete: controller.h's act()).
  *
  * An entry: {"file": PATH (next to the experiment, else as given),
  * "key": "cluster/role/env/name" (Aurora: the job to run, as `aurora
@@ -31,11 +32,34 @@ struct app_file {
 	bool *runs;          /* per app: kept by a controller */
 };
 
+/* A scripted action on an app ("events": scale, update, delete). */
+struct app_event {
+	struct cs_controller *c;
+	struct cs_app_action a;
+	cs_time at;
+};
+
+/* An update's version: a copy of the app's latest spec with "set"
+ * applied (the pointers it shares stay the spec set's; cmd is its own). */
+struct app_version {
+	struct cs_controller *c;
+	const struct cs_app *app;
+	cs_time at;          /* of its event: one app's events are in time order */
+	uint64_t instances;
+	bool deleted;
+};
+
 struct cs_world_apps {
 	struct app_file *files;
 	size_t nfiles;
 	size_t ncontrollers;
 	uint32_t first;      /* the first app controller's index in w->controllers */
+	struct app_event *events;
+	size_t nevents, capevents;
+	struct app_version *versions; /* per app controller: its latest (index c - first) */
+	struct cs_app **copies;       /* every update's version */
+	char **cmds;
+	size_t ncopies, capcopies;
 };
 
 /* An Aurora job key: cluster/role/env/name, four non-empty parts. */
@@ -162,6 +186,7 @@ int cs_world_parse_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *ex
 	if (!a)
 		return 0;
 	a->first = w->ncontrollers;
+	a->versions = cs_xcalloc(a->ncontrollers ? a->ncontrollers : 1, sizeof *a->versions);
 	for (size_t i = 0; i < a->nfiles; i++) {
 		struct app_file *f = &a->files[i];
 		cs_time at;
@@ -177,11 +202,140 @@ int cs_world_parse_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *ex
 				return -1;
 			c->at = at;
 			c->app = true;
+			struct app_version *lv = &a->versions[(uint32_t)(c - w->controllers) - a->first];
+			*lv = (struct app_version){c, app, at, app->instances, false};
 			if (ops->adopt(c, cfg, app, f->entry, f->path) < 0)
 				return -1;
 		}
 	}
 	return 0;
+}
+
+/* ---- scripted actions ---- */
+
+static struct app_version *latest_of(struct cs_world *w, const struct cs_controller *c)
+{
+	return &w->apps->versions[(uint32_t)(c - w->controllers) - w->apps->first];
+}
+
+/* The update's "set": a new version of the app. */
+static int apply_set(const struct cs_cfg *cfg, json_t *set, const char *p, struct cs_world_apps *a,
+		     struct app_version *lv)
+{
+	static const char *const keys[] = {"cpus", "mem", "disk", "instances", "cmd", "image", NULL};
+	const struct cs_app *from = lv->app;
+	struct cs_app *app = cs_xmalloc(sizeof *app);
+	*app = *from;
+	CS_GROW(a->copies, a->capcopies, a->ncopies + 1);
+	a->cmds = cs_xrealloc(a->cmds, a->capcopies * sizeof *a->cmds);
+	a->copies[a->ncopies] = app;
+	a->cmds[a->ncopies++] = NULL;
+	const char *cmd = NULL, *image = NULL;
+	uint64_t n;
+	if (cs_cfg_need_object(cfg, set, p) < 0 || cs_cfg_keys(cfg, set, p, keys) < 0 ||
+	    cs_cfg_qty(cfg, set, p, "cpus", from->cpu, CS_CFG_NONNEG, CS_QTY_CPU, &app->cpu) < 0 ||
+	    cs_cfg_qty(cfg, set, p, "mem", from->mem, CS_CFG_NONNEG, CS_QTY_MEM, &app->mem) < 0 ||
+	    cs_cfg_qty(cfg, set, p, "disk", from->disk, CS_CFG_NONNEG, CS_QTY_DISK, &app->disk) < 0 ||
+	    cs_cfg_count(cfg, set, p, "instances", lv->instances, 0, 0, 1000000, &n) < 0 ||
+	    cs_cfg_str(cfg, set, p, "cmd", NULL, 0, &cmd) < 0 || cs_cfg_str(cfg, set, p, "image", NULL, 0, &image) < 0)
+		return -1;
+	if (cmd) {
+		a->cmds[a->ncopies - 1] = cs_xstrdup(cmd);
+		app->cmd = a->cmds[a->ncopies - 1];
+	}
+	app->instances = n;
+	lv->app = app;
+	lv->instances = n;
+	return 0;
+}
+
+static void app_event_fire(void *ctx, cs_time now)
+{
+	struct app_event *e = ctx;
+	e->c->ops->act(e->c, &e->a);
+}
+
+int cs_world_parse_app_event(struct cs_world *w, const struct cs_cfg *cfg, json_t *e, const char *p)
+{
+	static const char *const acts[] = {"scale", "update", "delete", NULL};
+	static const char *const keys[] = {"at", "scale", "update", "delete", "instances", "set", NULL};
+	if (cs_cfg_keys(cfg, e, p, keys) < 0)
+		return -1;
+	int which = -1;
+	for (int i = 0; acts[i]; i++)
+		if (json_object_get(e, acts[i])) {
+			if (which >= 0)
+				return cs_error_input(cfg->err, cfg->file, p, "one action per event (got %s and %s)",
+						      acts[which], acts[i]);
+			which = i;
+		}
+	char q[128], got[64];
+	cs_path_key(q, sizeof q, p, acts[which]);
+	json_t *name = json_object_get(e, acts[which]);
+	struct cs_controller *c = NULL;
+	for (uint32_t i = 0; json_is_string(name) && w->apps && i < w->ncontrollers && !c; i++)
+		if (w->controllers[i].app && strcmp(w->controllers[i].name, json_string_value(name)) == 0)
+			c = &w->controllers[i];
+	if (!c)
+		return cs_error_input(cfg->err, cfg->file, q, "expected the name of one of the experiment's apps (got %s)",
+				      cs_cfg_got(name, got, sizeof got));
+	struct cs_world_apps *a = w->apps;
+	struct app_version *lv = latest_of(w, c);
+	struct app_event ev = {c, {(enum cs_app_act)which, lv->instances, NULL}, 0};
+	if (cs_cfg_time(cfg, e, p, "at", 0, CS_CFG_REQUIRED | CS_CFG_NONNEG, &ev.at) < 0)
+		return -1;
+	cs_path_key(q, sizeof q, p, "at");
+	if (ev.at < c->at)
+		return cs_error_input(cfg->err, cfg->file, q, "%s starts at %gs: its events come after (got %gs)", c->name,
+				      cs_time_to_seconds(c->at), cs_time_to_seconds(ev.at));
+	if (ev.at < lv->at)
+		return cs_error_input(cfg->err, cfg->file, q, "events of one app are listed in time order (got %gs after %gs)",
+				      cs_time_to_seconds(ev.at), cs_time_to_seconds(lv->at));
+	if (lv->deleted)
+		return cs_error_input(cfg->err, cfg->file, p, "%s is deleted by an earlier event", c->name);
+	if (which != 2 && lv->app->kind == CS_APP_K8S_POD)
+		return cs_error_input(cfg->err, cfg->file, cs_path_key(q, sizeof q, p, acts[which]),
+				      "%s is a bare Pod: Kubernetes scales and updates the pods of a ReplicaSet, "
+				      "ReplicationController or Deployment", c->name);
+	lv->at = ev.at;
+	if (which == 0) {
+		if (cs_cfg_count(cfg, e, p, "instances", 0, CS_CFG_REQUIRED, 0, 1000000, &ev.a.instances) < 0)
+			return -1;
+		lv->instances = ev.a.instances;
+	} else if (which == 1) {
+		json_t *set = json_object_get(e, "set");
+		if (!set)
+			set = json_object(), json_object_set_new(e, "set", set);
+		if (json_object_get(e, "instances") && json_object_get(set, "instances"))
+			return cs_error_input(cfg->err, cfg->file, p, "instances given twice (in the event and in set)");
+		if (json_object_get(e, "instances"))
+			json_object_set(set, "instances", json_object_get(e, "instances"));
+		if (apply_set(cfg, set, cs_path_key(q, sizeof q, p, "set"), a, lv) < 0)
+			return -1;
+		ev.a.version = lv->app;
+		ev.a.instances = lv->instances;
+	} else {
+		if (json_object_get(e, "instances") || json_object_get(e, "set"))
+			return cs_error_input(cfg->err, cfg->file, p, "delete takes no instances or set");
+		lv->deleted = true;
+	}
+	if (which == 0 && json_object_get(e, "set"))
+		return cs_error_input(cfg->err, cfg->file, p, "set is for update (scale takes instances)");
+	CS_GROW(a->events, a->capevents, a->nevents + 1);
+	a->events[a->nevents++] = ev;
+	return 0;
+}
+
+bool cs_world_is_app_event(json_t *e)
+{
+	return json_object_get(e, "scale") || json_object_get(e, "update") || json_object_get(e, "delete");
+}
+
+void cs_world_start_app_events(struct cs_world *w)
+{
+	struct cs_world_apps *a = w->apps;
+	for (size_t i = 0; a && i < a->nevents; i++)
+		cs_engine_at(&w->engine, a->events[i].at, app_event_fire, &a->events[i]);
 }
 
 /* A Service: the apps whose pods its selector selects. */
@@ -261,6 +415,14 @@ void cs_world_release_apps(struct cs_world *w)
 		free(a->files[i].runs);
 	}
 	free(a->files);
+	for (size_t i = 0; i < a->ncopies; i++) {
+		free(a->cmds[i]);
+		free(a->copies[i]);
+	}
+	free(a->copies);
+	free(a->cmds);
+	free(a->versions);
+	free(a->events);
 	free(a);
 	w->apps = NULL;
 }

@@ -287,6 +287,8 @@ static int parse_event(struct cs_world *w, const struct cs_cfg *cfg, json_t *e, 
 {
 	static const char *const actions[] = {"fail_machine", "recover_machine", "fail_attribute", "recover_attribute", NULL};
 	static const char *const keys[] = {"at", "fail_machine", "recover_machine", "fail_attribute", "recover_attribute", NULL};
+	if (cs_world_is_app_event(e))
+		return cs_world_parse_app_event(w, cfg, e, p);
 	if (json_object_get(e, "kill") || json_object_get(e, "restart"))
 		return cs_error_input(cfg->err, cfg->file, p,
 				      "kill and restart are for a balancer's listed servers; in a cell, servers from a "
@@ -294,6 +296,7 @@ static int parse_event(struct cs_world *w, const struct cs_cfg *cfg, json_t *e, 
 	if (cs_cfg_keys(cfg, e, p, keys) < 0)
 		return -1;
 	struct cs_world_failures *f = failures_of(w);
+	f->reported = true;
 	struct scripted *s = &f->events[f->nevents];
 	memset(s, 0, sizeof *s);
 	s->f = f;
@@ -307,7 +310,8 @@ static int parse_event(struct cs_world *w, const struct cs_cfg *cfg, json_t *e, 
 	}
 	if (which < 0)
 		return cs_error_input(cfg->err, cfg->file, p,
-				      "an event needs an action: fail_machine, recover_machine, fail_attribute or recover_attribute");
+				      "an event needs an action: fail_machine, recover_machine, fail_attribute, "
+				      "recover_attribute, or scale, update or delete (an app)");
 	char q[96];
 	if (cs_cfg_time(cfg, e, p, "at", 0, CS_CFG_REQUIRED | CS_CFG_NONNEG, &s->at) < 0)
 		return -1;
@@ -320,7 +324,7 @@ static int parse_event(struct cs_world *w, const struct cs_cfg *cfg, json_t *e, 
 int cs_world_parse_failures(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 {
 	json_t *procs = json_object_get(exp, "failures"), *events = json_object_get(exp, "events");
-	if (procs || events)
+	if (procs)
 		failures_of(w)->reported = true;
 	if (procs) {
 		if (!json_is_object(procs) && !json_is_array(procs))

@@ -33,6 +33,10 @@ size_t cs_world_count_app_controllers(const struct cs_world *w);
 int cs_world_parse_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 /* summary.json's "apps" (NULL without apps) */
 json_t *cs_world_apps_summary(struct cs_world *w);
+/* An entry of "events" that acts on an app (scale, update, delete). */
+bool cs_world_is_app_event(json_t *e);
+int cs_world_parse_app_event(struct cs_world *w, const struct cs_cfg *cfg, json_t *e, const char *p);
+void cs_world_start_app_events(struct cs_world *w);
 /* their "app.NAME.running" columns of timeseries.csv */
 void cs_world_apps_series_add(struct cs_world *w);
 void cs_world_release_apps(struct cs_world *w);

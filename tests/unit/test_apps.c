@@ -140,9 +140,13 @@ static void test_aurora(void **state)
 	assert_null(json_object_get(json_object_get(s, "apps"), "svc"));
 	json_decref(s);
 	/* every copy runs 100 s: the job's one finishes at 102 and is done;
-	 * the service's is restarted each time: it runs 2-102, 104-204, ...,
-	 * finishing at 102 k; 19 finishes before 2000 (102 x 19 = 1938) --
-	 * and the failure at 1003 hits whichever copy is on machine 0 */
+	 * the service's is restarted each time, but a copy that ran under
+	 * flapping_threshold (300 s) flaps: its restart waits 30 s, then 60,
+	 * 120, 240, and 300 s (the cap) for each flap in a row.  Launched at
+	 * 0, 132, 294, 516, 858, 1260, 1662 (each placed 2 s later, ending
+	 * 100 s after that: 102, 234, 396, 618, 960, 1362, 1764), so 6
+	 * restarts and 7 throttled ends; the next would be at 2064.  (The
+	 * failure at 1003 finds no copy: it is waiting then.) */
 	setenv("USER", "alice", 1);
 	app = run_app(f, "\"task_duration\": 100", "hello_world", NULL, &s);
 	assert_true(tu_num(app, "restarts") == 0 && tu_num(app, "losses") == 0);
@@ -150,7 +154,8 @@ static void test_aurora(void **state)
 	json_t *svc = json_object_get(json_object_get(s, "apps"), "svc");
 	assert_non_null(svc);
 	assert_string_equal(json_string_value(json_object_get(svc, "kind")), "aurora-service");
-	assert_true(tu_num(svc, "restarts") >= 18);
+	assert_true(tu_num(svc, "restarts") == 6);
+	assert_true(tu_num(svc, "throttled") == 7);
 	json_decref(s);
 	free(f);
 }
