@@ -16,35 +16,6 @@
 #include "controllers/app_track.h"
 #include "specs/spec.h"
 
-static char *dir;
-
-static char *spec(const char *name, const char *text)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *path = malloc(n);
-	snprintf(path, n, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rm_rf(dir);
-	free(dir);
-	return 0;
-}
-
 /* An experiment: machines (a "machines" list), one app file, events,
  * t_job; results kept in *out (caller removes). */
 static json_t *run(const char *machines, const char *file, const char *entry_extra, const char *events, double t_job,
@@ -163,7 +134,7 @@ static void test_slow_start_batches(void **state)
 static void test_burst_and_batches(void **state)
 {
 	(void)state;
-	char *f = spec("big-rc.yaml", "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: big}\n"
+	char *f = tu_file("big-rc.yaml", "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: big}\n"
 				      "spec:\n  replicas: 1000\n  template:\n    metadata: {labels: {app: big}}\n"
 				      "    spec:\n      containers:\n      - {name: c, resources: {requests: {cpu: 0.1}}}\n");
 	char *out;
@@ -203,7 +174,7 @@ static const char grow_then_shrink[] =
 static void test_victims_kubernetes(void **state)
 {
 	(void)state;
-	char *f = spec("w-rs.yaml", "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: w}\nspec:\n  replicas: 1\n"
+	char *f = tu_file("w-rs.yaml", "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: w}\nspec:\n  replicas: 1\n"
 				    "  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n"
 				    "    spec:\n      containers:\n      - {name: c, resources: {requests: {cpu: 1}}}\n");
 	json_t *s = run(two_machines, f, NULL, grow_then_shrink, 0, NULL);
@@ -217,8 +188,8 @@ static void test_victims_kubernetes(void **state)
 static void test_victims_marathon(void **state)
 {
 	(void)state;
-	char *young = spec("w.json", "{\"id\": \"w\", \"instances\": 1, \"cpus\": 1, \"mem\": 128}");
-	char *old = spec("w-old.json", "{\"id\": \"w\", \"instances\": 1, \"cpus\": 1, \"mem\": 128, "
+	char *young = tu_file("w.json", "{\"id\": \"w\", \"instances\": 1, \"cpus\": 1, \"mem\": 128}");
+	char *old = tu_file("w-old.json", "{\"id\": \"w\", \"instances\": 1, \"cpus\": 1, \"mem\": 128, "
 				       "\"killSelection\": \"OLDEST_FIRST\"}");
 	json_t *s = run(two_machines, young, NULL, grow_then_shrink, 0, NULL);
 	assert_true(tu_num(app_of(s, "w"), "stopped") == 2);
@@ -237,7 +208,7 @@ static void test_victims_marathon(void **state)
 static void test_pending_deleted_first(void **state)
 {
 	(void)state;
-	char *f = spec("p-rc.yaml", "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: p}\nspec:\n"
+	char *f = tu_file("p-rc.yaml", "apiVersion: v1\nkind: ReplicationController\nmetadata: {name: p}\nspec:\n"
 				    "  replicas: 3\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n"
 				    "      containers:\n      - {name: c, resources: {requests: {cpu: 2}}}\n");
 	char *out;
@@ -265,7 +236,7 @@ static char *deployment(const char *name, const char *strategy)
 		 "  selector: {matchLabels: {app: d}}\n  strategy: %s\n  template:\n    metadata: {labels: {app: d}}\n"
 		 "    spec:\n      containers:\n      - {name: c, resources: {requests: {cpu: 1}}}\n",
 		 strategy);
-	return spec(name, text);
+	return tu_file(name, text);
 }
 
 /* A rolling update of 10 replicas at 100 (1 s per scheduling decision, so
@@ -335,7 +306,7 @@ static void test_marathon_deployment(void **state)
 		char text[512];
 		snprintf(text, sizeof text, "{\"id\": \"/m\", \"instances\": 4, \"cpus\": 1, \"mem\": 128%s}",
 			 cases[i].strategy);
-		char *f = spec("m.json", text), *out;
+		char *f = tu_file("m.json", text), *out;
 		json_t *s = run(ten_machines, f, NULL, "{\"at\": 100, \"update\": \"m\", \"set\": {\"mem\": 256}}", 1, &out);
 		long lo, hi;
 		ts_range(out, "app.m.running", 100, 1000, &lo, &hi);
@@ -358,7 +329,7 @@ static void test_marathon_backoff(void **state)
 	assert_true(fabs(cs_marathon_launch_delay(1, 1.15, 300, 1) - 1) < 1e-12);
 	assert_true(fabs(cs_marathon_launch_delay(1, 1.15, 300, 3) - 1.3225) < 1e-12);
 	assert_true(fabs(cs_marathon_launch_delay(1, 1.15, 300, 100) - 300) < 1e-12);
-	char *f = spec("b.json", "{\"id\": \"b\", \"instances\": 1, \"cpus\": 1, \"mem\": 128, \"backoffSeconds\": 1,"
+	char *f = tu_file("b.json", "{\"id\": \"b\", \"instances\": 1, \"cpus\": 1, \"mem\": 128, \"backoffSeconds\": 1,"
 				 " \"backoffFactor\": 2, \"maxLaunchDelaySeconds\": 5}");
 	char *out;
 	json_t *s = run(ten_machines, f, "\"task_duration\": 10, \"task_exit\": \"failed\"", "", 0, &out);
@@ -384,7 +355,7 @@ static void test_marathon_backoff(void **state)
 static void test_aurora_update(void **state)
 {
 	(void)state;
-	char *f = spec("u.aurora", "t = Task(resources = Resources(cpu = 1, ram = 64 * MB, disk = 16 * MB),"
+	char *f = tu_file("u.aurora", "t = Task(resources = Resources(cpu = 1, ram = 64 * MB, disk = 16 * MB),"
 				   " processes = [Process(name = 'p', cmdline = 'x')])\n"
 				   "jobs = [Service(cluster = 'c', role = 'r', environment = 'prod', name = 'u', task = t,"
 				   " instances = 4, update_config = UpdateConfig(batch_size = 2, watch_secs = 30))]\n");
@@ -415,9 +386,9 @@ static void test_aurora_update(void **state)
 static void test_bad_app_events(void **state)
 {
 	(void)state;
-	char *pod = spec("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: pod}\nspec:\n  containers:\n"
+	char *pod = tu_file("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: pod}\nspec:\n  containers:\n"
 				     "  - {name: c, resources: {requests: {cpu: 1}}}\n");
-	char *m = spec("mm.json", "{\"id\": \"mm\", \"cpus\": 1}");
+	char *m = tu_file("mm.json", "{\"id\": \"mm\", \"cpus\": 1}");
 	const struct {
 		const char *file, *events, *expect;
 	} cases[] = {
@@ -461,5 +432,5 @@ int main(void)
 		cmocka_unit_test(test_aurora_update),
 		cmocka_unit_test(test_bad_app_events),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
 }

@@ -9,20 +9,6 @@
  * so the first instance runs from t = 2.  Machine 0 fails at 1003 s. */
 #include "testutil.h"
 
-static char *dir;
-
-static char *spec(const char *name, const char *text)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *path = malloc(n);
-	snprintf(path, n, "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	return path;
-}
-
 /* Run with one apps entry (extra: more keys of the entry) and return
  * summary.json's apps.NAME (a new reference to the summary in *summary). */
 static json_t *run_app(const char *file, const char *extra, const char *name, const char *more_top, json_t **summary)
@@ -57,7 +43,7 @@ static void test_kubernetes_rc_restore(void **state)
 	(void)state;
 	char text[1024];
 	snprintf(text, sizeof text, rc_yaml, "");
-	char *f = spec("rc.yaml", text);
+	char *f = tu_file("rc.yaml", text);
 	json_t *s, *app = run_app(f, NULL, "web", NULL, &s);
 	assert_string_equal(json_string_value(json_object_get(app, "kind")), "kubernetes-ReplicationController");
 	assert_true(fabs(tu_num(app, "restore_seconds.median") - 344) < 1e-9);
@@ -76,14 +62,14 @@ static void test_kubernetes_rc_restore(void **state)
 	/* the pod's own toleration wins: 1045 + 60 + 2 - 1003 = 104 s */
 	snprintf(text, sizeof text, rc_yaml,
 		 "      tolerations: [{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 60}]\n");
-	f = spec("rc60.yaml", text);
+	f = tu_file("rc60.yaml", text);
 	app = run_app(f, NULL, "web", NULL, &s);
 	assert_true(fabs(tu_num(app, "restore_seconds.median") - 104) < 1e-9);
 	json_decref(s);
 	free(f);
 	/* tolerated for ever: never evicted, never replaced */
 	snprintf(text, sizeof text, rc_yaml, "      tolerations: [{operator: Exists}]\n");
-	f = spec("rcever.yaml", text);
+	f = tu_file("rcever.yaml", text);
 	app = run_app(f, NULL, "web", NULL, &s);
 	assert_true(tu_num(app, "restarts") == 0 && tu_num(app, "restore_seconds.n") == 0);
 	json_decref(s);
@@ -94,7 +80,7 @@ static void test_kubernetes_rc_restore(void **state)
 static void test_kubernetes_bare_pod(void **state)
 {
 	(void)state;
-	char *f = spec("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: solo}\n"
+	char *f = tu_file("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: solo}\n"
 				   "spec: {containers: [{name: c, resources: {requests: {cpu: 4}}}]}\n");
 	json_t *s, *app = run_app(f, NULL, "solo", NULL, &s);
 	assert_true(tu_num(app, "restarts") == 0 && tu_num(app, "losses") == 1);
@@ -110,7 +96,7 @@ static void test_kubernetes_bare_pod(void **state)
 static void test_marathon_restore(void **state)
 {
 	(void)state;
-	char *f = spec("web.json", "{\"id\": \"/web\", \"instances\": \"1\", \"cpus\": \"4\", \"mem\": 512}");
+	char *f = tu_file("web.json", "{\"id\": \"/web\", \"instances\": \"1\", \"cpus\": \"4\", \"mem\": 512}");
 	json_t *s, *app = run_app(f, NULL, "web", NULL, &s);
 	assert_string_equal(json_string_value(json_object_get(app, "kind")), "marathon");
 	assert_true(fabs(tu_num(app, "restore_seconds.median") - 79) < 1e-9);
@@ -131,7 +117,7 @@ static void test_aurora(void **state)
 		"t = Task(resources = Resources(cpu = 4, ram = 16 * MB, disk = 16 * MB), processes = [p])\n"
 		"jobs = [Job(cluster = 'cluster1', role = os.getenv('USER'), task = t),\n"
 		"        Service(cluster = 'cluster1', role = 'www', environment = 'prod', name = 'svc', task = t)]\n";
-	char *f = spec("hello.aurora", aurora);
+	char *f = tu_file("hello.aurora", aurora);
 	/* the key picks the job (and gives its environment): lost at 1003,
 	 * rescheduled when the agent is removed at 1080, placed 1082 */
 	json_t *s, *app = run_app(f, "\"key\": \"cluster1/alice/test/hello_world\"", "hello_world", NULL, &s);
@@ -217,7 +203,7 @@ static void test_kubernetes_priority_order(void **state)
 			 "apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec:\n  priority: %d\n"
 			 "  containers: [{name: c, resources: {requests: {cpu: 1}}}]\n", names[i], prios[i]);
 		snprintf(fname, sizeof fname, "%s.yaml", names[i]);
-		files[i] = spec(fname, text);
+		files[i] = tu_file(fname, text);
 	}
 	char exp[4096];
 	snprintf(exp, sizeof exp,
@@ -236,16 +222,16 @@ static void test_kubernetes_priority_order(void **state)
 static void test_bad_apps(void **state)
 {
 	(void)state;
-	char *rc = spec("ok.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n");
-	char *bad = spec("bad.json", "{\"id\": \"Bad\"}");
-	char *aur = spec("a.aurora", "p = Process(name = 'x', cmdline = 'y')\nt = Task(processes = [p], "
+	char *rc = tu_file("ok.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n");
+	char *bad = tu_file("bad.json", "{\"id\": \"Bad\"}");
+	char *aur = tu_file("a.aurora", "p = Process(name = 'x', cmdline = 'y')\nt = Task(processes = [p], "
 				     "resources = Resources(cpu = 1, ram = MB, disk = MB))\njobs = [Job(task = t)]\n");
 	struct { char text[1024]; const char *expect; } cases[9];
 	size_t n = 0;
 #define CASE(expect_, ...) (snprintf(cases[n].text, sizeof cases[n].text, __VA_ARGS__), cases[n++].expect = (expect_))
 	CASE("apps[0].file: missing", "\"apps\": [{}]");
 	CASE("apps[0].fil: unknown key (did you mean \"file\"?)", "\"apps\": [{\"fil\": \"x\"}]");
-	CASE("apps[0].file: cannot open", "\"apps\": [{\"file\": \"%s/none.json\"}]", dir);
+	CASE("apps[0].file: cannot open", "\"apps\": [{\"file\": \"%s/none.json\"}]", tu_dir());
 	CASE("bad.json: id: not a Marathon app id", "\"apps\": [{\"file\": \"%s\"}]", bad);
 	CASE("apps[0].key: a job key is for an Aurora config", "\"apps\": [{\"file\": \"%s\", \"key\": \"a/b/c/d\"}]", rc);
 	CASE("apps[0].key: no job of", "\"apps\": [{\"file\": \"%s\", \"key\": \"a/b/c/d\"}]", aur);
@@ -269,21 +255,6 @@ static void test_bad_apps(void **state)
 	free(aur);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rm_rf(dir);
-	free(dir);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,5 +266,5 @@ int main(void)
 		cmocka_unit_test(test_kubernetes_priority_order),
 		cmocka_unit_test(test_bad_apps),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
 }

@@ -7,8 +7,6 @@
  * would run 48. */
 #include "testutil.h"
 
-static char *dir;
-
 static const char *const schedulers[] = {
 	"{\"type\": \"monolithic\"}", "{\"type\": \"omega\"}", "{\"type\": \"mesos\"}", "{\"type\": \"kubernetes\"}",
 	"{\"type\": \"monolithic\", \"placement\": \"best-fit\"}",
@@ -18,7 +16,7 @@ static const char *const schedulers[] = {
 static double running(const char *constraints, int instances, const char *sched, const char *cell)
 {
 	char path[512], app[1024], exp[4096];
-	snprintf(path, sizeof path, "%s/app.json", dir);
+	snprintf(path, sizeof path, "%s/app.json", tu_dir());
 	snprintf(app, sizeof app, "{\"id\": \"app\", \"instances\": %d, \"cpus\": 1, \"mem\": 16, \"constraints\": %s}",
 		 instances, constraints);
 	FILE *f = fopen(path, "w");
@@ -117,21 +115,6 @@ static void test_together(void **state)
 	expect("[[\"hostname\", \"UNIQUE\"], [\"rack\", \"LIKE\", \"r1|r3\"]]", 10, 4);
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	dir = tu_tmpdir();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	tu_rm_rf(dir);
-	free(dir);
-	return 0;
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,5 +125,5 @@ int main(void)
 		cmocka_unit_test(test_group_by),
 		cmocka_unit_test(test_together),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
 }

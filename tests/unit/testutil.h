@@ -53,6 +53,49 @@ static inline void tu_rm_rf(const char *dir)
 		fprintf(stderr, "cannot remove %s\n", dir);
 }
 
+/* A temporary directory for a test group's files: tu_setup_dir and
+ * tu_teardown_dir as the group's setup and teardown, tu_dir() its name,
+ * tu_file(NAME, TEXT) writes a file there and returns its path (caller
+ * frees). */
+static inline char **tu_dir_slot(void)
+{
+	static char *d;
+	return &d;
+}
+
+static inline const char *tu_dir(void)
+{
+	return *tu_dir_slot();
+}
+
+static inline int tu_setup_dir(void **state)
+{
+	(void)state;
+	*tu_dir_slot() = tu_tmpdir();
+	return 0;
+}
+
+static inline int tu_teardown_dir(void **state)
+{
+	(void)state;
+	tu_rm_rf(*tu_dir_slot());
+	free(*tu_dir_slot());
+	*tu_dir_slot() = NULL;
+	return 0;
+}
+
+static inline char *tu_file(const char *name, const char *text)
+{
+	size_t n = strlen(tu_dir()) + strlen(name) + 2;
+	char *path = malloc(n);
+	snprintf(path, n, "%s/%s", tu_dir(), name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
 /* Run an experiment given as JSON text into outdir (created); return its
  * summary (caller decrefs), or NULL with err set. */
 static inline json_t *tu_run_json(const char *text, const char *outdir, struct cs_error *err)
