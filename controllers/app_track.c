@@ -236,6 +236,8 @@ bool cs_app_track_ended(struct cs_app_track *t, struct cs_task *task, enum cs_ta
 		t->running--;
 	}
 	t->unreplaced++; /* (a kind that will not replace it takes it back) */
+	if (why == CS_TASK_KILLED && task->exit_status == CS_EXIT_PREEMPTED)
+		t->preemptions++;
 	if (why != CS_TASK_FINISHED) {
 		t->losses++;
 		if (!t->degraded && t->running < t->desired) {
@@ -510,11 +512,12 @@ json_t *cs_app_track_report(struct cs_app_track *t, const char *kind)
 		json_object_set_new(restore, "max", json_null());
 	}
 	json_object_set_new(restore, "n", json_integer((json_int_t)t->nrestores));
-	json_t *o = json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "kind", kind, "desired",
+	json_t *o = json_pack("{s:s, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:I}", "kind", kind, "desired",
 			      (json_int_t)t->desired, "running", (json_int_t)t->running, "running_mean",
 			      span > 0 ? json_real(t->running_area / span) : json_null(), "availability",
 			      span > 0 ? json_real(t->available_seconds / span) : json_null(), "restore_seconds", restore,
-			      "restarts", (json_int_t)t->restarts, "losses", (json_int_t)t->losses, "stopped",
+			      "restarts", (json_int_t)t->restarts, "losses", (json_int_t)t->losses, "preemptions",
+			      (json_int_t)t->preemptions, "stopped",
 			      (json_int_t)t->stopped, "versions", (json_int_t)t->nv, "constraint_violations",
 			      (json_int_t)t->violations);
 	if (t->ended_at != CS_TIME_NEVER)

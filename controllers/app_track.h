@@ -98,7 +98,7 @@ struct cs_app_track {
 	cs_time duration;             /* of an instance (CS_TIME_NEVER: until lost) */
 	bool exits_failing;           /* task_exit "failed": instances exit with status 1 */
 	uint64_t desired, running;
-	uint64_t restarts, losses, stopped;
+	uint64_t restarts, losses, stopped, preemptions;
 	uint64_t unreplaced;          /* ended instances not yet made good by a launch */
 	cs_time since;                /* the last change of running (or the start) */
 	cs_time started_at, ended_at; /* ended_at: deleted (CS_TIME_NEVER: not) */

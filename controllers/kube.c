@@ -33,7 +33,10 @@
  * node controller has marked the node NotReady (app_track.h) and its
  * toleration of node.kubernetes.io/unreachable:NoExecute has run out
  * (its own tolerationSeconds, none: never, default 300 s); then it is
- * deleted and the set replaces it.  A pod that ends otherwise is replaced
+ * deleted and the set replaces it.  Kubernetes-on-Mesos (a Mesos framework
+ * places the pods: host->workload_on_mesos) also deletes it when Mesos
+ * reports its task LOST, at the agent's removal (the entry's "mesos"
+ * object), whichever comes first.  A pod that ends otherwise is replaced
  * at the next sync (at once).  The entry's "kubernetes" object sets the
  * timing constants and burst_replicas; "task_duration" and "task_exit"
  * how a pod's container ends.  Report: summary.json "apps", kind
@@ -50,6 +53,7 @@
 struct kube {
 	struct cs_app_track track;
 	struct cs_k8s_timing k8s;
+	struct cs_mesos_timing mesos; /* Kubernetes-on-Mesos: the agent's removal */
 	bool replace;          /* a workload (not a bare Pod) */
 	bool deployment;       /* versions are ReplicaSets (else one set owns them all) */
 	bool evicted;          /* pods on a lost node are evicted at all */
@@ -248,7 +252,8 @@ static int kube_adopt(struct cs_controller *c, const struct cs_cfg *cfg, const s
 {
 	struct kube *k = cs_xcalloc(1, sizeof *k);
 	c->impl = k;
-	if (cs_k8s_timing_parse(cfg, entry, path, &k->k8s) < 0 || cs_app_track_adopt(&k->track, c, app, cfg, entry, path) < 0)
+	if (cs_k8s_timing_parse(cfg, entry, path, &k->k8s) < 0 || cs_mesos_timing_parse(cfg, entry, path, &k->mesos) < 0 ||
+	    cs_app_track_adopt(&k->track, c, app, cfg, entry, path) < 0)
 		return -1;
 	k->replace = app->kind != CS_APP_K8S_POD;
 	k->deployment = app->kind == CS_APP_K8S_DEPLOYMENT;
@@ -286,11 +291,15 @@ static void kube_task_ended(struct cs_controller *c, struct cs_task *task, enum 
 		return;
 	if (why == CS_TASK_LOST) {
 		/* still one of the set's pods until evicted */
-		cs_time at = CS_TIME_NEVER;
-		if (k->evicted) {
-			cs_time now = cs_engine_now(c->host->engine);
+		cs_time at = CS_TIME_NEVER, now = cs_engine_now(c->host->engine);
+		if (k->evicted)
 			at = cs_k8s_node_not_ready(now, k->k8s.status_every, k->k8s.monitor_every, k->k8s.grace) +
 			     k->toleration;
+		if (c->host->workload_on_mesos && c->host->workload_on_mesos[c->workload]) {
+			/* Kubernetes-on-Mesos: the framework deletes a pod whose
+			 * task Mesos reports LOST, when the agent is removed */
+			cs_time lost = cs_mesos_agent_removed(now, k->mesos.ping, k->mesos.max_pings);
+			at = lost < at ? lost : at;
 		}
 		cs_app_track_ghost(&k->track, task, at);
 		return;
@@ -327,7 +336,7 @@ static json_t *kube_report(struct cs_controller *c)
 	return cs_app_track_report(&k->track, k->kind);
 }
 
-static const char *const kube_keys[] = {"kubernetes", "task_duration", "task_exit", NULL};
+static const char *const kube_keys[] = {"kubernetes", "mesos", "task_duration", "task_exit", NULL};
 
 const struct cs_controller_ops cs_kube_ops = {
 	.kind = "kubernetes",

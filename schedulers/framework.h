@@ -52,6 +52,7 @@
 #include "sim/job.h"
 
 struct cs_host;
+struct cs_app;
 struct mesos;
 
 /* One agent's resources held by a framework. */
@@ -81,6 +82,9 @@ struct cs_framework_ops {
 	void (*offer_rescinded)(struct cs_framework *f, uint32_t machine);
 	void (*destroy)(struct cs_framework *f);
 	const char *const *keys; /* the kind's own keys, NULL-terminated */
+	/* an app kind (Marathon, Aurora, Kubernetes-on-Mesos): the apps it
+	 * takes when no framework's "workloads" names them (optional) */
+	bool (*takes)(const struct cs_app *app);
 };
 
 struct cs_framework {
@@ -125,6 +129,27 @@ uint32_t cs_fw_pick(struct cs_framework *f, const struct cs_res *req, uint32_t *
  * it fits and the rule allows it; returns how many were placed. */
 uint32_t cs_fw_place_ruled(struct cs_framework *f, struct cs_job *job);
 void cs_fw_kill(struct cs_framework *f, struct cs_task *task);
+
+/* Place job's pending tasks on what f holds: random first fit over the
+ * held agents, or cs_fw_place_ruled for a job with a placement rule;
+ * returns how many.  (Inline: it is the "jobs" kind's inner loop.) */
+static inline uint32_t cs_fw_place_job(struct cs_framework *f, struct cs_job *job)
+{
+	if (__builtin_expect(job->rule != NULL, 0))
+		return cs_fw_place_ruled(f, job);
+	uint32_t placed = 0, ncand;
+	cs_fw_held(f, &ncand);
+	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks && ncand > 0; i++) {
+		if (job->tasks[i].state != CS_TASK_PENDING)
+			continue;
+		uint32_t found = cs_fw_pick(f, &job->req, &ncand);
+		if (found == UINT32_MAX)
+			break;
+		cs_fw_launch(f, &job->tasks[i], found);
+		placed++;
+	}
+	return placed;
+}
 void cs_fw_suppress(struct cs_framework *f);
 void cs_fw_revive(struct cs_framework *f);
 

@@ -31,26 +31,12 @@ static bool fits_in(const struct cs_res *a, const struct cs_res *b)
 
 static void work(struct cs_framework *f);
 
-/* Place job's pending tasks on what f holds; returns how many.  (flatten:
- * with the rule's call beside it, the compiler stopped inlining the pick
- * and the launch into this loop, 1.3% of a Mesos run's instructions) */
+/* (flatten: with the rule's call beside it, the compiler stopped inlining
+ * the pick and the launch into this loop, 1.3% of a Mesos run's
+ * instructions) */
 static __attribute__((flatten)) uint32_t place_on_offers(struct cs_framework *f, struct cs_job *job)
 {
-	if (__builtin_expect(job->rule != NULL, 0))
-		return cs_fw_place_ruled(f, job);
-	uint32_t placed = 0, ncand;
-	cs_fw_held(f, &ncand);
-	for (uint32_t i = 0; i < job->ntasks && job->placed < job->ntasks && ncand > 0; i++) {
-		if (job->tasks[i].state != CS_TASK_PENDING)
-			continue;
-		/* random first fit over the held agents */
-		uint32_t found = cs_fw_pick(f, &job->req, &ncand);
-		if (found == UINT32_MAX)
-			break;
-		cs_fw_launch(f, &job->tasks[i], found);
-		placed++;
-	}
-	return placed;
+	return cs_fw_place_job(f, job);
 }
 
 static void decide_fire(void *ctx, cs_time now)

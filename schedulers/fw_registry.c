@@ -4,10 +4,13 @@
 
 #include "schedulers/framework.h"
 
-extern const struct cs_framework_ops cs_fw_jobs_ops;
+extern const struct cs_framework_ops cs_fw_jobs_ops, cs_fw_marathon_ops, cs_fw_aurora_ops, cs_fw_kubernetes_ops;
 
 static const struct cs_framework_ops *const registry[] = {
 	&cs_fw_jobs_ops,
+	&cs_fw_marathon_ops,
+	&cs_fw_aurora_ops,
+	&cs_fw_kubernetes_ops,
 	NULL,
 };
 

@@ -701,6 +701,39 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct cs_framework *)a)->stats.name, ((const struct cs_framework *)b)->stats.name);
 }
 
+/* Where an app goes that no framework's "workloads" names: the framework
+ * its entry names, else the only one whose kind takes its format (a
+ * Marathon app to a "marathon" framework); UINT32_MAX for the rest (the
+ * catch-all framework takes them).  Frameworks are still in entry order. */
+static int app_frameworks(struct mesos *m, const struct cs_cfg *cfg, uint32_t *preferred)
+{
+	const struct cs_host *h = m->h;
+	for (uint32_t wl = 0; wl < h->nworkloads; wl++) {
+		preferred[wl] = UINT32_MAX;
+		const struct cs_app *app = h->workload_apps ? h->workload_apps[wl] : NULL;
+		const char *want = h->workload_frameworks ? h->workload_frameworks[wl] : NULL;
+		if (!app)
+			continue;
+		uint32_t found = UINT32_MAX, n = 0;
+		for (uint32_t i = 0; i < m->nfws; i++) {
+			const struct cs_framework *f = &m->fws[i];
+			bool pick = want ? strcmp(f->stats.name, want) == 0 : f->ops->takes && f->ops->takes(app);
+			if (pick && n++ == 0)
+				found = i;
+		}
+		if (want && n == 0)
+			return cs_error_input(cfg->err, cfg->file, "scheduler.frameworks",
+					      "app %s names the framework \"%s\", which is not one of them", h->workload_names[wl],
+					      want);
+		if (!want && n > 1)
+			return cs_error_input(cfg->err, cfg->file, "scheduler.frameworks",
+					      "%u frameworks take app %s: give its apps entry a \"framework\"", n,
+					      h->workload_names[wl]);
+		preferred[wl] = found;
+	}
+	return 0;
+}
+
 static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *config)
 {
 	static const char *const base_keys[] = {"name", "workloads", "weight", "kind"};
@@ -748,16 +781,33 @@ static int parse_frameworks(struct mesos *m, const struct cs_cfg *cfg, json_t *c
 		if (f->ops->create(f, cfg, fj, p) < 0)
 			return -1;
 	}
+	/* app kinds without "workloads" take the apps they take; the rest
+	 * goes to the one other entry without a list (or, when an app kind
+	 * is the only one without, to it) */
+	uint32_t unlisted = 0;
+	for (uint32_t i = 0; i < m->nfws; i++)
+		unlisted += !json_object_get(json_array_get(list, i), "workloads");
+	for (uint32_t i = 0; i < m->nfws && unlisted > 1; i++) {
+		json_t *fj = json_array_get(list, i);
+		if (m->fws[i].ops->takes && !json_object_get(fj, "workloads"))
+			json_object_set_new(fj, "workloads", json_array());
+	}
 	uint32_t *entry_of = cs_xmalloc(h->nworkloads * sizeof *entry_of);
-	if (cs_map_workloads(cfg, h, list, "scheduler.frameworks", entry_of) < 0) {
+	uint32_t *preferred = cs_xmalloc(h->nworkloads * sizeof *preferred);
+	if (app_frameworks(m, cfg, preferred) < 0 ||
+	    cs_map_workloads(cfg, h, list, "scheduler.frameworks", preferred, entry_of) < 0) {
 		free(entry_of);
+		free(preferred);
 		return -1;
 	}
+	free(preferred);
 	/* keep frameworks sorted by name: DRF ties go to the first */
 	for (uint32_t i = 0; i < m->nfws; i++)
 		m->fws[i].index = i;
 	qsort(m->fws, m->nfws, sizeof *m->fws, by_name);
 	m->fw_of = cs_xmalloc(h->nworkloads * sizeof *m->fw_of);
+	for (uint32_t wl = 0; wl < h->nworkloads && h->workload_on_mesos; wl++)
+		h->workload_on_mesos[wl] = true;
 	for (uint32_t wl = 0; wl < h->nworkloads; wl++)
 		for (uint32_t i = 0; i < m->nfws; i++)
 			if (m->fws[i].index == entry_of[wl])

@@ -182,7 +182,7 @@ static int parse_paths(struct mono *s, const struct cs_cfg *cfg, json_t *config)
 		snprintf(s->paths[i].name, sizeof s->paths[i].name, "%s", name);
 	}
 	s->path_of = cs_xmalloc(h->nworkloads * sizeof *s->path_of);
-	return cs_map_workloads(cfg, h, paths, "scheduler.paths", s->path_of);
+	return cs_map_workloads(cfg, h, paths, "scheduler.paths", NULL, s->path_of);
 }
 
 static int mono_create(struct cs_host *h, const struct cs_cfg *cfg, json_t *config, void **self)

@@ -369,7 +369,7 @@ static int parse_schedulers(struct omega *o, const struct cs_cfg *cfg, json_t *c
 				goto out;
 			}
 	o->group_of = cs_xmalloc(h->nworkloads * sizeof *o->group_of);
-	rc = cs_map_workloads(cfg, h, list, "scheduler.schedulers", o->group_of);
+	rc = cs_map_workloads(cfg, h, list, "scheduler.schedulers", NULL, o->group_of);
 out:
 	free(dts);
 	free(names);

@@ -76,7 +76,7 @@ int cs_retry_parse(const struct cs_cfg *cfg, json_t *config, const char *path, s
 }
 
 int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_host *h, json_t *agents,
-		     const char *path, uint32_t *agent_of)
+		     const char *path, const uint32_t *preferred, uint32_t *agent_of)
 {
 	for (uint32_t i = 0; i < h->nworkloads; i++)
 		agent_of[i] = UINT32_MAX;
@@ -115,6 +115,10 @@ int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_host *h, json_t *
 	for (uint32_t i = 0; i < h->nworkloads; i++) {
 		if (agent_of[i] != UINT32_MAX)
 			continue;
+		if (preferred && preferred[i] != UINT32_MAX) {
+			agent_of[i] = preferred[i];
+			continue;
+		}
 		if (catch_all < 0)
 			return cs_error_input(cfg->err, cfg->file, path, "nothing serves workload \"%s\"",
 					      h->workload_names[i]);

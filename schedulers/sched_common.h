@@ -124,9 +124,11 @@ enum cs_next cs_attempt_end(struct cs_host *h, const struct cs_ladder *l, struct
 
 /* Map every workload of the world to one of the n agent objects of the
  * JSON array `agents` (at `path`) by their "workloads" lists; agent_of
- * gets nworkloads entries.  Errors: unknown workload, one served twice,
- * one served by none, two catch-all agents. */
+ * gets nworkloads entries.  A workload no list names goes to
+ * preferred[wl] when that is not UINT32_MAX (preferred may be NULL),
+ * else to the agent without a list.  Errors: unknown workload, one served
+ * twice, one served by none, two catch-all agents. */
 int cs_map_workloads(const struct cs_cfg *cfg, const struct cs_host *h, json_t *agents,
-		     const char *path, uint32_t *agent_of);
+		     const char *path, const uint32_t *preferred, uint32_t *agent_of);
 
 #endif

@@ -33,12 +33,23 @@
 #include "sim/job.h"
 
 struct cs_world;
+struct cs_app;
 
 struct cs_host {
 	struct cs_engine *engine;
 	struct cs_cell *cell;
 	uint32_t nworkloads;
 	const char *const *workload_names; /* nworkloads */
+	/* per workload: the app it keeps (specs/spec.h) and the framework
+	 * its "apps" entry names, or NULL (a workload of the experiment's,
+	 * an app without one) */
+	const struct cs_app *const *workload_apps;
+	const char *const *workload_frameworks;
+	/* per workload, set by the scheduler kind at create: a Mesos
+	 * framework places its tasks, so a task lost with its agent is
+	 * reported TASK_LOST when the master removes the agent (a controller
+	 * may hear of the loss that way first: Kubernetes-on-Mesos) */
+	bool *workload_on_mesos;
 	cs_time duration;
 	bool notify_started;               /* set by a scheduler kind in create:
 					    * call its task_started() */

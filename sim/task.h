@@ -50,12 +50,18 @@ const char *cs_task_state_name(enum cs_task_state s);
 struct cs_job;
 struct cs_end_group;
 
+/* The exit status of a task preempted (cs_host_preempt) for a more
+ * important one: its end is KILLED. */
+#define CS_EXIT_PREEMPTED (-2)
+
 struct cs_task {
 	struct cs_job *job;
 	uint32_t index;
 	uint32_t machine; /* CS_NO_MACHINE while pending */
 	enum cs_task_state state;
-	int32_t exit_status; /* as reported, once FINISHED or FAILED */
+	int32_t exit_status; /* as reported, once FINISHED or FAILED; a
+			      * KILLED task that was preempted has
+			      * CS_EXIT_PREEMPTED */
 	/* (no start and end times: nothing reads them; the job keeps its
 	 * times, and a task's end is its group's) */
 	struct cs_end_group *group;    /* its pending end (simulation), or NULL */

@@ -735,12 +735,14 @@ void cs_task_lost(struct cs_task *task)
 void cs_world_kill(struct cs_world *w, struct cs_task *task)
 {
 	CS_TASK_ASSERT(cs_task_on_machine(task));
+	task->exit_status = 0; /* (not preempted, whatever it was before) */
 	requeue_task(w, task, CS_TASK_KILLED, true); /* the job's policy */
 }
 
 void cs_world_preempt(struct cs_world *w, struct cs_task *task)
 {
 	w->tasks_preempted++;
+	task->exit_status = CS_EXIT_PREEMPTED;
 	requeue_task(w, task, CS_TASK_KILLED, true);
 }
 

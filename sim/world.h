@@ -65,6 +65,8 @@ struct cs_workload {
 	bool watched;            /* its tasks are an attached balancer's servers */
 	struct cs_world *world;
 	uint32_t index;
+	const struct cs_app *app;  /* an app's workload: the app (else NULL) */
+	const char *framework;     /* its "apps" entry's framework, or NULL */
 	/* request changes of its jobs (a trace's updates): running tasks
 	 * resized in place, and (rescheduled) stopped because the new request
 	 * did not fit their machine */
@@ -92,6 +94,9 @@ struct cs_world {
 	struct cs_engine engine;
 	struct cs_cell cell;
 	struct cs_workload *workloads;
+	const struct cs_app **workload_apps;   /* the host's copies (host.h) */
+	const char **workload_frameworks;
+	bool *workload_on_mesos;
 	uint32_t nworkloads;
 	const struct cs_scheduler_ops *sched_ops;
 	void *sched;

@@ -30,6 +30,7 @@ struct app_file {
 	char path[64];
 	struct cs_spec_set set;
 	bool *runs;          /* per app: kept by a controller */
+	const char *framework; /* the Mesos framework named (the entry's), or NULL */
 };
 
 /* A scripted action on an app ("events": scale, update, delete). */
@@ -112,8 +113,8 @@ static int bind_key(const struct cs_cfg *cfg, struct app_file *f, const char *ke
 
 static int check_entry_keys(const struct cs_cfg *cfg, struct app_file *f)
 {
-	const char *keys[32] = {"file", "key", "at"};
-	size_t n = 3;
+	const char *keys[32] = {"file", "key", "at", "framework"};
+	size_t n = 4;
 	for (const char *const *k = cs_controller_kinds(); *k && n < 28; k++) {
 		const struct cs_controller_ops *ops = cs_controller_find(*k);
 		for (const char *const *e = ops->keys_for_apps; e && *e && n < 31; e++) {
@@ -149,7 +150,8 @@ int cs_world_load_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp
 		char where[96];
 		if (cs_cfg_need_object(cfg, f->entry, f->path) < 0 || check_entry_keys(cfg, f) < 0 ||
 		    cs_cfg_str(cfg, f->entry, f->path, "file", NULL, CS_CFG_REQUIRED, &file) < 0 ||
-		    cs_cfg_str(cfg, f->entry, f->path, "key", NULL, 0, &key) < 0)
+		    cs_cfg_str(cfg, f->entry, f->path, "key", NULL, 0, &key) < 0 ||
+		    cs_cfg_str(cfg, f->entry, f->path, "framework", NULL, 0, &f->framework) < 0)
 			return -1;
 		char *resolved = cs_cfg_input_file(cfg, cs_path_key(where, sizeof where, f->path, "file"), file);
 		if (!resolved)
@@ -202,6 +204,8 @@ int cs_world_parse_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *ex
 				return -1;
 			c->at = at;
 			c->app = true;
+			w->workloads[c->workload].app = app;
+			w->workloads[c->workload].framework = f->framework;
 			struct app_version *lv = &a->versions[(uint32_t)(c - w->controllers) - a->first];
 			*lv = (struct app_version){c, app, at, app->instances, false};
 			if (ops->adopt(c, cfg, app, f->entry, f->path) < 0)

@@ -382,12 +382,18 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	    cs_world_parse_balancer(w, cfg, exp) < 0)
 		return -1;
 	char **names = cs_xcalloc(w->nworkloads, sizeof *names);
-	for (uint32_t i = 0; i < w->nworkloads; i++)
+	w->workload_apps = cs_xcalloc(w->nworkloads, sizeof *w->workload_apps);
+	w->workload_frameworks = cs_xcalloc(w->nworkloads, sizeof *w->workload_frameworks);
+	w->workload_on_mesos = cs_xcalloc(w->nworkloads, sizeof *w->workload_on_mesos);
+	for (uint32_t i = 0; i < w->nworkloads; i++) {
 		names[i] = w->workloads[i].name;
+		w->workload_apps[i] = w->workloads[i].app;
+		w->workload_frameworks[i] = w->workloads[i].framework;
+	}
 	cs_metrics_init(&w->metrics, w->nworkloads, names, jobs_csv);
 	/* what the plug-ins see of the world (sim/host.h) */
-	w->host = (struct cs_host){&w->engine, &w->cell, w->nworkloads, (const char *const *)names, w->duration,
-				   false, w};
+	w->host = (struct cs_host){&w->engine, &w->cell, w->nworkloads, (const char *const *)names,
+				   w->workload_apps, w->workload_frameworks, w->workload_on_mesos, w->duration, false, w};
 	if (parse_scheduler(w, cfg, exp) < 0)
 		return -1;
 	return cs_world_prefill(w, cfg, exp);
@@ -415,6 +421,9 @@ void cs_world_release(struct cs_world *w)
 		free(w->workloads[i].name);
 	}
 	free(w->workloads);
+	free(w->workload_apps);
+	free(w->workload_frameworks);
+	free(w->workload_on_mesos);
 	free(w->metrics.names);
 	cs_metrics_release(&w->metrics);
 	free(w->machine_events);

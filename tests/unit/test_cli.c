@@ -65,7 +65,7 @@ static const struct bad_case cases[] = {
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED "}", "--seed 7 --seed 8 --seed 9 --set seed=-1", ": seed: expected a whole number from 0 to 9223372036854775807 (got -1)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"prefill\":{\"utilization\":1.5}}", "", ": prefill.utilization: must be from 0 to 1 (got 1.5)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"output\":{\"jobs\":3}}", "", ": output.jobs: expected true or false"},
-	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"mesos\",\"frameworks\":[{\"kind\":\"marathon\"}]}}", "", ": scheduler.frameworks[0].kind: unknown value \"marathon\" (one of: jobs)"},
+	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"mesos\",\"frameworks\":[{\"kind\":\"chronos\"}]}}", "", ": scheduler.frameworks[0].kind: unknown value \"chronos\" (one of: jobs, marathon, aurora, kubernetes)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"omega\",\"conflict\":\"sequence\"}}", "", ": scheduler.conflict: unknown value \"sequence\""},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL ",\"scheduler\":{\"type\":\"omega\",\"schedulers\":[{\"count\":0}]}}", "", ": scheduler.schedulers[0].count: must be a whole number from 1 to 1024 (got 0)"},
 	{"{\"duration\":10," BASE_CELL "," BASE_WL "," BASE_SCHED ",\"machine_events\":[{\"at\":5,\"action\":\"down\",\"first\":8,\"count\":5}]}", "", ": machine_events[0]: machines 8..12 are not in the cell"},
