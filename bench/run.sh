@@ -112,3 +112,31 @@ print("%6s machines: %7d transactions, %.2f s, %.2f us per transaction (the same
       % (n, tx, r["wall_seconds"], 1e6 * r["wall_seconds"] / max(tx, 1)))
 PY
 done
+
+echo
+echo "== the Kubernetes scalability envelope (issue 13: under 20 s and 1 GiB on one core) =="
+# experiments/bench/k8s-envelope.json: 5,000 nodes, 150,000 pods in 1,000
+# Deployments, a rolling update of every Deployment and 1% of the nodes
+# failing over 6 simulated hours, under the kubernetes scheduler kind.
+walls=""
+i=0
+while [ "$i" -lt "$repeat" ]; do
+	rm -rf "$out/k8s-envelope"
+	t0=$(now)
+	"$bin" run experiments/bench/k8s-envelope.json -o "$out/k8s-envelope" -q --force 2>/dev/null || { echo "k8s-envelope: run failed"; break; }
+	t1=$(now)
+	walls="$walls $t0:$t1"
+	i=$((i + 1))
+done
+python3 - "$out/k8s-envelope" $walls <<'PY'
+import json, statistics, sys
+d = sys.argv[1]
+walls = sorted(float(b) - float(a) for a, b in (w.split(":") for w in sys.argv[2:]))
+r = json.load(open(d + "/run.json")); s = json.load(open(d + "/summary.json"))
+pods = s["scheduler_metrics"]["pods_placed"]
+ok = walls[0] < 20 and r["peak_rss_mib"] < 1024
+print("k8s-envelope           %6.2f s best, %6.2f s median of %d (target < 20 s)  %6.1f MiB peak (target < 1024)  "
+      "%.0f events/s  %d pods placed, %.0f pods/s  %s"
+      % (walls[0], statistics.median(walls), len(walls), r["peak_rss_mib"], r["events"] / walls[0], pods,
+         pods / walls[0], "ok" if ok else "MISSED"))
+PY

@@ -48,6 +48,14 @@ struct kube_nodes {
 	struct kube_node_pods *pods;    /* per machine */
 	enum kube_strategy strategy;
 	int32_t weight[KUBE_NSCORES];
+	/* the specs with a required anti-affinity term that have pods
+	 * placed, and how many (so that a cycle looks at these, not at every
+	 * node's pods) */
+	struct kube_anti {
+		const struct cs_app *spec;
+		uint64_t pods;
+	} *anti;
+	uint32_t nanti, capanti;
 };
 
 void kube_nodes_init(struct kube_nodes *k, const struct cs_cell *cell);

@@ -108,12 +108,38 @@ void kube_nodes_release(struct kube_nodes *k)
 		free(k->pods[m].count);
 	}
 	free(k->pods);
+	free(k->anti);
 	memset(k, 0, sizeof *k);
+}
+
+static bool has_required_anti(const struct cs_app *spec)
+{
+	for (size_t t = 0; spec && t < spec->k8s.npod_terms; t++)
+		if (spec->k8s.pod_terms[t].anti && !spec->k8s.pod_terms[t].weight)
+			return true;
+	return false;
+}
+
+static void count_anti(struct kube_nodes *k, const struct cs_app *spec, int delta)
+{
+	for (uint32_t i = 0; i < k->nanti; i++)
+		if (k->anti[i].spec == spec) {
+			k->anti[i].pods = (uint64_t)((int64_t)k->anti[i].pods + delta);
+			if (k->anti[i].pods == 0) /* (order kept: the cycle's forbid order) */
+				memmove(&k->anti[i], &k->anti[i + 1], (--k->nanti - i) * sizeof *k->anti);
+			return;
+		}
+	if (delta <= 0)
+		return;
+	CS_GROW(k->anti, k->capanti, k->nanti + 1);
+	k->anti[k->nanti++] = (struct kube_anti){spec, (uint64_t)delta};
 }
 
 void kube_nodes_count(struct kube_nodes *k, uint32_t m, const struct cs_app *spec, int delta)
 {
 	struct kube_node_pods *p = &k->pods[m];
+	if (has_required_anti(spec))
+		count_anti(k, spec, delta);
 	for (uint32_t i = 0; i < p->n; i++) {
 		if (p->spec[i] == spec) {
 			p->count[i] = (uint32_t)((int64_t)p->count[i] + delta);
@@ -255,40 +281,27 @@ struct kube_cycle *kube_cycle_begin(const struct kube_nodes *k, const struct cs_
 	/* the required anti-affinity of the specs already placed, where it
 	 * selects this pod: no node of a domain holding one of them */
 	const struct cs_labels *mine = pod_labels(spec);
-	const struct cs_app **seen = NULL;
-	uint32_t nseen = 0, capseen = 0;
-	for (uint32_t m = 0; m < k->cell->n; m++) {
-		const struct kube_node_pods *p = &k->pods[m];
-		for (uint32_t i = 0; i < p->n; i++) {
-			const struct cs_app *s = p->spec[i];
-			bool dup = !s;
-			for (uint32_t j = 0; j < nseen && !dup; j++)
-				dup = seen[j] == s;
-			if (dup)
+	for (uint32_t a = 0; a < k->nanti; a++) {
+		const struct cs_app *s = k->anti[a].spec;
+		for (size_t t = 0; t < s->k8s.npod_terms; t++) {
+			const struct cs_pod_term *term = &s->k8s.pod_terms[t];
+			if (!term->anti || term->weight || !cs_selector_matches(&term->selector, mine))
 				continue;
-			CS_GROW(seen, capseen, nseen + 1);
-			seen[nseen++] = s;
-			for (size_t t = 0; t < s->k8s.npod_terms; t++) {
-				const struct cs_pod_term *term = &s->k8s.pod_terms[t];
-				if (!term->anti || term->weight || !cs_selector_matches(&term->selector, mine))
+			c->forbid = cs_xrealloc(c->forbid, (c->nforbid + 1) * sizeof *c->forbid);
+			struct domains *d = &c->forbid[c->nforbid++];
+			memset(d, 0, sizeof *d);
+			domains_build(k, term->topology_key, d);
+			/* count the pods of spec s itself */
+			for (uint32_t mm = 0; mm < k->cell->n; mm++) {
+				if (d->of[mm] < 0)
 					continue;
-				c->forbid = cs_xrealloc(c->forbid, (c->nforbid + 1) * sizeof *c->forbid);
-				struct domains *d = &c->forbid[c->nforbid++];
-				memset(d, 0, sizeof *d);
-				domains_build(k, term->topology_key, d);
-				/* count the pods of spec s itself */
-				for (uint32_t mm = 0; mm < k->cell->n; mm++) {
-					if (d->of[mm] < 0)
-						continue;
-					const struct kube_node_pods *pp = &k->pods[mm];
-					for (uint32_t q = 0; q < pp->n; q++)
-						if (pp->spec[q] == s)
-							d->count[d->of[mm]] += pp->count[q];
-				}
+				const struct kube_node_pods *pp = &k->pods[mm];
+				for (uint32_t q = 0; q < pp->n; q++)
+					if (pp->spec[q] == s)
+						d->count[d->of[mm]] += pp->count[q];
 			}
 		}
 	}
-	free(seen);
 	return c;
 }
 
@@ -435,7 +448,8 @@ void kube_score(const struct kube_nodes *k, struct kube_cycle *c, const struct c
 			  cs_qty_to_double(mach->used.mem) + cs_qty_to_double(job->req.mem)};
 	double fit = 0;
 	for (int r = 0; r < 2; r++) {
-		f[r] = cap[r] > 0 ? fmin(1, want[r] / cap[r]) : 1;
+		double x = cap[r] > 0 ? want[r] / cap[r] : 1;
+		f[r] = x < 1 ? x : 1; /* (not fmin: a libm call per node) */
 		fit += k->strategy == KUBE_LEAST_ALLOCATED ? (1 - f[r]) * 100 : f[r] * 100;
 	}
 	raw[KUBE_FIT] = fit / 2;
@@ -467,9 +481,9 @@ void kube_normalize(const struct kube_nodes *k, double (*raw)[KUBE_NSCORES], uin
 	for (int p = 0; p < KUBE_NSCORES; p++) {
 		lo[p] = HUGE_VAL;
 		hi[p] = -HUGE_VAL;
-		for (uint32_t i = 0; i < n; i++) {
-			lo[p] = fmin(lo[p], raw[i][p]);
-			hi[p] = fmax(hi[p], raw[i][p]);
+		for (uint32_t i = 0; i < n; i++) { /* (no NaNs: plain comparisons, inlined) */
+			lo[p] = raw[i][p] < lo[p] ? raw[i][p] : lo[p];
+			hi[p] = raw[i][p] > hi[p] ? raw[i][p] : hi[p];
 		}
 	}
 	for (uint32_t i = 0; i < n; i++) {

@@ -48,7 +48,7 @@ struct kube {
 	uint64_t *seq;
 	size_t n, cap;
 	uint64_t next_seq;
-	uint64_t nodes_filtered, nodes_scored, unschedulable;
+	uint64_t nodes_filtered, nodes_scored, unschedulable, pods_placed;
 	double (*raw)[KUBE_NSCORES];
 	uint32_t *cand;
 	double *total;
@@ -182,6 +182,7 @@ static uint32_t place_pods(void *kind, struct cs_job *job)
 		cs_cell_claim(k->h->cell, t, m);
 		kube_nodes_count(&k->nodes, m, job->spec, +1);
 		placed++;
+		k->pods_placed++;
 	}
 	return placed;
 }
@@ -221,8 +222,9 @@ static void kube_report(void *self, struct cs_report *out)
 	struct kube *k = self;
 	cs_serial_report(&k->serial, out);
 	if (!out->counters_only)
-		out->extra = json_pack("{s:I, s:I, s:I}", "nodes_filtered", (json_int_t)k->nodes_filtered, "nodes_scored",
-				       (json_int_t)k->nodes_scored, "pods_unschedulable", (json_int_t)k->unschedulable);
+		out->extra = json_pack("{s:I, s:I, s:I, s:I}", "nodes_filtered", (json_int_t)k->nodes_filtered, "nodes_scored",
+				       (json_int_t)k->nodes_scored, "pods_unschedulable", (json_int_t)k->unschedulable,
+				       "pods_placed", (json_int_t)k->pods_placed);
 }
 
 static void kube_destroy(void *self)

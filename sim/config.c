@@ -261,7 +261,7 @@ int cs_cfg_value_seconds(const struct cs_cfg *cfg, const json_t *v, const char *
 	if (json_is_string(v) && cs_parse_seconds(json_string_value(v), out))
 		return 0;
 	return cs_error_input(cfg->err, cfg->file, path,
-			      "expected seconds: a number or a string like \"90s\", \"15m\", \"6h\", \"30d\"");
+			      "expected seconds: a number or a string like \"90s\", \"15m\", \"6h\", \"30d\", \"1h30m\"");
 }
 
 int cs_cfg_value_mib(const struct cs_cfg *cfg, const json_t *v, const char *path, double *out)

@@ -1,6 +1,7 @@
 /* sim/units — see units.h. */
 #include "sim/units.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,13 +60,48 @@ static bool parse_with_units(const char *s, const struct unit *units, double *ou
 	return false;
 }
 
+/* A compound time, terms of a whole or decimal number and a unit, the
+ * units in decreasing order ("1h30m", "2m30s", "1d12h"). */
+static bool parse_compound(const char *s, double *seconds)
+{
+	/* longest names first, so that "ms" and "min" are not read as "m" */
+	static const struct unit units[] = {
+		{"min", 60}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60},
+		{"h", 3600}, {"d", 86400}, {"w", 604800}, {NULL, 0},
+	};
+	double total = 0, last = HUGE_VAL;
+	int terms = 0;
+	while (*s) {
+		if (!isdigit((unsigned char)*s) && *s != '.')
+			return false;
+		char *end;
+		double v = strtod(s, &end);
+		if (end == s || !isfinite(v))
+			return false;
+		const struct unit *u = units;
+		for (; u->name; u++)
+			if (strncmp(end, u->name, strlen(u->name)) == 0)
+				break;
+		if (!u->name || u->factor >= last)
+			return false;
+		last = u->factor;
+		total += v * u->factor;
+		s = end + strlen(u->name);
+		terms++;
+	}
+	if (terms < 2)
+		return false;
+	*seconds = total;
+	return true;
+}
+
 bool cs_parse_seconds(const char *s, double *seconds)
 {
 	static const struct unit units[] = {
 		{"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60}, {"min", 60},
 		{"h", 3600}, {"d", 86400}, {"w", 604800}, {NULL, 0},
 	};
-	return parse_with_units(s, units, seconds);
+	return parse_with_units(s, units, seconds) || parse_compound(s, seconds);
 }
 
 bool cs_parse_mib(const char *s, double *mib)

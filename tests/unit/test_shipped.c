@@ -14,7 +14,8 @@
 
 static const char *const slow[] = {
 	"experiments/balancing/policies.json", "experiments/balancing/sticky-vs-rr.json",
-	"experiments/traces/alibaba-batch.json", "experiments/bench/google-month.json", NULL,
+	"experiments/traces/alibaba-batch.json", "experiments/bench/google-month.json",
+	"experiments/bench/k8s-envelope.json", NULL,
 };
 
 static bool is_slow(const char *path)

@@ -22,6 +22,17 @@ static void test_seconds(void **state)
 	assert_false(cs_parse_seconds("", &s));
 	assert_false(cs_parse_seconds("m", &s));
 	assert_false(cs_parse_seconds("1e999", &s));
+	/* compound times: units in decreasing order add up */
+	assert_true(cs_parse_seconds("3h30m", &s) && s == 12600);
+	assert_true(cs_parse_seconds("2m30s", &s) && s == 150);
+	assert_true(cs_parse_seconds("1d12h", &s) && s == 129600);
+	assert_true(cs_parse_seconds("1m500ms", &s) && s == 60.5);
+	assert_true(cs_parse_seconds("1h1min", &s) && s == 3660);
+	assert_false(cs_parse_seconds("30m1h", &s));  /* not decreasing */
+	assert_false(cs_parse_seconds("1h1h", &s));
+	assert_false(cs_parse_seconds("1h-30m", &s));
+	assert_false(cs_parse_seconds("1h30", &s));   /* a term without a unit */
+	assert_false(cs_parse_seconds("1h 30m", &s));
 }
 
 static void test_mib(void **state)
