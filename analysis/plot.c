@@ -9,9 +9,12 @@
  * With one argument that is a sweep's directory (it has sweep.csv), it
  * draws sweep curves instead (analysis/sweep_plot.c); balancing runs get
  * sessions per server over time (analysis/sessions_plot.c, sessions.png).
- * Output: with -o FILE.EXT (.png, .svg or .pdf: the format), FILE.EXT and
- * FILE-wait-cdf.EXT; otherwise utilization.png and wait_cdf.png in DIR
- * (one DIR) or in the first DIR's parent (several).  A DIR without
+ * Runs with apps get a third, the running instances of each app over time
+ * with the machines down (analysis/apps_plot.c).
+ * Output: with -o FILE.EXT (.png, .svg or .pdf: the format), FILE.EXT,
+ * FILE-wait-cdf.EXT and FILE-apps.EXT; otherwise utilization.png,
+ * wait_cdf.png and apps.png in DIR (one DIR) or in the first DIR's parent
+ * (several).  A DIR without
  * jobs.csv (output.jobs=false) has no wait CDF: it is left out of it, with
  * a note, and its utilization is drawn.  gnuplot runs as an external
  * program on a generated script (analysis/gnuplot); the data go through a
@@ -30,6 +33,7 @@
 #include "sim/experiment.h"
 #include "sim/metrics.h"
 #include "sim/sort.h"
+#include "analysis/apps_plot.h"
 #include "analysis/gnuplot.h"
 #include "analysis/sessions_plot.h"
 #include "analysis/sweep_plot.h"
@@ -213,7 +217,7 @@ int cs_cmd_plot(int argc, char **argv)
 	const char **dirs = cs_xcalloc((size_t)argc + 1, sizeof *dirs);
 	size_t nd = 0;
 	int rc = CS_EXIT_INPUT;
-	char *script = NULL, *util_png = NULL, *cdf_png = NULL, *tmp = NULL;
+	char *script = NULL, *util_png = NULL, *cdf_png = NULL, *apps_png = NULL, *tmp = NULL;
 	struct cs_error err = {0};
 	/* a sweep directory: sweep curves */
 	if (argc >= 1 && argv[0][0] != '-') {
@@ -259,10 +263,12 @@ int cs_cmd_plot(int argc, char **argv)
 	if (out) {
 		util_png = cs_xstrdup(out);
 		cdf_png = cs_figure_variant(out, "-wait-cdf");
+		apps_png = cs_figure_variant(out, "-apps");
 	} else {
 		char *where = nd == 1 ? cs_xstrdup(dirs[0]) : cs_dirname(dirs[0]);
 		util_png = cs_xasprintf("%s/utilization.png", where);
 		cdf_png = cs_xasprintf("%s/wait_cdf.png", where);
+		apps_png = cs_xasprintf("%s/apps.png", where);
 		free(where);
 	}
 	char tmpl[] = "/tmp/clustersim-plot-XXXXXX";
@@ -272,15 +278,18 @@ int cs_cmd_plot(int argc, char **argv)
 		goto out;
 	}
 	tmp = cs_xstrdup(tmpl);
-	bool cdf = false;
+	bool cdf = false, apps = false;
 	if (utilization_script(&script, dirs, nd, tmp, util_png, &err) < 0 ||
-	    cdf_script(&script, dirs, nd, tmp, cdf_png, &cdf, &err) < 0 || cs_gnuplot_run(script, &err) < 0) {
+	    cdf_script(&script, dirs, nd, tmp, cdf_png, &cdf, &err) < 0 ||
+	    cs_apps_script(&script, dirs, nd, tmp, apps_png, &apps, &err) < 0 || cs_gnuplot_run(script, &err) < 0) {
 		rc = cs_report_error(&err);
 		goto out;
 	}
 	printf("%s\n", util_png);
 	if (cdf)
 		printf("%s\n", cdf_png);
+	if (apps)
+		printf("%s\n", apps_png);
 	rc = 0;
 out:
 	if (tmp) {
@@ -290,6 +299,7 @@ out:
 	free(script);
 	free(util_png);
 	free(cdf_png);
+	free(apps_png);
 	free(dirs);
 	return rc;
 }

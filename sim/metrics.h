@@ -96,7 +96,7 @@ struct cs_series_source {
 	void (*row)(void *ctx, struct cs_series *s, cs_time now);
 	void *ctx;
 };
-enum { CS_SERIES_SOURCES = 4 };
+enum { CS_SERIES_SOURCES = 6 };
 struct cs_series {
 	FILE *f;                 /* NULL: no timeseries.csv */
 	uint64_t rows, limit;    /* rows written (the header not counted) */

@@ -378,8 +378,10 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	    cs_world_parse_apps(w, cfg, exp) < 0)
 		return -1;
 	cs_world_apps_series_add(w); /* (before a balancer's columns) */
-	if (parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_failures(w, cfg, exp) < 0 ||
-	    cs_world_parse_balancer(w, cfg, exp) < 0)
+	if (parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_failures(w, cfg, exp) < 0)
+		return -1;
+	cs_world_failures_series_add(w);
+	if (cs_world_parse_balancer(w, cfg, exp) < 0)
 		return -1;
 	char **names = cs_xcalloc(w->nworkloads, sizeof *names);
 	w->workload_apps = cs_xcalloc(w->nworkloads, sizeof *w->workload_apps);

@@ -67,6 +67,7 @@ struct cs_world_failures {
 	struct scripted *events;
 	uint32_t nevents;
 	uint64_t failures, repairs, machine_failures;
+	uint32_t ndown;              /* machines down now */
 	double down_seconds;
 	bool reported;               /* "failures" or "events" given: in summary.json */
 };
@@ -89,6 +90,7 @@ void cs_world_fail_machine(struct cs_world *w, uint32_t m)
 	if (f->down[m]++ > 0)
 		return;
 	f->machine_failures++;
+	f->ndown++;
 	f->down_since[m] = cs_engine_now(&w->engine);
 	cs_world_machine_down(w, m);
 }
@@ -98,6 +100,7 @@ void cs_world_repair_machine(struct cs_world *w, uint32_t m)
 	struct cs_world_failures *f = failures_of(w);
 	if (f->down[m] == 0 || --f->down[m] > 0)
 		return;
+	f->ndown--;
 	f->down_seconds += cs_time_to_seconds(cs_engine_now(&w->engine) - f->down_since[m]);
 	cs_world_machine_up(w, m);
 }
@@ -372,6 +375,23 @@ void cs_world_start_failures(struct cs_world *w)
 	}
 	for (uint32_t i = 0; i < f->nevents; i++)
 		cs_engine_at(&w->engine, f->events[i].at, scripted_fire, &f->events[i]);
+}
+
+static void down_columns(void *ctx, struct cs_series *s)
+{
+	cs_series_column(s, "machines_down");
+}
+
+static void down_row(void *ctx, struct cs_series *s, cs_time now)
+{
+	const struct cs_world_failures *f = ctx;
+	cs_series_count(s, f->ndown);
+}
+
+void cs_world_failures_series_add(struct cs_world *w)
+{
+	if (w->failures && w->failures->reported)
+		cs_series_add(&w->series, &(struct cs_series_source){down_columns, down_row, w->failures});
 }
 
 json_t *cs_world_failures_summary(struct cs_world *w)

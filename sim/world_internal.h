@@ -48,6 +48,8 @@ void cs_world_fail_machine(struct cs_world *w, uint32_t m);
 void cs_world_repair_machine(struct cs_world *w, uint32_t m);
 int cs_world_parse_failures(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 void cs_world_start_failures(struct cs_world *w);
+/* timeseries.csv's machines_down column, when failures are reported */
+void cs_world_failures_series_add(struct cs_world *w);
 /* summary.json's "failures" (NULL when the experiment has none) */
 json_t *cs_world_failures_summary(struct cs_world *w);
 void cs_world_release_failures(struct cs_world *w);

@@ -382,6 +382,34 @@ static void test_aurora_update(void **state)
 	free(f);
 }
 
+/* clustersim plot of a run with apps and failures draws a third figure:
+ * the running instances per app, and the machines down (timeseries.csv's
+ * machines_down, 1 from 500 s to 800 s here). */
+static void test_apps_plot(void **state)
+{
+	(void)state;
+	char *f = tu_file("pl.json", "{\"id\": \"pl\", \"instances\": 2, \"cpus\": 1, \"mem\": 64}");
+	char *out;
+	json_t *s = run(ten_machines, f, NULL, "{\"at\": 500, \"fail_machine\": 0}, {\"at\": 800, \"recover_machine\": 0}", 0,
+			&out);
+	char *row = tu_ts_row(out, "600.000000");
+	assert_true(strlen(row) > 2 && strcmp(row + strlen(row) - 2, ",1") == 0); /* machines_down, the last column */
+	free(row);
+	char args[1400], *err;
+	snprintf(args, sizeof args, "plot %s -o %s/fig.svg", out, out);
+	assert_int_equal(tu_cli(args, &err), 0);
+	free(err);
+	char p[700];
+	snprintf(p, sizeof p, "%s/fig-apps.svg", out);
+	char *svg = tu_read_file(p);
+	assert_non_null(svg);
+	assert_non_null(strstr(svg, ">pl<"));
+	assert_non_null(strstr(svg, "machines down"));
+	free(svg);
+	done(s, out);
+	free(f);
+}
+
 /* Bad app events: one line naming the event and what is wrong. */
 static void test_bad_app_events(void **state)
 {
@@ -430,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_marathon_deployment),
 		cmocka_unit_test(test_marathon_backoff),
 		cmocka_unit_test(test_aurora_update),
+		cmocka_unit_test(test_apps_plot),
 		cmocka_unit_test(test_bad_app_events),
 	};
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
