@@ -231,16 +231,22 @@ static int parse_clients(struct cs_balancer *b, const struct cs_cfg *cfg, json_t
 int cs_bal_parse_model(struct cs_balancer *b, json_t *exp, const struct cs_cfg *cfg, uint64_t seed)
 {
 	static const char *const bkeys[] = {"policy", "servers", "max_fails", "fail_timeout", "hash_key",
-					    "recovery_window", "tls_handshake_cpu", NULL};
+					    "recovery_window", "tls_handshake_cpu", "session_affinity",
+					    "session_affinity_timeout", NULL};
+	static const char *const affinities[] = {"None", "ClientIP", NULL};
 	static const char *const skeys[] = {"heartbeat", "disconnect_delay", NULL};
 	double max_fails;
-	int policy, key;
-	cs_time fail_timeout;
+	int policy, key, affinity;
+	cs_time fail_timeout, affinity_timeout;
 	json_t *bj = json_object_get(exp, "balancer");
 	if (cs_cfg_need_object(cfg, bj, "balancer") < 0 || cs_cfg_keys(cfg, bj, "balancer", bkeys) < 0 ||
 	    cs_cfg_enum(cfg, bj, "balancer", "policy", "round-robin", cs_lb_kind_names, &policy) < 0 ||
 	    cs_cfg_enum(cfg, bj, "balancer", "hash_key", "client-address", cs_lb_hash_key_names, &key) < 0 ||
-	    cs_cfg_num_in(cfg, bj, "balancer", "max_fails", 1, CS_CFG_INTEGER, 0, 1e6, &max_fails) < 0 ||
+	    /* kube-proxy has no passive health check: max_fails 0 */
+	    cs_cfg_num_in(cfg, bj, "balancer", "max_fails", policy >= CS_LB_KUBE_IPTABLES ? 0 : 1, CS_CFG_INTEGER, 0, 1e6,
+			  &max_fails) < 0 ||
+	    cs_cfg_enum(cfg, bj, "balancer", "session_affinity", "None", affinities, &affinity) < 0 ||
+	    cs_cfg_time(cfg, bj, "balancer", "session_affinity_timeout", 10800, CS_CFG_POSITIVE, &affinity_timeout) < 0 ||
 	    cs_cfg_time(cfg, bj, "balancer", "fail_timeout", 10, CS_CFG_NONNEG, &fail_timeout) < 0 ||
 	    cs_cfg_time(cfg, bj, "balancer", "recovery_window", 60, CS_CFG_NONNEG, &b->recovery_window) < 0 ||
 	    cs_cfg_num_in(cfg, bj, "balancer", "tls_handshake_cpu", 0, 0, 0, 3600, &b->tls_seconds) < 0 ||
@@ -275,6 +281,8 @@ int cs_bal_parse_model(struct cs_balancer *b, json_t *exp, const struct cs_cfg *
 	}
 	cs_lb_init(&b->lb, (enum cs_lb_kind)policy, (enum cs_lb_hash_key)key, b->servers, b->nservers, (int)max_fails,
 		   fail_timeout, seed * 0x9E3779B97F4A7C15ull + 1);
+	if (affinity == 1)
+		cs_lb_set_affinity(&b->lb, affinity_timeout);
 	return 0;
 }
 

@@ -10,7 +10,8 @@
 
 const char *const cs_lb_kind_names[] = {"round-robin",    "random",          "least-conn",      "ip-hash",
 					"hash-consistent", "sticky-cookie", "elb-http-sticky", "elb-tcp",
-					NULL};
+					"kube-proxy-iptables", "kube-proxy-ipvs-rr", "kube-proxy-ipvs-lc",
+					"kube-proxy-ipvs-sh", NULL};
 const char *const cs_lb_hash_key_names[] = {"client-address", "sockjs-server-id", "cookie", NULL};
 
 enum { MAX_TRIES = 20 }; /* nginx gives up hashing after 20 unusable picks */
@@ -89,6 +90,7 @@ void cs_lb_release(struct cs_lb *lb)
 {
 	free(lb->points);
 	lb->points = NULL;
+	cs_lb_affinity_release(lb);
 }
 
 bool cs_lb_usable(const struct cs_lb *lb, uint32_t s, cs_time now)
@@ -235,11 +237,25 @@ static int32_t least(struct cs_lb *lb, cs_time now)
 	return many && lb->n <= 256 ? rotate(lb, now, tied) : best;
 }
 
+static int32_t policy_pick(struct cs_lb *lb, const struct cs_lb_request *req, cs_time now);
+
 int32_t cs_lb_pick(struct cs_lb *lb, const struct cs_lb_request *req, cs_time now)
 {
 	if (lb->n == 0)
 		return -1;
+	if (lb->affinity > 0)
+		return cs_lb_affinity_pick(lb, req, now, policy_pick);
+	return policy_pick(lb, req, now);
+}
+
+static int32_t policy_pick(struct cs_lb *lb, const struct cs_lb_request *req, cs_time now)
+{
 	switch (lb->kind) {
+	case CS_LB_KUBE_IPTABLES:
+	case CS_LB_KUBE_IPVS_RR:
+	case CS_LB_KUBE_IPVS_LC:
+	case CS_LB_KUBE_IPVS_SH:
+		return cs_kube_proxy_pick(lb, req, now);
 	case CS_LB_ROUND_ROBIN:
 	case CS_LB_ELB_TCP:
 		return rotate(lb, now, NULL);

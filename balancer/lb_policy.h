@@ -30,7 +30,14 @@
  *    stickiness: like sticky-cookie, but a new route is picked by fewest
  *    outstanding requests (ties by rotation);
  *  - elb-tcp: ELB's TCP listener: no stickiness, a new connection goes to
- *    the next healthy instance in rotation.
+ *    the next healthy instance in rotation;
+ *  - kube-proxy-iptables, kube-proxy-ipvs-rr, -lc, -sh: a Kubernetes
+ *    Service's kube-proxy modes (balancer/kube_proxy.c has their rules),
+ *    over the Service's endpoints (the servers not down).
+ * Session affinity (cs_lb_set_affinity; a Service's sessionAffinity
+ * ClientIP): a client address that was sent to a usable server within
+ * the timeout (since its last request) goes there again; otherwise the
+ * policy picks, and the pick is remembered.
  * Usable: not marked down, and not failed max_fails times within the last
  * fail_timeout (nginx's passive health check; max_fails 0 disables it).  A
  * failed server becomes usable again fail_timeout after its last failure,
@@ -53,6 +60,10 @@ enum cs_lb_kind {
 	CS_LB_STICKY_COOKIE,
 	CS_LB_ELB_HTTP_STICKY,
 	CS_LB_ELB_TCP,
+	CS_LB_KUBE_IPTABLES,
+	CS_LB_KUBE_IPVS_RR,
+	CS_LB_KUBE_IPVS_LC,
+	CS_LB_KUBE_IPVS_SH,
 };
 extern const char *const cs_lb_kind_names[]; /* by enum, NULL-terminated */
 
@@ -85,6 +96,10 @@ struct cs_lb {
 	struct cs_lb_point *points; /* ketama ring, sorted, duplicates removed */
 	uint32_t npoints;
 	struct cs_fastrng rng;  /* random */
+	cs_time affinity;       /* ClientIP affinity's timeout (0: none) */
+	struct cs_lb_affinity *aff; /* open addressing by address */
+	size_t naff, capaff;
+	uint32_t ipvs_last;     /* IPVS rr: the last server picked + 1 (0: none) */
 	uint64_t tried;         /* servers already tried for the request being
 				 * routed (bit s), unusable for it; the caller
 				 * clears it per request (servers beyond 64 are
@@ -110,6 +125,17 @@ int32_t cs_lb_pick(struct cs_lb *lb, const struct cs_lb_request *req, cs_time no
 /* The outcome of a proxied request: a failure (connection refused,
  * timeout) counts towards max_fails; a success clears the count. */
 void cs_lb_outcome(struct cs_lb *lb, uint32_t s, bool ok, cs_time now);
+
+/* Keep each client address on its server for timeout since its last
+ * request (0: no affinity). */
+void cs_lb_set_affinity(struct cs_lb *lb, cs_time timeout);
+/* (kube_proxy.c) the kube-proxy kinds' pick, and the affinity layer */
+int32_t cs_kube_proxy_pick(struct cs_lb *lb, const struct cs_lb_request *req, cs_time now);
+int32_t cs_lb_affinity_pick(struct cs_lb *lb, const struct cs_lb_request *req, cs_time now,
+			    int32_t (*pick)(struct cs_lb *, const struct cs_lb_request *, cs_time));
+void cs_lb_affinity_release(struct cs_lb *lb);
+/* IPVS sh's bucket of an address (IP_VS_SH_TAB_BITS 8: 256 buckets). */
+uint32_t cs_ipvs_sh_bucket(uint32_t addr);
 
 /* Exposed for tests: nginx's ip_hash of the first three octets, one round. */
 uint32_t cs_lb_ip_hash_step(uint32_t hash, uint32_t addr);

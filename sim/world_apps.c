@@ -342,6 +342,27 @@ void cs_world_start_app_events(struct cs_world *w)
 		cs_engine_at(&w->engine, a->events[i].at, app_event_fire, &a->events[i]);
 }
 
+const struct cs_app *cs_world_service(struct cs_world *w, const char *name, uint32_t *workloads, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; w->apps && i < w->apps->nfiles; i++) {
+		const struct app_file *f = &w->apps->files[i];
+		for (size_t k = 0; k < f->set.n; k++) {
+			const struct cs_app *svc = &f->set.apps[k];
+			if (svc->kind != CS_APP_K8S_SERVICE || strcmp(svc->name, name) != 0)
+				continue;
+			for (uint32_t c = 0; c < w->ncontrollers; c++) {
+				const struct cs_controller *ctl = &w->controllers[c];
+				const struct cs_app *app = w->workloads[ctl->workload].app;
+				if (ctl->app && app && cs_selector_matches(&svc->k8s.selector, &app->labels))
+					workloads[(*n)++] = ctl->workload;
+			}
+			return svc;
+		}
+	}
+	return NULL;
+}
+
 /* A Service: the apps whose pods its selector selects. */
 static json_t *service_summary(struct cs_world *w, const struct cs_app *svc)
 {

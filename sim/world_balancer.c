@@ -1,7 +1,9 @@
 /* sim/world_balancer — a session balancer attached to the world
  * (balancer/balancer.h, "attached"): its servers are the running tasks
  * of one workload or controller (balancer.servers.from), placed by
- * whatever scheduler the experiment has.
+ * whatever scheduler the experiment has -- or of the apps a Kubernetes
+ * Service selects (its endpoints: a pod is one while it runs), with the
+ * Service's sessionAffinity unless the balancer sets its own.
  *
  * Slots.  The balancer has `slots` servers s1..sN (nginx's upstream
  * entries, an ELB's registered instances).  A task of the workload that
@@ -23,10 +25,11 @@
 #include "balancer/balancer.h"
 #include "sim/alloc.h"
 #include "sim/world_internal.h"
+#include "specs/spec.h"
 
 struct cs_world_balancer {
 	struct cs_balancer *b;
-	uint32_t workload;
+	const char *from;          /* the workload's, controller's or Service's name */
 	uint32_t nslots;
 	struct cs_task **slot;     /* the task in each slot; NULL: empty */
 	struct cs_task **waiting;  /* running tasks without a slot, by start */
@@ -61,25 +64,47 @@ int cs_world_parse_balancer(struct cs_world *w, const struct cs_cfg *cfg, json_t
 	if (w->duration == CS_TIME_NEVER)
 		return cs_error_input(cfg->err, cfg->file, "duration",
 				      "missing (the balancer's clients keep coming: a run with one needs a duration)");
+	/* a Kubernetes Service: the pods of the apps it selects, and its
+	 * sessionAffinity unless the balancer sets one */
+	json_t *fj = json_object_get(json_object_get(bj, "servers"), "from");
+	uint32_t *wls = cs_xmalloc((w->nworkloads ? w->nworkloads : 1) * sizeof *wls);
+	size_t nwl = 0;
+	const struct cs_app *svc = json_is_string(fj) ? cs_world_service(w, json_string_value(fj), wls, &nwl) : NULL;
+	if (svc && !json_object_get(bj, "session_affinity")) {
+		json_object_set_new(bj, "session_affinity", json_string(svc->k8s.session_affinity ? "ClientIP" : "None"));
+		if (svc->k8s.session_affinity && !json_object_get(bj, "session_affinity_timeout"))
+			json_object_set_new(bj, "session_affinity_timeout", json_real(svc->k8s.affinity_timeout));
+	}
 	struct cs_balancer *b = cs_balancer_attach(exp, cfg, &w->engine, w->seed, w->duration, w->sample_interval,
 						   &w->limits);
-	if (!b)
-		return -1;
-	int wl = cs_world_workload(w, cs_balancer_from(b));
-	if (wl < 0) {
-		cs_error_input(cfg->err, cfg->file, "balancer.servers.from", "no workload or controller is named \"%s\"",
-			       cs_balancer_from(b));
-		cs_balancer_free(b);
+	if (!b) {
+		free(wls);
 		return -1;
 	}
+	int wl = svc ? 0 : cs_world_workload(w, cs_balancer_from(b));
+	if (wl < 0 || (svc && nwl == 0)) {
+		if (svc)
+			cs_error_input(cfg->err, cfg->file, "balancer.servers.from", "the Service %s selects none of the apps",
+				       svc->name);
+		else
+			cs_error_input(cfg->err, cfg->file, "balancer.servers.from",
+				       "no workload, controller or Kubernetes Service is named \"%s\"", cs_balancer_from(b));
+		cs_balancer_free(b);
+		free(wls);
+		return -1;
+	}
+	if (!svc)
+		wls[nwl++] = (uint32_t)wl;
 	struct cs_world_balancer *wb = cs_xcalloc(1, sizeof *wb);
 	wb->b = b;
-	wb->workload = (uint32_t)wl;
+	wb->from = cs_balancer_from(b);
 	wb->nslots = cs_balancer_slots(b);
 	wb->slot = cs_xcalloc(wb->nslots, sizeof *wb->slot);
 	wb->empty = wb->nslots;
 	w->balancer = wb;
-	w->workloads[wl].watched = true;
+	for (size_t i = 0; i < nwl; i++)
+		w->workloads[wls[i]].watched = true;
+	free(wls);
 	cs_balancer_series_add(b, &w->series);
 	return 0;
 }
@@ -151,7 +176,7 @@ json_t *cs_world_balancer_summary(struct cs_world *w)
 	json_t *o = cs_balancer_summary(wb->b);
 	empty_change(wb, cs_engine_now(&w->engine), 0);
 	json_t *slots = json_object();
-	json_object_set_new(slots, "from", json_string(w->workloads[wb->workload].name));
+	json_object_set_new(slots, "from", json_string(wb->from));
 	json_object_set_new(slots, "count", json_integer(wb->nslots));
 	json_object_set_new(slots, "filled", json_integer((json_int_t)wb->filled));
 	json_object_set_new(slots, "vacated", json_integer((json_int_t)wb->vacated));

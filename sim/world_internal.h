@@ -33,6 +33,10 @@ size_t cs_world_count_app_controllers(const struct cs_world *w);
 int cs_world_parse_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 /* summary.json's "apps" (NULL without apps) */
 json_t *cs_world_apps_summary(struct cs_world *w);
+/* The Kubernetes Service of that name among the apps' files, or NULL;
+ * workloads (room for every workload) gets the workloads of the apps its
+ * selector selects, *n of them. */
+const struct cs_app *cs_world_service(struct cs_world *w, const char *name, uint32_t *workloads, size_t *n);
 /* An entry of "events" that acts on an app (scale, update, delete). */
 bool cs_world_is_app_event(json_t *e);
 int cs_world_parse_app_event(struct cs_world *w, const struct cs_cfg *cfg, json_t *e, const char *p);

@@ -113,6 +113,78 @@ static void test_least_conn(void **state)
 	cs_lb_release(&lb);
 }
 
+/* kube-proxy's modes over the endpoints (servers not down). */
+static void test_kube_proxy(void **state)
+{
+	struct cs_lb lb;
+	struct cs_lb_request r = {0x0a000001, -1, 0};
+	/* IPVS rr: the next endpoint after the last; a down one is skipped */
+	setup3(&lb, CS_LB_KUBE_IPVS_RR, 0, NULL);
+	int32_t want[] = {0, 1, 2, 0, 1};
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(cs_lb_pick(&lb, &r, 0), want[i]);
+	servers3[2].down = true; /* last was 1: the next is 2, down: 0 */
+	assert_int_equal(cs_lb_pick(&lb, &r, 0), 0);
+	assert_int_equal(cs_lb_pick(&lb, &r, 0), 1);
+	cs_lb_release(&lb);
+	/* IPVS lc: fewest active connections, ties to the first listed */
+	setup3(&lb, CS_LB_KUBE_IPVS_LC, 0, NULL);
+	servers3[0].conns = 3, servers3[1].conns = 1, servers3[2].conns = 1;
+	assert_int_equal(cs_lb_pick(&lb, &r, 0), 1);
+	servers3[1].down = true;
+	assert_int_equal(cs_lb_pick(&lb, &r, 0), 2);
+	cs_lb_release(&lb);
+	/* IPVS sh: 10.0.0.1 x 2654435761 mod 2^32 >> 24 = 136 (Python's
+	 * ((0x0a000001 * 2654435761) % 2**32) >> 24); 136 mod 3 endpoints =
+	 * 1; with server 1 down the table is rebuilt over 0 and 2: 136 mod 2
+	 * = 0, server 0 */
+	assert_int_equal(cs_ipvs_sh_bucket(0x0a000001), 136);
+	setup3(&lb, CS_LB_KUBE_IPVS_SH, 0, NULL);
+	assert_int_equal(cs_lb_pick(&lb, &r, 0), 1);
+	assert_int_equal(cs_lb_pick(&lb, &r, 0), 1);
+	servers3[1].down = true;
+	assert_int_equal(cs_lb_pick(&lb, &r, 0), 0);
+	cs_lb_release(&lb);
+	/* iptables: uniform over the endpoints, never a down one: 30,000
+	 * draws over 2 endpoints, each within 3% of 15,000 */
+	setup3(&lb, CS_LB_KUBE_IPTABLES, 0, NULL);
+	servers3[1].down = true;
+	int count[3] = {0};
+	for (int i = 0; i < 30000; i++)
+		count[cs_lb_pick(&lb, &r, 0)]++;
+	assert_int_equal(count[1], 0);
+	assert_true(abs(count[0] - 15000) < 450 && abs(count[2] - 15000) < 450);
+	servers3[0].down = servers3[2].down = true;
+	assert_int_equal(cs_lb_pick(&lb, &r, 0), -1);
+	cs_lb_release(&lb);
+}
+
+/* sessionAffinity ClientIP: a client stays on its endpoint while it
+ * comes back within the timeout (each use renews it) and the endpoint is
+ * up; then the mode picks again. */
+static void test_client_ip_affinity(void **state)
+{
+	struct cs_lb lb;
+	struct cs_lb_request a = {0x0a000001, -1, 0}, b = {0x0a000002, -1, 0};
+	setup3(&lb, CS_LB_KUBE_IPVS_RR, 0, NULL);
+	cs_lb_set_affinity(&lb, 100);
+	assert_int_equal(cs_lb_pick(&lb, &a, 0), 0);
+	assert_int_equal(cs_lb_pick(&lb, &b, 0), 1);
+	assert_int_equal(cs_lb_pick(&lb, &a, 50), 0);  /* kept, renewed at 50 */
+	assert_int_equal(cs_lb_pick(&lb, &a, 150), 0); /* 100 after 50: kept */
+	assert_int_equal(cs_lb_pick(&lb, &a, 251), 2); /* expired: rr goes on */
+	servers3[2].down = true;
+	assert_int_equal(cs_lb_pick(&lb, &a, 252), 0); /* its endpoint is gone */
+	assert_int_equal(cs_lb_pick(&lb, &b, 252), 1);
+	/* many clients: the table grows and keeps them all */
+	for (uint32_t c = 0; c < 5000; c++) {
+		struct cs_lb_request r = {0x0b000000 + c, -1, 0};
+		cs_lb_pick(&lb, &r, 300);
+	}
+	assert_int_equal(cs_lb_pick(&lb, &a, 300), 0);
+	cs_lb_release(&lb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +193,8 @@ int main(void)
 		cmocka_unit_test(test_ketama),
 		cmocka_unit_test(test_sticky_and_failures),
 		cmocka_unit_test(test_least_conn),
+		cmocka_unit_test(test_kube_proxy),
+		cmocka_unit_test(test_client_ip_affinity),
 	};
 	return cmocka_run_group_tests_name("lb_policy", tests, NULL, NULL);
 }

@@ -192,7 +192,7 @@ static void test_bad_attachments(void **state)
 		{"\"duration\":10,\"clients\":{\"count\":3}", "clients: only with a \"balancer\""},
 		{"\"duration\":10,\"sockjs\":{}", "sockjs: only with a \"balancer\""},
 		{"\"duration\":10,\"balancer\":{\"servers\":{\"from\":\"c\",\"slots\":2}}",
-		 "balancer.servers.from: no workload or controller is named \"c\""},
+		 "balancer.servers.from: no workload, controller or Kubernetes Service is named \"c\""},
 		{"\"duration\":10,\"balancer\":{\"servers\":{\"from\":\"b\",\"slots\":0}}",
 		 "balancer.servers.slots: expected a whole number from 1 to 256 (got 0)"},
 		{"\"duration\":10,\"balancer\":{\"servers\":{\"from\":\"b\"}}", "balancer.servers.slots: missing"},
@@ -231,6 +231,42 @@ static void test_reconnect_storm_is_bounded(void **state)
 		     "clients: more requests than the limit of 200000", 1);
 }
 
+/* A Kubernetes Service as the balancer's source: its endpoints are the
+ * running pods of the apps its selector selects, and its sessionAffinity
+ * (ClientIP, default timeout 10800 s) becomes the balancer's. */
+static void test_service_endpoints(void **state)
+{
+	(void)state;
+	char *f = tu_file("svc.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n"
+				      "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+				      "    spec: {containers: [{name: c, resources: {requests: {cpu: 1}}}]}\n---\n"
+				      "apiVersion: v1\nkind: Service\nmetadata: {name: web-svc}\nspec:\n  selector: {app: web}\n"
+				      "  sessionAffinity: ClientIP\n---\n"
+				      "apiVersion: v1\nkind: Service\nmetadata: {name: nothing}\nspec:\n  selector: {app: none}\n");
+	char text[2048], *dir;
+#define SERVICE_EXP "{\"duration\":300,\"seed\":5,\"cell\":{\"machines\":[{\"count\":4,\"cpu\":2,\"mem\":4096}]}," \
+			  "\"scheduler\":{\"type\":\"kubernetes\"},\"apps\":[{\"file\":\"%s\"}]," \
+			  "\"balancer\":{\"policy\":\"kube-proxy-ipvs-rr\",\"servers\":{\"from\":\"%s\",\"slots\":4}}," \
+			  "\"clients\":{\"count\":60,\"transport\":\"websocket\"}}"
+	snprintf(text, sizeof text, SERVICE_EXP, f, "web-svc");
+	json_t *s = tu_run_ok(text, &dir);
+	assert_string_equal(json_string_value(cs_json_get_path(s, "balancer.slots.from")), "web-svc");
+	assert_true(tu_num(s, "balancer.slots.filled") == 3);
+	assert_true(tu_num(s, "balancer.server_sessions_peak") == 60);
+	char p[600];
+	snprintf(p, sizeof p, "%s/experiment.json", dir);
+	json_t *e = json_load_file(p, 0, NULL);
+	assert_string_equal(json_string_value(cs_json_get_path(e, "balancer.session_affinity")), "ClientIP");
+	assert_true(json_number_value(cs_json_get_path(e, "balancer.session_affinity_timeout")) == 10800);
+	json_decref(e);
+	json_decref(s);
+	tu_rm_rf(dir);
+	free(dir);
+	snprintf(text, sizeof text, SERVICE_EXP, f, "nothing");
+	tu_run_fails(text, "balancer.servers.from: the Service nothing selects none of the apps", 0);
+	free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_bad_attachments),
 		cmocka_unit_test(test_reconnect_storm_is_bounded),
+		cmocka_unit_test(test_service_endpoints),
 	};
-	return cmocka_run_group_tests_name("world_balancer", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("world_balancer", tests, tu_setup_dir, tu_teardown_dir);
 }
