@@ -74,6 +74,11 @@ struct kube_cycle *kube_cycle_begin(const struct kube_nodes *k, const struct cs_
 void kube_cycle_end(struct kube_cycle *c);
 /* Filter plugins: whether the pod may go on m (resources included). */
 bool kube_filter(const struct kube_nodes *k, struct kube_cycle *c, const struct cs_job *job, uint32_t m);
+/* The same but the resources (the machine must be up): for preemption,
+ * which frees them.  (Victims' pods still count in the cycle's
+ * anti-affinity and spread counts: the real PostFilter removes them from
+ * its simulation; the model keeps the stricter answer.) */
+bool kube_filter_rules(const struct kube_nodes *k, struct kube_cycle *c, const struct cs_job *job, uint32_t m);
 /* Score plugins: each plugin's raw score of m, into raw[KUBE_NSCORES];
  * then kube_normalize turns the raw scores of the feasible nodes (n rows)
  * into the weighted total of each (out[n]). */

@@ -397,8 +397,15 @@ static uint32_t untolerated(const struct kube_nodes *k, const struct cs_app *spe
 
 bool kube_filter(const struct kube_nodes *k, struct kube_cycle *c, const struct cs_job *job, uint32_t m)
 {
-	const struct cs_app *spec = job->spec;
 	if (!cs_cell_fits(k->cell, m, &job->req)) /* down machines fit nothing */
+		return false;
+	return kube_filter_rules(k, c, job, m);
+}
+
+bool kube_filter_rules(const struct kube_nodes *k, struct kube_cycle *c, const struct cs_job *job, uint32_t m)
+{
+	const struct cs_app *spec = job->spec;
+	if (!k->cell->mach[m].up)
 		return false;
 	if (!node_selected(k, spec, m) || untolerated(k, spec, m, false))
 		return false;

@@ -19,15 +19,17 @@
  * each search starts where the last one stopped (the scheduler's
  * nextStartNodeIndex).  The feasible node with the highest weighted score
  * wins; ties are broken uniformly at random, on the kind's own stream.
- * A pod that fits nowhere ends the attempt (the job's other pods are
- * alike); the decision ladder then retries or parks the job.  Preemption
- * (PostFilter) is not modelled. */
+ * A pod that fits nowhere goes to preemption (PostFilter,
+ * kube_preempt.h; profile "preemption": true, the default); if that finds
+ * no node either, it ends the attempt (the job's other pods are alike) and
+ * the decision ladder retries or parks the job. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "schedulers/kube_nodes.h"
+#include "schedulers/kube_preempt.h"
 #include "schedulers/sched_common.h"
 #include "schedulers/serial.h"
 #include "schedulers/scheduler.h"
@@ -40,6 +42,7 @@ struct kube {
 	struct cs_host *h;
 	struct cs_decision_time dt;
 	struct kube_nodes nodes;
+	struct kube_preempt preempt;
 	double pct;                 /* percentage_of_nodes_to_score (0: adaptive) */
 	uint32_t next_start;
 	struct cs_fastrng rng;
@@ -56,7 +59,7 @@ struct kube {
 
 static int prio(const struct cs_job *job)
 {
-	return job->spec ? job->spec->priority : job->priority;
+	return kube_pod_priority(job);
 }
 
 static bool before(const struct kube *k, size_t a, size_t b)
@@ -175,11 +178,19 @@ static uint32_t place_pods(void *kind, struct cs_job *job)
 		if (t->state != CS_TASK_PENDING)
 			continue;
 		uint32_t m = schedule_pod(k, job);
+		if (m == CS_NO_MACHINE && k->preempt.on) {
+			struct kube_cycle *c = kube_cycle_begin(&k->nodes, job);
+			m = kube_preempt_run(&k->preempt, k->h, &k->nodes, c, job);
+			kube_cycle_end(c);
+			if (m != CS_NO_MACHINE && !cs_cell_fits(k->h->cell, m, &job->req))
+				m = CS_NO_MACHINE;
+		}
 		if (m == CS_NO_MACHINE) {
 			k->unschedulable++;
 			break;
 		}
 		cs_cell_claim(k->h->cell, t, m);
+		kube_preempt_placed(&k->preempt, t);
 		kube_nodes_count(&k->nodes, m, job->spec, +1);
 		placed++;
 		k->pods_placed++;
@@ -198,8 +209,10 @@ static void kube_submit(void *self, struct cs_job *job)
 static void kube_task_ended(void *self, struct cs_task *task, enum cs_task_state why)
 {
 	struct kube *k = self;
-	if (!task->job->prefill && task->machine != CS_NO_MACHINE)
+	if (!task->job->prefill && task->machine != CS_NO_MACHINE) {
 		kube_nodes_count(&k->nodes, task->machine, task->job->spec, -1);
+		kube_preempt_ended(&k->preempt, task);
+	}
 	cs_serial_resources_freed(&k->serial);
 }
 
@@ -222,9 +235,11 @@ static void kube_report(void *self, struct cs_report *out)
 	struct kube *k = self;
 	cs_serial_report(&k->serial, out);
 	if (!out->counters_only)
-		out->extra = json_pack("{s:I, s:I, s:I, s:I}", "nodes_filtered", (json_int_t)k->nodes_filtered, "nodes_scored",
-				       (json_int_t)k->nodes_scored, "pods_unschedulable", (json_int_t)k->unschedulable,
-				       "pods_placed", (json_int_t)k->pods_placed);
+		out->extra = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "nodes_filtered", (json_int_t)k->nodes_filtered,
+				       "nodes_scored", (json_int_t)k->nodes_scored, "pods_unschedulable",
+				       (json_int_t)k->unschedulable, "pods_placed", (json_int_t)k->pods_placed,
+				       "pods_preempted", (json_int_t)k->preempt.preemptions, "preemptors",
+				       (json_int_t)k->preempt.preemptors);
 }
 
 static void kube_destroy(void *self)
@@ -233,6 +248,7 @@ static void kube_destroy(void *self)
 	if (!k)
 		return;
 	kube_nodes_release(&k->nodes);
+	kube_preempt_release(&k->preempt);
 	free(k->heap);
 	free(k->seq);
 	free(k->raw);
@@ -243,7 +259,8 @@ static void kube_destroy(void *self)
 
 static int parse_profile(struct kube *k, const struct cs_cfg *cfg, json_t *config)
 {
-	static const char *const keys[] = {"scoring_strategy", "weights", "percentage_of_nodes_to_score", NULL};
+	static const char *const keys[] = {"scoring_strategy", "weights", "percentage_of_nodes_to_score", "preemption",
+					   NULL};
 	static const char *const strategies[] = {"LeastAllocated", "MostAllocated", NULL};
 	json_t *prof = json_object_get(config, "profile");
 	if (!prof) {
@@ -251,11 +268,14 @@ static int parse_profile(struct kube *k, const struct cs_cfg *cfg, json_t *confi
 		json_object_set_new(config, "profile", prof);
 	}
 	int strategy;
+	bool preempt;
 	if (cs_cfg_need_object(cfg, prof, "scheduler.profile") < 0 || cs_cfg_keys(cfg, prof, "scheduler.profile", keys) < 0 ||
+	    cs_cfg_bool(cfg, prof, "scheduler.profile", "preemption", true, &preempt) < 0 ||
 	    cs_cfg_enum(cfg, prof, "scheduler.profile", "scoring_strategy", "LeastAllocated", strategies, &strategy) < 0 ||
 	    cs_cfg_num_in(cfg, prof, "scheduler.profile", "percentage_of_nodes_to_score", 0, 0, 0, 100, &k->pct) < 0)
 		return -1;
 	k->nodes.strategy = (enum kube_strategy)strategy;
+	kube_preempt_init(&k->preempt, k->h->cell->n, preempt);
 	json_t *w = json_object_get(prof, "weights");
 	if (!w) {
 		w = json_object();

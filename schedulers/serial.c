@@ -30,10 +30,14 @@ static void decide_fire(void *ctx, cs_time now)
 {
 	struct cs_serial *s = ctx;
 	struct cs_job *job = s->current;
-	s->current = NULL;
+	/* (still current while it places and ends the attempt: a job that a
+	 * start or a preemption it causes submits -- a controller's -- waits
+	 * for this decision, one decision at a time) */
 	struct cs_attempt a = {s->decision, 0, s->ops->place(s->kind, job), false};
 	const struct cs_ladder ladder = {&s->retry, false, false, retry_fire};
-	if (cs_attempt_end(s->h, &ladder, &s->stats, job, &a) == CS_NEXT_PARKED)
+	enum cs_next next = cs_attempt_end(s->h, &ladder, &s->stats, job, &a);
+	s->current = NULL;
+	if (next == CS_NEXT_PARKED)
 		cs_job_list_push(&s->parked, job);
 	maybe_start(s);
 }

@@ -410,6 +410,59 @@ static void test_apps_plot(void **state)
 	free(f);
 }
 
+static char *deploy_with(const char *name, int replicas, int priority, double cpu)
+{
+	char text[1024], file[64];
+	snprintf(text, sizeof text,
+		 "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: %s}\nspec:\n  replicas: %d\n"
+		 "  selector: {matchLabels: {app: %s}}\n  template:\n    metadata: {labels: {app: %s}}\n"
+		 "    spec:\n      priority: %d\n      containers:\n      - {name: c, resources: {requests: {cpu: %g}}}\n",
+		 name, replicas, name, name, priority, cpu);
+	snprintf(file, sizeof file, "%s.yaml", name);
+	return tu_file(file, text);
+}
+
+/* The kube-scheduler's preemption (PostFilter), on one 4-core node full at
+ * 0 with b (priority 5, 1 core), a (priority 0, 1 core) and c (priority
+ * 0, 2 cores), bound in that order.  At 100 s a pod of priority 10 asking
+ * 2 cores arrives: all three are candidates (4 cores free without them).
+ * Reprieved in order of importance (priority, then age) while the pod
+ * still fits: keeping b leaves 3 free, keeping a then 2, keeping c would
+ * leave 0: c alone is the victim.  Its replacement finds no room (its
+ * priority 0 preempts nothing).  With preemption off the pod waits. */
+static void test_kube_preemption(void **state)
+{
+	(void)state;
+	char *a = deploy_with("a", 1, 0, 1), *b = deploy_with("b", 1, 5, 1), *c = deploy_with("c", 1, 0, 2),
+	     *hi = deploy_with("hi", 1, 10, 2);
+	for (int on = 1; on >= 0; on--) {
+		char exp[4096];
+		snprintf(exp, sizeof exp,
+			 "{\"name\": \"pre\", \"duration\": 1000, \"check_invariants\": true,"
+			 " \"cell\": {\"machines\": [{\"name\": \"n\", \"count\": 1, \"cpu\": 4, \"mem\": 65536}]},"
+			 " \"scheduler\": {\"type\": \"kubernetes\", \"t_job\": 0, \"t_task\": 0, \"profile\": {\"preemption\": %s}},"
+			 " \"apps\": [{\"file\": \"%s\"}, {\"file\": \"%s\"}, {\"file\": \"%s\"}, {\"file\": \"%s\", \"at\": 100}]}",
+			 on ? "true" : "false", b, a, c, hi);
+		json_t *s = tu_run_ok(exp, NULL);
+		if (on) {
+			assert_true(tu_num(app_of(s, "hi"), "running") == 1);
+			assert_true(tu_num(app_of(s, "c"), "preemptions") == 1 && tu_num(app_of(s, "c"), "running") == 0);
+			assert_true(tu_num(app_of(s, "a"), "preemptions") == 0 && tu_num(app_of(s, "a"), "running") == 1);
+			assert_true(tu_num(app_of(s, "b"), "preemptions") == 0 && tu_num(app_of(s, "b"), "running") == 1);
+			assert_true(tu_num(s, "scheduler_metrics.pods_preempted") == 1);
+			assert_true(tu_num(s, "scheduler_metrics.preemptors") == 1);
+		} else {
+			assert_true(tu_num(app_of(s, "hi"), "running") == 0);
+			assert_true(tu_num(s, "scheduler_metrics.pods_preempted") == 0);
+		}
+		json_decref(s);
+	}
+	free(a);
+	free(b);
+	free(c);
+	free(hi);
+}
+
 /* Bad app events: one line naming the event and what is wrong. */
 static void test_bad_app_events(void **state)
 {
@@ -459,6 +512,7 @@ int main(void)
 		cmocka_unit_test(test_marathon_backoff),
 		cmocka_unit_test(test_aurora_update),
 		cmocka_unit_test(test_apps_plot),
+		cmocka_unit_test(test_kube_preemption),
 		cmocka_unit_test(test_bad_app_events),
 	};
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
