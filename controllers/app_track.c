@@ -250,14 +250,27 @@ bool cs_app_track_ended(struct cs_app_track *t, struct cs_task *task, enum cs_ta
 
 void cs_app_track_job_ended(struct cs_app_track *t, struct cs_job *job)
 {
+	/* instances that never started: their job was given up (the
+	 * scheduler's max_attempts); the real controllers do not give up, so
+	 * the kind reconciles and launches them again */
+	struct cs_app_job *aj = app_job(job);
+	uint64_t dropped = 0;
+	for (uint32_t i = 0; aj && i < job->ntasks; i++)
+		if (aj->inst[i].state == CS_INST_PENDING) {
+			aj->inst[i].state = CS_INST_DONE;
+			t->v[aj->version].pending--;
+			dropped++;
+		}
 	free(job->slot[CS_LAYER_CONTROLLER].data);
 	job->slot[CS_LAYER_CONTROLLER].data = NULL;
 	for (size_t i = 0; i < t->nlive; i++) {
 		if (t->live[i] == job) {
 			t->live[i] = t->live[--t->nlive];
-			return;
+			break;
 		}
 	}
+	if (dropped)
+		cs_app_track_reconcile(t);
 }
 
 static void ghost_fire(void *ctx, cs_time now)

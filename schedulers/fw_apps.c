@@ -49,12 +49,21 @@ static void decide_fire(void *ctx, cs_time now)
 	 * this decision to end) */
 	struct cs_attempt at = {a->decision, 0, a->place(f, job), false};
 	const struct cs_ladder ladder = {f->retry, false, true, NULL};
+	/* out of the queue while the attempt ends: a job it ends is freed,
+	 * and one its controller submits meanwhile may get its address */
+	size_t pos = 0;
+	while (pos < a->n && a->q[pos] != job)
+		pos++;
+	drop(a, job);
 	if (cs_attempt_end(f->h, &ladder, &f->stats, job, &at) == CS_NEXT_WAIT) {
-		for (size_t i = 0; i < a->n; i++)
-			if (a->q[i] == job)
-				a->passed[i] = a->epoch; /* until new offers */
-	} else {
-		drop(a, job);
+		CS_GROW(a->q, a->cap, a->n + 1);
+		a->passed = cs_xrealloc(a->passed, a->cap * sizeof *a->passed);
+		pos = pos < a->n ? pos : a->n;
+		memmove(&a->q[pos + 1], &a->q[pos], (a->n - pos) * sizeof *a->q);
+		memmove(&a->passed[pos + 1], &a->passed[pos], (a->n - pos) * sizeof *a->passed);
+		a->q[pos] = job;
+		a->passed[pos] = a->epoch; /* passed over until new offers */
+		a->n++;
 	}
 	a->thinking = false;
 	a->current = NULL;
@@ -94,10 +103,8 @@ void cs_fw_apps_submit(struct cs_framework *f, struct cs_job *job)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->q[i] == job)
 			return work(f); /* (lost tasks of a queued job) */
-	size_t cap = a->cap;
 	CS_GROW(a->q, a->cap, a->n + 1);
-	if (a->cap != cap)
-		a->passed = cs_xrealloc(a->passed, a->cap * sizeof *a->passed);
+	a->passed = cs_xrealloc(a->passed, a->cap * sizeof *a->passed);
 	size_t at = a->n;
 	while (a->before && at > 0 && a->before(job, a->q[at - 1]))
 		at--;

@@ -132,10 +132,14 @@ static void preempt_fire(void *ctx, cs_time now)
 	struct cs_framework *f = ctx;
 	struct aurora_fw *a = f->impl;
 	uint32_t *taken = cs_xmalloc((a->nmachines ? a->nmachines : 1) * sizeof *taken), ntaken = 0;
-	/* (a preemption changes no queue entry: the victims' jobs are their
-	 * controllers', replaced by new jobs) */
-	for (size_t i = 0; i < a->apps.n; i++) {
-		const struct cs_job *job = a->apps.q[i];
+	/* the queue as it is now: a preemption's victims are replaced by their
+	 * controllers with new jobs, which join the queue meanwhile (and the
+	 * jobs looked at stay pending, so alive) */
+	size_t nq = a->apps.n;
+	struct cs_job **q = cs_xmalloc((nq ? nq : 1) * sizeof *q);
+	memcpy(q, a->apps.q, nq * sizeof *q);
+	for (size_t i = 0; i < nq; i++) {
+		const struct cs_job *job = q[i];
 		if (now < job->submit + a->delay)
 			continue;
 		uint32_t pending = job->ntasks - job->placed;
@@ -146,6 +150,7 @@ static void preempt_fire(void *ctx, cs_time now)
 				break;
 	}
 	free(taken);
+	free(q);
 	/* it looks again while tasks are pending (a run without a duration
 	 * ends when its work does) */
 	a->armed = a->apps.n > 0;

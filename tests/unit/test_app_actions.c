@@ -463,6 +463,31 @@ static void test_kube_preemption(void **state)
 	free(hi);
 }
 
+/* An instance whose job the scheduler gives up on (max_attempts) is
+ * launched again: the real controllers never give up.  The only machine
+ * is down from 0 to 100 s, the monolithic scheduler abandons a job after
+ * 2 attempts 1 s apart: the app's jobs are abandoned until the machine is
+ * back, then its instance runs. */
+static void test_abandoned_instances_relaunched(void **state)
+{
+	(void)state;
+	char *f = tu_file("ab.json", "{\"id\": \"ab\", \"instances\": 1, \"cpus\": 1, \"mem\": 64}");
+	char exp[2048];
+	snprintf(exp, sizeof exp,
+		 "{\"name\": \"ab\", \"duration\": 300, \"check_invariants\": true,"
+		 " \"cell\": {\"machines\": [{\"name\": \"m\", \"count\": 1, \"cpu\": 4, \"mem\": 8192}]},"
+		 " \"scheduler\": {\"type\": \"monolithic\", \"max_attempts\": 2, \"retry_interval\": 1,"
+		 "   \"paths\": [{\"name\": \"all\", \"t_job\": 0.5, \"t_task\": 0}]},"
+		 " \"apps\": [{\"file\": \"%s\"}],"
+		 " \"events\": [{\"at\": 0, \"fail_machine\": 0}, {\"at\": 100, \"recover_machine\": 0}]}",
+		 f);
+	json_t *s = tu_run_ok(exp, NULL);
+	assert_true(tu_num(app_of(s, "ab"), "running") == 1);
+	assert_true(tu_num(s, "jobs.abandoned") > 10);
+	json_decref(s);
+	free(f);
+}
+
 /* Bad app events: one line naming the event and what is wrong. */
 static void test_bad_app_events(void **state)
 {
@@ -513,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_aurora_update),
 		cmocka_unit_test(test_apps_plot),
 		cmocka_unit_test(test_kube_preemption),
+		cmocka_unit_test(test_abandoned_instances_relaunched),
 		cmocka_unit_test(test_bad_app_events),
 	};
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
