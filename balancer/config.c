@@ -239,6 +239,7 @@ int cs_bal_parse_model(struct cs_balancer *b, json_t *exp, const struct cs_cfg *
 	int policy, key, affinity;
 	cs_time fail_timeout, affinity_timeout;
 	json_t *bj = json_object_get(exp, "balancer");
+	bool timeout_given = json_is_object(bj) && json_object_get(bj, "session_affinity_timeout");
 	if (cs_cfg_need_object(cfg, bj, "balancer") < 0 || cs_cfg_keys(cfg, bj, "balancer", bkeys) < 0 ||
 	    cs_cfg_enum(cfg, bj, "balancer", "policy", "round-robin", cs_lb_kind_names, &policy) < 0 ||
 	    cs_cfg_enum(cfg, bj, "balancer", "hash_key", "client-address", cs_lb_hash_key_names, &key) < 0 ||
@@ -283,6 +284,9 @@ int cs_bal_parse_model(struct cs_balancer *b, json_t *exp, const struct cs_cfg *
 		   fail_timeout, seed * 0x9E3779B97F4A7C15ull + 1);
 	if (affinity == 1)
 		cs_lb_set_affinity(&b->lb, affinity_timeout);
+	else if (timeout_given)
+		return cs_error_input(cfg->err, cfg->file, "balancer.session_affinity_timeout",
+				      "only with \"session_affinity\": \"ClientIP\" (got session_affinity None)");
 	return 0;
 }
 

@@ -391,7 +391,8 @@ size_t cs_app_track_victims(struct cs_app_track *t, uint32_t first, uint32_t las
 				continue;
 			bool running = in->state == CS_INST_RUNNING;
 			struct cand *c = &cand[k];
-			c->v.task = &job->tasks[i];
+			c->v.job = job;
+			c->v.index = i;
 			set_keys(c, order, running ? 2 : 0, running && per_machine ? per_machine[job->tasks[i].machine] : 0,
 				 running ? in->started : 0, aj->created);
 			c->seq = k++;
@@ -425,8 +426,9 @@ void cs_app_track_stop(struct cs_app_track *t, const struct cs_victim *v)
 		}
 		return;
 	}
-	struct cs_inst *in = inst_of(v->task);
-	struct cs_app_version *ver = &t->v[cs_app_track_version_of(v->task)];
+	struct cs_app_job *aj = app_job(v->job);
+	struct cs_inst *in = &aj->inst[v->index];
+	struct cs_app_version *ver = &t->v[aj->version];
 	if (in->state == CS_INST_PENDING) {
 		in->state = CS_INST_STOPPING; /* killed when it starts */
 		ver->pending--;
@@ -436,7 +438,7 @@ void cs_app_track_stop(struct cs_app_track *t, const struct cs_victim *v)
 	ver->running--;
 	account(t);
 	t->running--;
-	cs_host_kill(t->c->host, v->task);
+	cs_host_kill(t->c->host, &v->job->tasks[v->index]); /* (running: its job has tasks) */
 }
 
 size_t cs_app_track_stop_some(struct cs_app_track *t, uint32_t first, uint32_t last, uint64_t n,

@@ -141,8 +141,10 @@ enum cs_kill_order {
 
 /* A scale-down victim: a task (pending or running), or a ghost. */
 struct cs_victim {
-	struct cs_task *task;
-	struct cs_ghost *ghost;
+	struct cs_job *job;    /* an instance: its job and task index (a
+				* pending job may have no task array yet) */
+	uint32_t index;
+	struct cs_ghost *ghost; /* or a ghost (job NULL) */
 };
 
 /* Mesos' and Kubernetes' detection constants, with their defaults. */

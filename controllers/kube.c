@@ -10,7 +10,8 @@
  * ReplicaSet sync (manageReplicas): diff = spec.replicas - pods (pending,
  * running, and lost ones not yet evicted); at most burst_replicas (500)
  * creations or deletions per sync, the rest at the next sync (at once:
- * the model's API answers at once); creations in slow-start batches of 1,
+ * the model's API answers at once, so the deletions of all the bursts
+ * take one ranking); creations in slow-start batches of 1,
  * 2, 4, ... pods (each batch one job of the scheduler); deletions take the
  * victims of ActivePodsWithRanks (app_track.h: CS_KILL_K8S).  An RC or RS
  * owns every pod it made, whatever template made it: an update changes the
@@ -122,8 +123,12 @@ static bool rs_sync(struct kube *k, uint32_t first, uint32_t last, uint32_t make
 		return want - have > burst;
 	}
 	if (have > want) {
-		cs_app_track_stop_some(t, first, last, have - want < burst ? have - want : burst, CS_KILL_K8S);
-		return have - want > burst;
+		/* every burst of deletions after the first comes at a sync that
+		 * follows at once, over the same ranking: one ranking serves
+		 * them all (ranking each burst anew made a large scale-down
+		 * quadratic) */
+		cs_app_track_stop_some(t, first, last, have - want, CS_KILL_K8S);
+		return false;
 	}
 	return false;
 }

@@ -74,6 +74,10 @@ static void reconcile_once(struct cs_controller *c)
 	uint64_t want = t->desired;
 	if (m->deploying) {
 		uint64_t old = cs_app_track_existing(t, 0, newest), fresh = cs_app_track_existing(t, newest, t->nv);
+		if (fresh > want) { /* scaled down meanwhile */
+			stop_some(m, newest, t->nv, fresh - want);
+			fresh = want;
+		}
 		if (old > 0 || cs_app_track_running_in(t, newest, t->nv) < want) {
 			uint64_t room = m->max_capacity > old + fresh ? m->max_capacity - old - fresh : 0;
 			uint64_t missing = want > fresh ? want - fresh : 0;
@@ -150,6 +154,21 @@ static void marathon_task_ended(struct cs_controller *c, struct cs_task *task, e
 	reconcile(m);
 }
 
+/* A deployment towards n instances of the newest version, from the old
+ * copies there are now (TaskReplaceActor's start). */
+static void plan_deployment(struct marathon *m, uint64_t n)
+{
+	struct cs_app_track *t = &m->track;
+	const struct cs_app *v = t->v[t->nv - 1].app;
+	uint64_t old = cs_app_track_existing(t, 0, t->nv - 1);
+	uint64_t min_healthy = (uint64_t)ceil((double)n * v->marathon.min_health_capacity);
+	m->max_capacity = (uint64_t)floor((double)n * (1 + v->marathon.max_over_capacity));
+	if (min_healthy == m->max_capacity && m->max_capacity <= old)
+		m->max_capacity++;
+	m->deploying = true;
+	stop_some(m, 0, t->nv - 1, old > min_healthy ? old - min_healthy : 0);
+}
+
 static void marathon_act(struct cs_controller *c, const struct cs_app_action *a)
 {
 	if (((struct cs_app_track *)c->impl)->ended_at != CS_TIME_NEVER)
@@ -165,15 +184,11 @@ static void marathon_act(struct cs_controller *c, const struct cs_app_action *a)
 		cs_app_track_set_desired(t, a->instances);
 		m->exits = 0; /* a new version starts without a delay */
 		m->not_before = 0;
-		uint64_t n = a->instances, old = cs_app_track_existing(t, 0, t->nv - 1);
-		uint64_t min_healthy = (uint64_t)ceil((double)n * a->version->marathon.min_health_capacity);
-		m->max_capacity = (uint64_t)floor((double)n * (1 + a->version->marathon.max_over_capacity));
-		if (min_healthy == m->max_capacity && m->max_capacity <= old)
-			m->max_capacity++;
-		m->deploying = true;
-		stop_some(m, 0, t->nv - 1, old > min_healthy ? old - min_healthy : 0);
+		plan_deployment(m, a->instances);
 	} else {
 		cs_app_track_set_desired(t, a->instances);
+		if (m->deploying) /* the deployment goes on towards the new count */
+			plan_deployment(m, a->instances);
 	}
 	reconcile(m);
 }

@@ -201,6 +201,11 @@ static int aurora_create(struct cs_framework *f, const struct cs_cfg *cfg, json_
 	    cs_cfg_time(cfg, config, path, "preemption_delay", 180, CS_CFG_NONNEG, &a->delay) < 0 ||
 	    cs_cfg_time(cfg, config, path, "preemption_interval", 60, CS_CFG_POSITIVE, &a->interval) < 0)
 		return -1;
+	if (a->interval < cs_time_from_seconds(1)) { /* (a look per microsecond would never end) */
+		char where[160];
+		return cs_error_input(cfg->err, cfg->file, cs_path_key(where, sizeof where, path, "preemption_interval"),
+				      "expected at least 1 s (got %g s)", cs_time_to_seconds(a->interval));
+	}
 	a->preemption = on;
 	a->nmachines = f->h->cell->n;
 	a->on = cs_xcalloc(a->nmachines ? a->nmachines : 1, sizeof *a->on);

@@ -40,7 +40,11 @@ static bool parse_with_units(const char *s, const struct unit *units, double *ou
 	char *end;
 	while (*s == ' ')
 		s++;
-	if (!*s)
+	/* a decimal number: not strtod's "+1", hexadecimal "0x10", "inf" */
+	const char *d = *s == '-' ? s + 1 : s;
+	if (!isdigit((unsigned char)*d) && *d != '.')
+		return false;
+	if (d[0] == '0' && (d[1] == 'x' || d[1] == 'X'))
 		return false;
 	double v = strtod(s, &end);
 	if (end == s || !isfinite(v))
@@ -72,7 +76,7 @@ static bool parse_compound(const char *s, double *seconds)
 	double total = 0, last = HUGE_VAL;
 	int terms = 0;
 	while (*s) {
-		if (!isdigit((unsigned char)*s) && *s != '.')
+		if ((!isdigit((unsigned char)*s) && *s != '.') || (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')))
 			return false;
 		char *end;
 		double v = strtod(s, &end);

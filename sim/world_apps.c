@@ -194,6 +194,18 @@ int cs_world_parse_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *ex
 		cs_time at;
 		if (cs_cfg_time(cfg, f->entry, f->path, "at", 0, CS_CFG_NONNEG, &at) < 0)
 			return -1;
+		if (at > w->duration) {
+			char where[96];
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(where, sizeof where, f->path, "at"),
+					      "the app would start after the run's end (got %gs, duration %gs)",
+					      cs_time_to_seconds(at), cs_time_to_seconds(w->duration));
+		}
+		json_t *st = json_object_get(json_object_get(exp, "scheduler"), "type");
+		if (f->framework && !(json_is_string(st) && strcmp(json_string_value(st), "mesos") == 0)) {
+			char where[96];
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(where, sizeof where, f->path, "framework"),
+					      "names a Mesos framework: only with a mesos scheduler (got \"%s\")", f->framework);
+		}
 		for (size_t k = 0; k < f->set.n; k++) {
 			if (!f->runs[k])
 				continue;
@@ -289,6 +301,9 @@ int cs_world_parse_app_event(struct cs_world *w, const struct cs_cfg *cfg, json_
 	if (cs_cfg_time(cfg, e, p, "at", 0, CS_CFG_REQUIRED | CS_CFG_NONNEG, &ev.at) < 0)
 		return -1;
 	cs_path_key(q, sizeof q, p, "at");
+	if (ev.at > w->duration)
+		return cs_error_input(cfg->err, cfg->file, q, "after the run's end (got %gs, duration %gs)",
+				      cs_time_to_seconds(ev.at), cs_time_to_seconds(w->duration));
 	if (ev.at < c->at)
 		return cs_error_input(cfg->err, cfg->file, q, "%s starts at %gs: its events come after (got %gs)", c->name,
 				      cs_time_to_seconds(c->at), cs_time_to_seconds(ev.at));
@@ -342,6 +357,14 @@ void cs_world_start_app_events(struct cs_world *w)
 		cs_engine_at(&w->engine, a->events[i].at, app_event_fire, &a->events[i]);
 }
 
+/* a Kubernetes workload: its labels are pod labels (a Marathon app's are
+ * the app's own, which no Service selects) */
+static bool is_pod_app(const struct cs_app *a)
+{
+	return a->kind == CS_APP_K8S_POD || a->kind == CS_APP_K8S_RC || a->kind == CS_APP_K8S_RS ||
+	       a->kind == CS_APP_K8S_DEPLOYMENT;
+}
+
 const struct cs_app *cs_world_service(struct cs_world *w, const char *name, uint32_t *workloads, size_t *n)
 {
 	*n = 0;
@@ -354,7 +377,7 @@ const struct cs_app *cs_world_service(struct cs_world *w, const char *name, uint
 			for (uint32_t c = 0; c < w->ncontrollers; c++) {
 				const struct cs_controller *ctl = &w->controllers[c];
 				const struct cs_app *app = w->workloads[ctl->workload].app;
-				if (ctl->app && app && cs_selector_matches(&svc->k8s.selector, &app->labels))
+				if (ctl->app && app && is_pod_app(app) && cs_selector_matches(&svc->k8s.selector, &app->labels))
 					workloads[(*n)++] = ctl->workload;
 			}
 			return svc;
@@ -370,7 +393,8 @@ static json_t *service_summary(struct cs_world *w, const struct cs_app *svc)
 	for (size_t i = 0; i < w->apps->nfiles; i++) {
 		const struct app_file *f = &w->apps->files[i];
 		for (size_t k = 0; k < f->set.n; k++)
-			if (f->runs[k] && cs_selector_matches(&svc->k8s.selector, &f->set.apps[k].labels))
+			if (f->runs[k] && is_pod_app(&f->set.apps[k]) &&
+			    cs_selector_matches(&svc->k8s.selector, &f->set.apps[k].labels))
 				json_array_append_new(sel, json_string(f->set.apps[k].name));
 	}
 	return json_pack("{s:s, s:o}", "kind", "kubernetes-Service", "selects", sel);

@@ -511,6 +511,7 @@ static void test_bad_app_events(void **state)
 		{m, "{\"at\": 10, \"scale\": \"mm\", \"update\": \"mm\", \"instances\": 3}", "one action per event"},
 		{m, "{\"at\": 10, \"scale\": \"mm\", \"instances\": 3, \"set\": {}}", "set is for update"},
 		{pod, "{\"at\": 10, \"scale\": \"pod\", \"instances\": 3}", "is a bare Pod"},
+		{m, "{\"at\": 200, \"scale\": \"mm\", \"instances\": 3}", "events[0].at: after the run's end (got 200s, duration 100s)"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		char exp[2048];

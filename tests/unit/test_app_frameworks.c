@@ -65,6 +65,21 @@ static void test_apps_find_their_frameworks(void **state)
 		 " \"frameworks\": [{\"name\": \"a\", \"kind\": \"marathon\"}]}, \"apps\": [{\"file\": \"%s\", \"framework\": \"zz\"}]}",
 		 one_big, m);
 	tu_run_fails(exp, "app m names the framework \"zz\", which is not one of them", 1);
+	snprintf(exp, sizeof exp,
+		 "{\"name\": \"x\", \"duration\": 10, \"cell\": {\"machines\": %s}, \"scheduler\": {\"type\": \"omega\"},"
+		 " \"apps\": [{\"file\": \"%s\", \"framework\": \"a\"}]}",
+		 one_big, m);
+	tu_run_fails(exp, "apps[0].framework: names a Mesos framework: only with a mesos scheduler", 2);
+	snprintf(exp, sizeof exp,
+		 "{\"name\": \"x\", \"duration\": 10, \"cell\": {\"machines\": %s}, \"scheduler\": {\"type\": \"mesos\","
+		 " \"frameworks\": [{\"name\": \"a\", \"kind\": \"aurora\", \"preemption_interval\": \"1us\"},"
+		 " {\"name\": \"b\", \"kind\": \"marathon\"}]}, \"apps\": [{\"file\": \"%s\"}]}",
+		 one_big, m);
+	tu_run_fails(exp, "scheduler.frameworks[0].preemption_interval: expected at least 1 s", 3);
+	snprintf(exp, sizeof exp,
+		 "{\"name\": \"x\", \"duration\": 10, \"cell\": {\"machines\": %s}, \"apps\": [{\"file\": \"%s\", \"at\": 20}]}",
+		 one_big, m);
+	tu_run_fails(exp, "apps[0].at: the app would start after the run's end", 4);
 	free(m);
 	free(k);
 }

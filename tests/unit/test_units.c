@@ -10,7 +10,7 @@
 
 static void test_seconds(void **state)
 {
-	double s;
+	double s, m_unused;
 	assert_true(cs_parse_seconds("90s", &s));
 	assert_true(s == 90);
 	assert_true(cs_parse_seconds("15m", &s) && s == 900);
@@ -33,6 +33,11 @@ static void test_seconds(void **state)
 	assert_false(cs_parse_seconds("1h-30m", &s));
 	assert_false(cs_parse_seconds("1h30", &s));   /* a term without a unit */
 	assert_false(cs_parse_seconds("1h 30m", &s));
+	/* decimal numbers only */
+	assert_false(cs_parse_seconds("0x10s", &s));
+	assert_false(cs_parse_seconds("+1h", &s));
+	assert_false(cs_parse_seconds("infs", &s));
+	assert_false(cs_parse_mib("0x10MiB", &m_unused));
 }
 
 static void test_mib(void **state)

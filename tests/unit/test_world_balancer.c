@@ -205,6 +205,8 @@ static void test_bad_attachments(void **state)
 		{"\"duration\":10,\"balancer\":{\"polcy\":1,\"servers\":{\"from\":\"b\",\"slots\":2}}",
 		 "balancer.polcy: unknown key"},
 		{"\"balancer\":{\"servers\":{\"from\":\"b\",\"slots\":2}}", "duration: missing"},
+		{"\"duration\":10,\"balancer\":{\"session_affinity_timeout\":5,\"servers\":{\"from\":\"b\",\"slots\":2}}",
+		 "balancer.session_affinity_timeout: only with \"session_affinity\": \"ClientIP\""},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		char text[2048];
