@@ -488,6 +488,36 @@ static void test_abandoned_instances_relaunched(void **state)
 	free(f);
 }
 
+/* Regressions from an adversarial probe: three updates at one instant
+ * stop pending instances whose jobs were never attempted (no task array
+ * yet: this crashed); a scale during a Marathon deployment replans it (it
+ * stayed at the update's count). */
+static void test_events_at_one_instant(void **state)
+{
+	(void)state;
+	char *f = tu_file("u1.json", "{\"id\": \"u1\", \"instances\": 1, \"cpus\": 0.5, \"mem\": 64}");
+	json_t *s = run(ten_machines, f, NULL,
+			"{\"at\": 600, \"update\": \"u1\", \"set\": {\"image\": \"a\"}},"
+			"{\"at\": 600, \"update\": \"u1\", \"set\": {\"image\": \"b\"}},"
+			"{\"at\": 600, \"update\": \"u1\", \"set\": {\"image\": \"c\"}}",
+			1, NULL);
+	json_t *a = app_of(s, "u1");
+	assert_true(tu_num(a, "running") == 1 && tu_num(a, "versions") == 4);
+	json_decref(s);
+	s = run(ten_machines, f, NULL,
+		"{\"at\": 600, \"update\": \"u1\", \"set\": {\"cpus\": 1}}, {\"at\": 600.05, \"scale\": \"u1\", \"instances\": 4}", 1,
+		NULL);
+	a = app_of(s, "u1");
+	assert_true(tu_num(a, "running") == 4 && tu_num(a, "desired") == 4);
+	json_decref(s);
+	s = run(ten_machines, f, NULL,
+		"{\"at\": 600, \"update\": \"u1\", \"set\": {\"cpus\": 5}}, {\"at\": 660, \"scale\": \"u1\", \"instances\": 0}", 1,
+		NULL);
+	assert_true(tu_num(app_of(s, "u1"), "running") == 0);
+	json_decref(s);
+	free(f);
+}
+
 /* Bad app events: one line naming the event and what is wrong. */
 static void test_bad_app_events(void **state)
 {
@@ -540,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_apps_plot),
 		cmocka_unit_test(test_kube_preemption),
 		cmocka_unit_test(test_abandoned_instances_relaunched),
+		cmocka_unit_test(test_events_at_one_instant),
 		cmocka_unit_test(test_bad_app_events),
 	};
 	return cmocka_run_group_tests(tests, tu_setup_dir, tu_teardown_dir);
