@@ -17,12 +17,9 @@ static bool is_app_column(const char *c)
 /* One panel; false when dir has no app column. */
 static int panel(char **script, const char *dir, const char *dat, bool *has, struct cs_error *err)
 {
-	char *ts = cs_xasprintf("%s/timeseries.csv", dir);
 	char **head;
 	size_t n;
-	int rc = cs_csv_to_dat(ts, dat, &head, &n, err);
-	free(ts);
-	if (rc < 0)
+	if (cs_timeseries_to_dat(dir, dat, &head, &n, err) < 0)
 		return -1;
 	*has = false;
 	for (size_t c = 0; c < n && !*has; c++)

@@ -207,3 +207,11 @@ int cs_csv_to_dat(const char *csv, const char *dat, char ***head, size_t *ncols,
 		rc = -1;
 	return rc;
 }
+
+int cs_timeseries_to_dat(const char *dir, const char *dat, char ***head, size_t *ncols, struct cs_error *err)
+{
+	char *ts = cs_xasprintf("%s/timeseries.csv", dir);
+	int rc = cs_csv_to_dat(ts, dat, head, ncols, err);
+	free(ts);
+	return rc;
+}

@@ -37,6 +37,8 @@ int cs_gnuplot_run(const char *script, struct cs_error *err);
  * array of new strings, *ncols of them; cs_free_strings frees it). */
 int cs_csv_to_dat(const char *csv, const char *dat, char ***head, size_t *ncols, struct cs_error *err);
 void cs_free_strings(char **v, size_t n);
+/* The same for DIR/timeseries.csv. */
+int cs_timeseries_to_dat(const char *dir, const char *dat, char ***head, size_t *ncols, struct cs_error *err);
 /* 1-based index of name among the n fields, or 0. */
 size_t cs_column_index(char *const *head, size_t n, const char *name);
 

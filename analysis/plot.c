@@ -135,13 +135,12 @@ static int utilization_script(char **script, const char *const *dirs, size_t nd,
 			      "set xlabel 'simulated time (hours)'\nset ylabel 'cpu utilization (fraction of cell)'\n"
 			      "set yrange [0:1.05]\nplot ");
 	for (size_t i = 0; i < nd; i++) {
-		char *ts = cs_xasprintf("%s/timeseries.csv", dirs[i]), *dat = cs_xasprintf("%s/ts-%zu.dat", tmp, i);
+		char *dat = cs_xasprintf("%s/ts-%zu.dat", tmp, i);
 		char **head;
 		size_t ncols;
-		int r = cs_csv_to_dat(ts, dat, &head, &ncols, err);
+		int r = cs_timeseries_to_dat(dirs[i], dat, &head, &ncols, err);
 		size_t col = r == 0 ? cs_column_index(head, ncols, "cpu_util") : 0;
 		cs_free_strings(head, ncols);
-		free(ts);
 		if (r == 0 && !col)
 			r = cs_error_input(err, dirs[i], "timeseries.csv", "no cpu_util column");
 		if (r < 0) {

@@ -31,12 +31,9 @@ bool cs_is_balancing_dir(const char *dir)
 /* One panel: every sessions_<server> column, and the ghosts dashed. */
 static int panel(char **script, const char *dir, const char *dat, struct cs_error *err)
 {
-	char *ts = cs_xasprintf("%s/timeseries.csv", dir);
 	char **head;
 	size_t n;
-	int rc = cs_csv_to_dat(ts, dat, &head, &n, err);
-	free(ts);
-	if (rc < 0)
+	if (cs_timeseries_to_dat(dir, dat, &head, &n, err) < 0)
 		return -1;
 	if (n < 3 || cs_column_index(head, n, "ghost_sessions") != 3) {
 		cs_free_strings(head, n);
