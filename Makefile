@@ -7,7 +7,7 @@
 #   make deps       apt-get the Debian packages the build needs (root), or print the line
 
 CC      ?= cc
-PKGS    := gsl jansson zlib yaml-0.1
+PKGS    := gsl jansson zlib yaml-0.1 libmicrohttpd libcurl sqlite3
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef \
            -Wvla -Wold-style-definition -Wdouble-promotion \
@@ -15,7 +15,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 OPT     ?= -O2 -g
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 INC     := -I. $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz -lyaml) -lm -pthread
+LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -ljansson -lz -lyaml -lmicrohttpd -lcurl -lsqlite3) -lm -pthread
 # Link-time optimization of the program (about 5% fewer instructions in
 # the schedulers' loops, which call into the cell and the engine across
 # files).  The objects carry regular code too, so the tests and benchmarks
@@ -36,7 +36,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils
+DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev curl
 
 .PHONY: all deps run test asan bench fuzz omega-paper integration clean
 all: $(BIN)/clustersim
