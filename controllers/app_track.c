@@ -287,6 +287,8 @@ static void ghost_fire(void *ctx, cs_time now)
 
 void cs_app_track_ghost(struct cs_app_track *t, const struct cs_task *task, cs_time until)
 {
+	if (t->c->host->losses_noticed) /* live: the detection was real */
+		until = cs_engine_now(t->c->host->engine);
 	/* reuse a noticed ghost's record (its event has fired) */
 	struct cs_ghost *g = NULL;
 	for (size_t i = 0; i < t->nghosts && !g; i++)

@@ -1,5 +1,6 @@
 /* live/cgroup_task — see cgroup_task.h. */
 #include "live/cgroup_task.h"
+#include "sim/outdir.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -86,22 +87,6 @@ static bool exists(const char *dir, const char *file)
 	char path[640];
 	snprintf(path, sizeof path, "%s/%s", dir, file);
 	return access(path, F_OK) == 0;
-}
-
-/* mkdir -p of an absolute path below an existing mount */
-static int make_dirs(const char *path)
-{
-	char p[512];
-	snprintf(p, sizeof p, "%s", path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return mkdir(p, 0755) != 0 && errno != EEXIST ? -1 : 0;
 }
 
 /* The mount of controller c under the mechanism found ("" if none). */
@@ -216,7 +201,8 @@ int cs_cg_task_create(struct cs_cg_task *t, const struct cs_cg_detect *d, const 
 		char adir[512];
 		snprintf(adir, sizeof adir, "%s", t->dir[c]);
 		*strrchr(adir, '/') = '\0';
-		if (make_dirs(adir) != 0 || (d->kind == CS_CG_V2 && (enable_v2(adir), 0)) ||
+		struct cs_error e = {0};
+		if (cs_mkdir_p(adir, &e) != 0 || (d->kind == CS_CG_V2 && (enable_v2(adir), 0)) ||
 		    (mkdir(t->dir[c], 0755) != 0 && errno != EEXIST)) {
 			snprintf(err, errn, "cannot make the cgroup %s: %s", t->dir[c], strerror(errno));
 			return -1;

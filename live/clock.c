@@ -12,8 +12,10 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/time.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -270,4 +272,14 @@ int cs_live_clock_unwatch(struct cs_live_clock *c, int fd)
 	epoll_ctl(c->epfd, EPOLL_CTL_DEL, fd, NULL);
 	c->watches[fd] = (struct watch){0};
 	return 0;
+}
+
+void cs_live_iso_now(char *buf, size_t n)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	struct tm tm;
+	gmtime_r(&tv.tv_sec, &tm);
+	size_t w = strftime(buf, n, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + w, n - w, ".%03ldZ", (long)(tv.tv_usec / 1000));
 }

@@ -88,4 +88,9 @@ cs_time cs_live_clock_now(const struct cs_live_clock *c);
  * 0 (never happens short of a bug). */
 int cs_live_clock_error(const struct cs_live_clock *c);
 
+/* The wall-clock time now as ISO 8601 UTC with milliseconds
+ * ("2026-12-02T04:24:11.172Z": Marathon's form for versions and task
+ * times), into buf (32 bytes are enough). */
+void cs_live_iso_now(char *buf, size_t n);
+
 #endif

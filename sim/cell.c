@@ -18,6 +18,17 @@ void cs_cell_init(struct cs_cell *cell, struct cs_engine *engine)
 	cell->release_bump = 1;
 }
 
+/* The largest machine's capacity, per resource, grows to take cap in. */
+static void grow_max_cap(struct cs_cell *cell, const struct cs_res *cap)
+{
+	if (cap->cpu > cell->max_cap.cpu)
+		cell->max_cap.cpu = cap->cpu;
+	if (cap->mem > cell->max_cap.mem)
+		cell->max_cap.mem = cap->mem;
+	if (cap->disk > cell->max_cap.disk)
+		cell->max_cap.disk = cap->disk;
+}
+
 void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 		       struct cs_res cap, json_t *attributes)
 {
@@ -50,12 +61,7 @@ void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 	cell->total_cap.cpu += cap.cpu * count;
 	cell->total_cap.mem += cap.mem * count;
 	cell->total_cap.disk += cap.disk * count;
-	if (cap.cpu > cell->max_cap.cpu)
-		cell->max_cap.cpu = cap.cpu;
-	if (cap.mem > cell->max_cap.mem)
-		cell->max_cap.mem = cap.mem;
-	if (cap.disk > cell->max_cap.disk)
-		cell->max_cap.disk = cap.disk;
+	grow_max_cap(cell, &cap);
 
 	cs_capindex_release(&cell->index);
 	cs_capindex_init(&cell->index, n);
@@ -203,6 +209,16 @@ void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up)
 	cell->total_cap.mem += sign * cell->mach[m].cap.mem;
 	cell->total_cap.disk += sign * cell->mach[m].cap.disk;
 	cell->mach[m].up = up;
+	cell->mach[m].seq++;
+	cell->version++;
+	cs_cell_mark_dirty(cell, m);
+}
+
+void cs_cell_set_capacity(struct cs_cell *cell, uint32_t m, struct cs_res cap)
+{
+	assert(!cell->mach[m].up && cell->mach[m].ntasks == 0);
+	cell->mach[m].cap = cap;
+	grow_max_cap(cell, &cap);
 	cell->mach[m].seq++;
 	cell->version++;
 	cs_cell_mark_dirty(cell, m);

@@ -118,6 +118,9 @@ void cs_cell_machine_name(const struct cs_cell *cell, uint32_t m, char *buf, siz
  * equal).  Returns buf. */
 const char *cs_attribute_text(const json_t *v, char *buf, size_t n);
 void cs_cell_set_backend(struct cs_cell *cell, const struct cs_cell_backend_ops *ops, void *ctx);
+/* Give down, empty machine m a capacity of its own (live mode: what its
+ * agent offers).  max_cap only grows. */
+void cs_cell_set_capacity(struct cs_cell *cell, uint32_t m, struct cs_res cap);
 
 static inline bool cs_cell_fits(const struct cs_cell *cell, uint32_t m, const struct cs_res *r)
 {

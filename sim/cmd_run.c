@@ -130,7 +130,7 @@ int cs_cmd_run(int argc, char **argv)
 		outdir = dflt = cs_default_outdir(a.file, exp, &err);
 	r = -1;
 	if (exp && outdir) {
-		struct cs_run_opts opts = {a.file, outdir, a.force, a.quiet, NULL, NULL};
+		struct cs_run_opts opts = {a.file, outdir, a.force, a.quiet, NULL, NULL, NULL};
 		r = cs_run_experiment(exp, &opts, &err);
 	}
 	if (r == 0 && !a.quiet) {

@@ -73,7 +73,7 @@ static int run_point(const struct sweep_run *s, size_t i)
 		rc = err.code;
 	} else {
 		char *out = point_dir(s, i);
-		struct cs_run_opts opts = {s->file, out, true, true, p->label, exp};
+		struct cs_run_opts opts = {s->file, out, true, true, p->label, exp, NULL};
 		json_t *run = json_deep_copy(exp); /* the run fills in defaults */
 		if (cs_run_experiment(run, &opts, &err) < 0)
 			rc = err.code ? err.code : CS_EXIT_INTERNAL;

@@ -54,6 +54,10 @@ struct cs_host {
 	bool notify_started;               /* set by a scheduler kind in create:
 					    * call its task_started() */
 	struct cs_world *world;            /* opaque: for the calls below */
+	/* live mode: a LOST task is reported once the real detection (the
+	 * agent's missed heartbeats) is over, so controllers notice it at
+	 * once instead of modelling their system's detection delay */
+	bool losses_noticed;
 };
 
 /* A scheduling attempt of job begins now (it allocates the job's tasks:

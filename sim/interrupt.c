@@ -64,3 +64,8 @@ void cs_interrupt_reraise(void)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 }
+
+void cs_interrupt_forget(void)
+{
+	caught = 0;
+}

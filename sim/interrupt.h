@@ -31,5 +31,9 @@ void cs_interrupt_engine(struct cs_engine *e);
 /* End the process as killed by the signal that interrupted it (no
  * return); does nothing if there was none. */
 void cs_interrupt_reraise(void);
+/* The signal was the command's normal end (a live controller or agent
+ * told to stop, which has stopped cleanly): exit with the command's own
+ * code instead of re-raising it. */
+void cs_interrupt_forget(void);
 
 #endif

@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{"table", cs_cmd_table, "print utilization, waits, busyness and conflicts of results as text"},
 	{"trace", cs_cmd_trace, "inspect trace files (trace info FILE)"},
 	{"spec", cs_cmd_spec, "read Marathon, Aurora and Kubernetes spec files (spec info FILE)"},
+	{"live", cs_cmd_live, "run a live controller: the schedulers on real hosts, a Marathon API"},
+	{"agent", cs_cmd_agent, "run tasks for a live controller on this host"},
 	{NULL, NULL, NULL},
 };
 

@@ -132,14 +132,18 @@ static int run_world(json_t *exp, const struct cs_cfg *cfg, const struct cs_run_
 		w.engine.progress_ctx = &prog;
 		w.engine.progress_every = 1 << 16;
 	}
+	if (opts->live && opts->live->attach(&w, opts->live->ctx, err) < 0)
+		goto out;
 	cs_interrupt_engine(&w.engine);
 	double t0 = wall_now();
 	int r = cs_world_run(&w, err);
 	cs_interrupt_engine(NULL);
 	double wall = wall_now() - t0;
+	if (opts->live)
+		opts->live->detach(&w, opts->live->ctx);
 	if (w.engine.progress)
 		fprintf(stderr, "\r%80s\r", "");
-	if (r < 0 || cs_interrupted())
+	if (r < 0 || (cs_interrupted() && !opts->live))
 		goto out;
 	json_t *summary = cs_world_summary(&w);
 	warn_skips(summary, opts);
@@ -185,9 +189,10 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 		rc = -1;
 	if (rc == 0 && no_jobs_csv)
 		unlink(p.jobs);
-	if (rc == 0 && cs_interrupted())
+	bool interrupted = cs_interrupted() && !opts->live; /* live: a signal is its end */
+	if (rc == 0 && interrupted)
 		rc = -1;
-	if (cs_interrupted())
+	if (interrupted)
 		cs_error_set(err, CS_EXIT_INTERNAL, "%s: interrupted by signal %d; nothing was written there",
 			     opts->outdir, cs_interrupted());
 	if (rc == 0)

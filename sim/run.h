@@ -22,6 +22,19 @@ struct cs_run_opts {
 	const char *label;  /* shown in the progress line, may be NULL */
 	const json_t *point; /* a sweep point's experiment as given: written
 			      * as point.json (sweep --resume reads it); or NULL */
+	/* Live mode (live/controller.c), or NULL: attach is called once the
+	 * world is built and experiment.json written, before the run (it
+	 * installs the real-time clock, the live backend and the API),
+	 * detach after it; a signal (SIGINT, SIGTERM) then ends the run and
+	 * its results are written, as at the end of its duration. */
+	const struct cs_run_live *live;
+};
+
+struct cs_world;
+struct cs_run_live {
+	int (*attach)(struct cs_world *w, void *ctx, struct cs_error *err);
+	void (*detach)(struct cs_world *w, void *ctx);
+	void *ctx;
 };
 
 /* Run the loaded experiment tree (modified: defaults filled in). */

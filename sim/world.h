@@ -108,6 +108,9 @@ struct cs_world {
 	uint32_t ncontrollers;
 	bool controllers_notify;  /* a controller kind hears of task starts */
 	struct cs_world_apps *apps; /* the spec files of "apps" (world_apps.c) */
+	/* live mode ("live": {"apps": N}, world_live.c): room for N apps
+	 * added while the run goes on (the API's), all of one workload */
+	uint32_t live_slots, live_apps, live_workload;
 	struct cs_metrics metrics;
 	struct cs_series series;  /* timeseries.csv (no file: none) */
 	struct cs_report ts_prev; /* busy at the last sample */
@@ -169,6 +172,17 @@ void cs_world_abandon(struct cs_world *w, struct cs_job *job);
 /* For schedulers: take a running task off its machine for a more
  * important one; its job comes back through submit() to place it again. */
 void cs_world_preempt(struct cs_world *w, struct cs_task *task);
+/* Live mode (world_live.c): a controller for app, added now to the
+ * running world (its kind's, as for an "apps" entry; the entry may be
+ * NULL) and started; NULL with err set when the world has no room left
+ * ("live": {"apps": N}) or the kind refuses the entry.  The app must
+ * outlive the run. */
+struct cs_app;
+struct cs_controller *cs_world_live_app(struct cs_world *w, const struct cs_app *app, json_t *entry,
+					struct cs_error *err);
+/* Live mode: machine m comes up with capacity cap (its agent took it)
+ * or goes down (its agent was lost: its tasks end LOST). */
+void cs_world_live_machine(struct cs_world *w, uint32_t m, bool up, const struct cs_res *cap);
 /* The index of a workload by name, or -1. */
 int cs_world_workload(const struct cs_world *w, const char *name);
 /* A new random stream for a named consumer (free with gsl_rng_free). */

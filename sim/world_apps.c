@@ -177,6 +177,12 @@ int cs_world_load_apps(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp
 	return 0;
 }
 
+void cs_world_apps_ensure(struct cs_world *w)
+{
+	if (!w->apps)
+		w->apps = cs_xcalloc(1, sizeof *w->apps);
+}
+
 size_t cs_world_count_app_controllers(const struct cs_world *w)
 {
 	return w->apps ? w->apps->ncontrollers : 0;

@@ -19,7 +19,7 @@
 static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
 	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", "controllers",
-	"balancer", "clients", "sockjs", "failures", "events", "apps", NULL,
+	"balancer", "clients", "sockjs", "failures", "events", "apps", "live", NULL,
 };
 
 /* A class's attributes: an object of strings, numbers and booleans. */
@@ -196,13 +196,13 @@ static int default_cell(const struct cs_cfg *cfg, json_t *exp)
 static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 {
 	json_t *wls = json_object_get(exp, "workloads");
-	size_t nc = cs_world_count_controllers(exp) + cs_world_count_app_controllers(w);
+	size_t nc = cs_world_count_controllers(exp) + cs_world_count_app_controllers(w) + w->live_slots;
 	/* (an experiment of controllers alone has no workloads list) */
 	if (!(nc > 0 && !wls) && (!json_is_array(wls) || json_array_size(wls) == 0))
 		return cs_error_input(cfg->err, cfg->file, "workloads", "expected a non-empty list of workloads");
 	size_t n = json_array_size(wls);
 	/* room for the controllers' workloads after the experiment's */
-	w->workloads = cs_xcalloc(n + nc ? n + nc : 1, sizeof *w->workloads);
+	w->workloads = cs_xcalloc(n + nc + 1, sizeof *w->workloads);
 	w->controllers = cs_xcalloc(nc ? nc : 1, sizeof *w->controllers);
 	struct cs_synthetic_limits lim = {w->duration, w->cell.max_cap, w->limits.tasks_per_job, 0};
 	double expected = 0;
@@ -374,9 +374,10 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	cs_world_series_add(w);
 
 	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || cs_world_load_apps(w, cfg, exp) < 0 ||
-	    parse_workloads(w, cfg, exp) < 0 || cs_world_parse_controllers(w, cfg, exp) < 0 ||
-	    cs_world_parse_apps(w, cfg, exp) < 0)
+	    cs_world_parse_live(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
+	    cs_world_parse_controllers(w, cfg, exp) < 0 || cs_world_parse_apps(w, cfg, exp) < 0)
 		return -1;
+	cs_world_add_live_workload(w);
 	cs_world_apps_series_add(w); /* (before a balancer's columns) */
 	if (parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_failures(w, cfg, exp) < 0)
 		return -1;
@@ -395,7 +396,7 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	cs_metrics_init(&w->metrics, w->nworkloads, names, jobs_csv);
 	/* what the plug-ins see of the world (sim/host.h) */
 	w->host = (struct cs_host){&w->engine, &w->cell, w->nworkloads, (const char *const *)names,
-				   w->workload_apps, w->workload_frameworks, w->workload_on_mesos, w->duration, false, w};
+				   w->workload_apps, w->workload_frameworks, w->workload_on_mesos, w->duration, false, w, false};
 	if (parse_scheduler(w, cfg, exp) < 0)
 		return -1;
 	return cs_world_prefill(w, cfg, exp);

@@ -45,6 +45,15 @@ void cs_world_start_app_events(struct cs_world *w);
 void cs_world_apps_series_add(struct cs_world *w);
 void cs_world_release_apps(struct cs_world *w);
 
+/* Live mode (world_live.c): "live" read before the workloads (its app
+ * slots are controllers to make room for); its workload, after the
+ * others. */
+int cs_world_parse_live(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
+void cs_world_add_live_workload(struct cs_world *w);
+/* An empty apps record (world_apps.c), so that summary.json has "apps"
+ * for apps added while running. */
+void cs_world_apps_ensure(struct cs_world *w);
+
 /* Failures (world_failures.c): a machine is down while any failure that
  * took it down is unrepaired; these count them and call machine_down/up
  * on the transitions. */

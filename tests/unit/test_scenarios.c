@@ -18,7 +18,7 @@ static json_t *run_file(const char *file, const char *outdir, const char *set)
 	if (!exp)
 		print_error("%s\n", err.msg);
 	assert_non_null(exp);
-	struct cs_run_opts opts = {file, outdir, true, true, NULL, NULL};
+	struct cs_run_opts opts = {file, outdir, true, true, NULL, NULL, NULL};
 	int r = cs_run_experiment(exp, &opts, &err);
 	if (r < 0)
 		print_error("%s\n", err.msg);

@@ -110,7 +110,7 @@ static inline json_t *tu_run_json(const char *text, const char *outdir, struct c
 		json_decref(exp);
 		return NULL;
 	}
-	struct cs_run_opts opts = {"test.json", outdir, true, true, NULL, NULL};
+	struct cs_run_opts opts = {"test.json", outdir, true, true, NULL, NULL, NULL};
 	int r = cs_run_experiment(exp, &opts, err);
 	json_decref(exp);
 	if (r < 0)

@@ -1,0 +1,59 @@
+/* live/api — the live controller's HTTP API: a Marathon-compatible
+ * subset (docs/live.md, "The API"), the agents' sync endpoint, /metrics.
+ *
+ *   POST /v2/apps                 create an app (Marathon's app JSON; 201)
+ *   GET  /v2/apps                 {"apps": [...]}
+ *   GET  /v2/apps/{id}            {"app": {...}}
+ *   PUT|PATCH /v2/apps/{id}       {"instances": N} scales; other fields
+ *                                 update the app (a new version, rolled out
+ *                                 as Marathon does); an unknown id is created
+ *   DELETE /v2/apps/{id}          stop and forget the app
+ *   GET  /v2/apps/{id}/tasks, GET /v2/tasks, POST /v2/tasks/delete
+ *   GET  /v2/deployments, GET /v2/info, GET /ping, GET /metrics
+ *   POST /agent/v1/sync           the agents (live/agents.h)
+ *
+ * Apps are kept by the controller kind that takes a Marathon app (the
+ * simulator's, controllers/marathon.c), each a controller added to the
+ * running world (sim/world_live.c), scheduled by the experiment's
+ * scheduler on the agents' machines.
+ *
+ * Errors, as Marathon answers them: 400 {"message", "details": [{"path",
+ * "errors": [...]}]} for a body that is not JSON or a field out of range
+ * (the spec reader's message, its key path as the JSON pointer); 401
+ * without the token when one is set; 404 {"message": "App '/x' does not
+ * exist"}; 409 for an app that exists (POST) or has a deployment in
+ * progress (PUT, DELETE; ?force=true overrides); 413 past the body limit
+ * (live/http_server.h); 405 for a method a path does not take.
+ *
+ * Containers: there is no Docker engine here; an app's "container" is
+ * kept and reported, its cmd runs as a process, and every app response
+ * says so in "clustersim": {"container": ...}.
+ *
+ * Ownership: the API owns the apps' definitions and spec sets (the
+ * controllers point into them until the world is released). */
+#ifndef CS_LIVE_API_H
+#define CS_LIVE_API_H
+#include <jansson.h>
+
+struct cs_world;
+struct cs_live_agents;
+struct cs_http_exchange;
+struct cs_task;
+struct cs_live_api;
+
+struct cs_live_api *cs_live_api_new(struct cs_world *w, const char *token, const char *listen);
+void cs_live_api_set_agents(struct cs_live_api *api, struct cs_live_agents *agents);
+void cs_live_api_free(struct cs_live_api *api);
+/* The server's handler and on_gone (ctx: the api). */
+void cs_live_api_handle(void *ctx, struct cs_http_exchange *x);
+void cs_live_api_gone(void *ctx, struct cs_http_exchange *x);
+/* The agents' launch callback (live/agents.h): what a task of an app runs. */
+json_t *cs_live_api_launch(void *ctx, const struct cs_task *task);
+
+/* apps (api_apps.c) */
+void cs_live_api_apps(struct cs_live_api *api, struct cs_http_exchange *x, const char *id, const char *rest);
+json_t *cs_live_api_deployments(struct cs_live_api *api);
+/* Apps kept and running instances, for /metrics. */
+void cs_live_api_app_counts(struct cs_live_api *api, unsigned *apps, unsigned *running, unsigned *desired);
+
+#endif

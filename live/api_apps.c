@@ -1,0 +1,364 @@
+/* live/api_apps — /v2/apps: creating, showing, scaling, updating and
+ * deleting apps.  See api.h for the routes and errors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "controllers/controller.h"
+#include "live/agents.h"
+#include "live/api_internal.h"
+#include "live/clock.h"
+#include "live/http_server.h"
+#include "sim/alloc.h"
+#include "sim/world.h"
+
+static const char container_note[] =
+	"recorded, not run: there is no Docker engine here; cmd runs as a process on the agent";
+
+/* The spec reader's "request: WHERE: what" as a JSON pointer and a
+ * message (a syntax error's LINE:COL is no path: then "/"). */
+static void reader_error(struct cs_http_exchange *x, const char *msg)
+{
+	const char *p = strncmp(msg, "request: ", 9) == 0 ? msg + 9 : msg;
+	const char *sep = strstr(p, ": ");
+	char path[256] = "/";
+	size_t n = sep ? (size_t)(sep - p) : 0;
+	if (sep && n < sizeof path - 2 && !memchr(p, ' ', n) && !(p[0] >= '0' && p[0] <= '9')) {
+		snprintf(path, sizeof path, "/%.*s", (int)n, p);
+		for (char *c = path; *c; c++)
+			if (*c == '.' || *c == '[')
+				*c = '/';
+			else if (*c == ']')
+				memmove(c, c + 1, strlen(c));
+		p = sep + 2;
+	}
+	cs_live_api_error(x, 400, "Object is not valid", path, p);
+}
+
+static int64_t running_of(const struct live_app *a)
+{
+	return a->c->ops->running ? a->c->ops->running(a->c) : 0;
+}
+
+static uint64_t desired_of(const struct live_app *a)
+{
+	json_t *r = a->c->ops->report(a->c);
+	uint64_t d = (uint64_t)json_integer_value(json_object_get(r, "desired"));
+	json_decref(r);
+	return d;
+}
+
+/* A deployment is in progress while the app runs other than its desired
+ * count (scaling, a rollout, replacing lost tasks). */
+static bool deploying(const struct live_app *a)
+{
+	return !a->deleted && (uint64_t)running_of(a) != desired_of(a);
+}
+
+static json_t *app_json(struct cs_live_api *api, const struct live_app *a, bool with_tasks)
+{
+	json_t *o = json_deep_copy(a->def);
+	const struct cs_app *s = &a->sets[a->nsets - 1].apps[0];
+	char id[300];
+	snprintf(id, sizeof id, "/%s", a->id);
+	json_object_set_new(o, "id", json_string(id));
+	json_object_set_new(o, "instances", json_integer((json_int_t)desired_of(a)));
+	json_object_set_new(o, "cpus", json_real(s->cpu));
+	json_object_set_new(o, "mem", json_real(s->mem));
+	json_object_set_new(o, "disk", json_real(s->disk));
+	json_object_set_new(o, "version", json_string(a->version));
+	int64_t running = running_of(a);
+	json_t *tasks = cs_live_agents_tasks(api->agents, a->id);
+	json_object_set_new(o, "tasksRunning", json_integer(running));
+	json_object_set_new(o, "tasksStaged", json_integer((json_int_t)json_array_size(tasks) - running));
+	json_object_set_new(o, "tasksHealthy", json_integer(0));
+	json_object_set_new(o, "tasksUnhealthy", json_integer(0));
+	json_t *deps = json_array();
+	if (deploying(a))
+		json_array_append_new(deps, json_pack("{s:s}", "id", a->deployment));
+	json_object_set_new(o, "deployments", deps);
+	if (with_tasks)
+		json_object_set_new(o, "tasks", tasks);
+	else
+		json_decref(tasks);
+	json_t *note = json_pack("{s:s}", "controller", a->c->ops->kind);
+	if (json_object_get(a->def, "container"))
+		json_object_set_new(note, "container", json_string(container_note));
+	json_object_set_new(o, "clustersim", note);
+	return o;
+}
+
+/* Read a definition as a new version of a: its spec set is kept for the
+ * run (the controller points into it).  NULL after a 400 reply. */
+static const struct cs_app *read_version(struct live_app *a, json_t *def, struct cs_http_exchange *x)
+{
+	char *text = json_dumps(def, JSON_COMPACT);
+	struct cs_spec_set set;
+	struct cs_error err = {0};
+	memset(&set, 0, sizeof set);
+	int rc = text ? cs_spec_parse(&set, "request", text, strlen(text), &err) : -1;
+	free(text);
+	if (rc < 0) {
+		reader_error(x, err.msg);
+		return NULL;
+	}
+	if (set.format != CS_SPEC_MARATHON || set.n != 1 || !json_is_string(json_object_get(def, "id"))) {
+		cs_spec_set_release(&set);
+		cs_live_api_error(x, 400, "Object is not valid", "/id", "an app definition needs an id");
+		return NULL;
+	}
+	CS_GROW(a->sets, a->capsets, a->nsets + 1);
+	a->sets[a->nsets++] = set;
+	return &a->sets[a->nsets - 1].apps[0];
+}
+
+static void new_version(struct cs_live_api *api, struct live_app *a, json_t *def, const struct cs_app *app)
+{
+	json_decref(a->def);
+	a->def = json_incref(def);
+	cs_live_iso_now(a->version, sizeof a->version);
+	cs_live_api_uuid(api, a->deployment, sizeof a->deployment);
+	char key[32];
+	snprintf(key, sizeof key, "%p", (const void *)app);
+	cs_idmap_put(&api->defs, key, json_incref(a->def)); /* held until the end: tasks of the version */
+}
+
+static void free_app(struct live_app *a)
+{
+	for (size_t i = 0; i < a->nsets; i++)
+		cs_spec_set_release(&a->sets[i]);
+	free(a->sets);
+	json_decref(a->def);
+	free(a);
+}
+
+/* POST /v2/apps, or PUT of an id not kept (Marathon creates it). */
+static void create(struct cs_live_api *api, struct cs_http_exchange *x, json_t *def)
+{
+	struct live_app *a = cs_xcalloc(1, sizeof *a);
+	const struct cs_app *app = read_version(a, def, x);
+	if (!app) {
+		free_app(a);
+		return;
+	}
+	snprintf(a->id, sizeof a->id, "%s", app->name);
+	struct live_app *old = cs_idmap_get(&api->apps, a->id);
+	if (old && !old->deleted) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "An app with id [/%s] already exists.", a->id);
+		cs_live_api_error(x, 409, msg, NULL, NULL);
+		free_app(a);
+		return;
+	}
+	struct cs_error err = {0};
+	new_version(api, a, def, app);
+	a->c = cs_world_live_app(api->w, app, NULL, &err);
+	if (!a->c) {
+		char key[32];
+		snprintf(key, sizeof key, "%p", (const void *)app);
+		json_decref(cs_idmap_del(&api->defs, key));
+		cs_live_api_error(x, 409, err.msg, NULL, NULL);
+		free_app(a);
+		return;
+	}
+	cs_idmap_put(&api->apps, a->id, a);
+	CS_GROW(api->all, api->capall, api->nall + 1);
+	api->all[api->nall++] = a;
+	json_t *o = app_json(api, a, false);
+	json_object_set_new(o, "deployments", json_pack("[{s:s}]", "id", a->deployment));
+	cs_http_reply_json(x, 201, o);
+}
+
+/* Only "instances" (and the app's own id) given: a scale. */
+static bool only_instances(json_t *body, const char *id)
+{
+	const char *k;
+	json_t *v;
+	bool any = false;
+	json_object_foreach(body, k, v) {
+		if (strcmp(k, "instances") == 0)
+			any = true;
+		else if (strcmp(k, "id") != 0 || !json_is_string(v) ||
+			 strcmp(json_string_value(v) + (json_string_value(v)[0] == '/'), id) != 0)
+			return false;
+	}
+	return any;
+}
+
+static void change(struct cs_live_api *api, struct cs_http_exchange *x, struct live_app *a, json_t *body)
+{
+	const char *force = cs_http_query(x, "force");
+	if (deploying(a) && !(force && strcmp(force, "true") == 0)) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "App is locked by one or more deployments: %s (use ?force=true)", a->deployment);
+		cs_live_api_error(x, 409, msg, NULL, NULL);
+		return;
+	}
+	/* the new definition: the old one with the body's fields */
+	json_t *def = json_deep_copy(a->def);
+	json_object_update(def, body);
+	char id[300];
+	snprintf(id, sizeof id, "/%s", a->id);
+	json_object_set_new(def, "id", json_string(id));
+	struct cs_app_action act = {CS_ACT_SCALE, 0, NULL};
+	if (only_instances(body, a->id)) {
+		/* validated by the reader like any definition, kept as the
+		 * current one; the app's spec stays */
+		const struct cs_app *v = read_version(a, def, x);
+		if (!v) {
+			json_decref(def);
+			return;
+		}
+		act.instances = v->instances;
+		json_decref(a->def);
+		a->def = def;
+		cs_live_api_uuid(api, a->deployment, sizeof a->deployment);
+	} else {
+		const struct cs_app *v = read_version(a, def, x);
+		if (!v) {
+			json_decref(def);
+			return;
+		}
+		if (strcmp(v->name, a->id) != 0) {
+			json_decref(def);
+			cs_live_api_error(x, 400, "Object is not valid", "/id", "the app's id cannot change");
+			return;
+		}
+		act = (struct cs_app_action){CS_ACT_UPDATE, v->instances, v};
+		new_version(api, a, def, v);
+		json_decref(def);
+	}
+	a->c->ops->act(a->c, &act);
+	cs_http_reply_json(x, 200, json_pack("{s:s, s:s}", "version", a->version, "deploymentId", a->deployment));
+}
+
+static void destroy(struct cs_live_api *api, struct cs_http_exchange *x, struct live_app *a)
+{
+	const char *force = cs_http_query(x, "force");
+	if (deploying(a) && !(force && strcmp(force, "true") == 0)) {
+		cs_live_api_error(x, 409, "App is locked by one or more deployments (use ?force=true)", NULL, NULL);
+		return;
+	}
+	struct cs_app_action act = {CS_ACT_DELETE, 0, NULL};
+	a->c->ops->act(a->c, &act);
+	a->deleted = true;
+	cs_idmap_del(&api->apps, a->id);
+	cs_live_api_uuid(api, a->deployment, sizeof a->deployment);
+	char v[32];
+	cs_live_iso_now(v, sizeof v);
+	cs_http_reply_json(x, 200, json_pack("{s:s, s:s}", "version", v, "deploymentId", a->deployment));
+}
+
+static json_t *body_object(struct cs_http_exchange *x)
+{
+	json_error_t jerr;
+	json_t *b = json_loads(x->body, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(b)) {
+		char detail[300];
+		snprintf(detail, sizeof detail, b ? "expected a JSON object" : "line %d, column %d: %s", jerr.line,
+			 jerr.column, jerr.text);
+		cs_live_api_error(x, 400, "Invalid JSON", "/", detail);
+		json_decref(b);
+		return NULL;
+	}
+	return b;
+}
+
+void cs_live_api_apps(struct cs_live_api *api, struct cs_http_exchange *x, const char *id, const char *rest)
+{
+	const char *m = x->method;
+	if (!id) { /* /v2/apps */
+		if (strcmp(m, "GET") == 0) {
+			json_t *list = json_array();
+			for (size_t i = 0; i < api->nall; i++)
+				if (!api->all[i]->deleted)
+					json_array_append_new(list, app_json(api, api->all[i], false));
+			cs_http_reply_json(x, 200, json_pack("{s:o}", "apps", list));
+		} else if (strcmp(m, "POST") == 0) {
+			json_t *b = body_object(x);
+			if (b)
+				create(api, x, b);
+			json_decref(b);
+		} else {
+			cs_live_api_error(x, 405, "GET or POST only", NULL, NULL);
+		}
+		return;
+	}
+	struct live_app *a = cs_idmap_get(&api->apps, id);
+	bool put = strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0;
+	if (!a && !(put && !rest)) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "App '/%s' does not exist", id);
+		cs_live_api_error(x, 404, msg, NULL, NULL);
+		return;
+	}
+	if (rest) { /* /v2/apps/ID/tasks */
+		if (strcmp(rest, "tasks") != 0 || strcmp(m, "GET") != 0)
+			cs_live_api_error(x, 404, "no such resource", NULL, NULL);
+		else
+			cs_http_reply_json(x, 200, json_pack("{s:o}", "tasks", cs_live_agents_tasks(api->agents, id)));
+		return;
+	}
+	if (strcmp(m, "GET") == 0) {
+		cs_http_reply_json(x, 200, json_pack("{s:o}", "app", app_json(api, a, true)));
+	} else if (put) {
+		json_t *b = body_object(x);
+		if (b && !a) {
+			char full[300];
+			snprintf(full, sizeof full, "/%s", id);
+			if (!json_object_get(b, "id"))
+				json_object_set_new(b, "id", json_string(full));
+			create(api, x, b);
+		} else if (b) {
+			change(api, x, a, b);
+		}
+		json_decref(b);
+	} else if (strcmp(m, "DELETE") == 0) {
+		destroy(api, x, a);
+	} else {
+		cs_live_api_error(x, 405, "GET, PUT, PATCH or DELETE only", NULL, NULL);
+	}
+}
+
+json_t *cs_live_api_deployments(struct cs_live_api *api)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < api->nall; i++) {
+		struct live_app *a = api->all[i];
+		if (!deploying(a))
+			continue;
+		char id[300];
+		snprintf(id, sizeof id, "/%s", a->id);
+		json_array_append_new(list, json_pack("{s:s, s:s, s:[s], s:I, s:I, s:[{s:s, s:s}]}", "id", a->deployment,
+						      "version", a->version, "affectedApps", id, "currentStep",
+						      (json_int_t)1, "totalSteps", (json_int_t)1, "currentActions",
+						      "action", "ScaleApplication", "app", id));
+	}
+	return list;
+}
+
+void cs_live_api_app_counts(struct cs_live_api *api, unsigned *apps, unsigned *running, unsigned *desired)
+{
+	*apps = *running = *desired = 0;
+	for (size_t i = 0; i < api->nall; i++) {
+		struct live_app *a = api->all[i];
+		if (a->deleted)
+			continue;
+		(*apps)++;
+		*running += (unsigned)running_of(a);
+		*desired += (unsigned)desired_of(a);
+	}
+}
+
+void cs_live_api_free_apps(struct cs_live_api *api)
+{
+	for (size_t i = 0; i < api->nall; i++)
+		free_app(api->all[i]);
+	free(api->all);
+	size_t it = 0;
+	struct cs_idmap_slot *sl;
+	while ((sl = cs_idmap_next(&api->defs, &it)))
+		json_decref(sl->value);
+	cs_idmap_release(&api->apps);
+	cs_idmap_release(&api->defs);
+}

@@ -1,0 +1,49 @@
+/* live/api_internal — what api.c (routing, tasks, info, metrics) and
+ * api_apps.c (the apps) share.  Not for other modules. */
+#ifndef CS_LIVE_API_INTERNAL_H
+#define CS_LIVE_API_INTERNAL_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "live/api.h"
+#include "live/idmap.h"
+#include "specs/spec.h"
+
+/* One app of the API: its definition as given (merged over its updates),
+ * every version's spec set (the controller points into them), and its
+ * controller. */
+struct live_app {
+	char id[256];                /* without the leading '/' */
+	json_t *def;                 /* the latest definition */
+	struct cs_spec_set *sets;    /* every version's */
+	size_t nsets, capsets;
+	struct cs_controller *c;
+	char version[32];            /* ISO 8601 of the latest version */
+	char deployment[40];         /* the latest deployment's id */
+	bool deleted;
+};
+
+struct cs_live_api {
+	struct cs_world *w;
+	const char *token;
+	const char *listen;
+	struct cs_live_agents *agents;
+	struct cs_idmap apps;        /* id -> live_app (the latest of an id) */
+	struct live_app **all;       /* every app ever made, deleted ones too */
+	size_t nall, capall;
+	struct cs_idmap defs;        /* "%p" of a version's cs_app -> its definition */
+	uint64_t requests[6];        /* by status class: 2xx 3xx 4xx 5xx, 401, 404 */
+	uint64_t uuid_seq;
+};
+
+/* An error reply in Marathon's shape. */
+void cs_live_api_error(struct cs_http_exchange *x, int status, const char *message, const char *path,
+		       const char *detail);
+/* A fresh id for a deployment ("8-4-4-4-12" hex). */
+void cs_live_api_uuid(struct cs_live_api *api, char *buf, size_t n);
+/* api_apps.c: free every app (at the end of the run) */
+void cs_live_api_free_apps(struct cs_live_api *api);
+
+#endif
