@@ -118,7 +118,7 @@ integration: deps
 # (tests/fuzz/fuzz_cli.c).  Undefined behaviour stops a target as a crash
 # does (no recovery, as in make asan).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := experiment empirical omega_init swf google google_jobs alibaba cli spec
+FUZZ_TARGETS := experiment empirical omega_init swf google google_jobs alibaba cli spec api
 fuzz:
 	@sh .ci/deps.sh clang libclang-rt-14-dev $(DEPS_PKGS)
 	@$(MAKE) --no-print-directory CC=clang BUILD=build-fuzz BIN=build-fuzz/bin OPT="-O1 -g" LTO= \

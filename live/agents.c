@@ -243,8 +243,8 @@ static struct lagent *take_machine(struct cs_live_agents *a, const char *id, str
 
 static int bad(struct cs_http_exchange *x, const char *path, const char *what)
 {
-	json_t *v = json_pack("{s:s, s:[{s:s, s:[s]}]}", "message", "bad agent sync", "details", "path", path, "errors",
-			      what);
+	json_t *v = json_pack("{s:s, s:[{s:s, s:[o]}]}", "message", "bad agent sync", "details", "path", path, "errors",
+			      cs_http_json_text(what));
 	cs_http_reply_json(x, 400, v);
 	return -1;
 }

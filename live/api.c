@@ -35,9 +35,14 @@ void cs_live_api_uuid(struct cs_live_api *api, char *buf, size_t n)
 void cs_live_api_error(struct cs_http_exchange *x, int status, const char *message, const char *path,
 		       const char *detail)
 {
-	json_t *v = json_pack("{s:s}", "message", message);
-	if (path)
-		json_object_set_new(v, "details", json_pack("[{s:s, s:[s]}]", "path", path, "errors", detail));
+	json_t *v = json_object();
+	json_object_set_new(v, "message", cs_http_json_text(message));
+	if (path) {
+		json_t *d = json_object();
+		json_object_set_new(d, "path", cs_http_json_text(path));
+		json_object_set_new(d, "errors", json_pack("[o]", cs_http_json_text(detail ? detail : "")));
+		json_object_set_new(v, "details", json_pack("[o]", d));
+	}
 	cs_http_reply_json(x, status, v);
 }
 
@@ -50,6 +55,11 @@ struct cs_live_api *cs_live_api_new(struct cs_world *w, const char *token, const
 	cs_idmap_init(&api->apps);
 	cs_idmap_init(&api->defs);
 	return api;
+}
+
+void cs_live_api_set_address(struct cs_live_api *api, const char *hostport)
+{
+	snprintf(api->address, sizeof api->address, "%s", hostport);
 }
 
 void cs_live_api_set_agents(struct cs_live_api *api, struct cs_live_agents *agents)
@@ -154,7 +164,7 @@ static void tasks_delete(struct cs_live_api *api, struct cs_http_exchange *x)
 static void info(struct cs_live_api *api, struct cs_http_exchange *x)
 {
 	json_t *v = json_pack("{s:s, s:s, s:s, s:{s:s}, s:{s:o, s:b}}", "name", "clustersim", "version", CS_VERSION,
-			      "leader", api->listen, "marathon_config", "master", "clustersim live", "clustersim",
+			      "leader", api->address[0] ? api->address : api->listen, "marathon_config", "master", "clustersim live", "clustersim",
 			      "agents", cs_live_agents_list(api->agents), "docker", 0);
 	cs_http_reply_json(x, 200, v);
 }
@@ -227,6 +237,8 @@ static void route(struct cs_live_api *api, struct cs_http_exchange *x)
 			cs_live_api_error(x, 405, "POST only", NULL, NULL);
 		else
 			cs_live_agents_sync(api->agents, x);
+	} else if (strcmp(p, "/aurora/v1/jobs") == 0 && strcmp(m, "POST") == 0) {
+		cs_live_api_aurora(api, x);
 	} else if (strcmp(p, "/metrics") == 0 && get) {
 		metrics(api, x);
 	} else if (strcmp(p, "/v2/info") == 0 && get) {

@@ -43,6 +43,9 @@ struct cs_live_api;
 
 struct cs_live_api *cs_live_api_new(struct cs_world *w, const char *token, const char *listen);
 void cs_live_api_set_agents(struct cs_live_api *api, struct cs_live_agents *agents);
+/* The address it is reached at ("HOST:PORT", the port the server got),
+ * for the URLs and /v2/info it answers with (copied). */
+void cs_live_api_set_address(struct cs_live_api *api, const char *hostport);
 void cs_live_api_free(struct cs_live_api *api);
 /* The server's handler and on_gone (ctx: the api). */
 void cs_live_api_handle(void *ctx, struct cs_http_exchange *x);

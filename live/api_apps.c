@@ -55,10 +55,10 @@ static bool deploying(const struct live_app *a)
 	return !a->deleted && (uint64_t)running_of(a) != desired_of(a);
 }
 
-static json_t *app_json(struct cs_live_api *api, const struct live_app *a, bool with_tasks)
+json_t *cs_live_api_app_json(struct cs_live_api *api, const struct live_app *a, bool with_tasks)
 {
 	json_t *o = json_deep_copy(a->def);
-	const struct cs_app *s = &a->sets[a->nsets - 1].apps[0];
+	const struct cs_app *s = a->cur;
 	char id[300];
 	snprintf(id, sizeof id, "/%s", a->id);
 	json_object_set_new(o, "id", json_string(id));
@@ -109,11 +109,12 @@ static const struct cs_app *read_version(struct live_app *a, json_t *def, struct
 	}
 	CS_GROW(a->sets, a->capsets, a->nsets + 1);
 	a->sets[a->nsets++] = set;
-	return &a->sets[a->nsets - 1].apps[0];
+	return a->sets[a->nsets - 1].apps;
 }
 
 static void new_version(struct cs_live_api *api, struct live_app *a, json_t *def, const struct cs_app *app)
 {
+	a->cur = app;
 	json_decref(a->def);
 	a->def = json_incref(def);
 	cs_live_iso_now(a->version, sizeof a->version);
@@ -132,15 +133,13 @@ static void free_app(struct live_app *a)
 	free(a);
 }
 
-/* POST /v2/apps, or PUT of an id not kept (Marathon creates it). */
-static void create(struct cs_live_api *api, struct cs_http_exchange *x, json_t *def)
+struct live_app *cs_live_api_add(struct cs_live_api *api, struct cs_http_exchange *x, json_t *def,
+				 struct cs_spec_set *set, size_t k)
 {
 	struct live_app *a = cs_xcalloc(1, sizeof *a);
-	const struct cs_app *app = read_version(a, def, x);
-	if (!app) {
-		free_app(a);
-		return;
-	}
+	CS_GROW(a->sets, a->capsets, 1);
+	a->sets[a->nsets++] = *set;
+	const struct cs_app *app = &a->sets[0].apps[k];
 	snprintf(a->id, sizeof a->id, "%s", app->name);
 	struct live_app *old = cs_idmap_get(&api->apps, a->id);
 	if (old && !old->deleted) {
@@ -148,7 +147,7 @@ static void create(struct cs_live_api *api, struct cs_http_exchange *x, json_t *
 		snprintf(msg, sizeof msg, "An app with id [/%s] already exists.", a->id);
 		cs_live_api_error(x, 409, msg, NULL, NULL);
 		free_app(a);
-		return;
+		return NULL;
 	}
 	struct cs_error err = {0};
 	new_version(api, a, def, app);
@@ -159,12 +158,27 @@ static void create(struct cs_live_api *api, struct cs_http_exchange *x, json_t *
 		json_decref(cs_idmap_del(&api->defs, key));
 		cs_live_api_error(x, 409, err.msg, NULL, NULL);
 		free_app(a);
-		return;
+		return NULL;
 	}
 	cs_idmap_put(&api->apps, a->id, a);
 	CS_GROW(api->all, api->capall, api->nall + 1);
 	api->all[api->nall++] = a;
-	json_t *o = app_json(api, a, false);
+	return a;
+}
+
+/* POST /v2/apps, or PUT of an id not kept (Marathon creates it). */
+static void create(struct cs_live_api *api, struct cs_http_exchange *x, json_t *def)
+{
+	struct live_app tmp = {0};
+	if (!read_version(&tmp, def, x)) {
+		free(tmp.sets);
+		return;
+	}
+	struct live_app *a = cs_live_api_add(api, x, def, &tmp.sets[0], 0);
+	free(tmp.sets);
+	if (!a)
+		return;
+	json_t *o = cs_live_api_app_json(api, a, false);
 	json_object_set_new(o, "deployments", json_pack("[{s:s}]", "id", a->deployment));
 	cs_http_reply_json(x, 201, o);
 }
@@ -272,7 +286,7 @@ void cs_live_api_apps(struct cs_live_api *api, struct cs_http_exchange *x, const
 			json_t *list = json_array();
 			for (size_t i = 0; i < api->nall; i++)
 				if (!api->all[i]->deleted)
-					json_array_append_new(list, app_json(api, api->all[i], false));
+					json_array_append_new(list, cs_live_api_app_json(api, api->all[i], false));
 			cs_http_reply_json(x, 200, json_pack("{s:o}", "apps", list));
 		} else if (strcmp(m, "POST") == 0) {
 			json_t *b = body_object(x);
@@ -300,7 +314,7 @@ void cs_live_api_apps(struct cs_live_api *api, struct cs_http_exchange *x, const
 		return;
 	}
 	if (strcmp(m, "GET") == 0) {
-		cs_http_reply_json(x, 200, json_pack("{s:o}", "app", app_json(api, a, true)));
+		cs_http_reply_json(x, 200, json_pack("{s:o}", "app", cs_live_api_app_json(api, a, true)));
 	} else if (put) {
 		json_t *b = body_object(x);
 		if (b && !a) {

@@ -19,6 +19,7 @@ struct live_app {
 	json_t *def;                 /* the latest definition */
 	struct cs_spec_set *sets;    /* every version's */
 	size_t nsets, capsets;
+	const struct cs_app *cur;    /* the latest version's spec (in sets) */
 	struct cs_controller *c;
 	char version[32];            /* ISO 8601 of the latest version */
 	char deployment[40];         /* the latest deployment's id */
@@ -29,6 +30,7 @@ struct cs_live_api {
 	struct cs_world *w;
 	const char *token;
 	const char *listen;
+	char address[96];            /* HOST:PORT as listening */
 	struct cs_live_agents *agents;
 	struct cs_idmap apps;        /* id -> live_app (the latest of an id) */
 	struct live_app **all;       /* every app ever made, deleted ones too */
@@ -45,5 +47,13 @@ void cs_live_api_error(struct cs_http_exchange *x, int status, const char *messa
 void cs_live_api_uuid(struct cs_live_api *api, char *buf, size_t n);
 /* api_apps.c: free every app (at the end of the run) */
 void cs_live_api_free_apps(struct cs_live_api *api);
+/* api_apps.c: keep app k of set (taken over) as a new app with definition
+ * def, under a new controller; answers 409 (the id exists, no room) and
+ * returns NULL, or returns the app (the caller answers). */
+struct live_app *cs_live_api_add(struct cs_live_api *api, struct cs_http_exchange *x, json_t *def,
+				 struct cs_spec_set *set, size_t k);
+json_t *cs_live_api_app_json(struct cs_live_api *api, const struct live_app *a, bool with_tasks);
+/* api_aurora.c: POST /aurora/v1/jobs */
+void cs_live_api_aurora(struct cs_live_api *api, struct cs_http_exchange *x);
 
 #endif

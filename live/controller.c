@@ -105,9 +105,11 @@ static int attach(struct cs_world *w, void *ctx, struct cs_error *err)
 		return cs_error_input(err, "--listen", NULL, "%s", msg);
 	if (write_url(l, msg, sizeof msg) < 0)
 		return cs_error_input(err, l->state, NULL, "%s", msg);
-	char host[64];
+	char host[64], address[96];
 	unsigned port;
 	cs_http_parse_listen(l->listen, host, sizeof host, &port);
+	snprintf(address, sizeof address, "%s:%u", host, cs_http_server_port(l->srv));
+	cs_live_api_set_address(l->api, address);
 	fprintf(stderr, "clustersim live: listening on http://%s:%u (%u machine slots, state %s)\n", host,
 		cs_http_server_port(l->srv), w->cell.n, l->state);
 	return 0;

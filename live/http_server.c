@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <jansson.h>
@@ -263,11 +264,37 @@ void cs_http_server_stop(struct cs_http_server *s)
 
 const char *cs_http_header(const struct cs_http_exchange *x, const char *name)
 {
+	if (!x->conn) {
+		size_t n = strlen(name);
+		for (const char *const *h = x->fake_headers; h && *h; h++)
+			if (strncasecmp(*h, name, n) == 0 && (*h)[n] == ':')
+				return *h + n + 1 + ((*h)[n + 1] == ' ');
+		return NULL;
+	}
 	return MHD_lookup_connection_value(x->conn, MHD_HEADER_KIND, name);
+}
+
+/* A fake exchange's query argument (no percent-decoding). */
+static const char *fake_query(const struct cs_http_exchange *x, const char *key)
+{
+	static char value[256];
+	size_t n = strlen(key);
+	for (const char *p = x->fake_query; p && *p;) {
+		size_t len = strcspn(p, "&");
+		if (len >= n && strncmp(p, key, n) == 0 && (len == n || p[n] == '=')) {
+			size_t vl = len > n ? len - n - 1 : 0;
+			snprintf(value, sizeof value, "%.*s", (int)(vl < 255 ? vl : 255), p + n + (len > n));
+			return value;
+		}
+		p += len + (p[len] == '&');
+	}
+	return NULL;
 }
 
 const char *cs_http_query(const struct cs_http_exchange *x, const char *key)
 {
+	if (!x->conn)
+		return fake_query(x, key);
 	const char *v = MHD_lookup_connection_value(x->conn, MHD_GET_ARGUMENT_KIND, key);
 	if (v)
 		return v;
@@ -280,8 +307,12 @@ const char *cs_http_query(const struct cs_http_exchange *x, const char *key)
 
 void cs_http_peer(const struct cs_http_exchange *x, char *buf, size_t n)
 {
-	const union MHD_ConnectionInfo *i = MHD_get_connection_info(x->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	buf[0] = '\0';
+	if (!x->conn) {
+		snprintf(buf, n, "127.0.0.1");
+		return;
+	}
+	const union MHD_ConnectionInfo *i = MHD_get_connection_info(x->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (i && i->client_addr && i->client_addr->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)i->client_addr)->sin_addr, buf,
 			  (socklen_t)n);
@@ -296,7 +327,7 @@ void cs_http_reply(struct cs_http_exchange *x, int status, const char *body, con
 	x->reply_len = body ? strlen(body) : 0;
 	x->reply = body ? strdup(body) : NULL;
 	x->reply_type = type ? strdup(type) : NULL;
-	if (x->suspended) {
+	if (x->suspended && x->conn) {
 		x->suspended = false;
 		MHD_resume_connection(x->conn);
 		/* MHD processes a resumed connection in its next run, which
@@ -312,8 +343,28 @@ void cs_http_reply(struct cs_http_exchange *x, int status, const char *body, con
 	}
 }
 
+json_t *cs_http_json_text(const char *s)
+{
+	json_t *v = json_string(s);
+	if (v)
+		return v;
+	char *c = strdup(s);
+	if (!c)
+		return NULL;
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	v = json_string(c);
+	free(c);
+	return v;
+}
+
 void cs_http_reply_json(struct cs_http_exchange *x, int status, json_t *v)
 {
+	if (!v) {
+		cs_http_reply(x, 500, "{\"message\":\"internal error: the answer could not be encoded\"}\n", NULL);
+		return;
+	}
 	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
 	json_decref(v);
 	size_t n = text ? strlen(text) : 0;
@@ -326,4 +377,11 @@ void cs_http_reply_json(struct cs_http_exchange *x, int status, json_t *v)
 	cs_http_reply(x, line ? status : 500, line ? line : "{\"message\":\"out of memory\"}\n", NULL);
 	free(line);
 	free(text);
+}
+
+void cs_http_fake_release(struct cs_http_exchange *x)
+{
+	free(x->reply);
+	free(x->reply_type);
+	x->reply = x->reply_type = NULL;
 }

@@ -40,6 +40,11 @@ struct cs_http_exchange {
 	const char *body;    /* NUL-terminated ("" when none) */
 	size_t body_len;
 	void *user;          /* the handler's, for a held exchange */
+	/* An exchange made without a server (tests, the API's fuzz target):
+	 * conn NULL, its headers as "Name: value" strings (NULL-terminated)
+	 * and its query as "k=v&k2" text; replies are kept in reply/status. */
+	const char *const *fake_headers;
+	const char *fake_query;
 	/* private */
 	struct cs_http_server *srv;
 	void *conn;
@@ -83,9 +88,17 @@ void cs_http_peer(const struct cs_http_exchange *x, char *buf, size_t n);
 /* Answer: status, the body (copied; NULL: empty) and its content type
  * (NULL: application/json).  Once per exchange. */
 void cs_http_reply(struct cs_http_exchange *x, int status, const char *body, const char *type);
-/* Answer with a JSON value, compact, and a newline (steals a reference). */
+/* Answer with a JSON value, compact, and a newline (steals a reference;
+ * NULL -- a value that could not be built -- answers 500). */
 struct json_t;
 void cs_http_reply_json(struct cs_http_exchange *x, int status, struct json_t *v);
+
+/* A JSON string of s for a reply, with every byte past ASCII replaced by
+ * '?' when s is not UTF-8 (a request's path is bytes; a parser's message
+ * may quote them). */
+struct json_t *cs_http_json_text(const char *s);
+/* Free what cs_http_reply kept in an exchange made without a server. */
+void cs_http_fake_release(struct cs_http_exchange *x);
 
 /* Parse "HOST:PORT" (an IPv4 address, or "localhost"), port 0..65535.
  * Returns 0 or -1. */

@@ -14,6 +14,7 @@ int cs_cmd_trace(int argc, char **argv);
 int cs_cmd_spec(int argc, char **argv);
 int cs_cmd_agent(int argc, char **argv); /* live/cmd_agent.c */
 int cs_cmd_live(int argc, char **argv);  /* live/controller.c */
+int cs_cmd_aurora(int argc, char **argv); /* live/cmd_aurora.c */
 
 /* The options shared by run and sweep: -o, --set, --seed, --strict, -q,
  * --force, and for sweep (with_sweep) -j and --resume. */

@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{"spec", cs_cmd_spec, "read Marathon, Aurora and Kubernetes spec files (spec info FILE)"},
 	{"live", cs_cmd_live, "run a live controller: the schedulers on real hosts, a Marathon API"},
 	{"agent", cs_cmd_agent, "run tasks for a live controller on this host"},
+	{"aurora", cs_cmd_aurora, "create an Aurora job on a live controller (aurora create KEY FILE)"},
 	{NULL, NULL, NULL},
 };
 

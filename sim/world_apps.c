@@ -63,49 +63,17 @@ struct cs_world_apps {
 	size_t ncopies, capcopies;
 };
 
-/* An Aurora job key: cluster/role/env/name, four non-empty parts. */
-static int split_key(const char *key, char parts[4][256])
-{
-	const char *s = key;
-	for (int i = 0; i < 4; i++) {
-		size_t n = strcspn(s, "/");
-		if (n == 0 || n >= 256 || (i < 3 && s[n] != '/') || (i == 3 && s[n]))
-			return -1;
-		memcpy(parts[i], s, n);
-		parts[i][n] = '\0';
-		s += n + (i < 3);
-	}
-	return 0;
-}
-
-/* Pick the key's job and fill its unset key parts. */
 static int bind_key(const struct cs_cfg *cfg, struct app_file *f, const char *key)
 {
-	char parts[4][256], where[96];
+	char where[96];
 	cs_path_key(where, sizeof where, f->path, "key");
-	if (split_key(key, parts) < 0)
-		return cs_error_input(cfg->err, cfg->file, where, "expected an Aurora job key cluster/role/environment/name (got \"%s\")", key);
 	if (f->set.format != CS_SPEC_AURORA)
 		return cs_error_input(cfg->err, cfg->file, where, "a job key is for an Aurora config; %s is a %s file",
 				      f->set.file, cs_spec_format_name(f->set.format));
-	size_t found = 0;
-	for (size_t i = 0; i < f->set.n; i++) {
-		struct cs_app *a = &f->set.apps[i];
-		f->runs[i] = false;
-		if (strcmp(a->name, parts[3]) != 0)
-			continue;
-		char **have[3] = {&a->aurora.cluster, &a->aurora.role, &a->aurora.environment};
-		bool match = true;
-		for (int k = 0; k < 3; k++)
-			match = match && (!*have[k] || strcmp(*have[k], parts[k]) == 0);
-		if (!match)
-			continue;
-		for (int k = 0; k < 3; k++)
-			if (!*have[k])
-				*have[k] = cs_xstrdup(parts[k]);
-		f->runs[i] = true;
-		found++;
-	}
+	int found = cs_spec_bind_job_key(&f->set, key, f->runs);
+	if (found < 0)
+		return cs_error_input(cfg->err, cfg->file, where,
+				      "expected an Aurora job key cluster/role/environment/name (got \"%s\")", key);
 	if (!found)
 		return cs_error_input(cfg->err, cfg->file, where, "no job of %s has the key %s", f->set.file, key);
 	return 0;

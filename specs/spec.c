@@ -414,3 +414,44 @@ const char *cs_constraint_check(enum cs_constraint_op op, const char *value)
 	}
 	return NULL;
 }
+
+/* An Aurora job key: cluster/role/env/name, four non-empty parts. */
+static int split_key(const char *key, char parts[4][256])
+{
+	const char *s = key;
+	for (int i = 0; i < 4; i++) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || n >= 256 || (i < 3 && s[n] != '/') || (i == 3 && s[n]))
+			return -1;
+		memcpy(parts[i], s, n);
+		parts[i][n] = '\0';
+		s += n + (i < 3);
+	}
+	return 0;
+}
+
+int cs_spec_bind_job_key(struct cs_spec_set *set, const char *key, bool *runs)
+{
+	char parts[4][256];
+	if (split_key(key, parts) < 0)
+		return -1;
+	int found = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		struct cs_app *a = &set->apps[i];
+		runs[i] = false;
+		if (strcmp(a->name, parts[3]) != 0)
+			continue;
+		char **have[3] = {&a->aurora.cluster, &a->aurora.role, &a->aurora.environment};
+		bool match = true;
+		for (int k = 0; k < 3; k++)
+			match = match && (!*have[k] || strcmp(*have[k], parts[k]) == 0);
+		if (!match)
+			continue;
+		for (int k = 0; k < 3; k++)
+			if (!*have[k])
+				*have[k] = cs_xstrdup(parts[k]);
+		runs[i] = true;
+		found++;
+	}
+	return found;
+}

@@ -205,5 +205,12 @@ int cs_spec_parse(struct cs_spec_set *set, const char *file, const char *text, s
 #define CS_SPEC_MAX_BYTES (16u << 20)
 int cs_spec_load(struct cs_spec_set *set, const char *file, struct cs_error *err);
 void cs_spec_set_release(struct cs_spec_set *set);
+/* An Aurora job key "cluster/role/environment/name" (as `aurora create`
+ * takes it) against the jobs of an Aurora set: runs[i] (set->n of them)
+ * says whether job i is the key's -- its name is the key's, and its
+ * cluster, role and environment are the key's or unset (then filled in
+ * from the key).  Returns how many jobs match, or -1 for a malformed key
+ * (four non-empty parts, at most 255 bytes each). */
+int cs_spec_bind_job_key(struct cs_spec_set *set, const char *key, bool *runs);
 
 #endif

@@ -23,6 +23,7 @@ set -u
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 seed=$here/../../experiments/cluster-managers/apps/ubuntu.json
+aurora=$here/../../experiments/cluster-managers/apps/hello_world.aurora
 work=$(mktemp -d /tmp/clustersim-live-XXXXXX)
 : > "$work/pids"
 (
@@ -161,6 +162,19 @@ wait_for '[ "$(curl -s "$url/metrics" | grep -c "^clustersim_agents_up 3")" = 1 
 check $? "the restarted agent takes its machine again"
 wait_for '[ -z "$(ls "$work/agent$victim"/tasks/*/task.json 2>/dev/null)" ]'
 check $? "it reported its dead task lost and was told to forget it"
+
+# ---- the seed's Aurora job, with its own command ----
+cp "$aurora" hello_world.aurora
+USER=${USER:-$(id -un)}
+export USER
+"$bin" aurora create cluster1/$USER/test/hello_world hello_world.aurora --controller "$url" > "$work/aurora.out" 2>&1
+[ $? -eq 0 ] && grep -q "Job create succeeded" "$work/aurora.out"
+check $? "aurora create cluster1/\$USER/test/hello_world hello_world.aurora" "($(cat "$work/aurora.out"))"
+wait_for 'cat "$work"/agent*/tasks/hello_world.*/stdout 2>/dev/null | grep -q "^hello world$"'
+check $? "the hello world job ran on an agent and printed hello world"
+"$bin" aurora create cluster1/$USER/test/nonesuch hello_world.aurora --controller "$url" > "$work/aurora2.out" 2>&1
+[ $? -eq 2 ] && grep -q "no job has the key" "$work/aurora2.out"
+check $? "aurora create with a key no job has: exit 2"
 
 # ---- tokens ----
 "$bin" live --state "$work/open" --listen 0.0.0.0:0 > "$work/open.log" 2>&1
