@@ -25,32 +25,6 @@ static const char usage[] =
 	"Create the config's job of that key on a live controller (clustersim live; default\n"
 	"http://127.0.0.1:8080).  See docs/live.md.\n";
 
-static char *read_all(const char *path, struct cs_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		cs_error_input(err, path, NULL, "cannot open");
-		return NULL;
-	}
-	size_t cap = 1 << 14, n = 0, got;
-	char *buf = cs_xmalloc(cap + 1);
-	while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n > CS_SPEC_MAX_BYTES)
-			break;
-		if (n == cap)
-			buf = cs_xrealloc(buf, (cap *= 2) + 1);
-	}
-	fclose(f);
-	if (n > CS_SPEC_MAX_BYTES) {
-		free(buf);
-		cs_error_input(err, path, NULL, "larger than %u MiB", CS_SPEC_MAX_BYTES >> 20);
-		return NULL;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 /* The config as the controller will read it: its jobs of the key. */
 static int check_config(const char *file, const char *text, const char *key, struct cs_error *err)
 {
@@ -106,7 +80,8 @@ int cs_cmd_aurora(int argc, char **argv)
 	if (strncmp(url, "http://", 7) != 0)
 		return cs_usage_error(usage, "--controller: expected an http:// URL (got \"%s\")", url);
 	struct cs_error err = {0};
-	char *text = read_all(file, &err);
+	size_t len;
+	char *text = cs_spec_read_file(file, &len, &err);
 	if (!text || check_config(file, text, key, &err) < 0) {
 		free(text);
 		return cs_report_error(&err);

@@ -109,12 +109,13 @@ int cs_spec_parse(struct cs_spec_set *set, const char *file, const char *text, s
 	return 0;
 }
 
-int cs_spec_load(struct cs_spec_set *set, const char *file, struct cs_error *err)
+char *cs_spec_read_file(const char *file, size_t *len_out, struct cs_error *err)
 {
-	memset(set, 0, sizeof *set);
 	FILE *f = fopen(file, "rb");
-	if (!f)
-		return cs_error_input(err, file, NULL, "cannot open: %s", strerror(errno));
+	if (!f) {
+		cs_error_input(err, file, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
 	size_t cap = 1 << 14, len = 0;
 	char *buf = cs_xmalloc(cap + 1);
 	size_t got;
@@ -129,10 +130,24 @@ int cs_spec_load(struct cs_spec_set *set, const char *file, struct cs_error *err
 	fclose(f);
 	if (bad || len > CS_SPEC_MAX_BYTES) {
 		free(buf);
-		return bad ? cs_error_input(err, file, NULL, "cannot read")
-			   : cs_error_input(err, file, NULL, "larger than %u MiB", CS_SPEC_MAX_BYTES >> 20);
+		if (bad)
+			cs_error_input(err, file, NULL, "cannot read");
+		else
+			cs_error_input(err, file, NULL, "larger than %u MiB", CS_SPEC_MAX_BYTES >> 20);
+		return NULL;
 	}
 	buf[len] = '\0';
+	*len_out = len;
+	return buf;
+}
+
+int cs_spec_load(struct cs_spec_set *set, const char *file, struct cs_error *err)
+{
+	memset(set, 0, sizeof *set);
+	size_t len;
+	char *buf = cs_spec_read_file(file, &len, err);
+	if (!buf)
+		return -1;
 	int rc = cs_spec_parse(set, file, buf, len, err);
 	free(buf);
 	return rc;

@@ -204,6 +204,9 @@ int cs_spec_parse(struct cs_spec_set *set, const char *file, const char *text, s
 /* Read a spec file from disk (at most CS_SPEC_MAX_BYTES). */
 #define CS_SPEC_MAX_BYTES (16u << 20)
 int cs_spec_load(struct cs_spec_set *set, const char *file, struct cs_error *err);
+/* A spec file's text (NUL-terminated, *len bytes; caller frees), or NULL
+ * with err set (cannot open or read, larger than CS_SPEC_MAX_BYTES). */
+char *cs_spec_read_file(const char *file, size_t *len, struct cs_error *err);
 void cs_spec_set_release(struct cs_spec_set *set);
 /* An Aurora job key "cluster/role/environment/name" (as `aurora create`
  * takes it) against the jobs of an Aurora set: runs[i] (set->n of them)
