@@ -141,10 +141,10 @@ uint32_t cs_app_track_version_of(const struct cs_task *task)
 	return app_job(task->job)->version;
 }
 
-void cs_app_track_launch(struct cs_app_track *t, uint32_t v, uint32_t n)
+/* A job of n instances of version v with their records, not yet
+ * submitted. */
+static struct cs_job *new_instances(struct cs_app_track *t, uint32_t v, uint32_t n)
 {
-	if (n == 0 || t->ended_at != CS_TIME_NEVER)
-		return;
 	struct cs_app_version *ver = &t->v[v];
 	struct cs_job *job = cs_host_new_job(t->c->host, t->c, n, &ver->req, t->duration, CS_JOB_SERVICE,
 					     ver->app ? ver->app->priority : 0, ver->app);
@@ -159,10 +159,33 @@ void cs_app_track_launch(struct cs_app_track *t, uint32_t v, uint32_t n)
 	CS_GROW(t->live, t->caplive, t->nlive + 1);
 	t->live[t->nlive++] = job;
 	ver->pending += n;
+	return job;
+}
+
+void cs_app_track_launch(struct cs_app_track *t, uint32_t v, uint32_t n)
+{
+	if (n == 0 || t->ended_at != CS_TIME_NEVER)
+		return;
+	struct cs_job *job = new_instances(t, v, n);
 	uint64_t r = n < t->unreplaced ? n : t->unreplaced;
 	t->restarts += r;
 	t->unreplaced -= r;
 	cs_host_submit_job(t->c->host, job);
+}
+
+struct cs_task *cs_app_track_recover(struct cs_app_track *t, uint32_t v, uint32_t machine)
+{
+	if (t->ended_at != CS_TIME_NEVER)
+		return NULL;
+	struct cs_job *job = new_instances(t, v, 1);
+	cs_host_submit_placed(t->c->host, job, &machine);
+	return &job->tasks[0];
+}
+
+void cs_app_ops_recover(struct cs_controller *c, uint32_t machine)
+{
+	struct cs_app_track *t = c->impl;
+	cs_app_track_recover(t, t->nv - 1, machine);
 }
 
 static void kill_fire(void *ctx, cs_time now)

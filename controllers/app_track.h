@@ -237,6 +237,13 @@ void cs_app_rule_free(struct cs_app_rule *r);
 void cs_app_ops_task_started(struct cs_controller *c, struct cs_task *task);
 void cs_app_ops_job_ended(struct cs_controller *c, struct cs_job *job);
 int64_t cs_app_ops_running(struct cs_controller *c);
+/* Live recovery: an instance of version v found running on machine (a
+ * restarted controller's agent reports it) becomes one of the app's, its
+ * task claimed there without the scheduler (staging until the caller
+ * reports it started).  Returns its task (NULL once the app is deleted). */
+struct cs_task *cs_app_track_recover(struct cs_app_track *t, uint32_t v, uint32_t machine);
+/* The ops-table form, for the latest version (controller.h's recover). */
+void cs_app_ops_recover(struct cs_controller *c, uint32_t machine);
 void cs_app_ops_destroy(struct cs_controller *c);
 /* start: the first instances */
 void cs_app_ops_start(struct cs_controller *c);

@@ -249,4 +249,5 @@ const struct cs_controller_ops cs_aurora_ops = {
 	.keys_for_apps = aurora_keys,
 	.adopt = aurora_adopt,
 	.act = aurora_act,
+	.recover = cs_app_ops_recover,
 };

@@ -73,6 +73,10 @@ struct cs_controller_ops {
 	int (*adopt)(struct cs_controller *c, const struct cs_cfg *cfg, const struct cs_app *app, json_t *entry,
 		     const char *path);
 	void (*act)(struct cs_controller *c, const struct cs_app_action *a);
+	/* Live mode's recovery (optional): an instance of the app found
+	 * running on machine after a controller restart joins the app, before
+	 * start() (which then launches only what is missing). */
+	void (*recover)(struct cs_controller *c, uint32_t machine);
 };
 
 /* One controller of the run: the world owns it. */
@@ -97,6 +101,9 @@ struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32
 struct cs_job *cs_host_new_job(struct cs_host *h, struct cs_controller *c, uint32_t ntasks, const struct cs_res *req,
 			       cs_time duration, enum cs_job_kind kind, int priority, const struct cs_app *spec);
 void cs_host_submit_job(struct cs_host *h, struct cs_job *job);
+/* Live recovery: submit job with its tasks placed now on machines[i]
+ * (they run there already), without the scheduler. */
+void cs_host_submit_placed(struct cs_host *h, struct cs_job *job, const uint32_t *machines);
 
 /* The registry. */
 const struct cs_controller_ops *cs_controller_find(const char *kind);

@@ -356,4 +356,5 @@ const struct cs_controller_ops cs_kube_ops = {
 	.keys_for_apps = kube_keys,
 	.adopt = kube_adopt,
 	.act = kube_act,
+	.recover = cs_app_ops_recover,
 };

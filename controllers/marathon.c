@@ -217,4 +217,5 @@ const struct cs_controller_ops cs_marathon_ops = {
 	.keys_for_apps = marathon_keys,
 	.adopt = marathon_adopt,
 	.act = marathon_act,
+	.recover = cs_app_ops_recover,
 };

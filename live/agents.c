@@ -13,6 +13,7 @@
 #include "live/clock.h"
 #include "live/http_server.h"
 #include "live/idmap.h"
+#include "live/state_db.h"
 #include "sim/alloc.h"
 #include "sim/world.h"
 
@@ -51,7 +52,25 @@ struct cs_live_agents {
 	struct lagent **of_machine;
 	uint64_t id_seq, id_salt;
 	struct cs_live_agent_counts n;
+	struct cs_state_db *db;
+	/* recovery: task id -> its app (strdup'd), agents still to sync */
+	struct cs_idmap recovering, recover_agents;
+	bool in_recovery;
+	const char *binding;   /* a recovered task id the next claim takes */
+	cs_live_adopt_fn *adopt;
+	cs_live_recovered_fn *recovered;
+	void *recover_ctx;
 };
+
+/* Everything written is on disk before an agent hears of it; a state
+ * that cannot be written stops the controller. */
+static bool durable(struct cs_live_agents *a)
+{
+	if (!a->db || cs_state_flush(a->db) == 0)
+		return true;
+	cs_engine_stop(&a->w->engine);
+	return false;
+}
 
 
 static void task_key(const struct cs_task *t, char *buf, size_t n)
@@ -77,6 +96,10 @@ static void reply_held(struct lagent *g)
 	g->hold_set = false;
 	struct cs_http_exchange *x = g->held;
 	g->held = NULL;
+	if (!durable(a)) {
+		cs_http_reply(x, 503, "{\"message\":\"the controller cannot write its state\"}\n", NULL);
+		return;
+	}
 	cs_http_reply_json(x, 200, desired(g, NULL));
 }
 
@@ -149,7 +172,10 @@ static void backend_start(void *ctx, struct cs_task *task)
 	/* Marathon's task ids are APP.UUID; ours: APP.HEX16 of a counter
 	 * salted per controller process, unique across restarts */
 	uint64_t x = ++a->id_seq * 0x9e3779b97f4a7c15ull ^ a->id_salt;
-	snprintf(lt->id, sizeof lt->id, "%.100s.%016llx", app, (unsigned long long)x);
+	if (a->binding)
+		snprintf(lt->id, sizeof lt->id, "%s", a->binding);
+	else
+		snprintf(lt->id, sizeof lt->id, "%.100s.%016llx", app, (unsigned long long)x);
 	for (char *p = lt->id; *p; p++)
 		if (*p == '/')
 			*p = '_';
@@ -160,6 +186,13 @@ static void backend_start(void *ctx, struct cs_task *task)
 	task_key(task, key, sizeof key);
 	cs_idmap_put(&a->tasks, lt->id, lt);
 	cs_idmap_put(&a->by_task, key, lt);
+	if (a->binding) { /* a recovered task: it runs already */
+		a->binding = NULL;
+		lt->confirmed = true;
+		return;
+	}
+	if (a->db)
+		cs_state_put_task(a->db, lt->id, app, g->id);
 	json_t *spec = a->launch(a->ctx, task);
 	json_object_set_new(spec, "id", json_string(lt->id));
 	json_object_set_new(spec, "app", json_string(app));
@@ -181,6 +214,9 @@ static void backend_kill(void *ctx, struct cs_task *task)
 		return;
 	remove_pending(lt->agent, lt->id);
 	add_kill(lt->agent, lt->id);
+	/* (a restarted controller kills it as an orphan if the agent did not) */
+	if (a->db)
+		cs_state_delete_task(a->db, lt->id);
 	forget(a, lt);
 }
 
@@ -262,6 +298,26 @@ static int read_resources(json_t *body, struct cs_res *cap, struct cs_http_excha
 	return 0;
 }
 
+/* A task of the state before the restart, reported by g: running, it
+ * joins its app on g's machine (the claim binds to its id); ended, its
+ * row goes.  Returns its ltask, or NULL (ended, or its app is gone: then
+ * it is an orphan to kill). */
+static struct ltask *adopt_task(struct cs_live_agents *a, struct lagent *g, const char *id, bool running)
+{
+	char *app = cs_idmap_del(&a->recovering, id);
+	struct ltask *lt = NULL;
+	if (running && a->adopt && g->up) {
+		a->binding = id;
+		a->adopt(a->recover_ctx, app, g->machine);
+		a->binding = NULL;
+		lt = cs_idmap_get(&a->tasks, id);
+	}
+	if (!lt && a->db)
+		cs_state_delete_task(a->db, id);
+	free(app);
+	return lt;
+}
+
 /* One reported task. */
 static void report_task(struct cs_live_agents *a, struct lagent *g, json_t *t, json_t *acks)
 {
@@ -271,6 +327,8 @@ static void report_task(struct cs_live_agents *a, struct lagent *g, json_t *t, j
 		return;
 	bool running = strcmp(state, "TASK_RUNNING") == 0;
 	struct ltask *lt = cs_idmap_get(&a->tasks, id);
+	if (!lt && a->in_recovery && cs_idmap_get(&a->recovering, id))
+		lt = adopt_task(a, g, id, running);
 	if (!lt || lt->agent != g) {
 		if (running) {
 			/* (one we killed is not an orphan: its kill is queued) */
@@ -297,6 +355,8 @@ static void report_task(struct cs_live_agents *a, struct lagent *g, json_t *t, j
 	}
 	int status = (int)json_integer_value(json_object_get(t, "exit_status"));
 	bool staging = task->state == CS_TASK_STAGING;
+	if (a->db)
+		cs_state_delete_task(a->db, id);
 	forget(a, lt);
 	json_array_append_new(acks, json_string(id));
 	if (strcmp(state, "TASK_LOST") == 0) {
@@ -342,6 +402,8 @@ static void missing_tasks(struct cs_live_agents *a, struct lagent *g, json_t *li
 	}
 	for (size_t k = 0; k < ngone; k++) {
 		struct cs_task *task = gone[k]->task;
+		if (a->db)
+			cs_state_delete_task(a->db, gone[k]->id);
 		forget(a, gone[k]);
 		a->n.tasks_lost++;
 		cs_task_lost(task);
@@ -413,6 +475,8 @@ void cs_live_agents_sync(struct cs_live_agents *a, struct cs_http_exchange *x)
 	missing_tasks(a, g, tasks);
 	if (leaving)
 		lose(a, g);
+	if (a->in_recovery && cs_idmap_del(&a->recover_agents, g->id) && a->recover_agents.n == 0 && a->recovered)
+		a->recovered(a->recover_ctx);
 	/* an older held sync of this agent is answered first */
 	reply_held(g);
 	json_int_t wait = json_integer_value(json_object_get(body, "wait_ms"));
@@ -426,7 +490,55 @@ void cs_live_agents_sync(struct cs_live_agents *a, struct cs_http_exchange *x)
 		g->hold_set = true;
 		return;
 	}
+	if (!durable(a)) {
+		json_decref(acks);
+		cs_http_reply(x, 503, "{\"message\":\"the controller cannot write its state\"}\n", NULL);
+		return;
+	}
 	cs_http_reply_json(x, 200, desired(g, acks));
+}
+
+void cs_live_agents_set_state(struct cs_live_agents *a, struct cs_state_db *db)
+{
+	a->db = db;
+}
+
+void cs_live_agents_set_recovery(struct cs_live_agents *a, cs_live_adopt_fn *adopt, cs_live_recovered_fn *done,
+				 void *ctx)
+{
+	a->adopt = adopt;
+	a->recovered = done;
+	a->recover_ctx = ctx;
+}
+
+void cs_live_agents_recover_task(struct cs_live_agents *a, const char *id, const char *app, const char *agent)
+{
+	a->in_recovery = true;
+	free(cs_idmap_del(&a->recovering, id));
+	cs_idmap_put(&a->recovering, id, strdup(app));
+	cs_idmap_put(&a->recover_agents, agent, a);
+}
+
+bool cs_live_agents_recovering(const struct cs_live_agents *a)
+{
+	return a->in_recovery;
+}
+
+void cs_live_agents_end_recovery(struct cs_live_agents *a)
+{
+	size_t it = 0;
+	struct cs_idmap_slot *s;
+	while ((s = cs_idmap_next(&a->recovering, &it))) {
+		if (a->db) /* no agent reported it: gone with its agent */
+			cs_state_delete_task(a->db, s->key);
+		free(s->value);
+	}
+	cs_idmap_release(&a->recovering);
+	cs_idmap_release(&a->recover_agents);
+	cs_idmap_init(&a->recovering);
+	cs_idmap_init(&a->recover_agents);
+	a->in_recovery = false;
+	durable(a);
 }
 
 void cs_live_agents_gone(struct cs_live_agents *a, struct cs_http_exchange *x)
@@ -457,6 +569,8 @@ struct cs_live_agents *cs_live_agents_new(struct cs_world *w, cs_time agent_time
 	cs_idmap_init(&a->agents);
 	cs_idmap_init(&a->tasks);
 	cs_idmap_init(&a->by_task);
+	cs_idmap_init(&a->recovering);
+	cs_idmap_init(&a->recover_agents);
 	a->of_machine = cs_xcalloc(w->cell.n ? w->cell.n : 1, sizeof *a->of_machine);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -492,6 +606,11 @@ void cs_live_agents_free(struct cs_live_agents *a)
 	cs_idmap_release(&a->agents);
 	cs_idmap_release(&a->tasks);
 	cs_idmap_release(&a->by_task);
+	it = 0;
+	while ((s = cs_idmap_next(&a->recovering, &it)))
+		free(s->value);
+	cs_idmap_release(&a->recovering);
+	cs_idmap_release(&a->recover_agents);
 	free(a->of_machine);
 	free(a);
 }

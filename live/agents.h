@@ -49,6 +49,28 @@ struct cs_live_agents *cs_live_agents_new(struct cs_world *w, cs_time agent_time
 void cs_live_agents_attach(struct cs_live_agents *a);
 void cs_live_agents_free(struct cs_live_agents *a);
 
+/* Durable state (live/state_db.h): every launched task is a row from its
+ * launch until its end is known; the state is flushed before every reply
+ * to an agent.  NULL: none. */
+struct cs_state_db;
+void cs_live_agents_set_state(struct cs_live_agents *a, struct cs_state_db *db);
+
+/* Recovery after a controller restart: task id of app on agent (as the
+ * state had it) may still run.  Until cs_live_agents_end_recovery, an
+ * agent that reports such a task running gets it adopted: adopt(ctx, app,
+ * machine) must make the app's controller take an instance on machine
+ * (controller.h's recover), whose claim this backend binds to the task
+ * instead of launching; what no agent reports by then is forgotten.
+ * recovered(ctx) is called once every agent named has synced. */
+typedef void cs_live_adopt_fn(void *ctx, const char *app, uint32_t machine);
+typedef void cs_live_recovered_fn(void *ctx);
+void cs_live_agents_recover_task(struct cs_live_agents *a, const char *id, const char *app, const char *agent);
+void cs_live_agents_set_recovery(struct cs_live_agents *a, cs_live_adopt_fn *adopt, cs_live_recovered_fn *done,
+				 void *ctx);
+void cs_live_agents_end_recovery(struct cs_live_agents *a);
+/* Whether tasks of the state wait for their agents. */
+bool cs_live_agents_recovering(const struct cs_live_agents *a);
+
 /* POST /agent/v1/sync (authenticated by the caller). */
 void cs_live_agents_sync(struct cs_live_agents *a, struct cs_http_exchange *x);
 /* A held sync whose client went away. */

@@ -128,6 +128,10 @@ json_t *cs_live_api_launch(void *ctx, const struct cs_task *task)
 
 static void tasks_delete(struct cs_live_api *api, struct cs_http_exchange *x)
 {
+	if (api->recovering) {
+		cs_live_api_error(x, 503, "the controller is recovering: it is reconciling with its agents", NULL, NULL);
+		return;
+	}
 	json_t *b = json_loads(x->body, 0, NULL);
 	json_t *ids = json_object_get(b, "ids");
 	if (!json_is_array(ids)) {

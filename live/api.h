@@ -53,6 +53,18 @@ void cs_live_api_gone(void *ctx, struct cs_http_exchange *x);
 /* The agents' launch callback (live/agents.h): what a task of an app runs. */
 json_t *cs_live_api_launch(void *ctx, const struct cs_task *task);
 
+/* Durable state (live/state_db.h): apps are written before a change is
+ * answered.  cs_live_api_recover reads a state back after a restart: its
+ * apps are kept again, their controllers not started; the agents adopt
+ * the tasks still running (live/agents.h) until cs_live_api_end_recovery
+ * (every agent of the state has synced, or the agent timeout passed),
+ * which starts the controllers (they launch what is missing).  While
+ * recovering, changes are answered 503.  -1 if the state cannot be read. */
+struct cs_state_db;
+int cs_live_api_recover(struct cs_live_api *api, struct cs_state_db *db);
+void cs_live_api_end_recovery(struct cs_live_api *api);
+bool cs_live_api_recovering(const struct cs_live_api *api);
+
 /* apps (api_apps.c) */
 void cs_live_api_apps(struct cs_live_api *api, struct cs_http_exchange *x, const char *id, const char *rest);
 json_t *cs_live_api_deployments(struct cs_live_api *api);

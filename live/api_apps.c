@@ -9,6 +9,7 @@
 #include "live/api_internal.h"
 #include "live/clock.h"
 #include "live/http_server.h"
+#include "live/state_db.h"
 #include "sim/alloc.h"
 #include "sim/world.h"
 
@@ -151,7 +152,7 @@ struct live_app *cs_live_api_add(struct cs_live_api *api, struct cs_http_exchang
 	}
 	struct cs_error err = {0};
 	new_version(api, a, def, app);
-	a->c = cs_world_live_app(api->w, app, NULL, &err);
+	a->c = cs_world_live_app(api->w, app, NULL, !api->recovering, &err);
 	if (!a->c) {
 		char key[32];
 		snprintf(key, sizeof key, "%p", (const void *)app);
@@ -176,7 +177,7 @@ static void create(struct cs_live_api *api, struct cs_http_exchange *x, json_t *
 	}
 	struct live_app *a = cs_live_api_add(api, x, def, &tmp.sets[0], 0);
 	free(tmp.sets);
-	if (!a)
+	if (!a || !cs_live_api_persist(api, x, a))
 		return;
 	json_t *o = cs_live_api_app_json(api, a, false);
 	json_object_set_new(o, "deployments", json_pack("[{s:s}]", "id", a->deployment));
@@ -243,7 +244,8 @@ static void change(struct cs_live_api *api, struct cs_http_exchange *x, struct l
 		json_decref(def);
 	}
 	a->c->ops->act(a->c, &act);
-	cs_http_reply_json(x, 200, json_pack("{s:s, s:s}", "version", a->version, "deploymentId", a->deployment));
+	if (cs_live_api_persist(api, x, a))
+		cs_http_reply_json(x, 200, json_pack("{s:s, s:s}", "version", a->version, "deploymentId", a->deployment));
 }
 
 static void destroy(struct cs_live_api *api, struct cs_http_exchange *x, struct live_app *a)
@@ -260,7 +262,8 @@ static void destroy(struct cs_live_api *api, struct cs_http_exchange *x, struct 
 	cs_live_api_uuid(api, a->deployment, sizeof a->deployment);
 	char v[32];
 	cs_live_iso_now(v, sizeof v);
-	cs_http_reply_json(x, 200, json_pack("{s:s, s:s}", "version", v, "deploymentId", a->deployment));
+	if (cs_live_api_persist(api, x, a))
+		cs_http_reply_json(x, 200, json_pack("{s:s, s:s}", "version", v, "deploymentId", a->deployment));
 }
 
 static json_t *body_object(struct cs_http_exchange *x)
@@ -281,6 +284,10 @@ static json_t *body_object(struct cs_http_exchange *x)
 void cs_live_api_apps(struct cs_live_api *api, struct cs_http_exchange *x, const char *id, const char *rest)
 {
 	const char *m = x->method;
+	if (api->recovering && strcmp(m, "GET") != 0) {
+		cs_live_api_error(x, 503, "the controller is recovering: it is reconciling with its agents", NULL, NULL);
+		return;
+	}
 	if (!id) { /* /v2/apps */
 		if (strcmp(m, "GET") == 0) {
 			json_t *list = json_array();
@@ -375,4 +382,98 @@ void cs_live_api_free_apps(struct cs_live_api *api)
 		json_decref(sl->value);
 	cs_idmap_release(&api->apps);
 	cs_idmap_release(&api->defs);
+}
+
+bool cs_live_api_persist(struct cs_live_api *api, struct cs_http_exchange *x, const struct live_app *a)
+{
+	if (!api->db)
+		return true;
+	char *def = a->deleted ? NULL : json_dumps(a->def, JSON_COMPACT);
+	int rc = a->deleted ? cs_state_delete_app(api->db, a->id) : cs_state_put_app(api->db, a->id, def);
+	free(def);
+	if (rc == 0 && cs_state_flush(api->db) == 0)
+		return true;
+	cs_live_api_error(x, 503, "the controller cannot write its state: it stops", NULL, NULL);
+	cs_engine_stop(&api->w->engine);
+	return false;
+}
+
+/* ---- recovery ---- */
+
+static void recover_app(void *ctx, const char *id, const char *text)
+{
+	struct cs_live_api *api = ctx;
+	json_t *def = json_loads(text, 0, NULL);
+	struct cs_http_exchange x; /* answers go nowhere */
+	memset(&x, 0, sizeof x);
+	struct live_app *a = NULL;
+	if (json_is_object(json_object_get(def, "aurora"))) {
+		struct cs_spec_set set;
+		size_t k;
+		if (cs_live_api_aurora_set(def, id, &set, &k) == 0)
+			a = cs_live_api_add(api, &x, def, &set, k);
+	} else if (def) {
+		struct live_app tmp = {0};
+		if (read_version(&tmp, def, &x))
+			a = cs_live_api_add(api, &x, def, &tmp.sets[0], 0);
+		free(tmp.sets);
+	}
+	if (!a)
+		fprintf(stderr, "clustersim live: the state's app %s cannot be kept again: %s\n", id,
+			x.reply ? x.reply : "its definition does not read\n");
+	cs_http_fake_release(&x);
+	json_decref(def);
+}
+
+static void recover_task(void *ctx, const char *id, const char *app, const char *agent)
+{
+	struct cs_live_api *api = ctx;
+	cs_live_agents_recover_task(api->agents, id, app, agent);
+}
+
+static void adopt(void *ctx, const char *app, uint32_t machine)
+{
+	struct cs_live_api *api = ctx;
+	struct live_app *a = cs_idmap_get(&api->apps, app);
+	if (a && !a->deleted && a->c->ops->recover)
+		a->c->ops->recover(a->c, machine);
+}
+
+static void recovered(void *ctx)
+{
+	cs_live_api_end_recovery(ctx);
+}
+
+int cs_live_api_recover(struct cs_live_api *api, struct cs_state_db *db)
+{
+	api->db = db;
+	api->recovering = true;
+	cs_live_agents_set_state(api->agents, db);
+	cs_live_agents_set_recovery(api->agents, adopt, recovered, api);
+	int rc = cs_state_load(db, recover_app, recover_task, api);
+	size_t apps = 0;
+	for (size_t i = 0; i < api->nall; i++)
+		apps += !api->all[i]->deleted;
+	if (apps)
+		fprintf(stderr, "clustersim live: recovered %zu apps from the state%s\n", apps,
+			cs_live_agents_recovering(api->agents) ? "; reconciling with the agents" : "");
+	if (!cs_live_agents_recovering(api->agents))
+		cs_live_api_end_recovery(api); /* no task to wait for */
+	return rc;
+}
+
+bool cs_live_api_recovering(const struct cs_live_api *api)
+{
+	return api->recovering;
+}
+
+void cs_live_api_end_recovery(struct cs_live_api *api)
+{
+	if (!api->recovering)
+		return;
+	api->recovering = false;
+	cs_live_agents_end_recovery(api->agents);
+	for (size_t i = 0; i < api->nall; i++)
+		if (!api->all[i]->deleted)
+			cs_world_live_start(api->w, api->all[i]->c);
 }

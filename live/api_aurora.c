@@ -50,8 +50,35 @@ static int parse_with_env(struct cs_spec_set *set, const char *file, const char 
 	return rc;
 }
 
+int cs_live_api_aurora_set(json_t *def, const char *id, struct cs_spec_set *set, size_t *k)
+{
+	json_t *au = json_object_get(def, "aurora");
+	const char *key = json_string_value(json_object_get(au, "key"));
+	const char *config = json_string_value(json_object_get(au, "config"));
+	const char *file = json_string_value(json_object_get(au, "file"));
+	struct cs_error err = {0};
+	memset(set, 0, sizeof *set);
+	if (!key || !config || parse_with_env(set, file ? file : "config.aurora", config, json_object_get(au, "env"), &err) < 0)
+		return -1;
+	bool *runs = cs_xcalloc(set->n ? set->n : 1, sizeof *runs);
+	cs_spec_bind_job_key(set, key, runs);
+	for (size_t i = 0; i < set->n; i++)
+		if (runs[i] && strcmp(set->apps[i].name, id) == 0) {
+			*k = i;
+			free(runs);
+			return 0;
+		}
+	free(runs);
+	cs_spec_set_release(set);
+	return -1;
+}
+
 void cs_live_api_aurora(struct cs_live_api *api, struct cs_http_exchange *x)
 {
+	if (api->recovering) {
+		cs_live_api_error(x, 503, "the controller is recovering: it is reconciling with its agents", NULL, NULL);
+		return;
+	}
 	json_t *b = json_loads(x->body, 0, NULL);
 	const char *key = json_string_value(json_object_get(b, "key"));
 	const char *config = json_string_value(json_object_get(b, "config"));
@@ -100,11 +127,14 @@ void cs_live_api_aurora(struct cs_live_api *api, struct cs_http_exchange *x)
 		cs_spec_bind_job_key(&mine, key, r2);
 		free(r2);
 		const struct cs_app *job = &mine.apps[k];
-		json_t *def = json_pack("{s:s, s:s, s:s, s:s}", "id", job->name, "kind", cs_app_kind_name(job->kind),
-					"key", key, "cmd", job->cmd ? job->cmd : "true");
+		json_t *env = json_object_get(b, "env");
+		json_t *def = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o}}", "id", job->name, "kind",
+					cs_app_kind_name(job->kind), "cmd", job->cmd ? job->cmd : "true", "aurora", "key", key,
+					"config", config, "file", fname, "env",
+					json_is_object(env) ? json_incref(env) : json_object());
 		struct live_app *a = cs_live_api_add(api, x, def, &mine, k);
 		json_decref(def);
-		if (!a) {
+		if (!a || !cs_live_api_persist(api, x, a)) {
 			json_decref(jobs);
 			free(runs);
 			cs_spec_set_release(&set);

@@ -37,6 +37,8 @@ struct cs_live_api {
 	size_t nall, capall;
 	struct cs_idmap defs;        /* "%p" of a version's cs_app -> its definition */
 	uint64_t requests[6];        /* by status class: 2xx 3xx 4xx 5xx, 401, 404 */
+	struct cs_state_db *db;      /* durable state, or NULL */
+	bool recovering;             /* adopting the agents' tasks after a restart */
 	uint64_t uuid_seq;
 };
 
@@ -55,5 +57,12 @@ struct live_app *cs_live_api_add(struct cs_live_api *api, struct cs_http_exchang
 json_t *cs_live_api_app_json(struct cs_live_api *api, const struct live_app *a, bool with_tasks);
 /* api_aurora.c: POST /aurora/v1/jobs */
 void cs_live_api_aurora(struct cs_live_api *api, struct cs_http_exchange *x);
+/* api_aurora.c: an Aurora job's spec set from its stored definition
+ * ("aurora": {key, config, env}) and the index of the job named id in it;
+ * -1 if it no longer reads. */
+int cs_live_api_aurora_set(json_t *def, const char *id, struct cs_spec_set *set, size_t *k);
+/* Persist app a's definition (or its deletion) and make it durable
+ * before the change is answered: false (answered 503) if it cannot be. */
+bool cs_live_api_persist(struct cs_live_api *api, struct cs_http_exchange *x, const struct live_app *a);
 
 #endif

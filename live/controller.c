@@ -29,6 +29,7 @@
 #include "live/auth.h"
 #include "live/clock.h"
 #include "live/http_server.h"
+#include "live/state_db.h"
 #include "sim/cli.h"
 #include "sim/error.h"
 #include "sim/experiment.h"
@@ -69,7 +70,18 @@ struct live {
 	struct cs_live_agents *agents;
 	struct cs_live_api *api;
 	struct cs_http_server *srv;
+	struct cs_state_db *db;
 };
+
+static void recovery_over(void *ctx, cs_time now)
+{
+	struct live *l = ctx;
+	if (cs_live_api_recovering(l->api)) {
+		fprintf(stderr, "clustersim live: recovery window over (%gs): controllers start\n",
+			cs_time_to_seconds(l->agent_timeout));
+		cs_live_api_end_recovery(l->api);
+	}
+}
 
 static int write_url(const struct live *l, char *err, size_t errn)
 {
@@ -98,8 +110,17 @@ static int attach(struct cs_world *w, void *ctx, struct cs_error *err)
 	l->agents = cs_live_agents_new(w, l->agent_timeout, cs_live_api_launch, l->api);
 	cs_live_api_set_agents(l->api, l->agents);
 	cs_live_agents_attach(l->agents);
-	struct cs_http_server_opts o = {l->listen, l->body_limit, 4096, 60, cs_live_api_handle, cs_live_api_gone, l->api};
 	char msg[600];
+	l->db = cs_state_open(l->state, msg, sizeof msg);
+	if (!l->db)
+		return cs_error_input(err, l->state, NULL, "%s", msg);
+	if (cs_live_api_recover(l->api, l->db) < 0)
+		return cs_error_input(err, l->state, NULL, "cannot read the state back");
+	/* the agents have one agent timeout to report what still runs; the
+	 * controllers start then, or as soon as every agent has */
+	if (cs_live_api_recovering(l->api))
+		cs_engine_after(&w->engine, l->agent_timeout, recovery_over, l);
+	struct cs_http_server_opts o = {l->listen, l->body_limit, 4096, 60, cs_live_api_handle, cs_live_api_gone, l->api};
 	l->srv = cs_http_server_start(l->clock, &w->engine, &o, msg, sizeof msg);
 	if (!l->srv)
 		return cs_error_input(err, "--listen", NULL, "%s", msg);
@@ -122,6 +143,8 @@ static void detach(struct cs_world *w, void *ctx)
 	l->srv = NULL;
 	cs_live_clock_free(l->clock);
 	l->clock = NULL;
+	cs_state_close(l->db); /* (flushed: every write was, before its answer) */
+	l->db = NULL;
 }
 
 /* The keys a live run needs, where the experiment leaves them out. */
@@ -192,7 +215,7 @@ static int parse_args(int argc, char **argv, struct live *l, const char **file, 
 
 int cs_cmd_live(int argc, char **argv)
 {
-	struct live l = {"127.0.0.1:8080", NULL, NULL, 1, 15 * CS_SEC, 1 << 20, NULL, NULL, NULL, NULL};
+	struct live l = {"127.0.0.1:8080", NULL, NULL, 1, 15 * CS_SEC, 1 << 20, NULL, NULL, NULL, NULL, NULL};
 	const char *file = NULL, *outdir = NULL, *token_file = NULL;
 	int rc = parse_args(argc, argv, &l, &file, &outdir, &token_file);
 	if (rc)

@@ -267,7 +267,8 @@ static void recorded_start_fire(void *ctx, cs_time now)
 	cs_world_placed(w, job);
 }
 
-void cs_world_submit(struct cs_world *w, struct cs_job *job)
+/* A new job becomes the world's: pending, counted as submitted. */
+static void admit(struct cs_world *w, struct cs_job *job)
 {
 	job->id = ++w->next_job_id;
 	job->owner = w;
@@ -277,6 +278,11 @@ void cs_world_submit(struct cs_world *w, struct cs_job *job)
 	job->with_scheduler = true;
 	job->watched = w->workloads[job->workload].watched;
 	job->observed = job->controller || job->watched;
+}
+
+void cs_world_submit(struct cs_world *w, struct cs_job *job)
+{
+	admit(w, job);
 	if (job->nreq_changes) /* (before the scheduler, which may drop the job at once) */
 		requests_start(w, job);
 	if (w->workloads[job->workload].as_recorded) {
@@ -285,6 +291,15 @@ void cs_world_submit(struct cs_world *w, struct cs_job *job)
 		return;
 	}
 	w->sched_ops->submit(w->sched, job);
+}
+
+void cs_world_submit_placed(struct cs_world *w, struct cs_job *job, const uint32_t *machines)
+{
+	admit(w, job);
+	cs_world_attempt(w, job);
+	for (uint32_t i = 0; i < job->ntasks; i++)
+		cs_cell_claim_unchecked(&w->cell, &job->tasks[i], machines[i]);
+	cs_world_placed(w, job);
 }
 
 /* ---- the initial state (prefill jobs, a trace's time-0 state) ----

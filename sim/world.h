@@ -174,12 +174,14 @@ void cs_world_abandon(struct cs_world *w, struct cs_job *job);
 void cs_world_preempt(struct cs_world *w, struct cs_task *task);
 /* Live mode (world_live.c): a controller for app, added now to the
  * running world (its kind's, as for an "apps" entry; the entry may be
- * NULL) and started; NULL with err set when the world has no room left
- * ("live": {"apps": N}) or the kind refuses the entry.  The app must
- * outlive the run. */
+ * NULL), started now or (start false: a recovering controller adopts its
+ * running instances first) by cs_world_live_start; NULL with err set when
+ * the world has no room left ("live": {"apps": N}) or the kind refuses
+ * the entry.  The app must outlive the run. */
 struct cs_app;
-struct cs_controller *cs_world_live_app(struct cs_world *w, const struct cs_app *app, json_t *entry,
+struct cs_controller *cs_world_live_app(struct cs_world *w, const struct cs_app *app, json_t *entry, bool start,
 					struct cs_error *err);
+void cs_world_live_start(struct cs_world *w, struct cs_controller *c);
 /* Live mode: machine m comes up with capacity cap (its agent took it)
  * or goes down (its agent was lost: its tasks end LOST). */
 void cs_world_live_machine(struct cs_world *w, uint32_t m, bool up, const struct cs_res *cap);

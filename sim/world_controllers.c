@@ -183,6 +183,11 @@ void cs_host_submit_job(struct cs_host *h, struct cs_job *job)
 	cs_world_submit(h->world, job);
 }
 
+void cs_host_submit_placed(struct cs_host *h, struct cs_job *job, const uint32_t *machines)
+{
+	cs_world_submit_placed(h->world, job, machines);
+}
+
 struct cs_job *cs_host_submit(struct cs_host *h, struct cs_controller *c, uint32_t ntasks, const struct cs_res *req,
 			      cs_time duration, enum cs_job_kind kind, int priority, const struct cs_app *spec)
 {

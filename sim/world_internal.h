@@ -90,6 +90,10 @@ void cs_world_pool_release(struct cs_world *w);
 
 /* Hand a new job to its scheduler (or, as recorded, to its start). */
 void cs_world_submit(struct cs_world *w, struct cs_job *job);
+/* Submit job with task i claimed on machines[i] now, bypassing the
+ * scheduler (live recovery: the tasks run there already; a machine may
+ * end up over-committed if its agent shrank). */
+void cs_world_submit_placed(struct cs_world *w, struct cs_job *job, const uint32_t *machines);
 /* Stop a controller's task that holds a machine: it ends KILLED. */
 void cs_world_kill(struct cs_world *w, struct cs_task *task);
 

@@ -64,7 +64,7 @@ void cs_world_add_live_workload(struct cs_world *w)
 	cs_world_apps_ensure(w);
 }
 
-struct cs_controller *cs_world_live_app(struct cs_world *w, const struct cs_app *app, json_t *entry,
+struct cs_controller *cs_world_live_app(struct cs_world *w, const struct cs_app *app, json_t *entry, bool start,
 					struct cs_error *err)
 {
 	if (w->live_apps >= w->live_slots) {
@@ -92,9 +92,16 @@ struct cs_controller *cs_world_live_app(struct cs_world *w, const struct cs_app 
 	w->live_apps++;
 	if (ops->task_started)
 		w->controllers_notify = true;
-	if (ops->start)
-		ops->start(c);
+	if (start)
+		cs_world_live_start(w, c);
 	return c;
+}
+
+void cs_world_live_start(struct cs_world *w, struct cs_controller *c)
+{
+	c->at = cs_engine_now(&w->engine);
+	if (c->ops->start)
+		c->ops->start(c);
 }
 
 void cs_world_live_machine(struct cs_world *w, uint32_t m, bool up, const struct cs_res *cap)

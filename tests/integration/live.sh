@@ -25,41 +25,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 seed=$here/../../experiments/cluster-managers/apps/ubuntu.json
 aurora=$here/../../experiments/cluster-managers/apps/hello_world.aurora
 work=$(mktemp -d /tmp/clustersim-live-XXXXXX)
-: > "$work/pids"
-(
-	trap '' INT TERM HUP
-	while kill -0 $$ 2>/dev/null; do sleep 1; done
-	for p in $(cat "$work/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$work"
-) &
-watchdog=$!
-cleanup() {
-	for p in $(cat "$work/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
-	kill "$watchdog" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-passed=0 failed=0
-check() { # RESULT NAME [DETAIL]
-	if [ "$1" -eq 0 ]; then passed=$((passed + 1)); echo "live: ok      $2"; else
-		failed=$((failed + 1)); echo "live: FAILED  $2 ${3:-}"; fi
-}
-started() { echo "$1" >> "$work/pids"; }
-# wait up to 30 s for a shell condition
-wait_for() {
-	i=0
-	while [ $i -lt 300 ]; do
-		if eval "$1"; then return 0; fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-json() { # FILE EXPRESSION over the JSON value j
-	python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null
-}
+name=live
+. "$here/live_lib.sh"
 code() { # METHOD URL [BODY]: the HTTP status, the body in $work/body
 	if [ $# -ge 3 ]; then
 		curl -s -o "$work/body" -w '%{http_code}' -X "$1" -H "Content-Type: application/json" "$2" -d "$3"
@@ -222,8 +189,4 @@ for a in $(sed -n 's/^clustersim agent \(127[.0-9]*\):\([0-9]*\): listening.*/\1
 done
 [ "$n" -eq 0 ]
 check $? "no task cgroup left" "($n)"
-if [ $failed -ne 0 ]; then
-	for f in "$work"/*.log; do echo "--- $f"; tail -20 "$f"; done
-fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
