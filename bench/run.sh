@@ -140,3 +140,7 @@ print("k8s-envelope           %6.2f s best, %6.2f s median of %d (target < 20 s)
       % (walls[0], statistics.median(walls), len(walls), r["peak_rss_mib"], r["events"] / walls[0], pods,
          pods / walls[0], "ok" if ok else "MISSED"))
 PY
+
+echo
+echo "== live mode (issue 14: >= 500 launches/s end to end; GET /v2/apps p99 < 10 ms under 200 clients) =="
+sh bench/live.sh "$bin"

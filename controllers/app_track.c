@@ -126,6 +126,11 @@ static struct cs_inst *inst_of(const struct cs_task *task)
 	return &app_job(task->job)->inst[task->index];
 }
 
+bool cs_app_track_cancelled(const struct cs_task *task)
+{
+	return inst_of(task)->state == CS_INST_STOPPING;
+}
+
 bool cs_app_track_is_running(const struct cs_task *task)
 {
 	return inst_of(task)->state == CS_INST_RUNNING;

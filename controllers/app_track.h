@@ -242,6 +242,10 @@ int64_t cs_app_ops_running(struct cs_controller *c);
  * task claimed there without the scheduler (staging until the caller
  * reports it started).  Returns its task (NULL once the app is deleted). */
 struct cs_task *cs_app_track_recover(struct cs_app_track *t, uint32_t v, uint32_t machine);
+/* Whether the controller stopped this instance while it was pending (it
+ * is killed as soon as it starts): a live backend need not run it.  For
+ * tasks of app jobs (job->spec set) only. */
+bool cs_app_track_cancelled(const struct cs_task *task);
 /* The ops-table form, for the latest version (controller.h's recover). */
 void cs_app_ops_recover(struct cs_controller *c, uint32_t machine);
 void cs_app_ops_destroy(struct cs_controller *c);

@@ -210,10 +210,13 @@ static int setup(struct agent *a, char *err, size_t errn)
 		snprintf(err, errn, "--listen: not an IPv4 HOST:PORT (got \"%s\")", a->o.listen);
 		return -1;
 	}
-	if (strncmp(a->o.controller, "http://", 7) != 0) {
-		snprintf(err, errn, "--controller: not an http:// URL (got \"%s\")", a->o.controller);
-		return -1;
-	}
+	return 0;
+}
+
+/* The work directory (by default named after the address it got: two
+ * agents started on port 0 do not share one). */
+static int setup_work(struct agent *a, char *err, size_t errn)
+{
 	if (a->o.work_dir)
 		snprintf(a->work, sizeof a->work, "%s", a->o.work_dir);
 	else
@@ -307,7 +310,14 @@ static void shut_down(struct agent *a)
 		apply_reply(a, resp); /* acknowledged ends are forgotten */
 	free(resp);
 	free(body);
-	/* the agent's own cgroups (its tasks' are gone once forgotten) */
+	/* every task's cgroups (the tasks are dead; their records stay for a
+	 * controller not told yet), then the agent's own */
+	for (struct atask *t = a->tasks; t; t = t->next) {
+		agent_cg_drop(a, &t->cg);
+		memset(t->cg.dir, 0, sizeof t->cg.dir);
+	}
+	for (int i = 0; i < 200 && agent_cg_sweep(a) > 0; i++)
+		usleep(10000); /* their last processes are exiting */
 	for (int c = 0; c < CS_CG_NCTL; c++) {
 		char dir[512];
 		if (cs_cg_agent_dir(&a->cg, c, a->cg_name, dir, sizeof dir) == 0 && dir[0])
@@ -331,6 +341,7 @@ static void release(struct agent *a)
 		a->tasks = t->next;
 		free(t);
 	}
+	free(a->cg_left);
 }
 
 int cs_agent_run(const struct cs_agent_opts *o)
@@ -339,7 +350,7 @@ int cs_agent_run(const struct cs_agent_opts *o)
 	a->o = *o;
 	a->sigfd = -1;
 	char err[700];
-	if (setup(a, err, sizeof err) != 0 || start_io(a, err, sizeof err) != 0) {
+	if (setup(a, err, sizeof err) != 0 || start_io(a, err, sizeof err) != 0 || setup_work(a, err, sizeof err) != 0) {
 		fprintf(stderr, "clustersim: agent: %s\n", err);
 		release(a);
 		free(a);

@@ -59,6 +59,10 @@ struct agent {
 	cs_event_id retry_event, news_event;
 	bool retry_set, news_set;
 	uint64_t syncs, sync_failures, launched;
+	/* task cgroups that could not be removed yet (their last processes
+	 * were still exiting): retried at every reap and at the end */
+	struct cs_cg_task *cg_left;
+	size_t ncg_left, capcg_left;
 };
 
 /* agent_tasks.c */
@@ -68,6 +72,10 @@ void agent_forget(struct agent *a, const char *id);
 void agent_reap(struct agent *a);
 void agent_recover(struct agent *a);
 void agent_kill_all(struct agent *a, double grace_s);
+/* Retry removing the cgroups left; returns how many are left. */
+size_t agent_cg_sweep(struct agent *a);
+/* Remove a task's cgroups now or later (agent_cg_sweep). */
+void agent_cg_drop(struct agent *a, struct cs_cg_task *cg);
 json_t *agent_task_json(const struct atask *t);
 const char *agent_state_name(enum atask_state s);
 struct atask *agent_find(struct agent *a, const char *id);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "live/proc.h"
+#include "sim/alloc.h"
 
 static const char *const state_names[] = {"TASK_RUNNING", "TASK_FINISHED", "TASK_FAILED", "TASK_KILLED",
 					  "TASK_LOST"};
@@ -146,8 +147,8 @@ static void end_task(struct agent *a, struct atask *t, enum atask_state s, int s
 		cs_engine_cancel(&a->e, t->grace_event);
 		t->grace_set = false;
 	}
-	(void)cs_cg_task_kill_all(&t->cg);
-	(void)cs_cg_task_remove(&t->cg); /* retried when the task is forgotten */
+	agent_cg_drop(a, &t->cg);
+	memset(t->cg.dir, 0, sizeof t->cg.dir); /* (the sweep has it now) */
 	save_record(a, t);
 	agent_news(a);
 }
@@ -170,8 +171,8 @@ static char **build_env(const struct agent *a, const struct atask *t, json_t *sp
 	PUT("MESOS_AGENT_ENDPOINT=%s", a->id);
 	const char *app = json_string_value(json_object_get(spec, "app"));
 	const char *version = json_string_value(json_object_get(spec, "version"));
-	if (app)
-		PUT("MARATHON_APP_ID=%s", app);
+	if (app) /* Marathon's ids begin with '/' */
+		PUT("MARATHON_APP_ID=%s%s", app[0] == '/' ? "" : "/", app);
 	if (version)
 		PUT("MARATHON_APP_VERSION=%s", version);
 	char ports[AGENT_MAX_PORTS * 8] = "";
@@ -330,7 +331,7 @@ void agent_forget(struct agent *a, const char *id)
 			continue;
 		*p = t->next;
 		a->ntasks--;
-		(void)cs_cg_task_remove(&t->cg);
+		agent_cg_drop(a, &t->cg);
 		/* the sandbox stays (its output); its record is marked done */
 		char dir[700], from[800], to[800];
 		task_dir(a, t->id, dir, sizeof dir);
@@ -348,15 +349,19 @@ static void exited(struct agent *a, struct atask *t, int st)
 	t->pid = 0;
 	(void)cs_proc_signal(pgid, SIGKILL); /* what it left in its group */
 	char msg[128];
+	bool oom = !(WIFEXITED(st) && WEXITSTATUS(st) == 0) && cs_cg_task_oom_kills(&t->cg) > 0;
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !t->kill_requested) {
 		end_task(a, t, AT_FINISHED, 0, NULL, "exited with status 0");
+	} else if (oom && !t->kill_requested) {
+		/* the OOM killer took the task or a process of it (a shell's
+		 * child: the shell then exits 137) */
+		snprintf(msg, sizeof msg, "memory limit exceeded: OOM-killed (limit %llu bytes)",
+			 (unsigned long long)t->mem_bytes);
+		end_task(a, t, AT_FAILED, WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st),
+			 "REASON_CONTAINER_LIMITATION_MEMORY", msg);
 	} else if (t->kill_requested) {
 		snprintf(msg, sizeof msg, "killed (%s)", WIFSIGNALED(st) ? strsignal(WTERMSIG(st)) : "exited");
 		end_task(a, t, AT_KILLED, WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st), "REASON_TASK_KILLED", msg);
-	} else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && cs_cg_task_oom_kills(&t->cg) > 0) {
-		snprintf(msg, sizeof msg, "memory limit exceeded: OOM-killed (limit %llu bytes)",
-			 (unsigned long long)t->mem_bytes);
-		end_task(a, t, AT_FAILED, -SIGKILL, "REASON_CONTAINER_LIMITATION_MEMORY", msg);
 	} else if (WIFSIGNALED(st)) {
 		snprintf(msg, sizeof msg, "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
 		end_task(a, t, AT_FAILED, -WTERMSIG(st), "REASON_COMMAND_EXECUTOR_FAILED", msg);
@@ -364,6 +369,27 @@ static void exited(struct agent *a, struct atask *t, int st)
 		snprintf(msg, sizeof msg, "exited with status %d", WEXITSTATUS(st));
 		end_task(a, t, AT_FAILED, WEXITSTATUS(st), "REASON_COMMAND_EXECUTOR_FAILED", msg);
 	}
+}
+
+void agent_cg_drop(struct agent *a, struct cs_cg_task *cg)
+{
+	(void)cs_cg_task_kill_all(cg);
+	if (cs_cg_task_remove(cg) == 0)
+		return;
+	CS_GROW(a->cg_left, a->capcg_left, a->ncg_left + 1);
+	a->cg_left[a->ncg_left++] = *cg;
+}
+
+size_t agent_cg_sweep(struct agent *a)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < a->ncg_left; i++) {
+		(void)cs_cg_task_kill_all(&a->cg_left[i]);
+		if (cs_cg_task_remove(&a->cg_left[i]) != 0)
+			a->cg_left[kept++] = a->cg_left[i];
+	}
+	a->ncg_left = kept;
+	return kept;
 }
 
 void agent_reap(struct agent *a)
@@ -378,6 +404,8 @@ void agent_reap(struct agent *a)
 			}
 		/* else an orphan of a task, reparented to us: reaped, nothing else */
 	}
+	if (a->ncg_left)
+		agent_cg_sweep(a);
 	/* adopted tasks are our children too (we re-executed): the same path */
 }
 

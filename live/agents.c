@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "controllers/app_track.h"
 #include "controllers/controller.h"
 #include "live/clock.h"
 #include "live/http_server.h"
@@ -37,6 +38,7 @@ struct ltask {
 	struct cs_task *task;
 	struct lagent *agent;
 	bool confirmed;
+	bool never_run;   /* cancelled before its launch: no agent has it */
 	char staged_at[32], started_at[32];
 	json_t *ports;
 };
@@ -52,11 +54,13 @@ struct cs_live_agents {
 	struct lagent **of_machine;
 	uint64_t id_seq, id_salt;
 	struct cs_live_agent_counts n;
+	uint64_t gen;             /* cs_live_agents_generation */
 	struct cs_state_db *db;
 	/* recovery: task id -> its app (strdup'd), agents still to sync */
 	struct cs_idmap recovering, recover_agents;
 	bool in_recovery;
 	const char *binding;   /* a recovered task id the next claim takes */
+	const struct lagent *losing; /* the agent whose tasks are being lost */
 	cs_live_adopt_fn *adopt;
 	cs_live_recovered_fn *recovered;
 	void *recover_ctx;
@@ -128,15 +132,17 @@ static void kick(struct lagent *g)
 
 /* ---- the backend ---- */
 
-static void remove_pending(struct lagent *g, const char *id)
+/* Take id's launch back if it has not been sent: true if it was there. */
+static bool remove_pending(struct lagent *g, const char *id)
 {
 	size_t i;
 	json_t *v;
 	json_array_foreach(g->pending, i, v)
 		if (strcmp(json_string_value(json_object_get(v, "id")), id) == 0) {
 			json_array_remove(g->pending, i);
-			return;
+			return true;
 		}
+	return false;
 }
 
 /* Queue a kill for g (once); false if it was queued already. */
@@ -165,6 +171,7 @@ static void forget(struct cs_live_agents *a, struct ltask *lt)
 static void backend_start(void *ctx, struct cs_task *task)
 {
 	struct cs_live_agents *a = ctx;
+	a->gen++;
 	struct lagent *g = a->of_machine[task->machine];
 	struct ltask *lt = cs_xcalloc(1, sizeof *lt);
 	const struct cs_job *job = task->job;
@@ -191,6 +198,14 @@ static void backend_start(void *ctx, struct cs_task *task)
 		lt->confirmed = true;
 		return;
 	}
+	if (job->controller && job->spec && cs_app_track_cancelled(task)) {
+		/* its app stopped it while it was pending (a scale-down): it
+		 * would be killed as soon as it runs, so it does not run; the
+		 * controller hears of its start and kills it at once */
+		lt->confirmed = lt->never_run = true;
+		cs_task_started(task);
+		return;
+	}
 	if (a->db)
 		cs_state_put_task(a->db, lt->id, app, g->id);
 	json_t *spec = a->launch(a->ctx, task);
@@ -207,13 +222,16 @@ static void backend_start(void *ctx, struct cs_task *task)
 static void backend_kill(void *ctx, struct cs_task *task)
 {
 	struct cs_live_agents *a = ctx;
+	a->gen++;
 	char key[32];
 	task_key(task, key, sizeof key);
 	struct ltask *lt = cs_idmap_get(&a->by_task, key);
 	if (!lt)
 		return;
-	remove_pending(lt->agent, lt->id);
-	add_kill(lt->agent, lt->id);
+	if (lt->agent == a->losing)
+		a->n.tasks_lost++;
+	if (!remove_pending(lt->agent, lt->id) && !lt->never_run)
+		add_kill(lt->agent, lt->id); /* (a launch not sent needs no kill) */
 	/* (a restarted controller kills it as an orphan if the agent did not) */
 	if (a->db)
 		cs_state_delete_task(a->db, lt->id);
@@ -233,7 +251,9 @@ static void lose(struct cs_live_agents *a, struct lagent *g)
 	g->up = false;
 	a->n.agents_lost++;
 	reply_held(g);
+	a->losing = g;
 	cs_world_live_machine(a->w, g->machine, false, NULL);
+	a->losing = NULL;
 	/* (the world killed its tasks: their kills wait in g->kills for
 	 * the agent's return) */
 	json_array_clear(g->pending);
@@ -254,16 +274,42 @@ static void on_timeout(void *ctx, cs_time now)
 	g->timeout_set = true;
 }
 
+static void free_agent(struct lagent *g)
+{
+	json_decref(g->pending);
+	json_decref(g->kills);
+	free(g);
+}
+
+/* A machine for a new agent: the first no agent holds, else the one of
+ * the agent lost longest ago (a lost agent that comes back under its id
+ * keeps its machine only while nobody needed it). */
 static struct lagent *take_machine(struct cs_live_agents *a, const char *id, struct cs_http_exchange *x)
 {
-	uint32_t n = a->w->cell.n, m = 0;
+	uint32_t n = a->w->cell.n, m = 0, oldest = n;
 	while (m < n && a->of_machine[m])
 		m++;
+	for (uint32_t k = 0; m == n && k < n; k++) {
+		const struct lagent *o = a->of_machine[k];
+		if (!o->up && !o->held && (oldest == n || o->last_seen < a->of_machine[oldest]->last_seen))
+			oldest = k;
+	}
+	if (m == n && oldest < n) {
+		struct lagent *o = a->of_machine[oldest];
+		if (o->timeout_set)
+			cs_engine_cancel(&a->w->engine, o->timeout_event);
+		if (o->kick_set)
+			cs_engine_cancel(&a->w->engine, o->kick_event);
+		cs_idmap_del(&a->agents, o->id);
+		a->of_machine[oldest] = NULL;
+		free_agent(o);
+		m = oldest;
+	}
 	if (m == n) {
 		char msg[256];
-		snprintf(msg, sizeof msg,
-			 "{\"message\":\"the cell has no machine left for agent %s (%u machines, all taken)\"}\n", id, n);
-		cs_http_reply(x, 409, msg, NULL);
+		snprintf(msg, sizeof msg, "the cell has no machine left for agent %.96s (%u machines, every one held by an "
+			 "agent that is up)", id, n);
+		cs_http_reply_json(x, 409, json_pack("{s:o}", "message", cs_http_json_text(msg)));
 		return NULL;
 	}
 	struct lagent *g = cs_xcalloc(1, sizeof *g);
@@ -343,6 +389,7 @@ static void report_task(struct cs_live_agents *a, struct lagent *g, json_t *t, j
 		lt->confirmed = true;
 		remove_pending(g, id);
 	}
+	a->gen++;
 	struct cs_task *task = lt->task;
 	if (running) {
 		if (task->state == CS_TASK_STAGING) {
@@ -458,6 +505,8 @@ void cs_live_agents_sync(struct cs_live_agents *a, struct cs_http_exchange *x)
 	if (!g->up && !leaving) {
 		g->up = true;
 		g->cap = cap;
+		/* constraints on "hostname" see the agent's host, as in Mesos */
+		cs_cell_set_hostname(&a->w->cell, g->machine, g->host);
 		cs_world_live_machine(a->w, g->machine, true, &cap);
 		fprintf(stderr, "clustersim live: agent %s is machine %u (%g cpus, %g MiB, limits: %s)\n", g->id,
 			g->machine, cs_qty_to_double(cap.cpu), cs_qty_to_double(cap.mem), g->limits);
@@ -597,12 +646,8 @@ void cs_live_agents_free(struct cs_live_agents *a)
 		free(lt);
 	}
 	it = 0;
-	while ((s = cs_idmap_next(&a->agents, &it))) {
-		struct lagent *g = s->value;
-		json_decref(g->pending);
-		json_decref(g->kills);
-		free(g);
-	}
+	while ((s = cs_idmap_next(&a->agents, &it)))
+		free_agent(s->value);
 	cs_idmap_release(&a->agents);
 	cs_idmap_release(&a->tasks);
 	cs_idmap_release(&a->by_task);
@@ -659,6 +704,11 @@ json_t *cs_live_agents_list(const struct cs_live_agents *a)
 						     "mem", cs_qty_to_double(g->cap.mem), "limits", g->limits));
 	}
 	return out;
+}
+
+uint64_t cs_live_agents_generation(const struct cs_live_agents *a)
+{
+	return a->gen;
 }
 
 struct cs_live_agent_counts cs_live_agents_counts(const struct cs_live_agents *a)

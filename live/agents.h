@@ -81,6 +81,10 @@ void cs_live_agents_gone(struct cs_live_agents *a, struct cs_http_exchange *x);
 json_t *cs_live_agents_tasks(const struct cs_live_agents *a, const char *app);
 /* The task of an id, if it is on a machine. */
 struct cs_task *cs_live_agents_task(const struct cs_live_agents *a, const char *id);
+/* A count that changes whenever a task or an agent does (a launch, a
+ * kill, a report, an agent up or lost): views built from the tasks are
+ * the same while it is. */
+uint64_t cs_live_agents_generation(const struct cs_live_agents *a);
 /* Agents for /v2/info and /metrics: a new array. */
 json_t *cs_live_agents_list(const struct cs_live_agents *a);
 /* Counters for /metrics. */

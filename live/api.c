@@ -140,6 +140,7 @@ static void tasks_delete(struct cs_live_api *api, struct cs_http_exchange *x)
 		return;
 	}
 	const char *scale = cs_http_query(x, "scale");
+	api->gen++;
 	json_t *killed = json_array();
 	size_t i;
 	json_t *v;

@@ -25,12 +25,15 @@ static void reader_error(struct cs_http_exchange *x, const char *msg)
 	char path[256] = "/";
 	size_t n = sep ? (size_t)(sep - p) : 0;
 	if (sep && n < sizeof path - 2 && !memchr(p, ' ', n) && !(p[0] >= '0' && p[0] <= '9')) {
-		snprintf(path, sizeof path, "/%.*s", (int)n, p);
-		for (char *c = path; *c; c++)
-			if (*c == '.' || *c == '[')
-				*c = '/';
-			else if (*c == ']')
-				memmove(c, c + 1, strlen(c));
+		/* "constraints[0][1]" -> "/constraints/0/1" */
+		size_t w = 0;
+		path[w++] = '/';
+		for (size_t i = 0; i < n && w < sizeof path - 1; i++)
+			if (p[i] == '.' || p[i] == '[')
+				path[w++] = '/';
+			else if (p[i] != ']')
+				path[w++] = p[i];
+		path[w] = '\0';
 		p = sep + 2;
 	}
 	cs_live_api_error(x, 400, "Object is not valid", path, p);
@@ -89,10 +92,87 @@ json_t *cs_live_api_app_json(struct cs_live_api *api, const struct live_app *a, 
 	return o;
 }
 
+static bool bad_field(struct cs_http_exchange *x, const char *path, const char *what)
+{
+	cs_live_api_error(x, 400, "Object is not valid", path, what);
+	return false;
+}
+
+/* The fields a live task runs with, which the spec reader takes as
+ * "unmodelled": their types and ranges, as Marathon checks them.  A
+ * definition must have cmd or args (not both): there is no container
+ * engine to run an image's entrypoint. */
+static bool valid_live_fields(json_t *def, struct cs_http_exchange *x)
+{
+	json_t *cmd = json_object_get(def, "cmd"), *args = json_object_get(def, "args");
+	bool has_cmd = json_is_string(cmd) && json_string_length(cmd) > 0;
+	bool has_args = json_is_array(args) && json_array_size(args) > 0;
+	if (cmd && !json_is_null(cmd) && !json_is_string(cmd))
+		return bad_field(x, "/cmd", "expected a string");
+	if (args && !json_is_null(args) && !json_is_array(args))
+		return bad_field(x, "/args", "expected a list of strings");
+	size_t i;
+	json_t *v;
+	json_array_foreach(args, i, v)
+		if (!json_is_string(v))
+			return bad_field(x, "/args", "expected a list of strings");
+	if (has_cmd && has_args)
+		return bad_field(x, "/", "an app has cmd or args, not both");
+	if (!has_cmd && !has_args)
+		return bad_field(x, "/cmd", "an app needs a cmd or args (no container engine runs an image here)");
+	json_t *env = json_object_get(def, "env");
+	const char *k;
+	if (env && !json_is_null(env) && !json_is_object(env))
+		return bad_field(x, "/env", "expected an object of strings");
+	json_object_foreach(env, k, v)
+		if (!json_is_string(v) || !*k || strchr(k, '='))
+			return bad_field(x, "/env", "expected names (non-empty, without '=') with string values");
+	json_t *ports = json_object_get(def, "ports"), *pd = json_object_get(def, "portDefinitions");
+	if ((ports && !json_is_array(ports)) || (pd && !json_is_array(pd)))
+		return bad_field(x, ports && !json_is_array(ports) ? "/ports" : "/portDefinitions", "expected a list");
+	if (json_array_size(ports) > 16 || json_array_size(pd) > 16)
+		return bad_field(x, json_array_size(ports) > 16 ? "/ports" : "/portDefinitions", "at most 16 ports");
+	json_array_foreach(ports, i, v)
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 65535)
+			return bad_field(x, "/ports", "expected port numbers 0 ... 65535");
+	json_array_foreach(pd, i, v) {
+		json_t *port = json_object_get(v, "port");
+		if (!json_is_object(v) ||
+		    (port && (!json_is_integer(port) || json_integer_value(port) < 0 || json_integer_value(port) > 65535)))
+			return bad_field(x, "/portDefinitions", "expected objects with a port 0 ... 65535");
+	}
+	json_t *g = json_object_get(def, "taskKillGracePeriodSeconds");
+	if (g && !json_is_null(g) && (!json_is_number(g) || json_number_value(g) < 0 || json_number_value(g) > 3600))
+		return bad_field(x, "/taskKillGracePeriodSeconds", "expected seconds from 0 to 3600");
+	static const struct {
+		const char *key;
+		json_type type;
+	} shapes[] = {{"container", JSON_OBJECT}, {"healthChecks", JSON_ARRAY}, {"uris", JSON_ARRAY},
+		      {"fetch", JSON_ARRAY},      {"dependencies", JSON_ARRAY}, {"user", JSON_STRING}};
+	for (size_t s = 0; s < sizeof shapes / sizeof *shapes; s++) {
+		json_t *f = json_object_get(def, shapes[s].key);
+		if (f && !json_is_null(f) && json_typeof(f) != shapes[s].type) {
+			char path[40];
+			snprintf(path, sizeof path, "/%s", shapes[s].key);
+			return bad_field(x, path, shapes[s].type == JSON_OBJECT ? "expected an object"
+						  : shapes[s].type == JSON_ARRAY ? "expected a list"
+										 : "expected a string");
+		}
+	}
+	return true;
+}
+
 /* Read a definition as a new version of a: its spec set is kept for the
  * run (the controller points into it).  NULL after a 400 reply. */
 static const struct cs_app *read_version(struct live_app *a, json_t *def, struct cs_http_exchange *x)
 {
+	if (!json_object_get(def, "aurora") && !valid_live_fields(def, x))
+		return NULL;
+	const char *idv = json_string_value(json_object_get(def, "id"));
+	if (idv && strlen(idv) > 200) {
+		cs_live_api_error(x, 400, "Object is not valid", "/id", "longer than 200 characters");
+		return NULL;
+	}
 	char *text = json_dumps(def, JSON_COMPACT);
 	struct cs_spec_set set;
 	struct cs_error err = {0};
@@ -119,6 +199,7 @@ static void new_version(struct cs_live_api *api, struct live_app *a, json_t *def
 	json_decref(a->def);
 	a->def = json_incref(def);
 	cs_live_iso_now(a->version, sizeof a->version);
+	json_object_set_new(a->def, "version", json_string(a->version)); /* MARATHON_APP_VERSION */
 	cs_live_api_uuid(api, a->deployment, sizeof a->deployment);
 	char key[32];
 	snprintf(key, sizeof key, "%p", (const void *)app);
@@ -209,6 +290,11 @@ static void change(struct cs_live_api *api, struct cs_http_exchange *x, struct l
 		cs_live_api_error(x, 409, msg, NULL, NULL);
 		return;
 	}
+	if (json_object_get(a->def, "aurora")) {
+		cs_live_api_error(x, 400, "Object is not valid", "/",
+				  "an Aurora job changes through its config (aurora create), not /v2/apps");
+		return;
+	}
 	/* the new definition: the old one with the body's fields */
 	json_t *def = json_deep_copy(a->def);
 	json_object_update(def, body);
@@ -281,20 +367,48 @@ static json_t *body_object(struct cs_http_exchange *x)
 	return b;
 }
 
+/* GET /v2/apps: built once per change of the apps or their tasks (a
+ * poller's hundreds of identical answers cost one). */
+static void list_apps(struct cs_live_api *api, struct cs_http_exchange *x)
+{
+	uint64_t ag = cs_live_agents_generation(api->agents);
+	if (!api->apps_cache || api->cached_gen != api->gen || api->cached_agents_gen != ag) {
+		json_t *list = json_array();
+		for (size_t i = 0; i < api->nall; i++)
+			if (!api->all[i]->deleted)
+				json_array_append_new(list, cs_live_api_app_json(api, api->all[i], false));
+		json_t *o = json_pack("{s:o}", "apps", list);
+		char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
+		json_decref(o);
+		free(api->apps_cache);
+		size_t n = text ? strlen(text) : 0;
+		api->apps_cache = malloc(n + 2);
+		if (api->apps_cache) {
+			memcpy(api->apps_cache, text ? text : "", n);
+			memcpy(api->apps_cache + n, "\n", 2);
+		}
+		free(text);
+		api->cached_gen = api->gen;
+		api->cached_agents_gen = ag;
+	}
+	if (api->apps_cache)
+		cs_http_reply(x, 200, api->apps_cache, NULL);
+	else
+		cs_http_reply(x, 500, "{\"message\":\"out of memory\"}\n", NULL);
+}
+
 void cs_live_api_apps(struct cs_live_api *api, struct cs_http_exchange *x, const char *id, const char *rest)
 {
 	const char *m = x->method;
+	if (strcmp(m, "GET") != 0)
+		api->gen++; /* (every change goes through here or the Aurora endpoint) */
 	if (api->recovering && strcmp(m, "GET") != 0) {
 		cs_live_api_error(x, 503, "the controller is recovering: it is reconciling with its agents", NULL, NULL);
 		return;
 	}
 	if (!id) { /* /v2/apps */
 		if (strcmp(m, "GET") == 0) {
-			json_t *list = json_array();
-			for (size_t i = 0; i < api->nall; i++)
-				if (!api->all[i]->deleted)
-					json_array_append_new(list, cs_live_api_app_json(api, api->all[i], false));
-			cs_http_reply_json(x, 200, json_pack("{s:o}", "apps", list));
+			list_apps(api, x);
 		} else if (strcmp(m, "POST") == 0) {
 			json_t *b = body_object(x);
 			if (b)
@@ -325,11 +439,16 @@ void cs_live_api_apps(struct cs_live_api *api, struct cs_http_exchange *x, const
 	} else if (put) {
 		json_t *b = body_object(x);
 		if (b && !a) {
+			/* the path names the app; an id in the body must agree */
 			char full[300];
 			snprintf(full, sizeof full, "/%s", id);
-			if (!json_object_get(b, "id"))
-				json_object_set_new(b, "id", json_string(full));
-			create(api, x, b);
+			const char *bid = json_string_value(json_object_get(b, "id"));
+			if (bid && strcmp(bid + (bid[0] == '/'), id) != 0)
+				cs_live_api_error(x, 400, "Object is not valid", "/id", "the id in the body is not the path's");
+			else {
+				json_object_set_new(b, "id", cs_http_json_text(full));
+				create(api, x, b);
+			}
 		} else if (b) {
 			change(api, x, a, b);
 		}
@@ -382,6 +501,7 @@ void cs_live_api_free_apps(struct cs_live_api *api)
 		json_decref(sl->value);
 	cs_idmap_release(&api->apps);
 	cs_idmap_release(&api->defs);
+	free(api->apps_cache);
 }
 
 bool cs_live_api_persist(struct cs_live_api *api, struct cs_http_exchange *x, const struct live_app *a)
@@ -472,6 +592,7 @@ void cs_live_api_end_recovery(struct cs_live_api *api)
 	if (!api->recovering)
 		return;
 	api->recovering = false;
+	api->gen++;
 	cs_live_agents_end_recovery(api->agents);
 	for (size_t i = 0; i < api->nall; i++)
 		if (!api->all[i]->deleted)

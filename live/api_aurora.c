@@ -79,6 +79,7 @@ void cs_live_api_aurora(struct cs_live_api *api, struct cs_http_exchange *x)
 		cs_live_api_error(x, 503, "the controller is recovering: it is reconciling with its agents", NULL, NULL);
 		return;
 	}
+	api->gen++;
 	json_t *b = json_loads(x->body, 0, NULL);
 	const char *key = json_string_value(json_object_get(b, "key"));
 	const char *config = json_string_value(json_object_get(b, "config"));

@@ -39,6 +39,10 @@ struct cs_live_api {
 	uint64_t requests[6];        /* by status class: 2xx 3xx 4xx 5xx, 401, 404 */
 	struct cs_state_db *db;      /* durable state, or NULL */
 	bool recovering;             /* adopting the agents' tasks after a restart */
+	/* GET /v2/apps as last answered, valid while neither the apps (gen)
+	 * nor the tasks (the agents' generation) changed */
+	uint64_t gen, cached_gen, cached_agents_gen;
+	char *apps_cache;
 	uint64_t uuid_seq;
 };
 

@@ -63,7 +63,7 @@ static int parse(int argc, char **argv, struct cs_agent_opts *o, const char **to
 			fputs(usage, stdout);
 			return 1;
 		}
-		if (!v || strncmp(k, "--", 2) != 0)
+		if (!v || strncmp(k, "--", 2) != 0 || strncmp(v, "--", 2) == 0)
 			return cs_usage_error(usage, v ? "unexpected argument: %s" : "unknown option or missing value: %s",
 					      k);
 		i++;
@@ -95,10 +95,13 @@ static int parse(int argc, char **argv, struct cs_agent_opts *o, const char **to
 			o->port_hi = hi;
 		} else if (strcmp(k, "--kill-grace") == 0)
 			rc = duration_ms(k, v, &grace_ms, 3600);
-		else if (strcmp(k, "--wait") == 0)
-			rc = duration_ms(k, v, &o->wait_ms, 300);
-		else if (strcmp(k, "--retry") == 0)
-			rc = duration_ms(k, v, &o->retry_ms, 300);
+		else if (strcmp(k, "--wait") == 0 || strcmp(k, "--retry") == 0) {
+			/* at least 10 ms: a zero would poll the controller in a loop */
+			unsigned *ms = k[2] == 'w' ? &o->wait_ms : &o->retry_ms;
+			rc = duration_ms(k, v, ms, 300);
+			if (!rc && *ms < 10)
+				return cs_usage_error(usage, "%s: expected a duration from 10ms to 300s (got \"%s\")", k, v);
+		}
 		else
 			return cs_usage_error(usage, "unknown option: %s", k);
 		if (rc)
@@ -108,16 +111,6 @@ static int parse(int argc, char **argv, struct cs_agent_opts *o, const char **to
 	if (!o->controller)
 		return cs_usage_error(usage, "missing --controller URL");
 	return 0;
-}
-
-/* The host part of an http:// URL, into buf. */
-static void url_host(const char *url, char *buf, size_t n)
-{
-	const char *h = strncmp(url, "http://", 7) == 0 ? url + 7 : url;
-	size_t len = strcspn(h, ":/");
-	snprintf(buf, n, "%.*s", (int)len, h);
-	if (strcmp(buf, "localhost") == 0)
-		snprintf(buf, n, "127.0.0.1");
 }
 
 int cs_cmd_agent(int argc, char **argv)
@@ -137,7 +130,10 @@ int cs_cmd_agent(int argc, char **argv)
 	unsigned port;
 	if (cs_http_parse_listen(o.listen, host, sizeof host, &port) != 0)
 		return cs_usage_error(usage, "--listen: expected an IPv4 HOST:PORT (got \"%s\")", o.listen);
-	url_host(o.controller, chost, sizeof chost);
+	unsigned cport;
+	if (cs_http_parse_url(o.controller, chost, sizeof chost, &cport) != 0)
+		return cs_usage_error(usage, "--controller: expected http://HOST:PORT, HOST an IPv4 address or localhost "
+				      "(got \"%s\")", o.controller);
 	char *token = NULL;
 	if (token_file) {
 		char err[700];

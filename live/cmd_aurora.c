@@ -14,6 +14,7 @@
 
 #include "live/auth.h"
 #include "live/http_client.h"
+#include "live/http_server.h"
 #include "sim/alloc.h"
 #include "sim/cli.h"
 #include "sim/error.h"
@@ -77,8 +78,10 @@ int cs_cmd_aurora(int argc, char **argv)
 	}
 	if (!key || !file)
 		return cs_usage_error(usage, "expected a job key and a config file");
-	if (strncmp(url, "http://", 7) != 0)
-		return cs_usage_error(usage, "--controller: expected an http:// URL (got \"%s\")", url);
+	char chost[64];
+	unsigned cport;
+	if (cs_http_parse_url(url, chost, sizeof chost, &cport) != 0)
+		return cs_usage_error(usage, "--controller: expected http://HOST:PORT (got \"%s\")", url);
 	struct cs_error err = {0};
 	size_t len;
 	char *text = cs_spec_read_file(file, &len, &err);

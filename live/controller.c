@@ -2,7 +2,8 @@
  * real-time clock, its cell's machines the agents', its apps the API's.
  *
  * The experiment (optional: without one, a cell of 16 agent slots under
- * the monolithic scheduler) is run as `clustersim run` runs it, through
+ * the monolithic scheduler with no modelled decision time: a live
+ * controller's decisions take the time they take) is run as `clustersim run` runs it, through
  * sim/run's live hooks: once the world is built, attach() installs the
  * real-time clock (live/clock.h; "--time-scale" for replaying the
  * experiment's workloads faster), the agents as the cell's backend
@@ -59,7 +60,7 @@ static const char usage[] =
 static const char default_experiment[] =
 	"{\"name\": \"live\", \"seed\": 1,"
 	" \"cell\": {\"machines\": [{\"name\": \"agent\", \"count\": 16, \"cpu\": 1, \"mem\": \"1GiB\"}]},"
-	" \"scheduler\": {\"type\": \"monolithic\"}}";
+	" \"scheduler\": {\"type\": \"monolithic\", \"paths\": [{\"name\": \"all\", \"t_job\": 0, \"t_task\": 0}]}}";
 
 struct live {
 	const char *listen, *state, *token;
@@ -178,7 +179,7 @@ static int parse_args(int argc, char **argv, struct live *l, const char **file, 
 			*file = k;
 			continue;
 		}
-		if (!v)
+		if (!v || strncmp(v, "--", 2) == 0)
 			return cs_usage_error(usage, "unknown option or missing value: %s", k);
 		i++;
 		double x;

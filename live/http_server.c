@@ -182,6 +182,21 @@ int cs_http_parse_listen(const char *s, char *host, size_t hostn, unsigned *port
 	return 0;
 }
 
+int cs_http_parse_url(const char *url, char *host, size_t hostn, unsigned *port)
+{
+	if (strncmp(url, "http://", 7) != 0)
+		return -1;
+	char hp[300];
+	snprintf(hp, sizeof hp, "%s", url + 7);
+	size_t n = strlen(hp);
+	if (n && hp[n - 1] == '/')
+		hp[--n] = '\0';
+	if (strchr(hp, '/') || strchr(hp, '@') || cs_http_parse_listen(hp, host, hostn, port) != 0 || *port == 0 ||
+	    strcmp(host, "0.0.0.0") == 0)
+		return -1;
+	return 0;
+}
+
 struct cs_http_server *cs_http_server_start(struct cs_live_clock *clock, struct cs_engine *e,
 					    const struct cs_http_server_opts *o, char *err, size_t errn)
 {
@@ -365,7 +380,7 @@ void cs_http_reply_json(struct cs_http_exchange *x, int status, json_t *v)
 		cs_http_reply(x, 500, "{\"message\":\"internal error: the answer could not be encoded\"}\n", NULL);
 		return;
 	}
-	char *text = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	char *text = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(v);
 	size_t n = text ? strlen(text) : 0;
 	char *line = malloc(n + 2);

@@ -103,6 +103,10 @@ void cs_http_fake_release(struct cs_http_exchange *x);
 /* Parse "HOST:PORT" (an IPv4 address, or "localhost"), port 0..65535.
  * Returns 0 or -1. */
 int cs_http_parse_listen(const char *s, char *host, size_t hostn, unsigned *port);
+/* Parse a base URL "http://HOST:PORT" (HOST an IPv4 address or
+ * localhost, PORT 1 ... 65535, an optional final '/'): host and port.
+ * 0 or -1. */
+int cs_http_parse_url(const char *url, char *host, size_t hostn, unsigned *port);
 /* Whether an IPv4 address text is in 127.0.0.0/8. */
 bool cs_http_is_loopback(const char *host);
 

@@ -74,8 +74,20 @@ void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 	cell->ndirty = 0;
 }
 
+void cs_cell_set_hostname(struct cs_cell *cell, uint32_t m, const char *name)
+{
+	if (!cell->hostnames)
+		cell->hostnames = cs_xcalloc(cell->n ? cell->n : 1, sizeof *cell->hostnames);
+	free(cell->hostnames[m]);
+	cell->hostnames[m] = name ? cs_xstrdup(name) : NULL;
+}
+
 void cs_cell_release_all(struct cs_cell *cell)
 {
+	for (uint32_t m = 0; cell->hostnames && m < cell->n; m++)
+		free(cell->hostnames[m]);
+	free(cell->hostnames);
+	cell->hostnames = NULL;
 	for (uint32_t i = 0; i < cell->nclasses; i++) {
 		free(cell->classes[i].name);
 		if (cell->classes[i].attributes)
@@ -94,6 +106,10 @@ void cs_cell_release_all(struct cs_cell *cell)
 
 void cs_cell_machine_name(const struct cs_cell *cell, uint32_t m, char *buf, size_t n)
 {
+	if (cell->hostnames && cell->hostnames[m]) {
+		snprintf(buf, n, "%s", cell->hostnames[m]);
+		return;
+	}
 	const struct cs_machine_class *mc = &cell->classes[cell->cls[m]];
 	snprintf(buf, n, "%s-%u", mc->name, m - mc->first);
 }

@@ -101,6 +101,8 @@ struct cs_cell {
 
 	const struct cs_cell_backend_ops *backend;
 	void *backend_ctx;
+	char **hostnames;          /* per machine, or NULL: names given (live mode:
+				    * the agents' hosts) instead of CLASS-k */
 };
 
 /* Start an empty cell (no classes yet). */
@@ -110,14 +112,17 @@ void cs_cell_init(struct cs_cell *cell, struct cs_engine *engine);
 void cs_cell_add_class(struct cs_cell *cell, const char *name, uint32_t count,
 		       struct cs_res cap, json_t *attributes);
 void cs_cell_release_all(struct cs_cell *cell);
-/* Machine m's name, "CLASS-k" (the class's k-th machine, from 0): its
- * hostname for constraints and Kubernetes node labels. */
+/* Machine m's name, "CLASS-k" (the class's k-th machine, from 0) unless
+ * one was given: its hostname for constraints and Kubernetes node
+ * labels. */
 void cs_cell_machine_name(const struct cs_cell *cell, uint32_t m, char *buf, size_t n);
 /* An attribute value as text, into buf: a string as it is, a number or
  * a boolean as JSON writes it (so "rack": 2 and "rack": "2" compare
  * equal).  Returns buf. */
 const char *cs_attribute_text(const json_t *v, char *buf, size_t n);
 void cs_cell_set_backend(struct cs_cell *cell, const struct cs_cell_backend_ops *ops, void *ctx);
+/* Give machine m a hostname of its own (copied; NULL: CLASS-k again). */
+void cs_cell_set_hostname(struct cs_cell *cell, uint32_t m, const char *name);
 /* Give down, empty machine m a capacity of its own (live mode: what its
  * agent offers).  max_cap only grows. */
 void cs_cell_set_capacity(struct cs_cell *cell, uint32_t m, struct cs_res cap);

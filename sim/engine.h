@@ -111,7 +111,9 @@ void cs_engine_release(struct cs_engine *e);
 enum cs_phase { CS_PHASE_COMPLETION = 0, CS_PHASE_NORMAL = 1, CS_PHASE_LAST = 2 };
 #define CS_PHASE_SHIFT 60
 
-/* Schedule fn(ctx) at absolute time `when` (>= now), in the normal phase. */
+/* Schedule fn(ctx) at absolute time `when` (>= now; under a real-time
+ * clock an earlier time, one that passed while events ran late, means
+ * now), in the normal phase. */
 cs_event_id cs_engine_at(struct cs_engine *e, cs_time when, cs_event_fn *fn, void *ctx);
 /* The same in a given phase. */
 cs_event_id cs_engine_at_phase(struct cs_engine *e, cs_time when, enum cs_phase phase, cs_event_fn *fn,

@@ -55,6 +55,7 @@ struct cs_workload {
 	enum cs_job_kind kind;
 	struct cs_source src;
 	struct cs_job *next;     /* the pending arrival */
+	cs_time last_submit;     /* of the latest job taken from the source */
 	/* jobs read while the initial state was drained, before the run
 	 * (submitted at 0, and the first one after): they arrive first */
 	struct cs_job **held;

@@ -82,13 +82,27 @@ code PUT "$url/v2/apps/ubuntu" '{"instances": 2}' > "$work/status"
 wait_for '[ "$(running)" = 2 ] && [ "$(task_procs)" -eq 2 ]'
 check $? "scale to 2: two running, the other processes gone"
 
+# ---- a hostname constraint: the agent's host is the machine's hostname ----
+s=$(code POST "$url/v2/apps" '{"id": "pinned", "cmd": "exec sleep 1000", "cpus": 0.1, "mem": 16, "constraints": [["hostname", "CLUSTER", "127.0.0.3"]]}')
+wait_for 'curl -s "$url/v2/apps/pinned/tasks" > "$work/pinned" && [ "$(json "$work/pinned" "[t[\"host\"] for t in j[\"tasks\"] if t[\"state\"] == \"TASK_RUNNING\"]")" = "['"'"'127.0.0.3'"'"']" ]'
+check $? "a hostname CLUSTER constraint puts the task on that agent" "(got $s $(cat "$work/pinned"))"
+s=$(code DELETE "$url/v2/apps/pinned?force=true")
+wait_for '[ "$(pgrep -fx "sleep 1000" | wc -l)" -eq 0 ]'
+check $? "deleted, its process is gone" "(got $s)"
+
 # ---- bad requests ----
 s=$(code POST "$url/v2/apps" '{"id": "broken", ')
 [ "$s" = 400 ] && grep -q '"Invalid JSON"' "$work/body"
 check $? "bad JSON: 400 Invalid JSON" "(got $s)"
-s=$(code POST "$url/v2/apps" '{"id": "web", "cpus": "lots"}')
+s=$(code POST "$url/v2/apps" '{"id": "web", "cmd": "true", "cpus": "lots"}')
 [ "$s" = 400 ] && [ "$(json "$work/body" "j['details'][0]['path']")" = /cpus ]
 check $? "a bad field: 400 with its path /cpus" "(got $s $(cat "$work/body"))"
+s=$(code POST "$url/v2/apps" '{"id": "nothing", "instances": 1}')
+[ "$s" = 400 ] && [ "$(json "$work/body" "j['details'][0]['path']")" = /cmd ]
+check $? "an app with nothing to run: 400 at /cmd" "(got $s)"
+s=$(code POST "$url/v2/apps" '{"id": "web", "cmd": "true", "env": {"A": 1}}')
+[ "$s" = 400 ] && [ "$(json "$work/body" "j['details'][0]['path']")" = /env ]
+check $? "an env value that is not a string: 400 at /env" "(got $s)"
 s=$(code GET "$url/v2/apps/nonesuch")
 [ "$s" = 404 ] && grep -q "does not exist" "$work/body"
 check $? "an unknown app: 404" "(got $s)"
