@@ -369,8 +369,12 @@ static void report_task(struct cs_live_agents *a, struct lagent *g, json_t *t, j
 {
 	const char *id = json_string_value(json_object_get(t, "id"));
 	const char *state = json_string_value(json_object_get(t, "state"));
-	if (!id || !state)
-		return;
+	static const char *const states[] = {"TASK_RUNNING", "TASK_FINISHED", "TASK_FAILED", "TASK_KILLED", "TASK_LOST"};
+	bool known = false;
+	for (size_t i = 0; state && i < sizeof states / sizeof *states; i++)
+		known |= strcmp(state, states[i]) == 0;
+	if (!id || !known)
+		return; /* (not a report this protocol has: nothing to act on) */
 	bool running = strcmp(state, "TASK_RUNNING") == 0;
 	struct ltask *lt = cs_idmap_get(&a->tasks, id);
 	if (!lt && a->in_recovery && cs_idmap_get(&a->recovering, id))

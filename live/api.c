@@ -140,6 +140,19 @@ static void tasks_delete(struct cs_live_api *api, struct cs_http_exchange *x)
 		return;
 	}
 	const char *scale = cs_http_query(x, "scale");
+	size_t k;
+	json_t *id;
+	json_array_foreach(ids, k, id)
+		if (!json_is_string(id)) {
+			cs_live_api_error(x, 400, "Object is not valid", "/ids", "expected a list of task id strings");
+			json_decref(b);
+			return;
+		}
+	if (scale && strcmp(scale, "true") != 0 && strcmp(scale, "false") != 0) {
+		cs_live_api_error(x, 400, "Object is not valid", "/scale", "expected true or false");
+		json_decref(b);
+		return;
+	}
 	api->gen++;
 	json_t *killed = json_array();
 	size_t i;

@@ -18,9 +18,14 @@ char *cs_auth_read_token(const char *path, char *err, size_t errn)
 		return NULL;
 	}
 	char line[600] = "";
-	bool got = fgets(line, sizeof line, f) != NULL;
 	struct stat st;
-	bool world = fstat(fileno(f), &st) == 0 && (st.st_mode & 0004);
+	if (fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode)) {
+		fclose(f);
+		snprintf(err, errn, "%s: not a regular file (a token file holds the token on its first line)", path);
+		return NULL;
+	}
+	bool got = fgets(line, sizeof line, f) != NULL;
+	bool world = (st.st_mode & 0004) != 0;
 	fclose(f);
 	char *s = line, *e;
 	while (isspace((unsigned char)*s))

@@ -80,7 +80,7 @@ static int parse(int argc, char **argv, struct cs_agent_opts *o, const char **to
 			char *end;
 			o->cpus = strtod(v, &end);
 			if (*end || !(o->cpus > 0) || o->cpus > 4096)
-				return cs_usage_error(usage, "--cpus: expected a number of cores from 0 to 4096 (got \"%s\")",
+				return cs_usage_error(usage, "--cpus: expected a number of cores above 0, at most 4096 (got \"%s\")",
 						      v);
 		} else if (strcmp(k, "--mem") == 0)
 			rc = size_bytes(k, v, &o->mem_bytes);

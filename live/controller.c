@@ -193,8 +193,9 @@ static int parse_args(int argc, char **argv, struct live *l, const char **file, 
 		else if (strcmp(k, "--token-file") == 0)
 			*token_file = v;
 		else if (strcmp(k, "--agent-timeout") == 0) {
-			if (!cs_parse_seconds(v, &x) || !(x > 0) || x > 86400)
-				return cs_usage_error(usage, "--agent-timeout: expected a duration from 0 to 1d (got \"%s\")", v);
+			if (!cs_parse_seconds(v, &x) || !(x >= 0.1) || x > 86400)
+				return cs_usage_error(usage, "--agent-timeout: expected a duration from 100ms to 1d (got \"%s\")",
+						      v);
 			l->agent_timeout = cs_time_from_seconds(x);
 		} else if (strcmp(k, "--time-scale") == 0) {
 			x = strtod(v, &end);
