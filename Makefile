@@ -78,7 +78,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@CS_INTEGRATION="sh tests/integration/run.sh $(BIN)/clustersim $(BUILD); sh tests/integration/live.sh $(BIN)/clustersim; sh tests/integration/live_recovery.sh $(BIN)/clustersim" \
+	@CS_INTEGRATION="sh tests/integration/run.sh $(BIN)/clustersim $(BUILD); sh tests/integration/live.sh $(BIN)/clustersim; sh tests/integration/live_recovery.sh $(BIN)/clustersim; sh tests/integration/live_vs_sim.sh $(BIN)/clustersim" \
 	  sh tests/run.sh $(BIN)/clustersim $(TEST_BIN)
 
 # The sanitizer build lives in its own tree so that it never mixes objects
@@ -105,13 +105,15 @@ omega-paper: deps
 # without starting its service; sockjs and sockjs-client from npm, pinned
 # by tests/integration/js/package-lock.json), and live mode's
 # (tests/integration/live.sh: a controller and three agents on loopback
-# addresses; live_recovery.sh: the controller SIGKILLed and restarted).
+# addresses; live_recovery.sh: the controller SIGKILLed and restarted;
+# live_vs_sim.sh: one experiment live and simulated).
 # `make test` runs them after the unit tests.
 integration: deps
 	@$(MAKE) --no-print-directory all
 	sh tests/integration/run.sh $(BIN)/clustersim $(BUILD)
 	sh tests/integration/live.sh $(BIN)/clustersim
 	sh tests/integration/live_recovery.sh $(BIN)/clustersim
+	sh tests/integration/live_vs_sim.sh $(BIN)/clustersim
 
 # Fuzz the parsers with libFuzzer (clang): FUZZ_SECONDS each (default 60);
 # new inputs go to fuzz-out/, the committed seeds stay in tests/fuzz/corpus/.

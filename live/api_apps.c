@@ -380,19 +380,19 @@ static void list_apps(struct cs_live_api *api, struct cs_http_exchange *x)
 		json_t *o = json_pack("{s:o}", "apps", list);
 		char *text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		json_decref(o);
-		free(api->apps_cache);
+		cs_http_cached_free(api->apps_cache);
 		size_t n = text ? strlen(text) : 0;
-		api->apps_cache = malloc(n + 2);
-		if (api->apps_cache) {
-			memcpy(api->apps_cache, text ? text : "", n);
-			memcpy(api->apps_cache + n, "\n", 2);
-		}
-		free(text);
+		char *body = text ? realloc(text, n + 2) : NULL;
+		if (body)
+			memcpy(body + n, "\n", 2);
+		else
+			free(text);
+		api->apps_cache = body ? cs_http_cached_new(body, n + 1, NULL) : NULL;
 		api->cached_gen = api->gen;
 		api->cached_agents_gen = ag;
 	}
 	if (api->apps_cache)
-		cs_http_reply(x, 200, api->apps_cache, NULL);
+		cs_http_reply_cached(x, api->apps_cache);
 	else
 		cs_http_reply(x, 500, "{\"message\":\"out of memory\"}\n", NULL);
 }
@@ -501,7 +501,7 @@ void cs_live_api_free_apps(struct cs_live_api *api)
 		json_decref(sl->value);
 	cs_idmap_release(&api->apps);
 	cs_idmap_release(&api->defs);
-	free(api->apps_cache);
+	cs_http_cached_free(api->apps_cache);
 }
 
 bool cs_live_api_persist(struct cs_live_api *api, struct cs_http_exchange *x, const struct live_app *a)

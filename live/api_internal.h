@@ -42,7 +42,7 @@ struct cs_live_api {
 	/* GET /v2/apps as last answered, valid while neither the apps (gen)
 	 * nor the tasks (the agents' generation) changed */
 	uint64_t gen, cached_gen, cached_agents_gen;
-	char *apps_cache;
+	struct cs_http_cached *apps_cache;
 	uint64_t uuid_seq;
 };
 

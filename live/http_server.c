@@ -69,8 +69,71 @@ static void unlink_exchange(struct cs_http_exchange *x)
 	x->prev = x->next = NULL;
 }
 
+struct cs_http_cached {
+	struct MHD_Response *r;
+	char *body; /* MHD's once the response is made (freed with it) */
+	size_t len;
+	char *type;
+};
+
+struct cs_http_cached *cs_http_cached_new(char *body, size_t len, const char *type)
+{
+	struct cs_http_cached *c = calloc(1, sizeof *c);
+	if (!c) {
+		free(body);
+		return NULL;
+	}
+	c->body = body;
+	c->len = len;
+	c->type = strdup(type ? type : "application/json");
+	c->r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!c->r || !c->type) {
+		if (!c->r)
+			free(body);
+		else
+			MHD_destroy_response(c->r);
+		free(c->type);
+		free(c);
+		return NULL;
+	}
+	MHD_add_response_header(c->r, "Content-Type", c->type);
+	return c;
+}
+
+void cs_http_cached_free(struct cs_http_cached *c)
+{
+	if (!c)
+		return;
+	MHD_destroy_response(c->r); /* (queued ones hold their own references) */
+	free(c->type);
+	free(c);
+}
+
+void cs_http_reply_cached(struct cs_http_exchange *x, const struct cs_http_cached *c)
+{
+	if (x->replied)
+		return;
+	if (!x->conn || x->suspended) {
+		char *copy = malloc(c->len + 1);
+		if (!copy) {
+			cs_http_reply(x, 500, "{\"message\":\"out of memory\"}\n", NULL);
+			return;
+		}
+		memcpy(copy, c->body, c->len);
+		copy[c->len] = '\0';
+		cs_http_reply(x, 200, copy, c->type);
+		free(copy);
+		return;
+	}
+	x->replied = true;
+	x->status = 200;
+	x->cached = c->r;
+}
+
 static enum MHD_Result queue(struct cs_http_exchange *x)
 {
+	if (x->cached) /* queued now: MHD takes its own reference */
+		return MHD_queue_response(x->conn, (unsigned)x->status, x->cached);
 	struct MHD_Response *r =
 		MHD_create_response_from_buffer(x->reply_len, x->reply ? x->reply : (char *)(uintptr_t) "",
 						MHD_RESPMEM_MUST_COPY);

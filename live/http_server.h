@@ -52,6 +52,7 @@ struct cs_http_exchange {
 	char *reply, *reply_type;
 	size_t reply_len;
 	bool suspended, replied, too_large;
+	void *cached;  /* an MHD response shared with other exchanges, or NULL */
 	struct cs_http_exchange *prev, *next;
 };
 
@@ -88,6 +89,16 @@ void cs_http_peer(const struct cs_http_exchange *x, char *buf, size_t n);
 /* Answer: status, the body (copied; NULL: empty) and its content type
  * (NULL: application/json).  Once per exchange. */
 void cs_http_reply(struct cs_http_exchange *x, int status, const char *body, const char *type);
+/* An answer prepared once and sent to many exchanges without a copy
+ * (a poller's identical GETs): the body is taken over.  Freeing it drops
+ * the maker's hold; exchanges it was queued to keep theirs. */
+struct cs_http_cached;
+struct cs_http_cached *cs_http_cached_new(char *body, size_t len, const char *type);
+void cs_http_cached_free(struct cs_http_cached *c);
+/* Answer 200 with it, from the handler itself (a held exchange, or one
+ * made without a server, gets a copy). */
+void cs_http_reply_cached(struct cs_http_exchange *x, const struct cs_http_cached *c);
+
 /* Answer with a JSON value, compact, and a newline (steals a reference;
  * NULL -- a value that could not be built -- answers 500). */
 struct json_t;
