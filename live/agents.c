@@ -683,13 +683,12 @@ json_t *cs_live_agents_tasks(const struct cs_live_agents *a, const char *app)
 			continue;
 		char app_id[300];
 		snprintf(app_id, sizeof app_id, "/%s", name);
-		json_t *t = json_pack("{s:s, s:s, s:s, s:O, s:s, s:s, s:o}", "id", lt->id, "appId", app_id, "host",
-				      lt->agent->host, "ports", lt->ports ? lt->ports : json_array(), "state",
+		/* (a task not started yet has no ports: an empty list, owned here) */
+		json_t *t = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:o}", "id", lt->id, "appId", app_id, "host",
+				      lt->agent->host, "ports", lt->ports ? json_incref(lt->ports) : json_array(), "state",
 				      lt->task->state == CS_TASK_RUNNING ? "TASK_RUNNING" : "TASK_STAGING", "stagedAt",
 				      lt->staged_at, "startedAt",
 				      lt->started_at[0] ? json_string(lt->started_at) : json_null());
-		if (!lt->ports)
-			json_object_set_new(t, "ports", json_array());
 		json_object_set_new(t, "slaveId", json_string(lt->agent->id));
 		json_array_append_new(out, t);
 	}
