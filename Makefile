@@ -36,7 +36,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev curl
+DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev curl haproxy
 
 .PHONY: all deps run test asan bench fuzz omega-paper integration clean
 all: $(BIN)/clustersim
@@ -78,7 +78,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@CS_INTEGRATION="sh tests/integration/run.sh $(BIN)/clustersim $(BUILD); sh tests/integration/live.sh $(BIN)/clustersim; sh tests/integration/live_recovery.sh $(BIN)/clustersim; sh tests/integration/live_vs_sim.sh $(BIN)/clustersim" \
+	@CS_INTEGRATION="sh tests/integration/run.sh $(BIN)/clustersim $(BUILD); sh tests/integration/live.sh $(BIN)/clustersim; sh tests/integration/live_recovery.sh $(BIN)/clustersim; sh tests/integration/live_vs_sim.sh $(BIN)/clustersim; sh tests/integration/live_lb.sh $(BIN)/clustersim" \
 	  sh tests/run.sh $(BIN)/clustersim $(TEST_BIN)
 
 # The sanitizer build lives in its own tree so that it never mixes objects
@@ -106,7 +106,9 @@ omega-paper: deps
 # by tests/integration/js/package-lock.json), and live mode's
 # (tests/integration/live.sh: a controller and three agents on loopback
 # addresses; live_recovery.sh: the controller SIGKILLed and restarted;
-# live_vs_sim.sh: one experiment live and simulated).
+# live_vs_sim.sh: one experiment live and simulated; live_lb.sh: nginx
+# and HAProxy kept in step with an app as it scales, Debian's haproxy
+# installed by deps like nginx).
 # `make test` runs them after the unit tests.
 integration: deps
 	@$(MAKE) --no-print-directory all
@@ -114,6 +116,7 @@ integration: deps
 	sh tests/integration/live.sh $(BIN)/clustersim
 	sh tests/integration/live_recovery.sh $(BIN)/clustersim
 	sh tests/integration/live_vs_sim.sh $(BIN)/clustersim
+	sh tests/integration/live_lb.sh $(BIN)/clustersim
 
 # Fuzz the parsers with libFuzzer (clang): FUZZ_SECONDS each (default 60);
 # new inputs go to fuzz-out/, the committed seeds stay in tests/fuzz/corpus/.

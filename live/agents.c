@@ -695,6 +695,19 @@ json_t *cs_live_agents_tasks(const struct cs_live_agents *a, const char *app)
 	return out;
 }
 
+void cs_live_agents_each_running(const struct cs_live_agents *a, cs_live_task_fn *fn, void *ctx)
+{
+	size_t it = 0;
+	struct cs_idmap_slot *s;
+	while ((s = cs_idmap_next(&a->tasks, &it))) {
+		const struct ltask *lt = s->value;
+		const struct cs_job *job = lt->task->job;
+		if (lt->task->state == CS_TASK_RUNNING && !lt->never_run && lt->ports)
+			fn(ctx, job->controller ? job->controller->name : a->w->workloads[job->workload].name, lt->id,
+			   lt->agent->host, lt->ports);
+	}
+}
+
 json_t *cs_live_agents_list(const struct cs_live_agents *a)
 {
 	json_t *out = json_array();

@@ -79,6 +79,10 @@ void cs_live_agents_gone(struct cs_live_agents *a, struct cs_http_exchange *x);
 /* Tasks as /v2/tasks shows them, those of app (NULL: all): a new array
  * of {id, appId, host, ports, state, stagedAt, startedAt}. */
 json_t *cs_live_agents_tasks(const struct cs_live_agents *a, const char *app);
+/* Each task running (the agent reported it started): fn(ctx, its app's
+ * name, its id, its agent's host, its host ports as the agent gave them). */
+typedef void cs_live_task_fn(void *ctx, const char *app, const char *id, const char *host, const json_t *ports);
+void cs_live_agents_each_running(const struct cs_live_agents *a, cs_live_task_fn *fn, void *ctx);
 /* The task of an id, if it is on a machine. */
 struct cs_task *cs_live_agents_task(const struct cs_live_agents *a, const char *id);
 /* A count that changes whenever a task or an agent does (a launch, a

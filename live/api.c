@@ -13,6 +13,7 @@
 #include "live/auth.h"
 #include "live/clock.h"
 #include "live/http_server.h"
+#include "live/lb_sync.h"
 #include "sim/alloc.h"
 #include "sim/host.h"
 #include "sim/job.h"
@@ -55,6 +56,11 @@ struct cs_live_api *cs_live_api_new(struct cs_world *w, const char *token, const
 	cs_idmap_init(&api->apps);
 	cs_idmap_init(&api->defs);
 	return api;
+}
+
+void cs_live_api_set_lb(struct cs_live_api *api, const struct cs_lb_sync *lb)
+{
+	api->lb = lb;
 }
 
 void cs_live_api_set_address(struct cs_live_api *api, const char *hostport)
@@ -231,6 +237,17 @@ static void metrics(struct cs_live_api *api, struct cs_http_exchange *x)
 	metric(&b, &len, &cap, "clustersim_agent_syncs_total", "counter", "Agent syncs served.", (double)c.syncs);
 	metric(&b, &len, &cap, "clustersim_orphan_kills_total", "counter", "Unknown running tasks killed.",
 	       (double)c.orphans_killed);
+	if (api->lb) {
+		struct cs_lb_counts l = cs_lb_sync_counts(api->lb);
+		metric(&b, &len, &cap, "clustersim_lb_writes_total", "counter",
+		       "Load balancer configurations written (live.load_balancers).", (double)l.writes);
+		metric(&b, &len, &cap, "clustersim_lb_reloads_total", "counter", "Load balancer masters told to reload.",
+		       (double)l.reloads);
+		metric(&b, &len, &cap, "clustersim_lb_reloads_skipped_total", "counter",
+		       "Configurations written while the balancer was not running.", (double)l.reload_skipped);
+		metric(&b, &len, &cap, "clustersim_lb_check_failures_total", "counter",
+		       "Configurations the check command rejected (the previous one kept).", (double)l.check_failures);
+	}
 	static const char *const classes[] = {"2xx", "3xx", "4xx", "5xx"};
 	for (int i = 0; i < 4; i++) {
 		char name[96];

@@ -68,6 +68,16 @@ bool cs_live_api_recovering(const struct cs_live_api *api);
 /* apps (api_apps.c) */
 void cs_live_api_apps(struct cs_live_api *api, struct cs_http_exchange *x, const char *id, const char *rest);
 json_t *cs_live_api_deployments(struct cs_live_api *api);
+/* Each app kept (not deleted), in id order: fn(ctx, its id without the
+ * leading '/', its latest definition). */
+typedef void cs_live_app_fn(void *ctx, const char *id, const json_t *def);
+void cs_live_api_each_app(struct cs_live_api *api, cs_live_app_fn *fn, void *ctx);
+/* A count that changes whenever an app does. */
+uint64_t cs_live_api_generation(const struct cs_live_api *api);
+/* The load balancers kept in step (their counters go to /metrics). */
+struct cs_lb_sync;
+void cs_live_api_set_lb(struct cs_live_api *api, const struct cs_lb_sync *lb);
+
 /* Apps kept and running instances, for /metrics. */
 void cs_live_api_app_counts(struct cs_live_api *api, unsigned *apps, unsigned *running, unsigned *desired);
 

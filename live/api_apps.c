@@ -490,6 +490,29 @@ void cs_live_api_app_counts(struct cs_live_api *api, unsigned *apps, unsigned *r
 	}
 }
 
+static int by_id(const void *x, const void *y)
+{
+	return strcmp((*(struct live_app *const *)x)->id, (*(struct live_app *const *)y)->id);
+}
+
+void cs_live_api_each_app(struct cs_live_api *api, cs_live_app_fn *fn, void *ctx)
+{
+	struct live_app **v = cs_xmalloc((api->nall + 1) * sizeof *v);
+	size_t n = 0;
+	for (size_t i = 0; i < api->nall; i++)
+		if (!api->all[i]->deleted)
+			v[n++] = api->all[i];
+	qsort(v, n, sizeof *v, by_id);
+	for (size_t i = 0; i < n; i++)
+		fn(ctx, v[i]->id, v[i]->def);
+	free(v);
+}
+
+uint64_t cs_live_api_generation(const struct cs_live_api *api)
+{
+	return api->gen;
+}
+
 void cs_live_api_free_apps(struct cs_live_api *api)
 {
 	for (size_t i = 0; i < api->nall; i++)

@@ -44,6 +44,7 @@ struct cs_live_api {
 	uint64_t gen, cached_gen, cached_agents_gen;
 	struct cs_http_cached *apps_cache;
 	uint64_t uuid_seq;
+	const struct cs_lb_sync *lb; /* for /metrics, or NULL */
 };
 
 /* An error reply in Marathon's shape. */

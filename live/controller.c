@@ -30,6 +30,7 @@
 #include "live/auth.h"
 #include "live/clock.h"
 #include "live/http_server.h"
+#include "live/lb_sync.h"
 #include "live/state_db.h"
 #include "sim/cli.h"
 #include "sim/error.h"
@@ -72,6 +73,7 @@ struct live {
 	struct cs_live_api *api;
 	struct cs_http_server *srv;
 	struct cs_state_db *db;
+	struct cs_lb_sync *lb;
 };
 
 static void recovery_over(void *ctx, cs_time now)
@@ -132,6 +134,8 @@ static int attach(struct cs_world *w, void *ctx, struct cs_error *err)
 	cs_http_parse_listen(l->listen, host, sizeof host, &port);
 	snprintf(address, sizeof address, "%s:%u", host, cs_http_server_port(l->srv));
 	cs_live_api_set_address(l->api, address);
+	cs_live_api_set_lb(l->api, l->lb);
+	cs_lb_sync_start(l->lb, &w->engine, l->scale, l->api, l->agents);
 	fprintf(stderr, "clustersim live: listening on http://%s:%u (%u machine slots, state %s)\n", host,
 		cs_http_server_port(l->srv), w->cell.n, l->state);
 	return 0;
@@ -217,7 +221,7 @@ static int parse_args(int argc, char **argv, struct live *l, const char **file, 
 
 int cs_cmd_live(int argc, char **argv)
 {
-	struct live l = {"127.0.0.1:8080", NULL, NULL, 1, 15 * CS_SEC, 1 << 20, NULL, NULL, NULL, NULL, NULL};
+	struct live l = {"127.0.0.1:8080", NULL, NULL, 1, 15 * CS_SEC, 1 << 20, NULL, NULL, NULL, NULL, NULL, NULL};
 	const char *file = NULL, *outdir = NULL, *token_file = NULL;
 	int rc = parse_args(argc, argv, &l, &file, &outdir, &token_file);
 	if (rc)
@@ -248,11 +252,18 @@ int cs_cmd_live(int argc, char **argv)
 	if (exp) {
 		json_object_del(exp, "sweep");
 		live_defaults(exp);
+		char *dir = file ? cs_dirname(file) : NULL;
+		struct cs_cfg cfg = {file ? file : "live", dir, &err};
+		rc = cs_lb_sync_parse(&cfg, exp, &l.lb);
+		free(dir);
+	}
+	if (exp && rc == 0) {
 		struct cs_run_live hooks = {attach, detach, &l};
 		struct cs_run_opts opts = {file ? file : "live", outdir ? outdir : results, true, true, NULL, NULL, &hooks};
 		rc = cs_run_experiment(exp, &opts, &err);
 	}
 	cs_live_agents_free(l.agents);
+	cs_lb_sync_free(l.lb);
 	cs_live_api_free(l.api);
 	json_decref(exp);
 	free(token);

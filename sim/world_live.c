@@ -22,7 +22,7 @@ int cs_world_parse_live(struct cs_world *w, const struct cs_cfg *cfg, json_t *ex
 	json_t *live = json_object_get(exp, "live");
 	if (!live)
 		return 0;
-	static const char *const keys[] = {"apps", NULL};
+	static const char *const keys[] = {"apps", "load_balancers", NULL}; /* (the latter: live/lb_sync) */
 	uint64_t n;
 	if (cs_cfg_need_object(cfg, live, "live") < 0 || cs_cfg_keys(cfg, live, "live", keys) < 0 ||
 	    cs_cfg_count(cfg, live, "live", "apps", 100, 0, 1, 100000, &n) < 0)

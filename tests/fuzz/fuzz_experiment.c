@@ -1,6 +1,7 @@
 /* libFuzzer target: the experiment parser.  Any bytes: parse as JSON,
  * substitute variables, build the world (cell, workloads, scheduler,
- * prefill) and tear it down.  Bad input must give an error, never a crash
+ * prefill) and tear it down; read live.load_balancers as the live
+ * controller does (live/lb_sync.c).  Bad input must give an error, never a crash
  * or a leak.  Inputs that would legitimately take long (huge cells, tiny
  * prefill tasks, device files) are skipped. */
 #include <stdint.h>
@@ -9,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "live/lb_sync.h"
 #include "sim/experiment.h"
 #include "sim/world.h"
 
@@ -57,6 +59,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					  * a file it reads and the place there */
 	}
 	cs_world_release(&w);
+	struct cs_error lerr = {0};
+	struct cs_cfg lcfg = {"fuzz.json", ".", &lerr};
+	struct cs_lb_sync *lb = NULL;
+	if (cs_lb_sync_parse(&lcfg, exp, &lb) < 0 && (lb || lerr.code != CS_EXIT_INPUT || strncmp(lerr.msg, "fuzz.json", 9) != 0))
+		abort();
+	cs_lb_sync_free(lb);
 	json_decref(exp);
 	return 0;
 }

@@ -50,12 +50,7 @@ wait_for '[ -s "$work/state/url" ]'
 check $? "the controller listens and writes its URL"
 url=$(cat "$work/state/url" 2>/dev/null)
 hostport=${url#http://}
-for i in 2 3 4; do
-	"$bin" agent --controller "$url" --listen 127.0.0.$i:0 --cpus 2 --mem 2GiB --kill-grace 1s \
-		--work-dir "$work/agent$i" > "$work/agent$i.log" 2>&1 &
-	eval "agent$i=$!"
-	started $!
-done
+start_agents 2 2GiB --kill-grace 1s
 wait_for '[ "$(curl -s "$url/metrics" | grep -c "^clustersim_agents_up 3")" = 1 ]'
 check $? "three agents registered (clustersim_agents_up 3)"
 

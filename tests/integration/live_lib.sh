@@ -27,6 +27,19 @@ check() { # RESULT NAME [DETAIL]
 		failed=$((failed + 1)); echo "$name: FAILED  $2 ${3:-}"; fi
 }
 started() { echo "$1" >> "$work/pids"; }
+# start_agents CPUS MEM [OPTION...]: three agents, on 127.0.0.2-127.0.0.4
+# (ports the kernel's), for the controller at $url; their PIDs in
+# $agent2..$agent4 (recorded), logs in $work/agentN.log
+start_agents() {
+	a_cpus=$1 a_mem=$2
+	shift 2
+	for i in 2 3 4; do
+		"$bin" agent --controller "$url" --listen 127.0.0.$i:0 --cpus "$a_cpus" --mem "$a_mem" \
+			--work-dir "$work/agent$i" "$@" > "$work/agent$i.log" 2>&1 &
+		eval "agent$i=$!"
+		started $!
+	done
+}
 # wait for a shell condition, polling every 0.1 s, at most ${wait_max:-300} times
 wait_for() {
 	i=0

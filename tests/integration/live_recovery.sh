@@ -48,12 +48,7 @@ start_controller 0
 wait_for '[ -s "$work/state/url" ]'
 url=$(cat "$work/state/url")
 port=${url##*:}
-for i in 2 3 4; do
-	"$bin" agent --controller "$url" --listen 127.0.0.$i:0 --cpus 20 --mem 20GiB --kill-grace 1s \
-		--work-dir "$work/agent$i" > "$work/agent$i.log" 2>&1 &
-	eval "agent$i=$!"
-	started $!
-done
+start_agents 20 20GiB --kill-grace 1s
 wait_for '[ "$(curl -s "$url/metrics" | grep -c "^clustersim_agents_up 3")" = 1 ]'
 check $? "a controller and three agents"
 s=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Content-Type: application/json" "$url/v2/apps" \

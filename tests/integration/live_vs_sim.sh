@@ -33,12 +33,7 @@ ctl=$!
 started $ctl
 wait_for '[ -s "$work/state/url" ]'
 url=$(cat "$work/state/url")
-for i in 2 3 4; do
-	"$bin" agent --controller "$url" --listen 127.0.0.$i:0 --cpus 2 --mem 2GiB --work-dir "$work/agent$i" \
-		> "$work/agent$i.log" 2>&1 &
-	eval "agent$i=$!"
-	started $!
-done
+start_agents 2 2GiB
 # the run ends at its duration (60 s of the controller's clock)
 wait_for '! kill -0 $ctl 2>/dev/null'
 wait $ctl
