@@ -24,7 +24,10 @@
  * checks every server (HAProxy's TCP check every 2 s) and marks it down
  * on errors as above.  A service
  * without running tasks has a backend without servers: HAProxy answers
- * 503. */
+ * 503.  While no app has a service port the file has no section, and
+ * HAProxy refuses a configuration without any listener (haproxy -c exits
+ * 2): base.cfg should have a listener of its own (a stats or health
+ * frontend), or a check rejects the empty file. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>

@@ -32,7 +32,8 @@ struct lb {
 	char **check;         /* argv, NULL-terminated, or NULL */
 	char **apps;          /* ids, NULL-terminated, or NULL: every app */
 	double min_interval;  /* seconds, wall clock */
-	char *written;        /* the text FILE has, as we wrote it (NULL: not yet) */
+	char *good;           /* the text FILE has: the last accepted, or what it had (NULL: none) */
+	char *tried;          /* the last text made (accepted or rejected): made again, it is not tried again */
 	struct timespec last_reload;
 	bool reloaded_once;
 	struct cs_lb_counts n;
@@ -47,6 +48,15 @@ struct cs_lb_sync {
 	struct cs_live_agents *agents;
 	uint64_t api_gen, agents_gen;
 	bool synced_once;
+	/* the round in progress: the texts written and waiting for their
+	 * checks (NULL: not written this round), the check running */
+	bool in_round, round_complete;
+	uint64_t round_api_gen, round_agents_gen;
+	char *round[MAX_LBS];
+	bool failed[MAX_LBS];
+	size_t checking;
+	pid_t check_pid;
+	struct timespec check_start;
 };
 
 /* ---- the view ---- */
@@ -184,34 +194,52 @@ static double since(const struct timespec *t)
 	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-/* Run the check command; true if it exited 0 within the time allowed.
- * Its output goes to the controller's stderr. */
-static bool check_ok(struct lb *lb)
+/* Start lb's check command (its output to the controller's stderr);
+ * -1 if it cannot be. */
+static pid_t start_check(const struct lb *lb)
 {
 	pid_t pid = fork();
-	if (pid < 0)
-		return false;
 	if (pid == 0) {
 		dup2(2, 1);
 		execvp(lb->check[0], lb->check);
 		fprintf(stderr, "clustersim live: %s: cannot run: %s\n", lb->check[0], strerror(errno));
 		_exit(127);
 	}
-	int status = 0;
-	for (int waited = 0;; waited++) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return false;
-		if (waited >= CHECK_TIMEOUT_S * 100) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return false;
+	return pid;
+}
+
+/* Advance the round's checks, one at a time, without waiting (the
+ * controller's thread serves the API and the agents meanwhile); true once
+ * all are done, s->failed[i] telling which failed.  A check that runs
+ * longer than CHECK_TIMEOUT_S is killed and has failed. */
+static bool checks_done(struct cs_lb_sync *s)
+{
+	for (;;) {
+		if (s->check_pid > 0) {
+			int status = 0;
+			pid_t r = waitpid(s->check_pid, &status, WNOHANG);
+			if (r == 0 && since(&s->check_start) < CHECK_TIMEOUT_S)
+				return false;
+			if (r == 0) {
+				kill(s->check_pid, SIGKILL);
+				waitpid(s->check_pid, &status, 0);
+				status = -1;
+			}
+			s->failed[s->checking] = !(r == s->check_pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+			s->check_pid = 0;
+			s->checking++;
 		}
-		nanosleep(&(struct timespec){0, 10000000}, NULL);
+		while (s->checking < s->n && !(s->round[s->checking] && s->lbs[s->checking].check))
+			s->checking++;
+		if (s->checking == s->n)
+			return true;
+		clock_gettime(CLOCK_MONOTONIC, &s->check_start);
+		s->check_pid = start_check(&s->lbs[s->checking]);
+		if (s->check_pid > 0)
+			return false;
+		s->check_pid = 0;
+		s->failed[s->checking++] = true;
 	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* The balancer's master, from its pid file: 0 if there is none. */
@@ -250,59 +278,68 @@ static char *render(const struct lb *lb, const struct cs_lb_view *v)
 	return text;
 }
 
-/* Bring every balancer in step; true if all are (false: one waits for
- * its min_interval, or out of memory).  In phases, because balancers may
- * share a process (two files in one nginx.conf): every due file is
- * written first, then checked (a check sees the others' new files; a
- * file that fails goes back to what it was), then each master is
- * signalled once. */
-static bool sync_all(struct cs_lb_sync *s)
+/* A round brings every balancer in step, in phases, because balancers
+ * may share a process (two files in one nginx.conf): every due file is
+ * written first (begin_round), then the checks run (a check sees the
+ * others' new files; checks_done), then each file that failed its check
+ * goes back to what it was and each master of the others is signalled
+ * once (finish_round).  begin_round is false if a balancer has to wait
+ * for its min_interval (or memory ran out): the round is then not
+ * complete, and another follows. */
+static bool begin_round(struct cs_lb_sync *s)
 {
-	bool done = true;
-	char *text[MAX_LBS] = {0};
+	bool complete = true;
 	for (size_t i = 0; i < s->n; i++) {
 		struct lb *lb = &s->lbs[i];
 		struct cs_lb_view v;
 		cs_lb_view_build(&v, s->api, s->agents, lb->name, (const char *const *)lb->apps);
-		text[i] = render(lb, &v);
+		char *text = render(lb, &v);
 		cs_lb_view_release(&v);
-		if (!text[i]) {
-			done = false;
-		} else if (lb->written && strcmp(lb->written, text[i]) == 0) {
-			free(text[i]);
-			text[i] = NULL; /* (in step) */
+		s->round[i] = NULL;
+		s->failed[i] = false;
+		if (!text) {
+			complete = false;
+		} else if (lb->tried && strcmp(lb->tried, text) == 0) {
+			free(text); /* (in step) */
 		} else if (lb->reloaded_once && since(&lb->last_reload) < lb->min_interval) {
-			free(text[i]);
-			text[i] = NULL;
-			done = false; /* (due later) */
-		} else if (!write_text(lb, text[i])) {
-			free(text[i]);
-			text[i] = NULL; /* (tried again at the next change) */
+			free(text);
+			complete = false; /* (due later) */
+		} else if (!write_text(lb, text)) {
+			free(text); /* (tried again at the next change) */
+		} else {
+			s->round[i] = text;
 		}
 	}
-	for (size_t i = 0; i < s->n; i++) {
-		struct lb *lb = &s->lbs[i];
-		if (!text[i] || !lb->check || check_ok(lb))
-			continue;
-		lb->n.check_failures++;
-		fprintf(stderr, "clustersim live: load balancer %s: %s rejected the new %s: kept the previous one\n",
-			lb->name, lb->check[0], lb->config);
-		if (lb->written)
-			write_text(lb, lb->written);
-		free(lb->written);
-		lb->written = text[i]; /* (not tried again until the view changes) */
-		text[i] = NULL;
-	}
+	s->checking = 0;
+	return complete;
+}
+
+static void finish_round(struct cs_lb_sync *s)
+{
 	pid_t told[MAX_LBS];
 	int signals[MAX_LBS];
 	size_t ntold = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		struct lb *lb = &s->lbs[i];
-		if (!text[i])
+		char *text = s->round[i];
+		s->round[i] = NULL;
+		if (!text)
 			continue;
+		if (s->failed[i]) {
+			lb->n.check_failures++;
+			fprintf(stderr, "clustersim live: load balancer %s: %s rejected the new %s: kept the previous one\n",
+				lb->name, lb->check[0], lb->config);
+			if (lb->good)
+				write_text(lb, lb->good);
+			free(lb->tried);
+			lb->tried = text; /* (not tried again until the view changes) */
+			continue;
+		}
 		lb->n.writes++;
-		free(lb->written);
-		lb->written = text[i];
+		free(lb->good);
+		free(lb->tried);
+		lb->good = text;
+		lb->tried = cs_xstrdup(text);
 		clock_gettime(CLOCK_MONOTONIC, &lb->last_reload);
 		lb->reloaded_once = true;
 		pid_t pid = master_pid(lb);
@@ -317,21 +354,28 @@ static bool sync_all(struct cs_lb_sync *s)
 			lb->n.reload_skipped++; /* (not running: it reads the file when it starts) */
 		}
 	}
-	return done;
 }
 
 static void poll_changes(void *ctx, cs_time now)
 {
 	struct cs_lb_sync *s = ctx;
 	(void)now;
-	if (!cs_live_api_recovering(s->api)) {
+	if (!s->in_round && !cs_live_api_recovering(s->api)) {
 		uint64_t ag = cs_live_api_generation(s->api), tg = cs_live_agents_generation(s->agents);
 		if (!s->synced_once || ag != s->api_gen || tg != s->agents_gen) {
-			if (sync_all(s)) {
-				s->api_gen = ag;
-				s->agents_gen = tg;
-				s->synced_once = true;
-			}
+			s->round_api_gen = ag;
+			s->round_agents_gen = tg;
+			s->round_complete = begin_round(s);
+			s->in_round = true;
+		}
+	}
+	if (s->in_round && checks_done(s)) {
+		finish_round(s);
+		s->in_round = false;
+		if (s->round_complete) { /* (what changed meanwhile makes the next round) */
+			s->api_gen = s->round_api_gen;
+			s->agents_gen = s->round_agents_gen;
+			s->synced_once = true;
 		}
 	}
 	cs_engine_after(s->e, cs_time_from_seconds(POLL_SECONDS * s->scale), poll_changes, s);
@@ -371,8 +415,10 @@ void cs_lb_sync_start(struct cs_lb_sync *s, struct cs_engine *e, double scale, s
 	s->scale = scale;
 	s->api = api;
 	s->agents = agents;
-	for (size_t i = 0; i < s->n; i++)
-		s->lbs[i].written = read_existing(s->lbs[i].config);
+	for (size_t i = 0; i < s->n; i++) {
+		s->lbs[i].good = read_existing(s->lbs[i].config);
+		s->lbs[i].tried = s->lbs[i].good ? cs_xstrdup(s->lbs[i].good) : NULL;
+	}
 	poll_changes(s, 0);
 }
 
@@ -400,15 +446,21 @@ void cs_lb_sync_free(struct cs_lb_sync *s)
 {
 	if (!s)
 		return;
+	if (s->check_pid > 0) {
+		kill(s->check_pid, SIGKILL);
+		waitpid(s->check_pid, NULL, 0);
+	}
 	for (size_t i = 0; i < s->n; i++) {
 		struct lb *lb = &s->lbs[i];
+		free(s->round[i]);
 		if (lb->kind->free_opts)
 			lb->kind->free_opts(lb->opts);
 		free(lb->name);
 		free(lb->config);
 		free(lb->pid_file);
 		free(lb->bind);
-		free(lb->written);
+		free(lb->good);
+		free(lb->tried);
 		free_strings(lb->check);
 		free_strings(lb->apps);
 	}

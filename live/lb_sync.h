@@ -9,7 +9,8 @@
  * HOST:PORTi (the host ports the agent gave the task).  When the text
  * changes, FILE is replaced atomically (a new file renamed over it), the
  * "check" command runs if one is given (FILE is put back as it was if it
- * fails), and the balancer's master process, from "pid_file", is told to
+ * fails or takes over 30 s; the controller does not wait for it: it
+ * serves the API and the agents meanwhile), and the balancer's master process, from "pid_file", is told to
  * reload: SIGHUP for nginx, SIGUSR2 for HAProxy in master-worker mode.
  * Neither drops a request when it reloads: the listening sockets stay
  * open and the old workers finish what they have.  Reloads come at most

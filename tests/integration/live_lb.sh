@@ -5,7 +5,8 @@
 # long-polling setup (the sticky module's cookie, emulated: Debian's nginx
 # has no sticky module) on 127.0.0.5, nginx with the websocket setup on
 # 127.0.0.7, HAProxy 2.6 in master-worker mode with cookie stickiness on
-# 127.0.0.6, each with its check command — and three agents on
+# 127.0.0.6, each with its check command, and one whose check always
+# fails (its file must stay as it was) — and three agents on
 # 127.0.0.2-127.0.0.4.  An app (tests/integration/lb/backend.py, answering
 # its task id; it dies at once on SIGTERM) with a service port is scaled
 # 1 -> 5 -> 2 while clients (lb/client.py: keep-alive, a reset reused
@@ -40,13 +41,13 @@ if [ ! -x "$nginx" ] || [ ! -x "$haproxy" ]; then
 	exit 1
 fi
 
-# a port free on the three balancer addresses
+# a port free on the balancer addresses (and HAProxy's own frontend's)
 sp=$(python3 -c '
 import socket
 for _ in range(50):
     s = socket.socket(); s.bind(("127.0.0.5", 0)); p = s.getsockname()[1]; s.close()
     try:
-        for a in ("127.0.0.5", "127.0.0.6", "127.0.0.7"):
+        for a in ("127.0.0.5", "127.0.0.6", "127.0.0.7", "127.0.0.9"):
             t = socket.socket(); t.bind((a, p)); t.close()
         print(p); break
     except OSError:
@@ -75,6 +76,10 @@ defaults
     timeout connect 2s
     timeout client 30s
     timeout server 30s
+# (HAProxy refuses a configuration without a listener: the operator's own)
+frontend status
+    bind 127.0.0.9:$sp
+    http-request return status 200
 EOF
 cat > "$work/lb.json" <<EOF
 {"name": "lb", "seed": 1,
@@ -88,8 +93,11 @@ cat > "$work/lb.json" <<EOF
     "pid_file": "$work/nginx.pid", "min_interval": 0.2},
    {"kind": "haproxy", "sticky": true, "bind": "127.0.0.6", "config": "$work/haproxy.cfg",
     "pid_file": "$work/haproxy.pid", "min_interval": 0.2,
-    "check": ["$haproxy", "-c", "-q", "-f", "$work/haproxy-base.cfg", "-f", "$work/haproxy.cfg"]}]}}
+    "check": ["$haproxy", "-c", "-f", "$work/haproxy-base.cfg", "-f", "$work/haproxy.cfg"]},
+   {"kind": "haproxy", "name": "rejected", "bind": "127.0.0.8", "config": "$work/rejected.cfg",
+    "pid_file": "$work/no-such.pid", "check": ["false"]}]}}
 EOF
+echo "# the operator's own" > "$work/rejected.cfg"
 
 # ---- the controller, the balancers, the agents ----
 "$bin" live "$work/lb.json" --state "$work/state" --listen 127.0.0.1:0 --agent-timeout 3s \
@@ -184,6 +192,9 @@ check $? "the balancers' masters were reloaded, not restarted"
 reloads=$(curl -s "$url/metrics" | sed -n 's/^clustersim_lb_reloads_total //p')
 [ "${reloads:-0}" -ge 6 ] 2>/dev/null
 check $? "the controller told them to reload (clustersim_lb_reloads_total)" "(got $reloads)"
+[ "$(cat "$work/rejected.cfg")" = "# the operator's own" ] &&
+	[ "$(curl -s "$url/metrics" | sed -n 's/^clustersim_lb_check_failures_total //p')" -ge 1 ] 2>/dev/null
+check $? "a configuration its check rejects is undone (the file as it was; clustersim_lb_check_failures_total)"
 ws=$(python3 -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.7", int(sys.argv[1])), timeout=10)
