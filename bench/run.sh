@@ -143,4 +143,4 @@ PY
 
 echo
 echo "== live mode (issue 14: >= 500 launches/s end to end; GET /v2/apps p99 < 10 ms under 200 clients) =="
-sh bench/live.sh "$bin"
+sh bench/live.sh "$bin" "$dir/http_load"
