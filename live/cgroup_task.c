@@ -198,6 +198,11 @@ int cs_cg_task_create(struct cs_cg_task *t, const struct cs_cg_detect *d, const 
 	for (int c = 0; c < CS_CG_NCTL; c++) {
 		if (skip_dir(t, c))
 			continue;
+		/* v1: the agent's directory is there after the first task, so
+		 * try the task's first (a mkdir -p per launch was about 15
+		 * mkdir calls); v2 enables the parent's controllers each time */
+		if (d->kind != CS_CG_V2 && mkdir(t->dir[c], 0755) == 0)
+			continue;
 		char adir[512];
 		snprintf(adir, sizeof adir, "%s", t->dir[c]);
 		*strrchr(adir, '/') = '\0';
