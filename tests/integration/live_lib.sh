@@ -3,20 +3,20 @@
 # its watchdog and trap (every process started is killed by PID on every
 # path, also when the script itself is SIGKILLed), check lines, bounded
 # waits, and JSON reading with python3.  The scripts' `pattern` (a task
-# command line, for pkill -f) is killed too.
+# command line, for pkill -f) is killed too.  KEEP=1 keeps $work.
 : > "$work/pids"
 (
 	trap '' INT TERM HUP
 	while kill -0 $$ 2>/dev/null; do sleep 1; done
 	for p in $(cat "$work/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 	[ -n "${pattern:-}" ] && pkill -KILL -f "$pattern" 2>/dev/null
-	rm -rf "$work"
+	[ -n "${KEEP:-}" ] || rm -rf "$work"
 ) &
 watchdog=$!
 cleanup() {
 	for p in $(cat "$work/pids" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
 	kill "$watchdog" 2>/dev/null
-	rm -rf "$work"
+	if [ -n "${KEEP:-}" ]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -40,12 +40,13 @@ start_agents() {
 		started $!
 	done
 }
-# wait for a shell condition, polling every 0.1 s, at most ${wait_max:-300} times
+# wait for a shell condition, polling every ${wait_step:-0.1} s, at most
+# ${wait_max:-300} times
 wait_for() {
 	i=0
 	while [ $i -lt "${wait_max:-300}" ]; do
 		if eval "$1"; then return 0; fi
-		sleep 0.1
+		sleep "${wait_step:-0.1}"
 		i=$((i + 1))
 	done
 	return 1
