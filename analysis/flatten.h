@@ -7,5 +7,8 @@
 
 typedef void cs_flatten_fn(void *ctx, const char *key, const json_t *leaf);
 void cs_flatten(const json_t *doc, cs_flatten_fn *fn, void *ctx);
+/* The same, but an object for which is_leaf returns nonzero is handed to
+ * fn whole (the statistics objects of an aggregate). */
+void cs_flatten_leaves(const json_t *doc, int (*is_leaf)(const json_t *), cs_flatten_fn *fn, void *ctx);
 
 #endif

@@ -18,13 +18,15 @@
  * jobs.csv (output.jobs=false) has no wait CDF: it is left out of it, with
  * a note, and its utilization is drawn.  gnuplot runs as an external
  * program on a generated script (analysis/gnuplot); the data go through a
- * temporary directory removed after. */
+ * temporary directory removed after.  A run with replications is drawn
+ * from its first replication ("NAME (replication 1)"). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/aggregate.h"
 #include "sim/alloc.h"
 #include "sim/csv.h"
 #include "sim/outdir.h"
@@ -59,7 +61,8 @@ static const char *base_name(const char *dir)
 	return s;
 }
 
-/* A label without the trailing slash. */
+/* A label without the trailing slash; a replication's directory
+ * (RUN/replications/K) is "RUN (replication K)". */
 static char *label_of(const char *dir)
 {
 	const char *b = base_name(dir);
@@ -67,6 +70,15 @@ static char *label_of(const char *dir)
 	size_t n = strlen(l);
 	while (n > 1 && l[n - 1] == '/')
 		l[--n] = '\0';
+	const char *mark = "/replications/";
+	size_t m = strlen(mark), bl = (size_t)(b - dir);
+	if (bl >= m && strncmp(b - m, mark, m) == 0 && bl > m) {
+		char *run = cs_xasprintf("%.*s", (int)(bl - m), dir);
+		char *full = cs_xasprintf("%s (replication %s)", base_name(run), l);
+		free(run);
+		free(l);
+		return full;
+	}
 	return l;
 }
 
@@ -214,7 +226,8 @@ int cs_cmd_plot(int argc, char **argv)
 {
 	const char *out = NULL;
 	const char **dirs = cs_xcalloc((size_t)argc + 1, sizeof *dirs);
-	size_t nd = 0;
+	char **owned = cs_xcalloc((size_t)argc + 1, sizeof *owned);
+	size_t nd = 0, nowned = 0;
 	int rc = CS_EXIT_INPUT;
 	char *script = NULL, *util_png = NULL, *cdf_png = NULL, *apps_png = NULL, *tmp = NULL;
 	struct cs_error err = {0};
@@ -225,6 +238,7 @@ int cs_cmd_plot(int argc, char **argv)
 		free(csv);
 		if (sweep) {
 			free(dirs);
+			free(owned);
 			return cs_plot_sweep(argv[0], argc - 1, argv + 1, usage);
 		}
 	}
@@ -245,6 +259,13 @@ int cs_cmd_plot(int argc, char **argv)
 	if (nd == 0) {
 		cs_usage_error(usage, "expected at least one results directory");
 		goto out;
+	}
+	/* a run with replications: its first replication's series and waits
+	 * (the aggregate has no time series; sweep plots carry the intervals) */
+	for (size_t i = 0; i < nd; i++) {
+		char *first = cs_replicated_first(dirs[i]);
+		if (first)
+			dirs[i] = owned[nowned++] = first;
 	}
 	if (out && cs_figure_format_check(out, &err) < 0) {
 		rc = cs_report_error(&err);
@@ -300,5 +321,8 @@ out:
 	free(cdf_png);
 	free(apps_png);
 	free(dirs);
+	for (size_t i = 0; i < nowned; i++)
+		free(owned[i]);
+	free(owned);
 	return rc;
 }

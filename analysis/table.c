@@ -12,6 +12,8 @@
  * only one there is; "-" where none is, or where a value is null.
  * Balancing runs print their balancer's headline figures instead; a cell
  * run with a balancer attached, its workloads and then those.
+ * An aggregate of replications shows its means, "(mean of N)" beside
+ * the label.
  * Exit 0, or 2 on a directory without a readable summary.json. */
 #include <errno.h>
 #include <math.h>
@@ -22,6 +24,7 @@
 
 #include <jansson.h>
 
+#include "analysis/aggregate.h"
 #include "sim/alloc.h"
 #include "sim/cli.h"
 #include "sim/csv.h"
@@ -111,6 +114,16 @@ static int one_run(const char *dir, const char *label, struct cs_error *err)
 		return r;
 	}
 	free(path);
+	char *shown = NULL;
+	if (cs_is_aggregate(s)) {
+		/* replications: their means, the count beside the label */
+		json_t *means = cs_aggregate_means(s, 0);
+		shown = cs_xasprintf("%s (mean of %lld)", label,
+				     (long long)json_integer_value(json_object_get(s, "replications")));
+		label = shown;
+		json_decref(s);
+		s = means;
+	}
 	/* a long label (a sweep point's) gets a line of its own */
 	if (strlen(label) > 28) {
 		printf("%s\n", label);
@@ -120,6 +133,7 @@ static int one_run(const char *dir, const char *label, struct cs_error *err)
 	if (json_is_object(bal) && !json_is_object(json_object_get(s, "workloads"))) {
 		balancer_line(s, label);
 		json_decref(s);
+		free(shown);
 		return 0;
 	}
 	const json_t *wls = json_object_get(s, "workloads"), *scheds = json_object_get(s, "schedulers");
@@ -147,6 +161,7 @@ static int one_run(const char *dir, const char *label, struct cs_error *err)
 	if (json_is_object(bal))
 		balancer_line(s, "");
 	json_decref(s);
+	free(shown);
 	return 0;
 }
 

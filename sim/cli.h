@@ -24,6 +24,7 @@ struct cs_run_args {
 	char **sets;      /* --set assignments (the strings are argv's or owned: see seed) */
 	size_t nsets;
 	char *seed_set;   /* "seed=N" of --seed, owned */
+	char *reps_set;   /* "replications=N" of --replications, owned */
 	bool quiet, force, resume;
 	int jobs;         /* -j, default 1 */
 };

@@ -5,17 +5,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/alloc.h"
 #include "sim/cli.h"
 #include "sim/experiment.h"
+#include "sim/interrupt.h"
+#include "sim/limits.h"
 #include "sim/outdir.h"
+#include "sim/plan.h"
+#include "sim/replicate.h"
 #include "sim/run.h"
 
 static const char usage[] =
-	"usage: clustersim run EXPERIMENT.json [-o DIR] [--seed N] [--set KEY.PATH=VALUE]... [--strict] [-q] [--force]\n"
+	"usage: clustersim run EXPERIMENT.json [-o DIR] [--seed N] [--replications N [-j N]] [--set KEY.PATH=VALUE]...\n"
+	"                      [--strict] [-q] [--force]\n"
 	"  -o DIR        results directory (default results/<experiment name>)\n"
 	"  --seed N      same as --set seed=N\n"
+	"  --replications N  N runs with seeds seed, seed+1, ... into DIR/replications/<k>,\n"
+	"                aggregated in DIR/summary.json (same as --set replications=N);\n"
+	"                -j N runs N of them at a time\n"
 	"  --strict      trace rows a format's convention skips are errors\n"
 	"                (same as --set strict=true)\n"
 	"  --set K=V     override a key of the experiment by path, e.g.\n"
@@ -81,7 +90,18 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 			a->force = true;
 		} else if (with_sweep && strcmp(o, "--resume") == 0) {
 			a->resume = true;
-		} else if (with_sweep && strcmp(o, "-j") == 0 && has_next) {
+		} else if (strcmp(o, "--replications") == 0 && has_next) {
+			const char *v = argv[++i];
+			if (!parse_count(v, 1000000, &n) || n < 1) {
+				cs_usage_error(usage_text, "--replications: expected a whole number from 1 (got \"%s\")", v);
+				return -1;
+			}
+			/* the same as --set replications=N (checked against
+			 * limits.replications with the experiment) */
+			free(a->reps_set);
+			a->reps_set = cs_xasprintf("replications=%llu", n);
+			a->sets[a->nsets++] = a->reps_set;
+		} else if (strcmp(o, "-j") == 0 && has_next) {
 			const char *v = argv[++i];
 			if (!parse_count(v, 256, &n) || n < 1) {
 				cs_usage_error(usage_text, "-j: expected a number of processes from 1 to 256 (got \"%s\")", v);
@@ -108,8 +128,35 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 void cs_free_run_args(struct cs_run_args *a)
 {
 	free(a->seed_set);
+	free(a->reps_set);
 	free(a->sets);
 	memset(a, 0, sizeof *a);
+}
+
+/* N replications of exp into outdir (sim/plan: a plan of one point whose
+ * target is outdir).  A run does not resume: replications left in the
+ * staging directory by an earlier, interrupted run are run again. */
+static int run_replicated(json_t *exp, const struct cs_run_args *a, const char *outdir, size_t nreps,
+			  struct cs_error *err)
+{
+	if (!a->force && access(outdir, F_OK) == 0 && !cs_dir_has_only(outdir, NULL))
+		return cs_error_input(err, outdir, NULL,
+				      "results directory exists and is not empty (use --force or another -o)");
+	struct cs_plan plan = {.file = a->file, .force = true, .quiet = a->quiet, .jobs = a->jobs};
+	struct cs_plan_point *pt = cs_plan_add(&plan, "run", outdir, json_incref(exp), nreps, false);
+	cs_rm_rf(pt->staging);
+	cs_plan_run(&plan);
+	int r = 0;
+	if (pt->status == CS_UNIT_INTERRUPTED || cs_interrupted())
+		r = cs_error_set(err, CS_EXIT_INTERNAL, "%s: interrupted by signal %d; nothing was written there", outdir,
+				 cs_interrupted());
+	else if (pt->status != CS_UNIT_OK)
+		r = cs_error_input(err, outdir, NULL, "%zu of %zu replications failed (said above); nothing was written there",
+				   nreps - pt->ok, nreps);
+	if (r < 0)
+		cs_rm_rf(pt->staging); /* nothing of a failed run stays */
+	cs_plan_release(&plan);
+	return r;
 }
 
 int cs_cmd_run(int argc, char **argv)
@@ -129,9 +176,16 @@ int cs_cmd_run(int argc, char **argv)
 	if (exp && !outdir)
 		outdir = dflt = cs_default_outdir(a.file, exp, &err);
 	r = -1;
-	if (exp && outdir) {
-		struct cs_run_opts opts = {a.file, outdir, a.force, a.quiet, NULL, NULL, NULL};
-		r = cs_run_experiment(exp, &opts, &err);
+	size_t nreps = 1;
+	struct cs_limits lim;
+	if (exp && outdir && cs_limits_parse(&lim, exp, a.file, &err) == 0 &&
+	    cs_replications_take(exp, a.file, lim.replications, &nreps, &err) == 0) {
+		if (nreps > 1) {
+			r = run_replicated(exp, &a, outdir, nreps, &err);
+		} else {
+			struct cs_run_opts opts = {a.file, outdir, a.force, a.quiet, NULL, NULL, NULL};
+			r = cs_run_experiment(exp, &opts, &err);
+		}
 	}
 	if (r == 0 && !a.quiet) {
 		char *shown = cs_escaped(outdir); /* results/<name>: the name may hold a newline */

@@ -39,6 +39,8 @@
 #include "sim/interrupt.h"
 #include "sim/limits.h"
 #include "sim/outdir.h"
+#include "sim/plan.h"
+#include "sim/replicate.h"
 #include "sim/run.h"
 #include "sim/sweep_csv.h"
 
@@ -48,62 +50,6 @@ static const char usage[] =
 	"  and writes DIR/sweep.csv; -j N runs N points at a time (default 1)\n"
 	"  --resume   run only the points without a complete result (an interrupted sweep)\n"
 	"  --force    write into a DIR that is not empty (each point replaced when it completes)\n";
-
-struct sweep_run {
-	const json_t *base;
-	const struct cs_sweep_grid *grid;
-	const char *file, *dir;
-	bool force, quiet;
-	enum cs_point_status *status;
-};
-
-static char *point_dir(const struct sweep_run *s, size_t i)
-{
-	return cs_xasprintf("%s/points/%s", s->dir, s->grid->pts[i].label);
-}
-
-/* Run point i in this process; returns an exit code. */
-static int run_point(const struct sweep_run *s, size_t i)
-{
-	const struct cs_sweep_point *p = &s->grid->pts[i];
-	struct cs_error err = {0};
-	json_t *exp = cs_sweep_point_experiment(s->base, p, s->file, &err);
-	int rc = 0;
-	if (!exp) {
-		rc = err.code;
-	} else {
-		char *out = point_dir(s, i);
-		struct cs_run_opts opts = {s->file, out, true, true, p->label, exp, NULL};
-		json_t *run = json_deep_copy(exp); /* the run fills in defaults */
-		if (cs_run_experiment(run, &opts, &err) < 0)
-			rc = err.code ? err.code : CS_EXIT_INTERNAL;
-		json_decref(run);
-		free(out);
-	}
-	if (rc && !cs_interrupted())
-		fprintf(stderr, "clustersim: point %s: %s\n", p->label, err.msg);
-	json_decref(exp);
-	return rc;
-}
-
-/* Whether point i has a complete result of the same point experiment. */
-static bool point_complete(const struct sweep_run *s, size_t i)
-{
-	struct cs_error err = {0};
-	json_t *exp = cs_sweep_point_experiment(s->base, &s->grid->pts[i], s->file, &err);
-	if (!exp)
-		return false;
-	char *dir = point_dir(s, i);
-	char *sum = cs_xasprintf("%s/summary.json", dir), *pj = cs_xasprintf("%s/point.json", dir);
-	json_t *given = json_load_file(pj, 0, NULL);
-	bool ok = access(sum, R_OK) == 0 && given && json_equal(given, exp);
-	json_decref(given);
-	json_decref(exp);
-	free(sum);
-	free(pj);
-	free(dir);
-	return ok;
-}
 
 /* Take DIR/.lock; -1 (printed) if another sweep holds it.  The lock goes
  * with the process (flock), so a killed sweep leaves none behind. */
@@ -135,86 +81,30 @@ static int take_lock(const char *dir, struct cs_error *err)
 	return fd;
 }
 
-static void forward_signal(const pid_t *pids, size_t n)
+/* Every point of the grid into the plan: DIR/points/<label>, its
+ * experiment (a point whose experiment cannot be made is said and fails
+ * alone), its replications. */
+static int add_points(struct cs_plan *plan, const json_t *base, const struct cs_sweep_grid *g, const char *file,
+		      const char *dir, uint64_t max_reps, struct cs_error *err)
 {
-	for (size_t i = 0; i < n; i++)
-		if (pids[i] > 0)
-			kill(pids[i], cs_interrupted());
-}
-
-/* Run the points that need it, up to jobs at a time. */
-static void run_points(struct sweep_run *s, const bool *todo, int jobs)
-{
-	size_t n = s->grid->n, total = 0, started = 0;
-	for (size_t i = 0; i < n; i++)
-		total += todo[i];
-	pid_t *pids = cs_xcalloc(n ? n : 1, sizeof *pids);
-	size_t next = 0, running = 0;
-	bool forwarded = false;
-	fflush(NULL);
-	for (;;) {
-		while (!cs_interrupted() && running < (size_t)jobs && next < n) {
-			size_t i = next++;
-			if (!todo[i])
-				continue;
-			if (!s->quiet)
-				fprintf(stderr, "clustersim: point %zu/%zu: %s\n", ++started, total, s->grid->pts[i].label);
-			pid_t pid = jobs == 1 ? 0 : fork();
-			if (pid < 0) {
-				fprintf(stderr, "clustersim: fork: %s; running the rest one at a time\n", strerror(errno));
-				jobs = 1;
-				pid = 0;
-			}
-			if (pid == 0 && jobs > 1) {
-				/* the child: ends as killed by the signal if one
-				 * interrupted it, so the sweep can tell */
-				int rc = run_point(s, i);
-				cs_interrupt_reraise();
-				_exit(rc);
-			}
-			if (pid == 0) {
-				int rc = run_point(s, i);
-				s->status[i] = cs_interrupted() ? CS_POINT_INTERRUPTED
-					     : rc == 0        ? CS_POINT_OK
-							      : CS_POINT_FAILED;
-				continue;
-			}
-			pids[i] = pid;
-			running++;
+	for (size_t i = 0; i < g->n; i++) {
+		const struct cs_sweep_point *p = &g->pts[i];
+		struct cs_error perr = {0};
+		json_t *exp = cs_sweep_point_experiment(base, p, file, &perr);
+		size_t nreps = 1;
+		if (exp && cs_replications_take(exp, file, max_reps, &nreps, &perr) < 0) {
+			json_decref(exp);
+			exp = NULL;
 		}
-		if (cs_interrupted() && !forwarded) {
-			forward_signal(pids, n);
-			forwarded = true;
-		}
-		if (running == 0 && (cs_interrupted() || next >= n))
-			break;
-		if (running == 0)
-			continue;
-		int st;
-		pid_t pid = wait(&st);
-		if (pid < 0) {
-			if (errno == EINTR)
-				continue; /* a signal: forwarded above */
-			break;
-		}
-		for (size_t i = 0; i < n; i++) {
-			if (pids[i] != pid)
-				continue;
-			pids[i] = 0;
-			running--;
-			if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-				s->status[i] = CS_POINT_OK;
-			} else if (WIFSIGNALED(st) && cs_interrupted()) {
-				s->status[i] = CS_POINT_INTERRUPTED;
-			} else {
-				s->status[i] = CS_POINT_FAILED;
-				if (WIFSIGNALED(st))
-					fprintf(stderr, "clustersim: point %s: killed by signal %d\n", s->grid->pts[i].label,
-						WTERMSIG(st));
-			}
-		}
+		if (!exp)
+			fprintf(stderr, "clustersim: point %s: %s\n", p->label, perr.msg);
+		char *target = cs_xasprintf("%s/points/%s", dir, p->label);
+		char *label = cs_xasprintf("point %s", p->label);
+		cs_plan_add(plan, label, target, exp, nreps, true);
+		free(label);
+		free(target);
 	}
-	free(pids);
+	return 0;
 }
 
 int cs_cmd_sweep(int argc, char **argv)
@@ -231,8 +121,8 @@ int cs_cmd_sweep(int argc, char **argv)
 	struct cs_sweep_grid g = {0};
 	char *dflt = NULL;
 	int rc = 0, lock = -1;
-	enum cs_point_status *status = NULL;
-	bool *todo = NULL;
+	enum cs_unit_status *status = NULL;
+	struct cs_plan plan = {0};
 	struct cs_limits lim;
 	if (!base || cs_limits_parse(&lim, base, a.file, &err) < 0)
 		goto fail;
@@ -254,24 +144,23 @@ int cs_cmd_sweep(int argc, char **argv)
 			       "sweep directory exists and is not empty (use --resume, --force or another -o)");
 		goto fail;
 	}
-	struct sweep_run s = {base, &g, a.file, outdir, true, a.quiet, NULL};
-	status = cs_xcalloc(g.n ? g.n : 1, sizeof *status);
-	todo = cs_xcalloc(g.n ? g.n : 1, sizeof *todo);
-	s.status = status;
-	size_t skipped = 0;
-	for (size_t i = 0; i < g.n; i++) {
-		bool done = a.resume && point_complete(&s, i);
-		status[i] = done ? CS_POINT_OK : CS_POINT_NOT_RUN;
-		todo[i] = !done;
-		skipped += done;
-	}
-	if (a.resume && !a.quiet)
+	plan = (struct cs_plan){.file = a.file, .force = true, .resume = a.resume, .quiet = a.quiet, .jobs = a.jobs};
+	if (add_points(&plan, base, &g, a.file, outdir, lim.replications, &err) < 0)
+		goto fail;
+	if (a.resume && !a.quiet) {
+		size_t skipped = 0;
+		for (size_t i = 0; i < plan.n; i++)
+			skipped += plan.pts[i].given && cs_plan_point_complete(&plan.pts[i]);
 		fprintf(stderr, "clustersim: %zu of %zu points already complete\n", skipped, g.n);
-	run_points(&s, todo, a.jobs);
+	}
+	cs_plan_run(&plan);
+	status = cs_xcalloc(g.n ? g.n : 1, sizeof *status);
+	for (size_t i = 0; i < g.n; i++)
+		status[i] = plan.pts[i].status;
 	size_t failed = 0, ok = 0;
 	for (size_t i = 0; i < g.n; i++) {
-		ok += status[i] == CS_POINT_OK;
-		failed += status[i] == CS_POINT_FAILED;
+		ok += status[i] == CS_UNIT_OK;
+		failed += status[i] == CS_UNIT_FAILED;
 	}
 	char *shown = cs_escaped(outdir); /* results/<name>: the name may hold a newline */
 	if (cs_sweep_csv_write(&g, status, outdir, &err) < 0) {
@@ -293,7 +182,7 @@ out:
 	if (lock >= 0)
 		close(lock);
 	free(status);
-	free(todo);
+	cs_plan_release(&plan);
 	cs_sweep_grid_release(&g);
 	json_decref(grid);
 	json_decref(base);

@@ -9,11 +9,11 @@
 #include "sim/config.h"
 
 static const char *const keys[] = {"sweep_points", "jobs", "tasks_per_job", "timeseries_rows",
-				   "machines", "machine_classes", NULL};
+				   "machines", "machine_classes", "replications", NULL};
 
 int cs_limits_parse(struct cs_limits *l, const json_t *exp, const char *file, struct cs_error *err)
 {
-	*l = (struct cs_limits){10000, 100000000, 1000000, 10000000, 10000000, 1000};
+	*l = (struct cs_limits){10000, 100000000, 1000000, 10000000, 10000000, 1000, 1000};
 	const json_t *lj = json_object_get(exp, "limits");
 	if (!lj)
 		return 0;
@@ -21,7 +21,7 @@ int cs_limits_parse(struct cs_limits *l, const json_t *exp, const char *file, st
 	if (cs_cfg_keys(&cfg, lj, "limits", keys) < 0)
 		return -1;
 	uint64_t *slot[] = {&l->sweep_points, &l->jobs, &l->tasks_per_job, &l->timeseries_rows, &l->machines,
-			    &l->machine_classes};
+			    &l->machine_classes, &l->replications};
 	for (size_t i = 0; keys[i]; i++) {
 		const json_t *v = json_object_get(lj, keys[i]);
 		if (!v)

@@ -16,6 +16,8 @@
  *   timeseries_rows  10,000,000   rows of timeseries.csv
  *   machines         10,000,000   machines of the cell
  *   machine_classes  1,000        entries of cell.machines
+ *   replications     1,000        replications of a run or of each
+ *                                 sweep point (sim/replicate)
  * The limits are not part of the model: experiment.json records the
  * "limits" object only when the experiment has one. */
 #ifndef CS_LIMITS_H
@@ -27,7 +29,7 @@
 #include "sim/error.h"
 
 struct cs_limits {
-	uint64_t sweep_points, jobs, tasks_per_job, timeseries_rows, machines, machine_classes;
+	uint64_t sweep_points, jobs, tasks_per_job, timeseries_rows, machines, machine_classes, replications;
 };
 
 /* The experiment's limits (the defaults where it gives none). */

@@ -6,21 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/aggregate.h"
 #include "analysis/flatten.h"
 #include "sim/alloc.h"
 #include "sim/csv.h"
 #include "sim/outdir.h"
 
-const char *cs_point_status_name(enum cs_point_status s)
+const char *cs_unit_status_name(enum cs_unit_status s)
 {
 	switch (s) {
-	case CS_POINT_OK:
+	case CS_UNIT_OK:
 		return "ok";
-	case CS_POINT_FAILED:
+	case CS_UNIT_FAILED:
 		return "failed";
-	case CS_POINT_INTERRUPTED:
+	case CS_UNIT_INTERRUPTED:
 		return "interrupted";
-	case CS_POINT_NOT_RUN:
+	case CS_UNIT_NOT_RUN:
 		break;
 	}
 	return "not run";
@@ -65,20 +66,24 @@ static void put_value(FILE *f, const json_t *v)
 	}
 }
 
-int cs_sweep_csv_write(const struct cs_sweep_grid *g, const enum cs_point_status *status, const char *dir,
+int cs_sweep_csv_write(const struct cs_sweep_grid *g, const enum cs_unit_status *status, const char *dir,
 		       struct cs_error *err)
 {
 	struct collect c = {json_array(), json_object(), NULL, g->keys};
 	json_t *flats = json_array();
 	for (size_t i = 0; i < g->n; i++) {
 		json_t *flat = json_object();
-		if (status[i] == CS_POINT_OK) {
+		if (status[i] == CS_UNIT_OK) {
 			char *sp = cs_xasprintf("%s/points/%s/summary.json", dir, g->pts[i].label);
 			json_t *s = json_load_file(sp, 0, NULL);
 			free(sp);
 			if (s) {
+				/* an aggregate of replications: the means, with
+				 * their confidence intervals beside them */
+				json_t *rows = cs_aggregate_means(s, 1);
 				c.values = flat;
-				cs_flatten(s, collect_leaf, &c);
+				cs_flatten(rows, collect_leaf, &c);
+				json_decref(rows);
 				json_decref(s);
 			}
 		}
@@ -105,7 +110,7 @@ int cs_sweep_csv_write(const struct cs_sweep_grid *g, const enum cs_point_status
 			put_value(f, json_object_get(g->pts[i].values, json_string_value(json_array_get(g->keys, k))));
 		}
 		fputc(',', f);
-		fputs(cs_point_status_name(status[i]), f);
+		fputs(cs_unit_status_name(status[i]), f);
 		json_t *flat = json_array_get(flats, i);
 		for (size_t m = 0; m < json_array_size(c.columns); m++) {
 			fputc(',', f);

@@ -16,13 +16,12 @@
 #ifndef CS_SWEEP_CSV_H
 #define CS_SWEEP_CSV_H
 #include "sim/error.h"
+#include "sim/parallel.h"
 #include "sim/sweep_grid.h"
 
-enum cs_point_status { CS_POINT_NOT_RUN, CS_POINT_OK, CS_POINT_FAILED, CS_POINT_INTERRUPTED };
-
-const char *cs_point_status_name(enum cs_point_status s);
+const char *cs_unit_status_name(enum cs_unit_status s);
 /* Write dir/sweep.csv for the grid's points (status[i] for point i). */
-int cs_sweep_csv_write(const struct cs_sweep_grid *g, const enum cs_point_status *status, const char *dir,
+int cs_sweep_csv_write(const struct cs_sweep_grid *g, const enum cs_unit_status *status, const char *dir,
 		       struct cs_error *err);
 
 #endif

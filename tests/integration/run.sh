@@ -290,6 +290,12 @@ drive() {
 	record $client
 }
 
+# wait (at most N tenths of a second) for the client to write LINE to its log
+client_says() { # LINE N
+	i=0
+	while [ $i -lt "$2" ] && ! grep -qx "$1" "$work/client.log" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+}
+
 # the five checks of a run without failures
 compare_run() { # NAME CLIENTS DURATION_MS
 	r=$work/real.json m=$work/model.json
@@ -323,7 +329,12 @@ run_failure_case() { # NAME POLICY KEY METHOD LOCATION MAPS TRANSPORT
 	[ "$7" = websocket ] && ws=1
 	start_all $ws "$4" "$5" "$6" || { verdict 1 "$1" "nginx and the servers start" "" "" ""; stop_all; return; }
 	drive 30 9000 1 "$7" s2
+	# 2 s of the client's own time (from its "started", after node has
+	# loaded: on a busy machine that alone can take a second), and every
+	# client connected once, as in the model, before s2 is killed
+	client_says started 300
 	sleep 2
+	client_says "all connected" 100
 	kill -KILL "$spid2"
 	kill -USR1 "$client"
 	sleep 2

@@ -82,7 +82,7 @@ const counts = {requests: 0, sends: 0, polls: 0, info: 0, send_404: 0, lost: 0, 
 		reconnects: 0, other_closes: 0, moved: 0, broken: 0};
 const closeReasons = {};
 const rehome = [];
-let killedAt = -1, restartedAt = -1;
+let killedAt = -1, restartedAt = -1, allConnected = false;
 
 // ---- the per-client http wrapper ----
 const als = new AsyncLocalStorage();
@@ -253,6 +253,10 @@ function launch(c) {
 				c.state = 'connected';
 				c.server = String(m.session).split('-')[0];
 				counts.connected_ok++;
+				if (!allConnected && clients.every((x) => x.state === 'connected')) {
+					allConnected = true;
+					process.stderr.write('all connected\n');
+				}
 				if (c.moved) {
 					c.moved = false;
 					rehome.push((now() - killedAt) / 1000);
@@ -331,6 +335,7 @@ async function main() {
 	await Promise.all(backends.map(stats)); // resets the servers' integrals
 	t0 = now();
 	believedLast = t0;
+	process.stderr.write('started\n'); // the harness times its kill from here
 	for (const c of clients)
 		launch(c);
 	await new Promise((r) => setTimeout(r, DURATION));

@@ -1,0 +1,173 @@
+/* sim/plan — see plan.h. */
+#include "sim/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/alloc.h"
+#include "sim/interrupt.h"
+#include "sim/replicate.h"
+#include "sim/run.h"
+
+struct cs_plan_point *cs_plan_add(struct cs_plan *p, const char *label, const char *target, json_t *given,
+				  size_t nreps, bool write_point)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 16;
+		p->pts = cs_xrealloc(p->pts, p->cap * sizeof *p->pts);
+	}
+	struct cs_plan_point *pt = &p->pts[p->n++];
+	memset(pt, 0, sizeof *pt);
+	pt->label = cs_xstrdup(label);
+	pt->target = cs_xstrdup(target);
+	pt->staging = nreps > 1 ? cs_replication_staging(target) : NULL;
+	pt->given = given;
+	pt->nreps = nreps;
+	pt->write_point = write_point;
+	return pt;
+}
+
+bool cs_plan_point_complete(const struct cs_plan_point *pt)
+{
+	char *sum = cs_xasprintf("%s/summary.json", pt->target), *pj = cs_xasprintf("%s/point.json", pt->target);
+	json_t *given = json_load_file(pj, 0, NULL);
+	bool ok = access(sum, R_OK) == 0 && given && json_equal(given, pt->given);
+	json_decref(given);
+	free(sum);
+	free(pj);
+	return ok;
+}
+
+/* The units: unit u is replication rep[u] of point pt[u]. */
+struct units_ctx {
+	struct cs_plan *plan;
+	size_t *pt, *rep;
+	char **labels;
+};
+
+static int run_unit(void *vctx, size_t u)
+{
+	struct units_ctx *c = vctx;
+	struct cs_plan *plan = c->plan;
+	struct cs_plan_point *pt = &plan->pts[c->pt[u]];
+	struct cs_error err = {0};
+	int rc = 0;
+	if (pt->nreps == 1) {
+		struct cs_run_opts opts = {plan->file, pt->target, true, true, pt->label,
+					   pt->write_point ? pt->given : NULL, NULL};
+		json_t *run = json_deep_copy(pt->given); /* the run fills in defaults */
+		rc = cs_run_experiment(run, &opts, &err);
+		json_decref(run);
+	} else {
+		json_t *rep = cs_replication_experiment(pt->given, c->rep[u], plan->file, &err);
+		rc = rep ? cs_replication_run(rep, plan->file, pt->staging, c->rep[u], pt->label, &err) : -1;
+		json_decref(rep);
+	}
+	if (rc < 0) {
+		rc = err.code ? err.code : CS_EXIT_INTERNAL;
+		if (!cs_interrupted())
+			fprintf(stderr, "clustersim: %s: %s\n", c->labels[u], err.msg);
+	}
+	return rc;
+}
+
+static void unit_done(void *vctx, size_t u, enum cs_unit_status st)
+{
+	struct units_ctx *c = vctx;
+	struct cs_plan_point *pt = &c->plan->pts[c->pt[u]];
+	pt->ok += st == CS_UNIT_OK;
+	pt->failed += st == CS_UNIT_FAILED;
+	pt->interrupted += st == CS_UNIT_INTERRUPTED;
+}
+
+static const char *unit_label(void *vctx, size_t u)
+{
+	return ((struct units_ctx *)vctx)->labels[u];
+}
+
+/* A point's status once its units ran; assembles its replications. */
+static void finish_point(struct cs_plan *plan, struct cs_plan_point *pt)
+{
+	if (pt->status == CS_UNIT_OK)
+		return; /* complete before */
+	if (pt->failed) {
+		pt->status = CS_UNIT_FAILED;
+	} else if (pt->nreps == 1 && pt->ok) {
+		pt->status = CS_UNIT_OK; /* its run is its result */
+	} else if (pt->interrupted || cs_interrupted()) {
+		/* (replications done are kept in staging for --resume) */
+		pt->status = pt->ok || pt->interrupted ? CS_UNIT_INTERRUPTED : CS_UNIT_NOT_RUN;
+	} else if (pt->ok < pt->nreps) {
+		pt->status = CS_UNIT_NOT_RUN;
+	} else {
+		struct cs_error err = {0};
+		if (cs_replications_assemble(pt->target, pt->staging, pt->nreps, pt->write_point ? pt->given : NULL,
+					     true, &err) < 0) {
+			fprintf(stderr, "clustersim: %s: %s\n", pt->label, err.msg);
+			pt->status = CS_UNIT_FAILED;
+		} else {
+			pt->status = CS_UNIT_OK;
+		}
+	}
+}
+
+void cs_plan_run(struct cs_plan *plan)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < plan->n; i++)
+		total += plan->pts[i].nreps;
+	struct units_ctx c = {plan, cs_xcalloc(total ? total : 1, sizeof *c.pt),
+			      cs_xcalloc(total ? total : 1, sizeof *c.rep),
+			      cs_xcalloc(total ? total : 1, sizeof *c.labels)};
+	bool *todo = cs_xcalloc(total ? total : 1, sizeof *todo);
+	size_t u = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		struct cs_plan_point *pt = &plan->pts[i];
+		bool done = plan->resume && pt->given && cs_plan_point_complete(pt);
+		pt->status = done ? CS_UNIT_OK : CS_UNIT_NOT_RUN;
+		if (!pt->given) {
+			pt->failed = 1; /* its experiment could not be made (said when added) */
+			done = true;
+		}
+		for (size_t k = 0; k < pt->nreps; k++, u++) {
+			c.pt[u] = i;
+			c.rep[u] = k;
+			c.labels[u] = pt->nreps == 1 ? cs_xstrdup(pt->label)
+						     : cs_xasprintf("%s replication %zu/%zu", pt->label, k + 1, pt->nreps);
+			todo[u] = !done;
+			if (done || pt->nreps == 1 || !plan->resume)
+				continue;
+			struct cs_error err = {0};
+			json_t *rep = cs_replication_experiment(pt->given, k, plan->file, &err);
+			if (rep && cs_replication_complete(pt->staging, k, rep)) {
+				todo[u] = false;
+				pt->ok++;
+			}
+			json_decref(rep);
+		}
+	}
+	struct cs_units units = {total, todo, plan->jobs, run_unit, unit_done, unit_label, plan->quiet, &c};
+	cs_units_run(&units);
+	for (size_t i = 0; i < plan->n; i++)
+		finish_point(plan, &plan->pts[i]);
+	for (size_t i = 0; i < total; i++)
+		free(c.labels[i]);
+	free(c.labels);
+	free(c.pt);
+	free(c.rep);
+	free(todo);
+}
+
+void cs_plan_release(struct cs_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->pts[i].label);
+		free(p->pts[i].target);
+		free(p->pts[i].staging);
+		json_decref(p->pts[i].given);
+	}
+	free(p->pts);
+	memset(p, 0, sizeof *p);
+}

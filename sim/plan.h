@@ -1,0 +1,52 @@
+/* sim/plan — the runs of a command: points, each with its replications
+ * (sim/replicate), run up to `jobs` at a time (sim/parallel).
+ *
+ * A point with one replication is one run straight into its target (as
+ * a sweep point always was); a point with N > 1 is N units, each a
+ * replication run into the point's staging directory, assembled into
+ * the target once all N are complete (after the units have run, in
+ * point order, unless the command was interrupted).  With resume, a
+ * point whose target has a complete result of the same experiment
+ * (summary.json, point.json) is not run, nor is a replication whose
+ * staging directory has one.  Ownership: the plan owns its points'
+ * strings and trees (cs_plan_release). */
+#ifndef CS_PLAN_H
+#define CS_PLAN_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "sim/parallel.h"
+
+struct cs_plan_point {
+	char *label;   /* for messages */
+	char *target;  /* the point's results directory */
+	char *staging; /* its replications' staging directory (N > 1) */
+	json_t *given; /* the point's experiment as given, "replications" taken out */
+	size_t nreps;
+	bool write_point; /* point.json in the target (sweeps) */
+	enum cs_unit_status status; /* the point's, once run */
+	size_t ok, failed, interrupted; /* its replications' */
+};
+
+struct cs_plan {
+	struct cs_plan_point *pts;
+	size_t n, cap;
+	const char *file;
+	bool force, resume, quiet;
+	int jobs;
+};
+
+/* Add a point (steals given; NULL: a point whose experiment could not
+ * be made, reported by the caller: it fails without running). */
+struct cs_plan_point *cs_plan_add(struct cs_plan *p, const char *label, const char *target, json_t *given,
+				  size_t nreps, bool write_point);
+/* Run what needs running; each point's status is set (CS_UNIT_OK when
+ * its results are complete, also when resume found them so). */
+void cs_plan_run(struct cs_plan *p);
+/* Whether point i has a complete result of its experiment in its target. */
+bool cs_plan_point_complete(const struct cs_plan_point *pt);
+void cs_plan_release(struct cs_plan *p);
+
+#endif
