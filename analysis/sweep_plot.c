@@ -20,7 +20,12 @@
  * otherwise SWEEP_DIR/sweep-<metric>.png.  The x axis is logarithmic when
  * its values are positive and span more than a factor of 20 (--logx and
  * --linx force it); --logy makes the y axis logarithmic, values below
- * 0.001 drawn at 0.001. */
+ * 0.001 drawn at 0.001.  A sweep with replications (sweep.csv's
+ * KEY.ci95_lo and KEY.ci95_hi columns) gets error bars: the 95%
+ * confidence interval of the mean.  The y axis is named from the metric
+ * table (analysis/metric_defs: name and unit), a configuration keeps its
+ * colour (line type g + 1, in the order the configurations first appear)
+ * in every figure of the sweep. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -30,6 +35,7 @@
 #include <unistd.h>
 
 #include "analysis/gnuplot.h"
+#include "analysis/metric_defs.h"
 #include "analysis/sweep_plot.h"
 #include "sim/alloc.h"
 #include "sim/csv.h"
@@ -152,23 +158,45 @@ static bool spec_match(const char *spec, const char *col)
 	return !*spec && !*col;
 }
 
-static bool metric_value(const struct table *t, size_t r, const char *spec, double *out)
+/* The column named name + suffix, or 0. */
+static size_t column_named(const struct table *t, const char *name, const char *suffix)
 {
-	bool any = false;
-	for (size_t c = t->nswept + 2; c < t->ncols; c++) {
-		double v;
-		if (spec_match(spec, t->head[c]) && is_number(t->rows[r][c], &v)) {
-			if (!any || v > *out)
-				*out = v;
-			any = true;
-		}
-	}
-	return any;
+	size_t n = strlen(name);
+	for (size_t c = t->nswept + 2; c < t->ncols; c++)
+		if (strncmp(t->head[c], name, n) == 0 && strcmp(t->head[c] + n, suffix) == 0)
+			return c;
+	return 0;
 }
 
 struct pt {
-	double x, y;
+	double x, y, lo, hi; /* lo, hi: the 95% interval (replications), or NaN */
 };
+
+/* Row r's value of spec (the largest matching column) and, when the
+ * sweep has replications, that column's confidence interval. */
+static bool metric_value(const struct table *t, size_t r, const char *spec, struct pt *out)
+{
+	bool any = false;
+	size_t at = 0;
+	for (size_t c = t->nswept + 2; c < t->ncols; c++) {
+		double v;
+		if (spec_match(spec, t->head[c]) && is_number(t->rows[r][c], &v)) {
+			if (!any || v > out->y) {
+				out->y = v;
+				at = c;
+			}
+			any = true;
+		}
+	}
+	out->lo = out->hi = (double)NAN;
+	size_t lo = any ? column_named(t, t->head[at], ".ci95_lo") : 0, hi = any ? column_named(t, t->head[at], ".ci95_hi") : 0;
+	double l, h;
+	if (lo && hi && is_number(t->rows[r][lo], &l) && is_number(t->rows[r][hi], &h)) {
+		out->lo = l;
+		out->hi = h;
+	}
+	return any;
+}
 
 static int cmp_pt(const void *a, const void *b)
 {
@@ -219,7 +247,9 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 	}
 	if (logx < 0)
 		logx = xmin > 0 && xmax / xmin > 20;
-	char *script = NULL, *qy = cs_gnuplot_quote(spec);
+	char *ylabel = cs_metric_axis_label(spec);
+	char *script = NULL, *qy = cs_gnuplot_quote(ylabel);
+	free(ylabel);
 	char *qx = cs_gnuplot_quote(t->head[xcol]);
 	if (cs_gnuplot_output(&script, png, 1000, 600, err) < 0) {
 		free(qy);
@@ -242,17 +272,22 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 	}
 	cs_str_append(&script, "plot ");
 	int rc = 0, plotted = 0;
+	size_t bars = 0;
 	struct pt *pts = cs_xcalloc(t->nrows + 1, sizeof *pts);
 	for (size_t g = 0; g < ngroups && !rc; g++) {
 		size_t n = 0;
 		for (size_t r = 0; r < t->nrows; r++) {
-			double x = 0, y = 0;
+			struct pt v = {0};
 			if (group_of[r] != groups[g] || strcmp(t->rows[r][t->nswept + 1], "ok") != 0 ||
-			    !is_number(t->rows[r][xcol], &x) || !metric_value(t, r, spec, &y))
+			    !is_number(t->rows[r][xcol], &v.x) || !metric_value(t, r, spec, &v))
 				continue;
-			if (logy && y < 1e-3)
-				y = 1e-3;
-			pts[n++] = (struct pt){x, y};
+			if (logy) {
+				v.y = fmax(v.y, 1e-3);
+				v.lo = fmax(v.lo, 1e-3);
+				v.hi = fmax(v.hi, 1e-3);
+			}
+			bars += isfinite(v.lo);
+			pts[n++] = v;
 		}
 		if (n == 0)
 			continue;
@@ -264,12 +299,16 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 			free(data);
 			break;
 		}
+		/* error bars: the replications' 95% interval of the mean (a
+		 * point without one gets a bar of no length) */
 		for (size_t i = 0; i < n; i++)
-			fprintf(f, "%.10g %.10g\n", pts[i].x, pts[i].y);
+			fprintf(f, "%.10g %.10g %.10g %.10g\n", pts[i].x, pts[i].y, isfinite(pts[i].lo) ? pts[i].lo : pts[i].y,
+				isfinite(pts[i].hi) ? pts[i].hi : pts[i].y);
 		fclose(f);
 		char *ql = cs_gnuplot_quote(groups[g]);
-		cs_str_append(&script, "%s'%s' using 1:2 with linespoints lw 2 pt 7 title '%s'", plotted ? ", " : "",
-			      data, ql);
+		cs_str_append(&script, "%s'%s' using 1:2%s lw 2 pt 7 lc %d title '%s'", plotted ? ", " : "", data,
+			      bars ? ":3:4 with yerrorlines" : " with linespoints", (int)g + 1, ql);
+		bars = 0;
 		plotted++;
 		free(ql);
 		free(data);

@@ -36,6 +36,7 @@
 #include "sim/error.h"
 #include "sim/experiment.h"
 #include "sim/interrupt.h"
+#include "sim/replicate.h"
 #include "sim/run.h"
 #include "sim/units.h"
 #include "sim/world.h"
@@ -249,6 +250,14 @@ int cs_cmd_live(int argc, char **argv)
 	char results[700];
 	snprintf(results, sizeof results, "%s/results", l.state);
 	rc = -1;
+	size_t nreps = 1;
+	if (exp && json_object_get(exp, "replications") &&
+	    (cs_replications_take(exp, file ? file : "live", UINT64_MAX, &nreps, &err) < 0 ||
+	     (nreps > 1 && cs_error_input(&err, file, "replications",
+					  "live mode runs one replication: the cluster is real (got %zu)", nreps) < 0))) {
+		json_decref(exp);
+		exp = NULL;
+	}
 	if (exp) {
 		json_object_del(exp, "sweep");
 		live_defaults(exp);

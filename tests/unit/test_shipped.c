@@ -36,7 +36,7 @@ static size_t list_experiments(const char *dir, char ***out)
 {
 	char **v = NULL;
 	size_t n = 0;
-	const char *subs[] = {"", "/balancing", "/bench", "/cluster-managers", "/omega-paper", "/traces"};
+	const char *subs[] = {"", "/balancing", "/bench", "/ci", "/cluster-managers", "/omega-paper", "/traces"};
 	for (size_t s = 0; s < sizeof subs / sizeof *subs; s++) {
 		char d[256];
 		snprintf(d, sizeof d, "%s%s", dir, subs[s]);
