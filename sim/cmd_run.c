@@ -134,27 +134,41 @@ void cs_free_run_args(struct cs_run_args *a)
 }
 
 /* N replications of exp into outdir (sim/plan: a plan of one point whose
- * target is outdir).  A run does not resume: replications left in the
- * staging directory by an earlier, interrupted run are run again. */
+ * target is outdir).  A run does not resume: each starts from a new
+ * staging directory. */
 static int run_replicated(json_t *exp, const struct cs_run_args *a, const char *outdir, size_t nreps,
 			  struct cs_error *err)
 {
 	if (!a->force && access(outdir, F_OK) == 0 && !cs_dir_has_only(outdir, NULL))
 		return cs_error_input(err, outdir, NULL,
 				      "results directory exists and is not empty (use --force or another -o)");
+	/* the replications are staged in a new directory of our own beside
+	 * the target (so on its file system), removed on every path */
+	char *staging = cs_replication_staging(outdir), *parent = cs_dirname(outdir);
+	char *tmpl = cs_xasprintf("%s-XXXXXX", staging);
+	free(staging);
+	if (cs_mkdir_p(parent, err) < 0 || !mkdtemp(tmpl)) {
+		if (!err->code)
+			cs_error_input(err, parent, NULL, "cannot make a directory for the replications: %s", strerror(errno));
+		free(parent);
+		free(tmpl);
+		return -1;
+	}
+	free(parent);
 	struct cs_plan plan = {.file = a->file, .force = true, .quiet = a->quiet, .jobs = a->jobs};
-	struct cs_plan_point *pt = cs_plan_add(&plan, "run", outdir, json_incref(exp), nreps, false);
-	cs_rm_rf(pt->staging);
+	struct cs_plan_point *pt = cs_plan_add(&plan, "run", outdir, tmpl, json_incref(exp), nreps, false);
+	free(tmpl);
 	cs_plan_run(&plan);
 	int r = 0;
 	if (pt->status == CS_UNIT_INTERRUPTED || cs_interrupted())
 		r = cs_error_set(err, CS_EXIT_INTERNAL, "%s: interrupted by signal %d; nothing was written there", outdir,
 				 cs_interrupted());
+	else if (pt->status != CS_UNIT_OK && pt->failed > 1)
+		r = cs_error_set(err, CS_EXIT_INPUT, "%s (%zu of %zu replications failed)", pt->error ? pt->error : "?",
+				 pt->failed, nreps);
 	else if (pt->status != CS_UNIT_OK)
-		r = cs_error_input(err, outdir, NULL, "%zu of %zu replications failed (said above); nothing was written there",
-				   nreps - pt->ok, nreps);
-	if (r < 0)
-		cs_rm_rf(pt->staging); /* nothing of a failed run stays */
+		r = cs_error_set(err, CS_EXIT_INPUT, "%s", pt->error ? pt->error : "a replication failed");
+	cs_rm_rf(pt->staging); /* (gone already once assembled) */
 	cs_plan_release(&plan);
 	return r;
 }

@@ -100,7 +100,7 @@ static int add_points(struct cs_plan *plan, const json_t *base, const struct cs_
 			fprintf(stderr, "clustersim: point %s: %s\n", p->label, perr.msg);
 		char *target = cs_xasprintf("%s/points/%s", dir, p->label);
 		char *label = cs_xasprintf("point %s", p->label);
-		cs_plan_add(plan, label, target, exp, nreps, true);
+		cs_plan_add(plan, label, target, NULL, exp, nreps, true);
 		free(label);
 		free(target);
 	}
@@ -154,6 +154,9 @@ int cs_cmd_sweep(int argc, char **argv)
 		fprintf(stderr, "clustersim: %zu of %zu points already complete\n", skipped, g.n);
 	}
 	cs_plan_run(&plan);
+	for (size_t i = 0; i < plan.n; i++)
+		if (plan.pts[i].error)
+			fprintf(stderr, "clustersim: %s: %s\n", plan.pts[i].label, plan.pts[i].error);
 	status = cs_xcalloc(g.n ? g.n : 1, sizeof *status);
 	for (size_t i = 0; i < g.n; i++)
 		status[i] = plan.pts[i].status;

@@ -8,11 +8,12 @@
 
 #include "sim/alloc.h"
 #include "sim/interrupt.h"
+#include "sim/outdir.h"
 #include "sim/replicate.h"
 #include "sim/run.h"
 
-struct cs_plan_point *cs_plan_add(struct cs_plan *p, const char *label, const char *target, json_t *given,
-				  size_t nreps, bool write_point)
+struct cs_plan_point *cs_plan_add(struct cs_plan *p, const char *label, const char *target, const char *staging,
+				  json_t *given, size_t nreps, bool write_point)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 16;
@@ -22,7 +23,7 @@ struct cs_plan_point *cs_plan_add(struct cs_plan *p, const char *label, const ch
 	memset(pt, 0, sizeof *pt);
 	pt->label = cs_xstrdup(label);
 	pt->target = cs_xstrdup(target);
-	pt->staging = nreps > 1 ? cs_replication_staging(target) : NULL;
+	pt->staging = nreps < 2 ? NULL : staging ? cs_xstrdup(staging) : cs_replication_staging(target);
 	pt->given = given;
 	pt->nreps = nreps;
 	pt->write_point = write_point;
@@ -45,7 +46,47 @@ struct units_ctx {
 	struct cs_plan *plan;
 	size_t *pt, *rep;
 	char **labels;
+	enum cs_unit_status *st; /* each unit's, once it ended */
 };
+
+static char *error_file(const struct cs_plan_point *pt, size_t k)
+{
+	return cs_xasprintf("%s/%zu.error", pt->staging, k + 1);
+}
+
+static int write_unit_error(const struct cs_plan_point *pt, size_t k, const char *msg)
+{
+	struct cs_error e = {0};
+	if (cs_mkdir_p(pt->staging, &e) < 0)
+		return -1;
+	char *path = error_file(pt, k);
+	int rc = cs_write_file_atomic(path, msg, strlen(msg), &e);
+	free(path);
+	return rc;
+}
+
+/* The message of the first failed replication of pt (a new string); the
+ * error files are removed (the replications that succeeded stay staged). */
+static char *first_error(const struct cs_plan_point *pt, const enum cs_unit_status *st)
+{
+	char *first = NULL;
+	for (size_t k = 0; k < pt->nreps; k++) {
+		if (st[k] != CS_UNIT_FAILED)
+			continue;
+		char *path = error_file(pt, k), *msg = NULL;
+		FILE *f = fopen(path, "r");
+		size_t cap = 0;
+		if (f && !first && getline(&msg, &cap, f) > 0)
+			first = msg;
+		else
+			free(msg);
+		if (f)
+			fclose(f);
+		unlink(path);
+		free(path);
+	}
+	return first ? first : cs_xstrdup("a replication failed (its process ended without a message)");
+}
 
 static int run_unit(void *vctx, size_t u)
 {
@@ -67,7 +108,10 @@ static int run_unit(void *vctx, size_t u)
 	}
 	if (rc < 0) {
 		rc = err.code ? err.code : CS_EXIT_INTERNAL;
-		if (!cs_interrupted())
+		/* a replication's error goes to a file of the staging directory:
+		 * the point then reports its first failed replication's, once
+		 * (a bad experiment fails all N alike) */
+		if (!cs_interrupted() && (pt->nreps == 1 || write_unit_error(pt, c->rep[u], err.msg) < 0))
 			fprintf(stderr, "clustersim: %s: %s\n", c->labels[u], err.msg);
 	}
 	return rc;
@@ -77,6 +121,7 @@ static void unit_done(void *vctx, size_t u, enum cs_unit_status st)
 {
 	struct units_ctx *c = vctx;
 	struct cs_plan_point *pt = &c->plan->pts[c->pt[u]];
+	c->st[u] = st;
 	pt->ok += st == CS_UNIT_OK;
 	pt->failed += st == CS_UNIT_FAILED;
 	pt->interrupted += st == CS_UNIT_INTERRUPTED;
@@ -88,12 +133,14 @@ static const char *unit_label(void *vctx, size_t u)
 }
 
 /* A point's status once its units ran; assembles its replications. */
-static void finish_point(struct cs_plan *plan, struct cs_plan_point *pt)
+static void finish_point(struct cs_plan *plan, struct cs_plan_point *pt, const enum cs_unit_status *st)
 {
 	if (pt->status == CS_UNIT_OK)
 		return; /* complete before */
 	if (pt->failed) {
 		pt->status = CS_UNIT_FAILED;
+		if (pt->nreps > 1 && pt->given)
+			pt->error = first_error(pt, st);
 	} else if (pt->nreps == 1 && pt->ok) {
 		pt->status = CS_UNIT_OK; /* its run is its result */
 	} else if (pt->interrupted || cs_interrupted()) {
@@ -105,7 +152,7 @@ static void finish_point(struct cs_plan *plan, struct cs_plan_point *pt)
 		struct cs_error err = {0};
 		if (cs_replications_assemble(pt->target, pt->staging, pt->nreps, pt->write_point ? pt->given : NULL,
 					     true, &err) < 0) {
-			fprintf(stderr, "clustersim: %s: %s\n", pt->label, err.msg);
+			pt->error = cs_xstrdup(err.msg);
 			pt->status = CS_UNIT_FAILED;
 		} else {
 			pt->status = CS_UNIT_OK;
@@ -120,7 +167,8 @@ void cs_plan_run(struct cs_plan *plan)
 		total += plan->pts[i].nreps;
 	struct units_ctx c = {plan, cs_xcalloc(total ? total : 1, sizeof *c.pt),
 			      cs_xcalloc(total ? total : 1, sizeof *c.rep),
-			      cs_xcalloc(total ? total : 1, sizeof *c.labels)};
+			      cs_xcalloc(total ? total : 1, sizeof *c.labels),
+			      cs_xcalloc(total ? total : 1, sizeof *c.st)};
 	bool *todo = cs_xcalloc(total ? total : 1, sizeof *todo);
 	size_t u = 0;
 	for (size_t i = 0; i < plan->n; i++) {
@@ -150,13 +198,14 @@ void cs_plan_run(struct cs_plan *plan)
 	}
 	struct cs_units units = {total, todo, plan->jobs, run_unit, unit_done, unit_label, plan->quiet, &c};
 	cs_units_run(&units);
-	for (size_t i = 0; i < plan->n; i++)
-		finish_point(plan, &plan->pts[i]);
+	for (size_t i = 0, first = 0; i < plan->n; first += plan->pts[i].nreps, i++)
+		finish_point(plan, &plan->pts[i], c.st + first);
 	for (size_t i = 0; i < total; i++)
 		free(c.labels[i]);
 	free(c.labels);
 	free(c.pt);
 	free(c.rep);
+	free(c.st);
 	free(todo);
 }
 
@@ -166,6 +215,7 @@ void cs_plan_release(struct cs_plan *p)
 		free(p->pts[i].label);
 		free(p->pts[i].target);
 		free(p->pts[i].staging);
+		free(p->pts[i].error);
 		json_decref(p->pts[i].given);
 	}
 	free(p->pts);

@@ -28,6 +28,9 @@ struct cs_plan_point {
 	bool write_point; /* point.json in the target (sweeps) */
 	enum cs_unit_status status; /* the point's, once run */
 	size_t ok, failed, interrupted; /* its replications' */
+	char *error; /* a failed point with replications: the first failed
+		      * replication's message (or the assembly's), for the
+		      * caller to report once; NULL otherwise */
 };
 
 struct cs_plan {
@@ -39,9 +42,11 @@ struct cs_plan {
 };
 
 /* Add a point (steals given; NULL: a point whose experiment could not
- * be made, reported by the caller: it fails without running). */
-struct cs_plan_point *cs_plan_add(struct cs_plan *p, const char *label, const char *target, json_t *given,
-				  size_t nreps, bool write_point);
+ * be made, reported by the caller: it fails without running).  staging:
+ * its replications' directory, or NULL for the default beside the target
+ * (sim/replicate). */
+struct cs_plan_point *cs_plan_add(struct cs_plan *p, const char *label, const char *target, const char *staging,
+				  json_t *given, size_t nreps, bool write_point);
 /* Run what needs running; each point's status is set (CS_UNIT_OK when
  * its results are complete, also when resume found them so). */
 void cs_plan_run(struct cs_plan *p);

@@ -16,8 +16,9 @@
  *   - its stderr is lines "clustersim: ...", and on exit 2 of run, compare
  *     trace and spec exactly one such line besides warnings;
  *   - nothing in the sandbox changed or appeared outside the output
- *     directory (-o, else results/<name>; compare, trace and spec write
- *     nothing), and nothing appeared in the three levels above it.
+ *     directory (-o, else results/<name>; compare only its -o FILE;
+ *     trace and spec nothing), and nothing appeared in the three levels
+ *     above it.
  * Any other outcome aborts, so libFuzzer keeps the input.
  *
  * What the fuzzer does not choose (the user's explicit choices, or runs
@@ -64,13 +65,13 @@ static const struct {
 	uint64_t cap;
 } fuzz_caps[] = {
 	{"sweep_points", 4}, {"jobs", 2000}, {"tasks_per_job", 200},
-	{"timeseries_rows", 2000}, {"machines", 200}, {"machine_classes", 20},
+	{"timeseries_rows", 2000}, {"machines", 200}, {"machine_classes", 20}, {"replications", 3},
 };
 
 static uint64_t *limit_slot(struct cs_limits *l, size_t i)
 {
 	uint64_t *slots[] = {&l->sweep_points, &l->jobs, &l->tasks_per_job, &l->timeseries_rows, &l->machines,
-			     &l->machine_classes};
+			     &l->machine_classes, &l->replications};
 	return slots[i];
 }
 
@@ -527,6 +528,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct saved_fds s = redirect(NULL);
 		pl = plan_run(&in, fn == cs_cmd_sweep);
 		restore(s);
+	}
+	if (made && fn == cs_cmd_compare) {
+		/* compare -o FILE writes its report there (the last -o wins) */
+		for (int i = 1; i + 1 < in.argc; i++)
+			if (strcmp(in.argv[i], "-o") == 0) {
+				free(pl.out);
+				pl.out = normalize_dir(in.argv[i + 1]);
+			}
 	}
 	if (made && !pl.skip) {
 		struct fuzz_tree before, after;
