@@ -36,7 +36,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev curl haproxy
+DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev curl haproxy slurmctld slurmd slurm-client munge iproute2
 
 .PHONY: all deps run test asan bench fuzz omega-paper integration clean
 all: $(BIN)/clustersim
@@ -78,7 +78,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
-	@CS_INTEGRATION="sh tests/integration/run.sh $(BIN)/clustersim $(BUILD); sh tests/integration/live.sh $(BIN)/clustersim; sh tests/integration/live_recovery.sh $(BIN)/clustersim; sh tests/integration/live_vs_sim.sh $(BIN)/clustersim; sh tests/integration/live_lb.sh $(BIN)/clustersim" \
+	@CS_INTEGRATION="sh tests/integration/run.sh $(BIN)/clustersim $(BUILD); sh tests/integration/live.sh $(BIN)/clustersim; sh tests/integration/live_recovery.sh $(BIN)/clustersim; sh tests/integration/live_vs_sim.sh $(BIN)/clustersim; sh tests/integration/live_lb.sh $(BIN)/clustersim; sh tests/integration/slurm.sh $(BIN)/clustersim" \
 	  sh tests/run.sh $(BIN)/clustersim $(TEST_BIN)
 
 # The sanitizer build lives in its own tree so that it never mixes objects
@@ -108,7 +108,9 @@ omega-paper: deps
 # addresses; live_recovery.sh: the controller SIGKILLed and restarted;
 # live_vs_sim.sh: one experiment live and simulated; live_lb.sh: nginx
 # and HAProxy kept in step with an app as it scales, Debian's haproxy
-# installed by deps like nginx).
+# installed by deps like nginx), and sweeps as Slurm job arrays
+# (tests/integration/slurm.sh: Debian's slurm-wlm 22.05 and munge started
+# from a generated slurm.conf in a network namespace of their own).
 # `make test` runs them after the unit tests.
 integration: deps
 	@$(MAKE) --no-print-directory all
@@ -117,6 +119,7 @@ integration: deps
 	sh tests/integration/live_recovery.sh $(BIN)/clustersim
 	sh tests/integration/live_vs_sim.sh $(BIN)/clustersim
 	sh tests/integration/live_lb.sh $(BIN)/clustersim
+	sh tests/integration/slurm.sh $(BIN)/clustersim
 
 # Fuzz the parsers with libFuzzer (clang): FUZZ_SECONDS each (default 60);
 # new inputs go to fuzz-out/, the committed seeds stay in tests/fuzz/corpus/.

@@ -27,6 +27,11 @@ struct cs_run_args {
 	char *reps_set;   /* "replications=N" of --replications, owned */
 	bool quiet, force, resume;
 	int jobs;         /* -j, default 1 */
+	/* sweep only: distributed runs (sim/sweep_dist) */
+	bool slurm, dry_run, wait, collect, emit;
+	const char *partition, *time; /* --partition, --time (checked) */
+	unsigned throttle;            /* --throttle N, 0: none */
+	long long unit;               /* --unit N, or -1 */
 };
 /* Returns 0, 1 after --help (printed), -1 on a usage error (printed).
  * Release with cs_free_run_args in every case. */

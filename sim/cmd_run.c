@@ -16,6 +16,7 @@
 #include "sim/plan.h"
 #include "sim/replicate.h"
 #include "sim/run.h"
+#include "sim/slurm.h"
 
 static const char usage[] =
 	"usage: clustersim run EXPERIMENT.json [-o DIR] [--seed N] [--replications N [-j N]] [--set KEY.PATH=VALUE]...\n"
@@ -47,6 +48,7 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 {
 	memset(a, 0, sizeof *a);
 	a->jobs = 1;
+	a->unit = -1;
 	a->sets = cs_xcalloc((size_t)argc + 1, sizeof *a->sets);
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
@@ -90,6 +92,43 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 			a->force = true;
 		} else if (with_sweep && strcmp(o, "--resume") == 0) {
 			a->resume = true;
+		} else if (with_sweep && strcmp(o, "--slurm") == 0) {
+			a->slurm = true;
+		} else if (with_sweep && strcmp(o, "--dry-run") == 0) {
+			a->dry_run = true;
+		} else if (with_sweep && strcmp(o, "--wait") == 0) {
+			a->wait = true;
+		} else if (with_sweep && strcmp(o, "--collect") == 0) {
+			a->collect = true;
+		} else if (with_sweep && strcmp(o, "--emit-commands") == 0) {
+			a->emit = true;
+		} else if (with_sweep && (strcmp(o, "--partition") == 0 || strcmp(o, "--time") == 0) && has_next) {
+			const char *v = argv[++i];
+			bool part = o[2] == 'p';
+			/* what Slurm takes: a partition name; a time "MM", "HH:MM:SS", "D-HH" */
+			if (!cs_slurm_word_ok(v, part ? "_.-" : ":-")) {
+				cs_usage_error(usage_text, "%s: expected %s (got \"%s\")", o,
+					       part ? "a partition name of letters, digits, '_', '.' and '-'"
+						    : "a Slurm time limit such as 30, 1:00:00 or 2-0",
+					       v);
+				return -1;
+			}
+			*(part ? &a->partition : &a->time) = v;
+		} else if (with_sweep && strcmp(o, "--throttle") == 0 && has_next) {
+			const char *v = argv[++i];
+			if (!parse_count(v, 100000, &n) || n < 1) {
+				cs_usage_error(usage_text, "--throttle: expected a number of array tasks at once, 1 or more (got \"%s\")",
+					       v);
+				return -1;
+			}
+			a->throttle = (unsigned)n;
+		} else if (with_sweep && strcmp(o, "--unit") == 0 && has_next) {
+			const char *v = argv[++i];
+			if (!parse_count(v, 100000000, &n)) {
+				cs_usage_error(usage_text, "--unit: expected a unit number (got \"%s\")", v);
+				return -1;
+			}
+			a->unit = (long long)n;
 		} else if (strcmp(o, "--replications") == 0 && has_next) {
 			const char *v = argv[++i];
 			if (!parse_count(v, 1000000, &n) || n < 1) {
@@ -119,7 +158,14 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 		}
 	}
 	if (!a->file) {
-		cs_usage_error(usage_text, "missing EXPERIMENT.json");
+		cs_usage_error(usage_text, a->collect ? "missing DIR" : "missing EXPERIMENT.json");
+		return -1;
+	}
+	int modes = a->slurm + a->collect + a->emit + (a->unit >= 0);
+	if (modes > 1 || (a->dry_run && !a->slurm) || (a->wait && !a->slurm) ||
+	    ((a->partition || a->time || a->throttle) && !a->slurm)) {
+		cs_usage_error(usage_text, "--slurm, --collect, --emit-commands and --unit exclude each other; --dry-run, "
+			       "--wait, --partition, --time and --throttle go with --slurm");
 		return -1;
 	}
 	return 0;

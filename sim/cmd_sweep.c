@@ -21,7 +21,10 @@
  * writes sweep.csv (status "interrupted" / "not run" for the points that
  * did not complete) and ends as killed by the signal.
  * A lock (flock on DIR/.lock, which holds the sweep's PID) keeps a second
- * sweep out of a DIR while one runs. */
+ * sweep out of a DIR while one runs.
+ * --replications N runs each point N times (sim/plan, sim/replicate).
+ * --slurm, --emit-commands, --unit and --collect run the same units
+ * elsewhere (sim/sweep_dist). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -42,18 +45,28 @@
 #include "sim/plan.h"
 #include "sim/replicate.h"
 #include "sim/run.h"
+#include "sim/sweep_cmd.h"
 #include "sim/sweep_csv.h"
 
 static const char usage[] =
-	"usage: clustersim sweep EXPERIMENT.json [-o DIR] [-j N] [--resume] [--set KEY.PATH=VALUE]... [-q] [--force]\n"
+	"usage: clustersim sweep EXPERIMENT.json [-o DIR] [-j N] [--replications N] [--resume] [--set KEY.PATH=VALUE]...\n"
+	"                        [-q] [--force]\n"
+	"       clustersim sweep EXPERIMENT.json -o DIR --slurm [--dry-run] [--partition P] [--time T] [--throttle N]\n"
+	"                        [--wait] [--resume] [--replications N] [--set ...]\n"
+	"       clustersim sweep EXPERIMENT.json -o DIR --emit-commands [--resume] [--replications N] [--set ...]\n"
+	"       clustersim sweep --collect DIR\n"
 	"  runs every point of the experiment's \"sweep\" grid into DIR/points/<label>\n"
-	"  and writes DIR/sweep.csv; -j N runs N points at a time (default 1)\n"
-	"  --resume   run only the points without a complete result (an interrupted sweep)\n"
-	"  --force    write into a DIR that is not empty (each point replaced when it completes)\n";
+	"  and writes DIR/sweep.csv; -j N runs N runs at a time (default 1)\n"
+	"  --replications N  each point with N seeds, aggregated (mean, sd, 95%% CI, median, MAD)\n"
+	"  --resume   run only what has no complete result (an interrupted sweep)\n"
+	"  --force    write into a DIR that is not empty (each point replaced when it completes)\n"
+	"  --slurm    submit the runs as a Slurm job array (sbatch; --dry-run prints the script;\n"
+	"             --wait waits for it and collects); --emit-commands prints one command per run\n"
+	"             (for GNU parallel); --collect DIR merges their results into DIR/sweep.csv\n";
 
 /* Take DIR/.lock; -1 (printed) if another sweep holds it.  The lock goes
  * with the process (flock), so a killed sweep leaves none behind. */
-static int take_lock(const char *dir, struct cs_error *err)
+int cs_sweep_lock(const char *dir, struct cs_error *err)
 {
 	char *path = cs_xasprintf("%s/.lock", dir);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -84,8 +97,8 @@ static int take_lock(const char *dir, struct cs_error *err)
 /* Every point of the grid into the plan: DIR/points/<label>, its
  * experiment (a point whose experiment cannot be made is said and fails
  * alone), its replications. */
-static int add_points(struct cs_plan *plan, const json_t *base, const struct cs_sweep_grid *g, const char *file,
-		      const char *dir, uint64_t max_reps, struct cs_error *err)
+static void add_points(struct cs_plan *plan, const json_t *base, const struct cs_sweep_grid *g, const char *file,
+		       const char *dir, uint64_t max_reps, bool report)
 {
 	for (size_t i = 0; i < g->n; i++) {
 		const struct cs_sweep_point *p = &g->pts[i];
@@ -96,7 +109,7 @@ static int add_points(struct cs_plan *plan, const json_t *base, const struct cs_
 			json_decref(exp);
 			exp = NULL;
 		}
-		if (!exp)
+		if (!exp && report)
 			fprintf(stderr, "clustersim: point %s: %s\n", p->label, perr.msg);
 		char *target = cs_xasprintf("%s/points/%s", dir, p->label);
 		char *label = cs_xasprintf("point %s", p->label);
@@ -104,7 +117,82 @@ static int add_points(struct cs_plan *plan, const json_t *base, const struct cs_
 		free(label);
 		free(target);
 	}
+}
+
+int cs_sweep_load(struct cs_sweep *s, const char *file, char *const *sets, size_t nsets, const char *outdir,
+		  const struct cs_run_args *a, struct cs_error *err)
+{
+	memset(s, 0, sizeof *s);
+	s->file = file;
+	s->base = cs_experiment_load_raw(file, sets, nsets, err);
+	if (!s->base || cs_limits_parse(&s->lim, s->base, file, err) < 0)
+		return -1;
+	s->grid = json_incref(json_object_get(s->base, "sweep"));
+	json_object_del(s->base, "sweep");
+	if (!s->grid)
+		return cs_error_input(err, file, "sweep", "missing (clustersim run takes an experiment without one)");
+	if (cs_sweep_grid_parse(&s->g, s->grid, file, s->lim.sweep_points, err) < 0)
+		return -1;
+	s->outdir = outdir ? cs_xstrdup(outdir) : cs_default_outdir(file, s->base, err);
+	if (!s->outdir)
+		return -1;
+	s->plan = (struct cs_plan){.file = file, .force = true, .resume = a->resume, .quiet = a->quiet, .jobs = a->jobs};
+	add_points(&s->plan, s->base, &s->g, file, s->outdir, s->lim.replications, a->unit < 0);
 	return 0;
+}
+
+void cs_sweep_release(struct cs_sweep *s)
+{
+	cs_plan_release(&s->plan);
+	cs_sweep_grid_release(&s->g);
+	json_decref(s->grid);
+	json_decref(s->base);
+	free(s->outdir);
+	memset(s, 0, sizeof *s);
+}
+
+int cs_sweep_finish(struct cs_sweep *s, bool quiet, struct cs_error *err)
+{
+	const struct cs_sweep_grid *g = &s->g;
+	for (size_t i = 0; i < s->plan.n; i++)
+		if (s->plan.pts[i].error)
+			fprintf(stderr, "clustersim: %s: %s\n", s->plan.pts[i].label, s->plan.pts[i].error);
+	enum cs_unit_status *status = cs_xcalloc(g->n ? g->n : 1, sizeof *status);
+	size_t failed = 0, ok = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		status[i] = s->plan.pts[i].status;
+		ok += status[i] == CS_UNIT_OK;
+		failed += status[i] == CS_UNIT_FAILED;
+	}
+	char *shown = cs_escaped(s->outdir); /* results/<name>: the name may hold a newline */
+	int rc;
+	if (cs_sweep_csv_write(g, status, s->outdir, err) < 0) {
+		rc = cs_report_error(err);
+	} else if (cs_interrupted()) {
+		fprintf(stderr, "clustersim: interrupted: %zu of %zu points complete in %s/sweep.csv; --resume runs the rest\n",
+			ok, g->n, shown);
+		rc = CS_EXIT_INTERNAL;
+	} else {
+		if (!quiet || ok < g->n)
+			fprintf(stderr, "clustersim: %zu of %zu points ok; %s/sweep.csv\n", ok, g->n, shown);
+		rc = failed || ok < g->n ? CS_EXIT_INPUT : 0;
+	}
+	free(shown);
+	free(status);
+	return rc;
+}
+
+int cs_sweep_prepare_dir(const char *outdir, const struct cs_run_args *a, struct cs_error *err)
+{
+	int lock;
+	if (cs_mkdir_p(outdir, err) < 0 || (lock = cs_sweep_lock(outdir, err)) < 0)
+		return -1;
+	if (!a->force && !a->resume && !cs_dir_has_only(outdir, ".lock")) {
+		close(lock);
+		return cs_error_input(err, outdir, NULL,
+				      "sweep directory exists and is not empty (use --resume, --force or another -o)");
+	}
+	return lock;
 }
 
 int cs_cmd_sweep(int argc, char **argv)
@@ -115,81 +203,30 @@ int cs_cmd_sweep(int argc, char **argv)
 		cs_free_run_args(&a);
 		return r > 0 ? 0 : 2;
 	}
+	if (a.collect || a.slurm || a.emit || a.unit >= 0) {
+		r = cs_sweep_dist(&a);
+		cs_free_run_args(&a);
+		return r;
+	}
 	struct cs_error err = {0};
-	json_t *base = cs_experiment_load_raw(a.file, a.sets, a.nsets, &err);
-	json_t *grid = NULL;
-	struct cs_sweep_grid g = {0};
-	char *dflt = NULL;
-	int rc = 0, lock = -1;
-	enum cs_unit_status *status = NULL;
-	struct cs_plan plan = {0};
-	struct cs_limits lim;
-	if (!base || cs_limits_parse(&lim, base, a.file, &err) < 0)
-		goto fail;
-	grid = json_incref(json_object_get(base, "sweep"));
-	json_object_del(base, "sweep");
-	if (!grid) {
-		cs_error_input(&err, a.file, "sweep", "missing (clustersim run takes an experiment without one)");
-		goto fail;
-	}
-	if (cs_sweep_grid_parse(&g, grid, a.file, lim.sweep_points, &err) < 0)
-		goto fail;
-	const char *outdir = a.outdir;
-	if (!outdir && !(outdir = dflt = cs_default_outdir(a.file, base, &err)))
-		goto fail;
-	if (cs_mkdir_p(outdir, &err) < 0 || (lock = take_lock(outdir, &err)) < 0)
-		goto fail;
-	if (!a.force && !a.resume && !cs_dir_has_only(outdir, ".lock")) {
-		cs_error_input(&err, outdir, NULL,
-			       "sweep directory exists and is not empty (use --resume, --force or another -o)");
-		goto fail;
-	}
-	plan = (struct cs_plan){.file = a.file, .force = true, .resume = a.resume, .quiet = a.quiet, .jobs = a.jobs};
-	if (add_points(&plan, base, &g, a.file, outdir, lim.replications, &err) < 0)
-		goto fail;
-	if (a.resume && !a.quiet) {
-		size_t skipped = 0;
-		for (size_t i = 0; i < plan.n; i++)
-			skipped += plan.pts[i].given && cs_plan_point_complete(&plan.pts[i]);
-		fprintf(stderr, "clustersim: %zu of %zu points already complete\n", skipped, g.n);
-	}
-	cs_plan_run(&plan);
-	for (size_t i = 0; i < plan.n; i++)
-		if (plan.pts[i].error)
-			fprintf(stderr, "clustersim: %s: %s\n", plan.pts[i].label, plan.pts[i].error);
-	status = cs_xcalloc(g.n ? g.n : 1, sizeof *status);
-	for (size_t i = 0; i < g.n; i++)
-		status[i] = plan.pts[i].status;
-	size_t failed = 0, ok = 0;
-	for (size_t i = 0; i < g.n; i++) {
-		ok += status[i] == CS_UNIT_OK;
-		failed += status[i] == CS_UNIT_FAILED;
-	}
-	char *shown = cs_escaped(outdir); /* results/<name>: the name may hold a newline */
-	if (cs_sweep_csv_write(&g, status, outdir, &err) < 0) {
+	struct cs_sweep s;
+	int rc, lock = -1;
+	if (cs_sweep_load(&s, a.file, a.sets, a.nsets, a.outdir, &a, &err) < 0 ||
+	    (lock = cs_sweep_prepare_dir(s.outdir, &a, &err)) < 0) {
 		rc = cs_report_error(&err);
-	} else if (cs_interrupted()) {
-		fprintf(stderr, "clustersim: interrupted: %zu of %zu points complete in %s/sweep.csv; --resume runs the rest\n",
-			ok, g.n, shown);
-		rc = CS_EXIT_INTERNAL;
 	} else {
-		if (!a.quiet || failed)
-			fprintf(stderr, "clustersim: %zu of %zu points ok; %s/sweep.csv\n", ok, g.n, shown);
-		rc = failed ? CS_EXIT_INPUT : 0;
+		if (a.resume && !a.quiet) {
+			size_t skipped = 0;
+			for (size_t i = 0; i < s.plan.n; i++)
+				skipped += s.plan.pts[i].given && cs_plan_point_complete(&s.plan.pts[i]);
+			fprintf(stderr, "clustersim: %zu of %zu points already complete\n", skipped, s.g.n);
+		}
+		cs_plan_run(&s.plan);
+		rc = cs_sweep_finish(&s, a.quiet, &err);
 	}
-	free(shown);
-	goto out;
-fail:
-	rc = cs_report_error(&err);
-out:
 	if (lock >= 0)
 		close(lock);
-	free(status);
-	cs_plan_release(&plan);
-	cs_sweep_grid_release(&g);
-	json_decref(grid);
-	json_decref(base);
-	free(dflt);
+	cs_sweep_release(&s);
 	cs_free_run_args(&a);
 	return rc;
 }

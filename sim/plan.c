@@ -160,19 +160,22 @@ static void finish_point(struct cs_plan *plan, struct cs_plan_point *pt, const e
 	}
 }
 
-void cs_plan_run(struct cs_plan *plan)
+/* The units of the plan, which of them are still to run (todo), and the
+ * points' state before running: complete points (resume) are OK, their
+ * complete staged replications counted. */
+static size_t plan_units(struct cs_plan *plan, struct units_ctx *c, bool **todo_out)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < plan->n; i++)
 		total += plan->pts[i].nreps;
-	struct units_ctx c = {plan, cs_xcalloc(total ? total : 1, sizeof *c.pt),
-			      cs_xcalloc(total ? total : 1, sizeof *c.rep),
-			      cs_xcalloc(total ? total : 1, sizeof *c.labels),
-			      cs_xcalloc(total ? total : 1, sizeof *c.st)};
-	bool *todo = cs_xcalloc(total ? total : 1, sizeof *todo);
+	size_t cap = total ? total : 1;
+	*c = (struct units_ctx){plan, cs_xcalloc(cap, sizeof *c->pt), cs_xcalloc(cap, sizeof *c->rep),
+				cs_xcalloc(cap, sizeof *c->labels), cs_xcalloc(cap, sizeof *c->st)};
+	bool *todo = cs_xcalloc(cap, sizeof *todo);
 	size_t u = 0;
 	for (size_t i = 0; i < plan->n; i++) {
 		struct cs_plan_point *pt = &plan->pts[i];
+		pt->ok = pt->failed = pt->interrupted = 0;
 		bool done = plan->resume && pt->given && cs_plan_point_complete(pt);
 		pt->status = done ? CS_UNIT_OK : CS_UNIT_NOT_RUN;
 		if (!pt->given) {
@@ -180,10 +183,10 @@ void cs_plan_run(struct cs_plan *plan)
 			done = true;
 		}
 		for (size_t k = 0; k < pt->nreps; k++, u++) {
-			c.pt[u] = i;
-			c.rep[u] = k;
-			c.labels[u] = pt->nreps == 1 ? cs_xstrdup(pt->label)
-						     : cs_xasprintf("%s replication %zu/%zu", pt->label, k + 1, pt->nreps);
+			c->pt[u] = i;
+			c->rep[u] = k;
+			c->labels[u] = pt->nreps == 1 ? cs_xstrdup(pt->label)
+						      : cs_xasprintf("%s replication %zu/%zu", pt->label, k + 1, pt->nreps);
 			todo[u] = !done;
 			if (done || pt->nreps == 1 || !plan->resume)
 				continue;
@@ -192,21 +195,101 @@ void cs_plan_run(struct cs_plan *plan)
 			if (rep && cs_replication_complete(pt->staging, k, rep)) {
 				todo[u] = false;
 				pt->ok++;
+				c->st[u] = CS_UNIT_OK;
 			}
 			json_decref(rep);
 		}
 	}
+	*todo_out = todo;
+	return total;
+}
+
+static void units_release(struct units_ctx *c, size_t total, bool *todo)
+{
+	for (size_t i = 0; i < total; i++)
+		free(c->labels[i]);
+	free(c->labels);
+	free(c->pt);
+	free(c->rep);
+	free(c->st);
+	free(todo);
+}
+
+static void finish_points(struct cs_plan *plan, const struct units_ctx *c)
+{
+	for (size_t i = 0, first = 0; i < plan->n; first += plan->pts[i].nreps, i++)
+		finish_point(plan, &plan->pts[i], c->st + first);
+}
+
+void cs_plan_run(struct cs_plan *plan)
+{
+	struct units_ctx c;
+	bool *todo;
+	size_t total = plan_units(plan, &c, &todo);
 	struct cs_units units = {total, todo, plan->jobs, run_unit, unit_done, unit_label, plan->quiet, &c};
 	cs_units_run(&units);
-	for (size_t i = 0, first = 0; i < plan->n; first += plan->pts[i].nreps, i++)
-		finish_point(plan, &plan->pts[i], c.st + first);
-	for (size_t i = 0; i < total; i++)
-		free(c.labels[i]);
-	free(c.labels);
-	free(c.pt);
-	free(c.rep);
-	free(c.st);
-	free(todo);
+	finish_points(plan, &c);
+	units_release(&c, total, todo);
+}
+
+size_t cs_plan_todo(struct cs_plan *plan, bool **todo)
+{
+	struct units_ctx c;
+	size_t total = plan_units(plan, &c, todo);
+	units_release(&c, total, NULL); /* (the caller keeps todo) */
+	return total;
+}
+
+void cs_plan_collect(struct cs_plan *plan)
+{
+	bool resume = plan->resume;
+	plan->resume = true; /* what is there counts; nothing runs */
+	struct units_ctx c;
+	bool *todo;
+	size_t total = plan_units(plan, &c, &todo);
+	finish_points(plan, &c); /* a point with a unit missing stays "not run" */
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->pts[i].status == CS_UNIT_OK && plan->pts[i].staging)
+			cs_rm_rf(plan->pts[i].staging); /* runs repeated after the point was complete */
+	units_release(&c, total, todo);
+	plan->resume = resume;
+}
+
+int cs_plan_run_unit(struct cs_plan *plan, size_t unit)
+{
+	struct units_ctx c;
+	bool *todo;
+	size_t total = plan_units(plan, &c, &todo);
+	struct cs_plan_point *pt = unit < total ? &plan->pts[c.pt[unit]] : NULL;
+	int rc = CS_EXIT_INPUT;
+	if (pt && !pt->given) {
+		fprintf(stderr, "clustersim: %s: its experiment cannot be made (the sweep says why)\n", pt->label);
+	} else if (pt && cs_plan_point_complete(pt)) {
+		rc = 0; /* its point is complete already (a command run twice) */
+	} else if (pt) {
+		rc = run_unit(&c, unit);
+		/* a replication's error went to its file: say it here too (the
+		 * array task's log) */
+		char *path = rc && pt->nreps > 1 ? error_file(pt, c.rep[unit]) : NULL, *msg = NULL;
+		FILE *f = path ? fopen(path, "r") : NULL;
+		size_t cap = 0;
+		if (f && getline(&msg, &cap, f) > 0)
+			fprintf(stderr, "clustersim: %s: %s\n", c.labels[unit], msg);
+		if (f)
+			fclose(f);
+		free(msg);
+		free(path);
+	}
+	units_release(&c, total, todo);
+	return rc;
+}
+
+size_t cs_plan_units(const struct cs_plan *plan)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < plan->n; i++)
+		total += plan->pts[i].nreps;
+	return total;
 }
 
 void cs_plan_release(struct cs_plan *p)

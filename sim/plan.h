@@ -50,6 +50,20 @@ struct cs_plan_point *cs_plan_add(struct cs_plan *p, const char *label, const ch
 /* Run what needs running; each point's status is set (CS_UNIT_OK when
  * its results are complete, also when resume found them so). */
 void cs_plan_run(struct cs_plan *p);
+/* The plan's units (point by point, each point's replications in
+ * order: unit u of a sweep is the same u on every machine), and in
+ * *todo (the caller frees) which still need running (with resume: not
+ * those complete already).  Nothing runs. */
+size_t cs_plan_todo(struct cs_plan *p, bool **todo);
+/* How many units the plan has. */
+size_t cs_plan_units(const struct cs_plan *p);
+/* Run one unit in this process (an array task, a line of
+ * --emit-commands); its exit code. */
+int cs_plan_run_unit(struct cs_plan *p, size_t unit);
+/* Run nothing: take what the units left (complete points, staged
+ * replications), assemble the points whose replications are all there
+ * and set each point's status (not run where something is missing). */
+void cs_plan_collect(struct cs_plan *p);
 /* Whether point i has a complete result of its experiment in its target. */
 bool cs_plan_point_complete(const struct cs_plan_point *pt);
 void cs_plan_release(struct cs_plan *p);

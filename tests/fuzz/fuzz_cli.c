@@ -25,7 +25,7 @@
  * that legitimately take long): paths in argv are relative and without
  * "..", so -o stays inside the sandbox and reads stay near it; no string
  * names /dev, /proc or /sys or starts with '/'; sweep runs with -j 1 (no
- * fork); and run and sweep get "--set limits.KEY=N" before the input's own
+ * fork) and never submits to Slurm (--slurm only with --dry-run); and run and sweep get "--set limits.KEY=N" before the input's own
  * arguments wherever the experiment's limits are larger than tiny ones
  * (fuzz_caps), an input whose run or sweep point still has larger limits,
  * or a prefill of tiny tasks, is skipped.  Reproduce a finding with
@@ -368,8 +368,14 @@ static struct plan plan_run(struct input *in, bool sweep)
 	int r = cs_parse_run_args(in->argc - 1, in->argv + 1, "", sweep, &a);
 	if (r != 0)
 		goto out; /* --help or a usage error: no files touched */
-	if (a.jobs > 1 || (a.outdir && bad_path(a.outdir))) {
-		pl.skip = true;
+	if (a.jobs > 1 || (a.outdir && bad_path(a.outdir)) || (a.slurm && !a.dry_run)) {
+		pl.skip = true; /* forks, or runs sbatch */
+		goto out;
+	}
+	if (a.collect) {
+		/* sweep --collect DIR writes DIR's sweep.csv (its experiment is
+		 * the one DIR/sweep.json names, from the sandbox) */
+		pl.out = normalize_dir(a.file);
 		goto out;
 	}
 	json_t *exp = load(&a, sweep);
