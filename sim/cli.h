@@ -31,7 +31,8 @@ struct cs_run_args {
 	bool slurm, dry_run, wait, collect, emit;
 	const char *partition, *time; /* --partition, --time (checked) */
 	unsigned throttle;            /* --throttle N, 0: none */
-	long long unit;               /* --unit N, or -1 */
+	unsigned runs_per_task;       /* --runs-per-task N, default 1 */
+	const char *units;            /* --unit LIST ("3", "0-9,12"), or NULL */
 };
 /* Returns 0, 1 after --help (printed), -1 on a usage error (printed).
  * Release with cs_free_run_args in every case. */

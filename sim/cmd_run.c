@@ -48,7 +48,7 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 {
 	memset(a, 0, sizeof *a);
 	a->jobs = 1;
-	a->unit = -1;
+	a->runs_per_task = 1;
 	a->sets = cs_xcalloc((size_t)argc + 1, sizeof *a->sets);
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
@@ -122,24 +122,24 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 				return -1;
 			}
 			a->throttle = (unsigned)n;
+		} else if (with_sweep && strcmp(o, "--runs-per-task") == 0 && has_next) {
+			const char *v = argv[++i];
+			if (strcmp(v, "auto") == 0) {
+				a->runs_per_task = 0; /* one task per cpu of the partition */
+			} else if (!parse_count(v, 100000, &n) || n < 1) {
+				cs_usage_error(usage_text, "--runs-per-task: expected a number of runs, 1 or more, or auto (got \"%s\")",
+					       v);
+				return -1;
+			} else {
+				a->runs_per_task = (unsigned)n;
+			}
 		} else if (with_sweep && strcmp(o, "--unit") == 0 && has_next) {
 			const char *v = argv[++i];
-			if (!parse_count(v, 100000000, &n)) {
-				cs_usage_error(usage_text, "--unit: expected a unit number (got \"%s\")", v);
+			if (!*v || strspn(v, "0123456789,-") != strlen(v)) {
+				cs_usage_error(usage_text, "--unit: expected run numbers such as 3 or 0-9,12 (got \"%s\")", v);
 				return -1;
 			}
-			a->unit = (long long)n;
-		} else if (strcmp(o, "--replications") == 0 && has_next) {
-			const char *v = argv[++i];
-			if (!parse_count(v, 1000000, &n) || n < 1) {
-				cs_usage_error(usage_text, "--replications: expected a whole number from 1 (got \"%s\")", v);
-				return -1;
-			}
-			/* the same as --set replications=N (checked against
-			 * limits.replications with the experiment) */
-			free(a->reps_set);
-			a->reps_set = cs_xasprintf("replications=%llu", n);
-			a->sets[a->nsets++] = a->reps_set;
+			a->units = v;
 		} else if (strcmp(o, "-j") == 0 && has_next) {
 			const char *v = argv[++i];
 			if (!parse_count(v, 256, &n) || n < 1) {
@@ -161,11 +161,11 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 		cs_usage_error(usage_text, a->collect ? "missing DIR" : "missing EXPERIMENT.json");
 		return -1;
 	}
-	int modes = a->slurm + a->collect + a->emit + (a->unit >= 0);
+	int modes = a->slurm + a->collect + a->emit + (a->units != NULL);
 	if (modes > 1 || (a->dry_run && !a->slurm) || (a->wait && !a->slurm) ||
-	    ((a->partition || a->time || a->throttle) && !a->slurm)) {
+	    ((a->partition || a->time || a->throttle || a->runs_per_task != 1) && !a->slurm)) {
 		cs_usage_error(usage_text, "--slurm, --collect, --emit-commands and --unit exclude each other; --dry-run, "
-			       "--wait, --partition, --time and --throttle go with --slurm");
+			       "--wait, --partition, --time, --throttle and --runs-per-task go with --slurm");
 		return -1;
 	}
 	return 0;

@@ -52,7 +52,7 @@ static const char usage[] =
 	"usage: clustersim sweep EXPERIMENT.json [-o DIR] [-j N] [--replications N] [--resume] [--set KEY.PATH=VALUE]...\n"
 	"                        [-q] [--force]\n"
 	"       clustersim sweep EXPERIMENT.json -o DIR --slurm [--dry-run] [--partition P] [--time T] [--throttle N]\n"
-	"                        [--wait] [--resume] [--replications N] [--set ...]\n"
+	"                        [--runs-per-task N|auto] [--wait] [--resume] [--replications N] [--set ...]\n"
 	"       clustersim sweep EXPERIMENT.json -o DIR --emit-commands [--resume] [--replications N] [--set ...]\n"
 	"       clustersim sweep --collect DIR\n"
 	"  runs every point of the experiment's \"sweep\" grid into DIR/points/<label>\n"
@@ -137,7 +137,7 @@ int cs_sweep_load(struct cs_sweep *s, const char *file, char *const *sets, size_
 	if (!s->outdir)
 		return -1;
 	s->plan = (struct cs_plan){.file = file, .force = true, .resume = a->resume, .quiet = a->quiet, .jobs = a->jobs};
-	add_points(&s->plan, s->base, &s->g, file, s->outdir, s->lim.replications, a->unit < 0);
+	add_points(&s->plan, s->base, &s->g, file, s->outdir, s->lim.replications, a->units == NULL);
 	return 0;
 }
 
@@ -203,7 +203,7 @@ int cs_cmd_sweep(int argc, char **argv)
 		cs_free_run_args(&a);
 		return r > 0 ? 0 : 2;
 	}
-	if (a.collect || a.slurm || a.emit || a.unit >= 0) {
+	if (a.collect || a.slurm || a.emit || a.units) {
 		r = cs_sweep_dist(&a);
 		cs_free_run_args(&a);
 		return r;

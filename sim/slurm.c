@@ -42,8 +42,7 @@ char *cs_shell_quote(const char *s)
 	return q;
 }
 
-/* "0-27,30,33-40": consecutive indices as ranges. */
-static void put_ranges(char **s, const size_t *u, size_t n)
+void cs_put_ranges(char **s, const size_t *u, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		size_t j = i;
@@ -57,14 +56,29 @@ static void put_ranges(char **s, const size_t *u, size_t n)
 	}
 }
 
-char *cs_slurm_script(const struct cs_slurm_opts *o, char *const *argv, size_t argc, const char *logdir,
-		      const size_t *units, size_t n)
+/* A JSON array of unit numbers as a size_t array (*n of them). */
+static size_t *numbers(const json_t *a, size_t *n)
 {
-	char *s = NULL, *log = cs_shell_quote(logdir);
-	cs_str_append(&s, "#!/bin/sh\n# written by clustersim sweep --slurm: one array task per run of the sweep\n");
-	cs_str_append(&s, "#SBATCH --job-name=%s\n", o->job_name);
-	cs_str_append(&s, "#SBATCH --array=");
-	put_ranges(&s, units, n);
+	*n = json_array_size(a);
+	size_t *v = cs_xcalloc(*n ? *n : 1, sizeof *v);
+	for (size_t i = 0; i < *n; i++)
+		v[i] = (size_t)json_integer_value(json_array_get(a, i));
+	return v;
+}
+
+char *cs_slurm_script(const struct cs_slurm_opts *o, char *const *argv, size_t argc, const char *logdir,
+		      const json_t *tasks, bool one_run_each)
+{
+	char *s = NULL;
+	size_t nt = json_object_size(tasks), k = 0;
+	size_t *idx = cs_xcalloc(nt ? nt : 1, sizeof *idx);
+	const char *key;
+	json_t *runs;
+	json_object_foreach((json_t *)(uintptr_t)tasks, key, runs)
+		idx[k++] = (size_t)strtoull(key, NULL, 10);
+	cs_str_append(&s, "#!/bin/sh\n# written by clustersim sweep --slurm: the sweep's runs as a job array\n");
+	cs_str_append(&s, "#SBATCH --job-name=%s\n#SBATCH --array=", o->job_name);
+	cs_put_ranges(&s, idx, nt);
 	if (o->throttle)
 		cs_str_append(&s, "%%%u", o->throttle);
 	cs_str_append(&s, "\n#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n");
@@ -75,14 +89,27 @@ char *cs_slurm_script(const struct cs_slurm_opts *o, char *const *argv, size_t a
 		cs_str_append(&s, "#SBATCH --partition=%s\n", o->partition);
 	if (o->time)
 		cs_str_append(&s, "#SBATCH --time=%s\n", o->time);
+	if (one_run_each) {
+		cs_str_append(&s, "runs=\"$SLURM_ARRAY_TASK_ID\"\n");
+	} else {
+		cs_str_append(&s, "case \"$SLURM_ARRAY_TASK_ID\" in\n");
+		json_object_foreach((json_t *)(uintptr_t)tasks, key, runs) {
+			size_t n, *v = numbers(runs, &n);
+			cs_str_append(&s, "%s) runs=", key);
+			cs_put_ranges(&s, v, n);
+			cs_str_append(&s, " ;;\n");
+			free(v);
+		}
+		cs_str_append(&s, "*) echo \"clustersim: no runs for array task $SLURM_ARRAY_TASK_ID\" >&2; exit 2 ;;\nesac\n");
+	}
 	cs_str_append(&s, "exec");
 	for (size_t i = 0; i < argc; i++) {
 		char *q = cs_shell_quote(argv[i]);
 		cs_str_append(&s, " %s", q);
 		free(q);
 	}
-	cs_str_append(&s, " --unit \"$SLURM_ARRAY_TASK_ID\"\n");
-	free(log);
+	cs_str_append(&s, " --unit \"$runs\"\n");
+	free(idx);
 	return s;
 }
 
@@ -187,4 +214,32 @@ json_t *cs_slurm_states(const char *id)
 	}
 	free(out);
 	return st;
+}
+
+size_t cs_slurm_cpus(const char *partition)
+{
+	/* "%P %C": the partition ("debug*" for the default) and its cpus as
+	 * allocated/idle/other/total */
+	const char *argv[] = {"sinfo", "-h", "-o", "%P %C", NULL, NULL, NULL};
+	if (partition) {
+		argv[4] = "-p";
+		argv[5] = partition;
+	}
+	char *out;
+	size_t cpus = 0;
+	if (run_capture(argv, &out) == 0 && out) {
+		for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+			char name[128];
+			unsigned long long al, id, ot, tot;
+			if (sscanf(line, "%127s %llu/%llu/%llu/%llu", name, &al, &id, &ot, &tot) != 5)
+				continue;
+			size_t len = strlen(name);
+			if (partition || (len && name[len - 1] == '*')) {
+				cpus = (size_t)tot;
+				break;
+			}
+		}
+	}
+	free(out);
+	return cpus;
 }

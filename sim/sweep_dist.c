@@ -24,6 +24,7 @@
 
 #include "sim/alloc.h"
 #include "sim/cli.h"
+#include "sim/interrupt.h"
 #include "sim/outdir.h"
 #include "sim/slurm.h"
 #include "sim/sweep_cmd.h"
@@ -107,8 +108,27 @@ static size_t *pending_units(struct cs_plan *plan, size_t *n)
 	return u;
 }
 
+/* The array's tasks: index -> its units.  With one run per task the
+ * index is the run's number; with per > 1, ceil(n / per) tasks take the
+ * pending runs in turn (task t: runs t, t + T, t + 2T, ...), so that
+ * each gets a mix of the sweep's points, cheap and dear alike. */
+static json_t *make_tasks(const size_t *units, size_t n, size_t per)
+{
+	json_t *tasks = json_object();
+	size_t T = per <= 1 ? n : (n + per - 1) / per;
+	for (size_t t = 0; t < T; t++) {
+		char key[32];
+		snprintf(key, sizeof key, "%zu", per <= 1 ? units[t] : t);
+		json_t *list = json_array();
+		for (size_t i = t; i < n; i += T)
+			json_array_append_new(list, json_integer((json_int_t)units[i]));
+		json_object_set_new(tasks, key, list);
+	}
+	return tasks;
+}
+
 /* Append a submission to DIR/slurm/jobs.json. */
-static int record_job(const char *dir, const char *id, const size_t *units, size_t n, struct cs_error *err)
+static int record_job(const char *dir, const char *id, json_t *tasks, struct cs_error *err)
 {
 	char *path = cs_xasprintf("%s/slurm/jobs.json", dir);
 	json_t *doc = json_load_file(path, 0, NULL);
@@ -117,10 +137,7 @@ static int record_job(const char *dir, const char *id, const size_t *units, size
 		json_decref(doc);
 		doc = json_pack("{s:[]}", "jobs");
 	}
-	json_t *list = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, json_integer((json_int_t)units[i]));
-	json_array_append_new(json_object_get(doc, "jobs"), json_pack("{s:s, s:o}", "id", id, "units", list));
+	json_array_append_new(json_object_get(doc, "jobs"), json_pack("{s:s, s:O}", "id", id, "tasks", tasks));
 	char *slurm = cs_xasprintf("%s/slurm", dir);
 	int rc = write_doc(slurm, "jobs.json", doc, err);
 	free(slurm);
@@ -137,7 +154,7 @@ static int distribute(const struct cs_run_args *a, struct cs_sweep *s, struct cs
 	int lock = -1, rc = -1;
 	char *dir = NULL, **argv = NULL, *script = NULL;
 	size_t argc = 0, n = 0, *units = NULL;
-	json_t *sets = sets_json(a);
+	json_t *sets = sets_json(a), *tasks = NULL;
 	if (!exp)
 		goto out;
 	if (!a->dry_run) {
@@ -164,7 +181,16 @@ static int distribute(const struct cs_run_args *a, struct cs_sweep *s, struct cs
 		}
 		char *logdir = cs_xasprintf("%s/slurm", dir);
 		struct cs_slurm_opts o = {a->partition, a->time, a->throttle, "clustersim-sweep"};
-		script = n ? cs_slurm_script(&o, argv, argc, logdir, units, n) : NULL;
+		size_t per = a->runs_per_task;
+		if (per == 0) { /* auto: one task per cpu of the partition */
+			size_t cpus = cs_slurm_cpus(a->partition);
+			per = cpus ? (n + cpus - 1) / cpus : 1;
+			if (!a->quiet)
+				fprintf(stderr, "clustersim: --runs-per-task auto: %zu cpus in the partition, %zu runs a task\n",
+					cpus, per);
+		}
+		tasks = make_tasks(units, n, per);
+		script = n ? cs_slurm_script(&o, argv, argc, logdir, tasks, per <= 1) : NULL;
 		free(logdir);
 		if (a->dry_run) {
 			if (script)
@@ -191,13 +217,14 @@ static int distribute(const struct cs_run_args *a, struct cs_sweep *s, struct cs
 	char *sdir = cs_xasprintf("%s/slurm", s->outdir), *spath = cs_xasprintf("%s/slurm/sweep.sbatch", s->outdir);
 	char id[64];
 	rc = cs_mkdir_p(sdir, err) < 0 || cs_write_file_atomic(spath, script, strlen(script), err) < 0 ||
-			     cs_slurm_submit(spath, id, sizeof id, err) < 0 || record_job(s->outdir, id, units, n, err) < 0
+			     cs_slurm_submit(spath, id, sizeof id, err) < 0 || record_job(s->outdir, id, tasks, err) < 0
 		     ? -1
 		     : 0;
 	free(sdir);
 	free(spath);
 	if (rc == 0 && !a->quiet)
-		fprintf(stderr, "clustersim: submitted Slurm job %s: %zu array tasks%s\n", id, n,
+		fprintf(stderr, "clustersim: submitted Slurm job %s: %zu runs in %zu array tasks%s\n", id, n,
+			json_object_size(tasks),
 			a->wait ? "; waiting for them" : "; clustersim sweep --collect DIR merges their results");
 	if (rc == 0 && a->wait) {
 		close(lock); /* the tasks take none; --collect takes it again */
@@ -213,24 +240,27 @@ out:
 	free(script);
 	free_argv(argv, argc);
 	json_decref(sets);
+	json_decref(tasks);
 	return rc;
 }
 
 /* The Slurm state of unit u's newest array task, from DIR/slurm/jobs.json
- * and squeue ("FAILED", ...), or NULL (never submitted, or forgotten by
- * Slurm); *job gets the job id. */
-static const char *unit_state(json_t *jobs, json_t *states, size_t u, const char **job)
+ * and squeue ("FAILED", ...), or NULL (forgotten by Slurm); *job and
+ * *task get the job id and the task's index (*job NULL: never submitted). */
+static const char *unit_state(json_t *jobs, json_t *states, size_t u, const char **job, const char **task)
 {
-	*job = NULL;
+	*job = *task = NULL;
 	for (size_t j = json_array_size(jobs); j-- > 0;) {
-		json_t *e = json_array_get(jobs, j), *list = json_object_get(e, "units");
-		for (size_t i = 0; i < json_array_size(list); i++) {
-			if ((size_t)json_integer_value(json_array_get(list, i)) != u)
-				continue;
-			*job = json_string_value(json_object_get(e, "id"));
-			char idx[32];
-			snprintf(idx, sizeof idx, "%zu", u);
-			return json_string_value(json_object_get(json_object_get(states, *job), idx));
+		json_t *e = json_array_get(jobs, j), *runs;
+		const char *idx;
+		json_object_foreach(json_object_get(e, "tasks"), idx, runs) {
+			for (size_t i = 0; i < json_array_size(runs); i++) {
+				if ((size_t)json_integer_value(json_array_get(runs, i)) != u)
+					continue;
+				*job = json_string_value(json_object_get(e, "id"));
+				*task = idx;
+				return json_string_value(json_object_get(json_object_get(states, *job ? *job : ""), idx));
+			}
 		}
 	}
 	return NULL;
@@ -255,7 +285,7 @@ static void report_slurm(struct cs_sweep *s)
 		if (pt->status == CS_UNIT_OK || pt->error)
 			continue;
 		for (size_t k = 0; k < pt->nreps; k++) {
-			const char *job, *st = unit_state(jobs, states, u + k, &job);
+			const char *job, *task, *st = unit_state(jobs, states, u + k, &job, &task);
 			char what[64] = "";
 			if (pt->nreps > 1)
 				snprintf(what, sizeof what, " replication %zu/%zu", k + 1, pt->nreps);
@@ -263,15 +293,15 @@ static void report_slurm(struct cs_sweep *s)
 				continue; /* not submitted (done before, or never) */
 			if (st && (strcmp(st, "PENDING") == 0 || strcmp(st, "RUNNING") == 0 || strcmp(st, "COMPLETING") == 0 ||
 				   strcmp(st, "CONFIGURING") == 0)) {
-				fprintf(stderr, "clustersim: %s%s: Slurm array task %s_%zu is still %s\n", pt->label, what, job,
-					u + k, st);
+				fprintf(stderr, "clustersim: %s%s: Slurm array task %s_%s is still %s\n", pt->label, what, job, task,
+					st);
 				continue;
 			}
 			pt->status = CS_UNIT_FAILED;
-			fprintf(stderr, "clustersim: %s%s: Slurm array task %s_%zu %s%s (its log: %s/slurm/%s_%zu.out); "
+			fprintf(stderr, "clustersim: %s%s: Slurm array task %s_%s %s%s (its log: %s/slurm/%s_%s.out); "
 					"--slurm --resume submits it again\n",
-				pt->label, what, job, u + k, st ? st : "is no longer known to Slurm",
-				st && strcmp(st, "COMPLETED") == 0 ? " without a result" : "", s->outdir, job, u + k);
+				pt->label, what, job, task, st ? st : "is no longer known to Slurm",
+				st && strcmp(st, "COMPLETED") == 0 ? " without a result" : "", s->outdir, job, task);
 		}
 	}
 	json_decref(states);
@@ -326,6 +356,33 @@ static int collect_dir(const struct cs_run_args *a)
 	return rc == -2 ? CS_EXIT_INPUT : rc < 0 ? cs_report_error(&err) : 0;
 }
 
+/* --unit LIST: those runs, one after the other (each says its own
+ * error); exit 0 if all succeeded, else the first failure's code. */
+static int run_units(struct cs_sweep *s, const char *list, const char *file)
+{
+	struct cs_error err = {0};
+	size_t total = cs_plan_units(&s->plan);
+	if (cs_mkdir_p(s->outdir, &err) < 0)
+		return cs_report_error(&err);
+	int rc = 0;
+	for (const char *p = list; *p;) {
+		char *end;
+		unsigned long long a = strtoull(p, &end, 10), b = a;
+		if (end == p || (*end == '-' && (p = end + 1, b = strtoull(p, &end, 10), end == p)) || b < a || b >= total ||
+		    (*end && *end != ',')) {
+			cs_error_input(&err, file, "--unit", "runs are numbered 0 ... %zu in this sweep (got \"%s\")",
+				       total ? total - 1 : 0, list);
+			return cs_report_error(&err);
+		}
+		p = *end ? end + 1 : end;
+		for (unsigned long long u = a; u <= b && !cs_interrupted(); u++) {
+			int r = cs_plan_run_unit(&s->plan, (size_t)u);
+			rc = rc ? rc : r;
+		}
+	}
+	return rc;
+}
+
 int cs_sweep_dist(const struct cs_run_args *a)
 {
 	if (a->collect)
@@ -333,17 +390,8 @@ int cs_sweep_dist(const struct cs_run_args *a)
 	struct cs_error err = {0};
 	struct cs_sweep s;
 	int rc = cs_sweep_load(&s, a->file, a->sets, a->nsets, a->outdir, a, &err);
-	if (rc == 0 && a->unit >= 0) {
-		/* one run: its exit code (its error said by the run itself) */
-		struct cs_error uerr = {0};
-		if (cs_mkdir_p(s.outdir, &uerr) < 0)
-			rc = cs_report_error(&uerr);
-		else if ((size_t)a->unit >= cs_plan_units(&s.plan))
-			rc = (cs_error_input(&uerr, a->file, "--unit", "this sweep has %zu runs, numbered from 0 (got %lld)",
-					     cs_plan_units(&s.plan), a->unit),
-			      cs_report_error(&uerr));
-		else
-			rc = cs_plan_run_unit(&s.plan, (size_t)a->unit);
+	if (rc == 0 && a->units) {
+		rc = run_units(&s, a->units, a->file);
 		cs_sweep_release(&s);
 		return rc;
 	}
