@@ -144,3 +144,7 @@ PY
 echo
 echo "== live mode (issue 14: >= 500 launches/s end to end; GET /v2/apps p99 < 10 ms under 200 clients) =="
 sh bench/live.sh "$bin" "$dir/http_load"
+
+echo
+echo "== sweeps through Slurm (issue 15: the Omega-paper sweep x 10 replications within 1.3x of local -j 2; compare of 280 results under 1 s) =="
+sh bench/slurm.sh "$bin"

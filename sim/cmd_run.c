@@ -140,6 +140,17 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 				return -1;
 			}
 			a->units = v;
+		} else if (strcmp(o, "--replications") == 0 && has_next) {
+			const char *v = argv[++i];
+			if (!parse_count(v, 1000000, &n) || n < 1) {
+				cs_usage_error(usage_text, "--replications: expected a whole number from 1 (got \"%s\")", v);
+				return -1;
+			}
+			/* the same as --set replications=N (checked against
+			 * limits.replications with the experiment) */
+			free(a->reps_set);
+			a->reps_set = cs_xasprintf("replications=%llu", n);
+			a->sets[a->nsets++] = a->reps_set;
 		} else if (strcmp(o, "-j") == 0 && has_next) {
 			const char *v = argv[++i];
 			if (!parse_count(v, 256, &n) || n < 1) {
