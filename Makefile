@@ -36,14 +36,24 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev curl haproxy slurmctld slurmd slurm-client munge iproute2
+DEPS_PKGS := build-essential pkg-config libgsl-dev libjansson-dev libyaml-dev libcmocka-dev zlib1g-dev gnuplot-nox nginx-light python3 bsdutils libmicrohttpd-dev libcurl4-openssl-dev libsqlite3-dev curl haproxy slurmctld slurmd slurm-client munge iproute2 chromium
 
 .PHONY: all deps run test asan bench fuzz omega-paper integration clean
 all: $(BIN)/clustersim
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(EXTRA_DEFS) -c $< -o $@
+
+# The git commit the program is built from, for report's provenance: the
+# stamp changes only when the commit does, and only report.o reads it.
+GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 2>/dev/null)
+$(BUILD)/git-commit: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(GIT_COMMIT)' | cmp -s - $@ || echo '$(GIT_COMMIT)' > $@
+$(BUILD)/analysis/report.o: $(BUILD)/git-commit
+$(BUILD)/analysis/report.o: EXTRA_DEFS = -DCS_GIT_COMMIT='"$(GIT_COMMIT)"'
+.PHONY: FORCE
 
 $(BUILD)/libclustersim.a: $(LIB_OBJ)
 	@rm -f $@

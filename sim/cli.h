@@ -9,6 +9,7 @@ int cs_cmd_run(int argc, char **argv);
 int cs_cmd_sweep(int argc, char **argv);
 int cs_cmd_compare(int argc, char **argv);
 int cs_cmd_plot(int argc, char **argv);
+int cs_cmd_report(int argc, char **argv);
 int cs_cmd_table(int argc, char **argv);
 int cs_cmd_trace(int argc, char **argv);
 int cs_cmd_spec(int argc, char **argv);

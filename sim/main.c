@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{"sweep", cs_cmd_sweep, "run every point of the experiment's sweep grid"},
 	{"compare", cs_cmd_compare, "compare two results directories; exit 1 on regression"},
 	{"plot", cs_cmd_plot, "plot utilization and wait-time CDFs of results with gnuplot"},
+	{"report", cs_cmd_report, "one self-contained HTML page of results: figures, tables, provenance"},
 	{"table", cs_cmd_table, "print utilization, waits, busyness and conflicts of results as text"},
 	{"trace", cs_cmd_trace, "inspect trace files (trace info FILE)"},
 	{"spec", cs_cmd_spec, "read Marathon, Aurora and Kubernetes spec files (spec info FILE)"},
