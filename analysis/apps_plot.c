@@ -29,11 +29,13 @@ static int panel(char **script, const char *dir, const char *dat, bool *has, str
 		return 0;
 	}
 	size_t down = cs_column_index(head, n, "machines_down");
+	struct cs_time_unit u = cs_time_unit_for(cs_dat_max_x(dat));
 	const char *label = strrchr(dir, '/');
 	char *ql = cs_gnuplot_quote(label && label[1] ? label + 1 : dir), *qd = cs_gnuplot_quote(dat);
-	cs_str_append(script, "set title '%s'\nset xlabel 'simulated time (hours)'\nset ylabel 'running instances'\n"
+	cs_str_append(script, "set title '%s: instances running'\nset key below\nset xlabel 'simulated time (%s)'\n"
+			      "set ylabel 'running instances'\n"
 			      "set xrange [0:*]\nset yrange [0:*]\nset offsets 0, 0, 0.5, 0\n%s\nplot ",
-		      ql, down ? "set y2label 'machines down'\nset y2tics\nset y2range [0:*]" : "unset y2tics\nunset y2label");
+		      ql, u.name, down ? "set y2label 'machines down'\nset y2tics\nset y2range [0:*]" : "unset y2tics\nunset y2label");
 	bool first = true;
 	for (size_t c = 0; c < n; c++) {
 		if (!is_app_column(head[c]))
@@ -41,16 +43,17 @@ static int panel(char **script, const char *dir, const char *dat, bool *has, str
 		char *name = cs_xstrdup(head[c] + 4);
 		name[strlen(name) - 8] = '\0';
 		char *qn = cs_gnuplot_quote(name);
-		cs_str_append(script, "%s'%s' using ($1/3600):%zu with steps lw 2 title '%s'", first ? "" : ", ", qd, c + 1, qn);
+		cs_str_append(script, "%s'%s' using ($1/%g):%zu with steps lw 2 title '%s'", first ? "" : ", ", qd, u.seconds,
+			      c + 1, qn);
 		first = false;
 		free(qn);
 		free(name);
 	}
 	if (down)
 		cs_str_append(script,
-			      ", '%s' using ($1/3600):%zu axes x1y2 with fillsteps fs transparent solid 0.15 noborder "
+			      ", '%s' using ($1/%g):%zu axes x1y2 with fillsteps fs transparent solid 0.15 noborder "
 			      "lc 'gray30' title 'machines down'",
-			      qd, down);
+			      qd, u.seconds, down);
 	cs_str_append(script, "\n");
 	free(ql);
 	free(qd);

@@ -215,3 +215,30 @@ int cs_timeseries_to_dat(const char *dir, const char *dat, char ***head, size_t 
 	free(ts);
 	return rc;
 }
+
+struct cs_time_unit cs_time_unit_for(double span)
+{
+	if (span <= 120)
+		return (struct cs_time_unit){"seconds", 1};
+	if (span <= 2 * 3600)
+		return (struct cs_time_unit){"minutes", 60};
+	if (span <= 2 * 86400)
+		return (struct cs_time_unit){"hours", 3600};
+	return (struct cs_time_unit){"days", 86400};
+}
+
+double cs_dat_max_x(const char *dat)
+{
+	FILE *f = fopen(dat, "r");
+	double max = 0;
+	char line[4096];
+	while (f && fgets(line, sizeof line, f)) {
+		char *end;
+		double x = strtod(line, &end);
+		if (end != line && x > max)
+			max = x;
+	}
+	if (f)
+		fclose(f);
+	return max;
+}

@@ -42,4 +42,16 @@ int cs_timeseries_to_dat(const char *dir, const char *dat, char ***head, size_t 
 /* 1-based index of name among the n fields, or 0. */
 size_t cs_column_index(char *const *head, size_t n, const char *name);
 
+/* The unit a time axis of span seconds is drawn in: seconds up to 2
+ * minutes, minutes up to 2 hours, hours up to 2 days, days beyond; its
+ * name ("hours") and how many seconds it holds. */
+struct cs_time_unit {
+	const char *name;
+	double seconds;
+};
+struct cs_time_unit cs_time_unit_for(double span);
+/* The largest first field of a .dat file's rows (the time axis's span),
+ * 0 if none. */
+double cs_dat_max_x(const char *dat);
+
 #endif

@@ -2,7 +2,8 @@
  *
  * Two figures, each with every DIR overlaid (its legend is the DIR's last
  * path component):
- *  - utilization: cpu_util of timeseries.csv against time in hours;
+ *  - utilization: cpu_util of timeseries.csv against time (seconds,
+ *    minutes, hours or days: the unit that fits the longest run);
  *  - wait CDFs: the empirical CDF of wait_first_attempt and of
  *    wait_scheduled (from jobs.csv), x on a log scale (a wait of 0 is
  *    drawn at 1 ms).
@@ -137,36 +138,53 @@ static int write_cdf(const char *dir, const char *col, const char *out, struct c
 	return rc;
 }
 
-/* The utilization figure: cpu_util of every DIR's timeseries.csv. */
+/* The utilization figure: cpu_util of every DIR's timeseries.csv, the
+ * time axis in the unit that fits the longest run, the legend below the
+ * plot (never over the data). */
 static int utilization_script(char **script, const char *const *dirs, size_t nd, const char *tmp, const char *png,
 			      struct cs_error *err)
 {
-	if (cs_gnuplot_output(script, png, 1100, 600, err) < 0)
-		return -1;
-	cs_str_append(script, "set key top right box opaque\nset grid\n"
-			      "set xlabel 'simulated time (hours)'\nset ylabel 'cpu utilization (fraction of cell)'\n"
-			      "set yrange [0:1.05]\nplot ");
+	size_t *cols = cs_xcalloc(nd ? nd : 1, sizeof *cols);
+	double span = 0;
 	for (size_t i = 0; i < nd; i++) {
 		char *dat = cs_xasprintf("%s/ts-%zu.dat", tmp, i);
 		char **head;
 		size_t ncols;
 		int r = cs_timeseries_to_dat(dirs[i], dat, &head, &ncols, err);
-		size_t col = r == 0 ? cs_column_index(head, ncols, "cpu_util") : 0;
-		cs_free_strings(head, ncols);
-		if (r == 0 && !col)
+		cols[i] = r == 0 ? cs_column_index(head, ncols, "cpu_util") : 0;
+		if (r == 0)
+			cs_free_strings(head, ncols);
+		if (r == 0 && !cols[i])
 			r = cs_error_input(err, dirs[i], "timeseries.csv", "no cpu_util column");
+		double x = r == 0 ? cs_dat_max_x(dat) : 0;
+		span = x > span ? x : span;
+		free(dat);
 		if (r < 0) {
-			free(dat);
+			free(cols);
 			return -1;
 		}
+	}
+	struct cs_time_unit u = cs_time_unit_for(span);
+	if (cs_gnuplot_output(script, png, 1100, 650, err) < 0) {
+		free(cols);
+		return -1;
+	}
+	cs_str_append(script, "set title 'cpu utilization over time'\nset key below\nset grid\n"
+			      "set xlabel 'simulated time (%s)'\nset ylabel 'cpu utilization (fraction of the cell)'\n"
+			      "set yrange [0:1.05]\nplot ",
+		      u.name);
+	for (size_t i = 0; i < nd; i++) {
+		char *dat = cs_xasprintf("%s/ts-%zu.dat", tmp, i);
 		char *qt = cs_gnuplot_quote(dat), *lab = label_of(dirs[i]), *ql = cs_gnuplot_quote(lab);
-		cs_str_append(script, "%s'%s' using ($1/3600):%zu with lines lw 2 title '%s'", i ? ", " : "", qt, col, ql);
+		cs_str_append(script, "%s'%s' using ($1/%g):%zu with lines lw 2 lc %zu title '%s'", i ? ", " : "", qt,
+			      u.seconds, cols[i], i + 1, ql);
 		free(qt);
 		free(lab);
 		free(ql);
 		free(dat);
 	}
 	cs_str_append(script, "\n");
+	free(cols);
 	return 0;
 }
 
@@ -200,7 +218,8 @@ static int cdf_script(char **script, const char *const *dirs, size_t nd, const c
 			}
 			with_jobs += k == 0;
 			char *lab = label_of(dirs[i]), *ql = cs_gnuplot_quote(lab), *qd = cs_gnuplot_quote(data);
-			cs_str_append(&part, "%s'%s' using 1:2 with steps lw 2 title '%s'", plotted++ ? ", " : "", qd, ql);
+			cs_str_append(&part, "%s'%s' using 1:2 with steps lw 2 lc %zu title '%s'", plotted++ ? ", " : "", qd,
+				      i + 1, ql);
 			free(lab);
 			free(ql);
 			free(qd);
@@ -213,7 +232,8 @@ static int cdf_script(char **script, const char *const *dirs, size_t nd, const c
 			free(part);
 			return -1;
 		}
-		cs_str_append(script, "set multiplot layout 1,2\nset logscale x\nset format x '%%g'\nset yrange [0:1]\n"
+		cs_str_append(script, "set multiplot layout 1,2 title 'job wait times (empirical CDFs)'\nset logscale x\n"
+				      "set format x '%%g'\nset yrange [0:1]\n"
 				      "set ylabel 'fraction of jobs'\nset key inside bottom right\nset grid\n%s"
 				      "unset multiplot\n", part);
 		*drawn = true;

@@ -2,9 +2,12 @@
  * [--logx|--linx] [--title T] [-o FILE.png]`: sweep curves from sweep.csv.
  *
  * One figure per metric: the metric against the swept key KEY (default:
- * the first swept key whose values are all numbers), one line per
- * configuration, i.e. per combination of the other swept keys' values
- * (their labels joined by " / ").  Failed points are left out.
+ * the first swept key whose values are all numbers, else the first swept
+ * key), one line per configuration, i.e. per combination of the other
+ * swept keys' values (their labels joined by " / ").  A key whose values
+ * are not all numbers (policies, scheduler types) is categorical: grouped
+ * bars instead of lines (plot_bars).  Failed points are left out.  A
+ * figure has a title: --title, else "METRIC by KEY".
  *
  * A metric SPEC names a flattened summary key (sweep.csv's column names);
  * one component may list alternatives separated by '|', '*' matches any
@@ -265,10 +268,15 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 		      logx ? "set logscale x\n" : "");
 	if (logy) /* values <= 0 cannot be drawn: they sit at the bottom edge */
 		cs_str_append(&script, "set logscale y\nset format y '%%g'\n");
-	if (title) {
-		char *qt = cs_gnuplot_quote(title);
+	{
+		/* a title: the caller's, or what the figure shows */
+		char *name = cs_metric_axis_label(spec);
+		char *tt = title ? cs_xstrdup(title) : cs_xasprintf("%s by %s", name, t->head[xcol]);
+		char *qt = cs_gnuplot_quote(tt);
 		cs_str_append(&script, "set title '%s'\n", qt);
 		free(qt);
+		free(tt);
+		free(name);
 	}
 	cs_str_append(&script, "plot ");
 	int rc = 0, plotted = 0;
@@ -328,6 +336,142 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 		free(groups[g]);
 	free(groups);
 	free(group_of);
+	return rc;
+}
+
+/* Whether every point's value of column c is a number. */
+static bool all_numeric(const struct table *t, size_t c)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		double v;
+		if (!is_number(t->rows[r][c], &v))
+			return false;
+	}
+	return true;
+}
+
+/* The figure of a categorical swept key (policies, scheduler types):
+ * grouped bars, one cluster per value of the key in the order the points
+ * have them, one bar per configuration (the other keys' values) in its
+ * colour; a single configuration gets a bar per value, each in the
+ * colour that value has in line figures.  Error bars: the replications'
+ * 95% interval.  A missing value leaves its bar out. */
+static int plot_bars(const struct table *t, size_t xcol, const char *spec, const char *png, bool logy,
+		     const char *title, const char *tmpdir, int fig, struct cs_error *err)
+{
+	char **cats = cs_xcalloc(t->nrows + 1, sizeof *cats), **groups = cs_xcalloc(t->nrows + 1, sizeof *groups);
+	size_t ncats = 0, ngroups = 0;
+	size_t *cat_of = cs_xcalloc(t->nrows + 1, sizeof *cat_of), *group_of = cs_xcalloc(t->nrows + 1, sizeof *group_of);
+	for (size_t r = 0; r < t->nrows; r++) {
+		char *label = cs_xstrdup("");
+		for (size_t c = 1; c <= t->nswept; c++) {
+			if (c == xcol)
+				continue;
+			char *next = cs_xasprintf("%s%s%s", label, *label ? " / " : "", t->rows[r][c]);
+			free(label);
+			label = next;
+		}
+		size_t g = 0, k = 0;
+		while (g < ngroups && strcmp(groups[g], label) != 0)
+			g++;
+		if (g == ngroups)
+			groups[ngroups++] = label;
+		else
+			free(label);
+		while (k < ncats && strcmp(cats[k], t->rows[r][xcol]) != 0)
+			k++;
+		if (k == ncats)
+			cats[ncats++] = cs_xstrdup(t->rows[r][xcol]);
+		group_of[r] = g;
+		cat_of[r] = k;
+	}
+	/* the data: a row per value of the key, y lo hi per configuration */
+	struct pt *v = cs_xcalloc(ncats * ngroups + 1, sizeof *v);
+	bool *has = cs_xcalloc(ncats * ngroups + 1, sizeof *has), bars = false, any = false;
+	for (size_t r = 0; r < t->nrows; r++) {
+		struct pt p = {0};
+		if (strcmp(t->rows[r][t->nswept + 1], "ok") != 0 || !metric_value(t, r, spec, &p))
+			continue;
+		size_t i = cat_of[r] * ngroups + group_of[r];
+		v[i] = p;
+		has[i] = any = true;
+		bars |= isfinite(p.lo);
+	}
+	int rc = 0;
+	char *data = cs_xasprintf("%s/fig%d-bars.dat", tmpdir, fig);
+	FILE *f = any ? fopen(data, "w") : NULL;
+	if (!any)
+		rc = cs_error_input(err, "sweep.csv", spec, "no point has a value for this metric");
+	else if (!f)
+		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write", data);
+	for (size_t k = 0; f && k < ncats; k++) {
+		fputc('"', f);
+		for (const char *c = cats[k]; *c; c++)
+			fputc(*c == '"' ? '\'' : *c, f);
+		fputc('"', f);
+		for (size_t g = 0; g < ngroups; g++) {
+			const struct pt *p = &v[k * ngroups + g];
+			if (!has[k * ngroups + g])
+				fputs(" NaN NaN NaN", f);
+			else
+				fprintf(f, " %.10g %.10g %.10g", p->y, isfinite(p->lo) ? p->lo : p->y, isfinite(p->hi) ? p->hi : p->y);
+		}
+		fputc('\n', f);
+	}
+	if (f)
+		fclose(f);
+	char *script = NULL, *ylabel = cs_metric_axis_label(spec), *qy = cs_gnuplot_quote(ylabel), *qx = cs_gnuplot_quote(t->head[xcol]);
+	char *qd = cs_gnuplot_quote(data);
+	if (rc == 0 && cs_gnuplot_output(&script, png, 1000, 600, err) < 0)
+		rc = -1;
+	if (rc == 0) {
+		char *tt = title ? cs_xstrdup(title) : cs_xasprintf("%s by %s", ylabel, t->head[xcol]);
+		char *qt = cs_gnuplot_quote(tt);
+		cs_str_append(&script, "set title '%s'\nset grid ytics\nset key outside right\nset xlabel '%s'\nset ylabel '%s'\n"
+				       "set style fill solid 0.8 border -1\nset xtics rotate by -20\n%s",
+			      qt, qx, qy, logy ? "set logscale y\nset format y '%g'\n" : "set yrange [0:*]\n");
+		free(qt);
+		free(tt);
+		if (ngroups == 1) {
+			/* one configuration: a bar per value, in that value's colour */
+			cs_str_append(&script, "set boxwidth 0.7\nset xrange [-0.6:%zu.6]\nplot '%s' using 0:2:($0 + 1):xtic(1) "
+					       "with boxes lc variable notitle%s\n",
+				      ncats - 1, qd, bars ? ", '' using 0:2:3:4 with yerrorbars lc 'black' pt 0 notitle" : "");
+		} else {
+			cs_str_append(&script, "set style data histograms\nset style histogram %s gap 1\nplot ",
+				      bars ? "errorbars lw 1" : "clustered");
+			for (size_t g = 0; g < ngroups; g++) {
+				char *ql = cs_gnuplot_quote(*groups[g] ? groups[g] : spec);
+				if (bars)
+					cs_str_append(&script, "%s'%s' using %zu:%zu:%zu%s lc %zu title '%s'", g ? ", " : "", qd, 2 + 3 * g,
+						      3 + 3 * g, 4 + 3 * g, g ? "" : ":xtic(1)", g + 1, ql);
+				else
+					cs_str_append(&script, "%s'%s' using %zu%s lc %zu title '%s'", g ? ", " : "", qd, 2 + 3 * g,
+						      g ? "" : ":xtic(1)", g + 1, ql);
+				free(ql);
+			}
+			cs_str_append(&script, "\n");
+		}
+		rc = cs_gnuplot_run(script, err);
+	}
+	if (rc == 0)
+		printf("%s\n", png);
+	free(script);
+	free(ylabel);
+	free(qy);
+	free(qx);
+	free(qd);
+	free(data);
+	for (size_t i = 0; i < ncats; i++)
+		free(cats[i]);
+	for (size_t i = 0; i < ngroups; i++)
+		free(groups[i]);
+	free(cats);
+	free(groups);
+	free(cat_of);
+	free(group_of);
+	free(v);
+	free(has);
 	return rc;
 }
 
@@ -394,11 +538,12 @@ int cs_plot_sweep(const char *dir, int argc, char **argv, const char *usage)
 			xcol = c;
 	}
 	char tmpl[] = "/tmp/clustersim-sweep-XXXXXX";
+	/* no numeric key: the first swept key, as categories */
+	if (!xcol && !xkey && t.nswept > 0)
+		xcol = 1;
+	bool categorical = xcol > 0 && !all_numeric(&t, xcol);
 	if (!xcol) {
-		if (xkey)
-			cs_error_input(&err, path, xkey, "not a swept key of this sweep");
-		else
-			cs_error_input(&err, path, NULL, "no swept key has numeric values: name one with --x");
+		cs_error_input(&err, path, xkey, "not a swept key of this sweep");
 		rc = cs_report_error(&err);
 	} else if (!mkdtemp(tmpl)) {
 		cs_error_set(&err, CS_EXIT_INTERNAL, "cannot make a temporary directory");
@@ -419,7 +564,8 @@ int cs_plot_sweep(const char *dir, int argc, char **argv, const char *usage)
 				png = cs_xasprintf("%s/sweep-%s.png", dir, m);
 				free(m);
 			}
-			if (plot_metric(&t, xcol, metrics[k], png, logx, logy, title, tmpl, (int)k, &err) < 0)
+			if ((categorical ? plot_bars(&t, xcol, metrics[k], png, logy, title, tmpl, (int)k, &err)
+					 : plot_metric(&t, xcol, metrics[k], png, logx, logy, title, tmpl, (int)k, &err)) < 0)
 				rc = cs_report_error(&err);
 			free(png);
 		}
