@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/per_day.h"
 #include "sim/alloc.h"
 #include "sim/experiment.h"
 #include "sim/interrupt.h"
@@ -115,7 +116,7 @@ static int run_balancing(json_t *exp, const struct cs_cfg *cfg, FILE *ts, const 
 }
 
 static int run_world(json_t *exp, const struct cs_cfg *cfg, const struct cs_run_opts *opts, FILE *jobs, FILE *ts,
-		     const struct paths *p, bool *no_jobs_csv)
+		     const struct paths *p, bool *no_jobs_csv, bool *per_day)
 {
 	struct cs_error *err = cfg->err;
 	struct cs_world w;
@@ -123,6 +124,7 @@ static int run_world(json_t *exp, const struct cs_cfg *cfg, const struct cs_run_
 	if (cs_world_init(&w, exp, cfg, jobs, ts) < 0)
 		goto out;
 	*no_jobs_csv = !w.jobs_csv; /* "output": {"jobs": false} */
+	*per_day = w.per_day;
 	json_object_set_new(exp, "version", json_string(CS_VERSION));
 	if (cs_write_json(p->exp, exp, err) < 0)
 		goto out;
@@ -157,6 +159,24 @@ out:
 	return rc;
 }
 
+/* "output": {"per_day": true}: the daily values, from the files just
+ * written, into summary.json (analysis/per_day). */
+static int add_per_day(const struct paths *p, bool no_jobs_csv, struct cs_error *err)
+{
+	json_t *days = cs_per_day(p->ts, no_jobs_csv ? NULL : p->jobs, err);
+	json_t *sum = days ? json_load_file(p->sum, 0, NULL) : NULL;
+	int rc = -1;
+	if (sum) {
+		json_object_set(sum, "per_day", days);
+		rc = cs_write_json(p->sum, sum, err);
+	} else if (days) {
+		cs_error_input(err, p->sum, NULL, "cannot read back to add the per-day values");
+	}
+	json_decref(sum);
+	json_decref(days);
+	return rc;
+}
+
 int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_error *err)
 {
 	struct cs_outdir od;
@@ -169,13 +189,13 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 	struct cs_cfg cfg = {opts->file, dir, err};
 	FILE *jobs = fopen(p.jobs, "w"), *ts = fopen(p.ts, "w");
 	int rc = -1;
-	bool no_jobs_csv = false;
+	bool no_jobs_csv = false, per_day = false;
 	if (!jobs || !ts)
 		cs_error_input(err, od.tmp, NULL, "cannot write: %s", strerror(errno));
 	else if (json_object_get(exp, "balancer") && !cs_balancer_is_attached(exp))
 		rc = run_balancing(exp, &cfg, ts, &p);
 	else
-		rc = run_world(exp, &cfg, opts, jobs, ts, &p, &no_jobs_csv);
+		rc = run_world(exp, &cfg, opts, jobs, ts, &p, &no_jobs_csv, &per_day);
 	if (rc == 0 && opts->point) {
 		char *pp = cs_outdir_file(&od, "point.json");
 		rc = cs_write_json(pp, opts->point, err);
@@ -187,6 +207,8 @@ int cs_run_experiment(json_t *exp, const struct cs_run_opts *opts, struct cs_err
 		rc = -1;
 	if (ts && cs_close_checked(ts, p.ts, err) < 0)
 		rc = -1;
+	if (rc == 0 && per_day)
+		rc = add_per_day(&p, no_jobs_csv, err);
 	if (rc == 0 && no_jobs_csv)
 		unlink(p.jobs);
 	bool interrupted = cs_interrupted() && !opts->live; /* live: a signal is its end */

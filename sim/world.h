@@ -89,6 +89,7 @@ struct cs_world {
 	cs_time sample_interval;
 	bool check_invariants;
 	bool jobs_csv;            /* output.jobs: write jobs.csv */
+	bool per_day;             /* output.per_day: daily values in summary.json (analysis/per_day) */
 	bool strict;              /* trace rows a format skips are errors */
 	struct cs_limits limits;  /* how large the run may be (sim/limits) */
 

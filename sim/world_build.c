@@ -356,11 +356,12 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 		out = json_object();
 		json_object_set_new(exp, "output", out);
 	}
-	static const char *const out_keys[] = {"sample_interval", "jobs", NULL};
+	static const char *const out_keys[] = {"sample_interval", "jobs", "per_day", NULL};
 	if (cs_cfg_keys(cfg, out, "output", out_keys) < 0 ||
 	    cs_cfg_time(cfg, out, "output", "sample_interval", w->duration == CS_TIME_NEVER ? 3600 : 60,
 			CS_CFG_POSITIVE, &w->sample_interval) < 0 ||
-	    cs_cfg_bool(cfg, out, "output", "jobs", true, &w->jobs_csv) < 0)
+	    cs_cfg_bool(cfg, out, "output", "jobs", true, &w->jobs_csv) < 0 ||
+	    cs_cfg_bool(cfg, out, "output", "per_day", false, &w->per_day) < 0)
 		return -1;
 	if (w->duration != CS_TIME_NEVER && w->duration / w->sample_interval + 2 > (cs_time)w->limits.timeseries_rows)
 		return cs_error_input(cfg->err, cfg->file, "output.sample_interval",

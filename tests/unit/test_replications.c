@@ -6,7 +6,8 @@
  *    is the plain run with seed + k - 1 byte for byte, -j 1 and -j 2 give
  *    the same bytes, bad counts are refused;
  *  - `sweep --replications N`: sweep.csv's interval columns, the same
- *    bytes with -j 1 and -j 2 and after an interrupted sweep resumed. */
+ *    bytes with -j 1 and -j 2 and after an interrupted sweep resumed;
+ *  - output.per_day against the run's own totals and its jobs.csv. */
 #include <math.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -190,6 +191,52 @@ static void test_sweep_replications(void **state)
 	free(dir);
 }
 
+/* output.per_day: the daily values agree with the whole run's (the
+ * mean of two days' time-weighted utilization is the run's exact
+ * utilization; the days' submissions add up), and with jobs.csv read
+ * independently (python's csv); a run shorter than a day has none. */
+static void test_per_day(void **state)
+{
+	char *dir = tu_tmpdir();
+	const char *b = tu_binary();
+	/* (a sample window of 700 s straddles midnight: split by overlap) */
+	assert_int_equal(tu_sh("%s run tests/cases/per-day.json -o %s/P -q", b, dir), 0);
+	char p[700];
+	snprintf(p, sizeof p, "%s/P/summary.json", dir);
+	json_t *s = json_load_file(p, 0, NULL);
+	assert_non_null(s);
+	json_t *pd = json_object_get(s, "per_day"), *m = json_object_get(pd, "metrics");
+	assert_int_equal(json_integer_value(json_object_get(pd, "days")), 2);
+	json_t *u = json_object_get(json_object_get(m, "utilization.cpu"), "values");
+	double mean = (json_number_value(json_array_get(u, 0)) + json_number_value(json_array_get(u, 1))) / 2;
+	assert_near(mean, tu_num(s, "utilization.cpu"), 1e-6);
+	json_t *j = json_object_get(json_object_get(m, "jobs.submitted"), "values");
+	assert_near(json_number_value(json_array_get(j, 0)) + json_number_value(json_array_get(j, 1)), tu_num(s, "jobs.submitted"),
+		    1e-12);
+	/* day 2's mean wait to the first attempt, from jobs.csv */
+	assert_int_equal(tu_sh("python3 -c \"\nimport csv, json, sys\nw = [float(r['first_attempt']) - float(r['submit']) "
+			       "for r in csv.DictReader(open('%s/P/jobs.csv')) if r['first_attempt'] and 86400 <= float(r['submit']) < "
+			       "172800]\nv = json.load(open('%s'))['per_day']['metrics']['wait_first_attempt.mean']['values'][1]\n"
+			       "sys.exit(0 if abs(sum(w) / len(w) - v) <= 1e-6 * max(1, abs(v)) else 1)\"",
+			       dir, p),
+			 0);
+	/* median and MAD of the two days */
+	json_t *busy = json_object_get(m, "schedulers.batch.busy");
+	double a = json_number_value(json_array_get(json_object_get(busy, "values"), 0)),
+	       c = json_number_value(json_array_get(json_object_get(busy, "values"), 1));
+	assert_near(json_number_value(json_object_get(busy, "median")), (a + c) / 2, 1e-9);
+	assert_near(json_number_value(json_object_get(busy, "mad")), fabs(a - c) / 2, 1e-6);
+	json_decref(s);
+	/* shorter than a day: no whole day */
+	assert_int_equal(tu_sh("%s run tests/cases/good.json -o %s/Q -q --set output.per_day=true", b, dir), 0);
+	snprintf(p, sizeof p, "%s/Q/summary.json", dir);
+	s = json_load_file(p, 0, NULL);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(s, "per_day"), "days")), 0);
+	json_decref(s);
+	tu_rm_rf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_aggregate_structure),
 		cmocka_unit_test(test_run_replications),
 		cmocka_unit_test(test_sweep_replications),
+		cmocka_unit_test(test_per_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
