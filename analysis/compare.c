@@ -69,6 +69,8 @@ struct cmp {
 	double abs_eps, alpha;
 	bool allow_different;
 	struct cs_cmp_report rep;
+	struct cs_error *err; /* the first metric that cannot be compared */
+	const char *rdir;     /* the result directory being compared */
 };
 
 static void add_tol(struct cmp *c, const char *glob, size_t len, double pct, const char *where)
@@ -96,17 +98,42 @@ static bool parse_pct(const char *s, double *out)
 	return end != s && *end == '\0' && *out >= 0 && isfinite(*out);
 }
 
+/* One line of a tolerance file into buf (without its newline): 1, 0 at
+ * the end, -1 for a line longer than the buffer, -2 for a NUL byte (a
+ * binary file, /dev/zero: never read without bound). */
+static int read_rule_line(FILE *f, char *buf, size_t cap)
+{
+	size_t n = 0;
+	int ch;
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (ch == '\0')
+			return -2;
+		if (n + 1 >= cap)
+			return -1;
+		buf[n++] = (char)ch;
+	}
+	buf[n] = '\0';
+	return ch == EOF && n == 0 ? 0 : 1;
+}
+
 /* --tolerances FILE: "GLOB PCT" per line, '#' comments, blank lines. */
 static int read_tolerances(struct cmp *c, const char *file, struct cs_error *err)
 {
 	FILE *f = fopen(file, "r");
 	if (!f)
 		return cs_error_input(err, file, NULL, "cannot open the tolerance file: %s", strerror(errno));
-	char *line = NULL;
-	size_t cap = 0, no = 0;
-	int rc = 0;
-	while (rc == 0 && getline(&line, &cap, f) >= 0) {
+	char line[4096];
+	size_t no = 0;
+	int rc = 0, got;
+	while (rc == 0 && (got = read_rule_line(f, line, sizeof line)) != 0) {
 		no++;
+		char where0[64];
+		snprintf(where0, sizeof where0, "line %zu", no);
+		if (got < 0) {
+			rc = cs_error_input(err, file, where0, got == -2 ? "a NUL byte: not a text file of GLOB PERCENT rules"
+									  : "longer than 4,000 bytes: not a GLOB PERCENT rule");
+			break;
+		}
 		line[strcspn(line, "#\r\n")] = '\0';
 		char *g = line + strspn(line, " \t");
 		if (!*g)
@@ -121,9 +148,9 @@ static int read_tolerances(struct cmp *c, const char *file, struct cs_error *err
 		bool extra = saved && vend[1 + strspn(vend + 1, " \t")];
 		if (!*v || extra || !parse_pct(v, &pct)) {
 			*vend = saved;
-			char *got = cs_escaped(g);
-			rc = cs_error_input(err, file, where, "expected GLOB PERCENT, a percentage >= 0 (got \"%s\")", got);
-			free(got);
+			char *shown = cs_escaped(g);
+			rc = cs_error_input(err, file, where, "expected GLOB PERCENT, a percentage >= 0 (got \"%s\")", shown);
+			free(shown);
 			break;
 		}
 		char *src = cs_xasprintf("%s: %s", file, where);
@@ -132,7 +159,6 @@ static int read_tolerances(struct cmp *c, const char *file, struct cs_error *err
 	}
 	if (rc == 0 && ferror(f))
 		rc = cs_error_input(err, file, NULL, "read error");
-	free(line);
 	fclose(f);
 	return rc;
 }
@@ -198,6 +224,16 @@ static void check_one(struct cmp *c, const char *point, const char *key, const j
 	w->direction = tol_override >= 0 ? dir_override : cs_metric_def(key)->direction;
 	w->tolerance = tol;
 	w->base = bs;
+	if (r && !leaf_stats(r, &rs) && !c->allow_different) {
+		/* a number in the baseline, a string or a broken statistics
+		 * object in the result: nothing a gate can pass on */
+		char *got = json_dumps(r, JSON_ENCODE_ANY | JSON_COMPACT);
+		cs_error_input(c->err, c->rdir, key, "not a number or a statistics object as in the baseline (got %.80s)",
+			       got ? got : "?");
+		free(got);
+		w->status = CS_CMP_ONLY_BASE;
+		return;
+	}
 	if (!r || !leaf_stats(r, &rs)) {
 		w->status = CS_CMP_ONLY_BASE; /* only with --allow-different */
 		return;
@@ -282,8 +318,11 @@ static int compare_dirs(struct cmp *c, const char *point, const char *bdir, cons
 	if (rc == 0) {
 		const char *key;
 		json_t *v;
+		c->err = err;
+		c->rdir = rdir;
 		json_object_foreach(base, key, v)
 			check_one(c, point, key, v, json_object_get(result, key), -1, CS_NEUTRAL);
+		rc = err->code ? -1 : 0;
 	}
 	json_decref(base);
 	json_decref(result);
@@ -298,8 +337,12 @@ static int compare_dirs(struct cmp *c, const char *point, const char *bdir, cons
 				    "events_per_second: not a positive number, so --speed has nothing to compare");
 	else if (!rb || !rr)
 		rc = -1;
-	else
+	else {
+		c->err = err;
+		c->rdir = rdir;
 		check_one(c, point, "run.events_per_second", vb, vr, speed, CS_HIGHER_IS_BETTER);
+		rc = err->code ? -1 : 0;
+	}
 	json_decref(rb);
 	json_decref(rr);
 	return rc;
@@ -398,7 +441,7 @@ static int emit(const struct cmp *c, const char *format, const char *out, struct
 	FILE *m = open_memstream(&buf, &len);
 	cs_cmp_render(&c->rep, format, m);
 	fclose(m);
-	int rc = cs_write_file_atomic(out, buf, len, err);
+	int rc = cs_write_output_file(out, buf, len, err);
 	free(buf);
 	return rc;
 }

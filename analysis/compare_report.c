@@ -167,17 +167,39 @@ static void markdown(const struct cs_cmp_report *r, FILE *f)
 	fputs("\n</details>\n", f);
 }
 
+/* The length of the valid UTF-8 sequence at s that XML 1.0 allows
+ * (not U+FFFE, U+FFFF or a surrogate), or 0. */
+static size_t xml_char(const unsigned char *s)
+{
+	if (s[0] < 0x80)
+		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' ? 1 : 0;
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	if (!n)
+		return 0;
+	unsigned cp = s[0] & (0xff >> (n + 1));
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	bool shortest = (n == 2 && cp >= 0x80) || (n == 3 && cp >= 0x800) || (n == 4 && cp >= 0x10000 && cp <= 0x10ffff);
+	return shortest && !(cp >= 0xd800 && cp <= 0xdfff) && cp != 0xfffe && cp != 0xffff ? n : 0;
+}
+
 static void xml_text(const char *s, FILE *f)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = xml_char(p);
+		switch (n ? *p : 0) {
 		case '&': fputs("&amp;", f); break;
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
-		default: fputc((unsigned char)*s < 0x20 ? '?' : *s, f); /* not allowed in XML 1.0 */
+		case 0: fputc('?', f); break; /* a byte XML cannot hold */
+		default: fwrite(p, 1, n, f);
 		}
+		p += n ? n : 1;
 	}
 }
 

@@ -170,7 +170,8 @@ json_t *cs_per_day(const char *ts, const char *jobs, struct cs_error *err)
 		read_series(ts, &a);
 		read_jobs(jobs, &a);
 	}
-	qsort(a.v, a.n, sizeof *a.v, cmp_key); /* one order whatever the files' */
+	if (a.n)
+		qsort(a.v, a.n, sizeof *a.v, cmp_key); /* one order whatever the files' */
 	json_t *metrics = json_object();
 	double *vals = cs_xcalloc(a.days + 1, sizeof *vals);
 	for (size_t i = 0; i < a.n; i++) {

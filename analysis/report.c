@@ -55,7 +55,12 @@ static void html(FILE *f, const char *s)
 		case '<': fputs("&lt;", f); break;
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
+		default:
+			/* a control character (a name may hold one): not for a page */
+			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+				fputs("&#xFFFD;", f);
+			else
+				fputc(*s, f);
 		}
 	}
 }
@@ -132,8 +137,11 @@ static int figures(const char *dir, const char *tmp, int k, char ***files, size_
 		close(saved);
 	}
 	free(out);
-	if (rc != 0)
-		return cs_error_set(err, rc, "%s: its figures could not be drawn (said above)", dir);
+	if (rc != 0) {
+		/* plot has said why, in one line: the report adds none */
+		err->code = rc;
+		return -2;
+	}
 	char prefix[32];
 	snprintf(prefix, sizeof prefix, "fig%d", k);
 	DIR *d = opendir(tmp);
@@ -151,7 +159,8 @@ static int figures(const char *dir, const char *tmp, int k, char ***files, size_
 	}
 	if (d)
 		closedir(d);
-	qsort(*files, *n, sizeof **files, cmp_fig);
+	if (*n)
+		qsort(*files, *n, sizeof **files, cmp_fig);
 	return 0;
 }
 
@@ -305,10 +314,8 @@ static int one_dir(FILE *f, const char *dir, const char *tmp, int k, json_t *pro
 	}
 	char **files = NULL;
 	size_t nf = 0;
-	if (figures(dir, tmp, k, &files, &nf, err) < 0) {
-		rc = -1;
+	if ((rc = figures(dir, tmp, k, &files, &nf, err)) < 0)
 		goto out;
-	}
 	fprintf(f, "<section id=\"r%d\">\n<h2>", k);
 	html(f, base_name(dir));
 	fputs(sweep ? " <small>sweep</small>" : cs_is_aggregate(s) ? " <small>replications</small>" : " <small>run</small>",
@@ -475,9 +482,11 @@ int cs_cmd_report(int argc, char **argv)
 	fputs(check_script, f);
 	fputs("</body>\n</html>\n", f);
 	fclose(f);
-	if (r == 0 && cs_write_file_atomic(out, buf, len, &err) == 0) {
+	if (r == 0 && cs_write_output_file(out, buf, len, &err) == 0) {
 		printf("%s\n", out);
 		rc = 0;
+	} else if (r == -2) {
+		rc = err.code; /* said by plot */
 	} else {
 		rc = cs_report_error(&err);
 	}

@@ -69,6 +69,12 @@ static double get(const json_t *o, const char *k)
 	return json_is_number(v) ? json_number_value(v) : (double)NAN;
 }
 
+/* A number, or null where allowed. */
+static bool num_or_null(const json_t *v, bool null_ok)
+{
+	return json_is_number(v) ? isfinite(json_number_value(v)) : null_ok && json_is_null(v);
+}
+
 bool cs_stats_from_json(const json_t *v, struct cs_stats *s)
 {
 	static const char *const keys[] = {"mean", "sd", "ci95", "median", "mad", "n"};
@@ -78,7 +84,15 @@ bool cs_stats_from_json(const json_t *v, struct cs_stats *s)
 		if (!json_object_get(v, keys[i]))
 			return false;
 	const json_t *n = json_object_get(v, "n"), *ci = json_object_get(v, "ci95");
-	if (!json_is_integer(n) || json_integer_value(n) < 0 || !(json_is_null(ci) || json_array_size(ci) == 2))
+	if (!json_is_integer(n) || json_integer_value(n) < 0)
+		return false;
+	/* with values (n > 0) the mean and median are numbers; sd, mad and
+	 * the interval may be null (n = 1) */
+	bool empty = json_integer_value(n) == 0;
+	if (!num_or_null(json_object_get(v, "mean"), empty) || !num_or_null(json_object_get(v, "median"), empty) ||
+	    !num_or_null(json_object_get(v, "sd"), true) || !num_or_null(json_object_get(v, "mad"), true) ||
+	    !(json_is_null(ci) || (json_array_size(ci) == 2 && num_or_null(json_array_get(ci, 0), false) &&
+				   num_or_null(json_array_get(ci, 1), false))))
 		return false;
 	s->mean = get(v, "mean");
 	s->sd = get(v, "sd");

@@ -106,7 +106,7 @@ int cs_parse_run_args(int argc, char **argv, const char *usage_text, bool with_s
 			const char *v = argv[++i];
 			bool part = o[2] == 'p';
 			/* what Slurm takes: a partition name; a time "MM", "HH:MM:SS", "D-HH" */
-			if (!cs_slurm_word_ok(v, part ? "_.-" : ":-")) {
+			if (part ? !cs_slurm_word_ok(v, "_.-") : !cs_slurm_time_ok(v)) {
 				cs_usage_error(usage_text, "%s: expected %s (got \"%s\")", o,
 					       part ? "a partition name of letters, digits, '_', '.' and '-'"
 						    : "a Slurm time limit such as 30, 1:00:00 or 2-0",

@@ -138,6 +138,9 @@ int cs_sweep_load(struct cs_sweep *s, const char *file, char *const *sets, size_
 		return -1;
 	s->plan = (struct cs_plan){.file = file, .force = true, .resume = a->resume, .quiet = a->quiet, .jobs = a->jobs};
 	add_points(&s->plan, s->base, &s->g, file, s->outdir, s->lim.replications, a->units == NULL);
+	if (cs_plan_units(&s->plan) > 10000000)
+		return cs_error_input(err, file, "replications", "%zu points x replications = %zu runs: at most 10,000,000",
+				      s->plan.n, cs_plan_units(&s->plan));
 	return 0;
 }
 

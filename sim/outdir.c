@@ -250,6 +250,38 @@ int cs_write_file_atomic(const char *path, const char *data, size_t len, struct 
 	return rc;
 }
 
+int cs_write_output_file(const char *path, const char *data, size_t len, struct cs_error *err)
+{
+	char real[4096];
+	struct stat st;
+	/* a symbolic link: the file it names is the one replaced (the link stays) */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, real))
+		path = real;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return cs_error_input(err, path, NULL, "is a directory (name a file to write)");
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* a device, a FIFO: written to, never replaced (-o /dev/stdout) */
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return cs_error_input(err, path, NULL, "cannot write: %s", strerror(errno));
+		for (size_t off = 0; off < len;) {
+			ssize_t w = write(fd, data + off, len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0) {
+				int e = errno;
+				close(fd);
+				return cs_error_input(err, path, NULL, "write error: %s", strerror(e));
+			}
+			off += (size_t)w;
+		}
+		if (close(fd) < 0)
+			return cs_error_input(err, path, NULL, "write error: %s", strerror(errno));
+		return 0;
+	}
+	return cs_write_file_atomic(path, data, len, err);
+}
+
 int cs_write_json(const char *path, const json_t *doc, struct cs_error *err)
 {
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_REAL_PRECISION(12));

@@ -49,6 +49,11 @@ int cs_rm_rf(const char *path);
 /* Write len bytes to path through a temporary file beside it and a
  * rename: readers see the old file or the new one, never a part. */
 int cs_write_file_atomic(const char *path, const char *data, size_t len, struct cs_error *err);
+/* A report the user names (-o FILE): a regular file or a new one is
+ * replaced atomically as above; a symbolic link's target is; a device or
+ * FIFO (-o /dev/stdout) is written to, never replaced; a directory is an
+ * error. */
+int cs_write_output_file(const char *path, const char *data, size_t len, struct cs_error *err);
 /* Write a JSON document (2-space indent, 12 significant digits, a final
  * newline) to path, checking every write. */
 int cs_write_json(const char *path, const json_t *doc, struct cs_error *err);

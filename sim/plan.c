@@ -30,11 +30,23 @@ struct cs_plan_point *cs_plan_add(struct cs_plan *p, const char *label, const ch
 	return pt;
 }
 
+/* What the point's point.json holds: its experiment as given, and with
+ * replications their count (so that a point resumed with another count
+ * runs again). */
+static json_t *point_doc(const struct cs_plan_point *pt)
+{
+	json_t *d = json_deep_copy(pt->given);
+	if (d && pt->nreps > 1)
+		json_object_set_new(d, "replications", json_integer((json_int_t)pt->nreps));
+	return d;
+}
+
 bool cs_plan_point_complete(const struct cs_plan_point *pt)
 {
 	char *sum = cs_xasprintf("%s/summary.json", pt->target), *pj = cs_xasprintf("%s/point.json", pt->target);
-	json_t *given = json_load_file(pj, 0, NULL);
-	bool ok = access(sum, R_OK) == 0 && given && json_equal(given, pt->given);
+	json_t *given = json_load_file(pj, 0, NULL), *want = point_doc(pt);
+	bool ok = access(sum, R_OK) == 0 && given && json_equal(given, want);
+	json_decref(want);
 	json_decref(given);
 	free(sum);
 	free(pj);
@@ -143,15 +155,17 @@ static void finish_point(struct cs_plan *plan, struct cs_plan_point *pt, const e
 			pt->error = first_error(pt, st);
 	} else if (pt->nreps == 1 && pt->ok) {
 		pt->status = CS_UNIT_OK; /* its run is its result */
-	} else if (pt->interrupted || cs_interrupted()) {
-		/* (replications done are kept in staging for --resume) */
-		pt->status = pt->ok || pt->interrupted ? CS_UNIT_INTERRUPTED : CS_UNIT_NOT_RUN;
 	} else if (pt->ok < pt->nreps) {
-		pt->status = CS_UNIT_NOT_RUN;
+		/* (replications done are kept in staging for --resume) */
+		pt->status = (pt->ok || pt->interrupted) && cs_interrupted() ? CS_UNIT_INTERRUPTED : CS_UNIT_NOT_RUN;
 	} else {
+		/* every replication is there: assembled even when the command
+		 * was interrupted meanwhile (a rename and two small files) */
 		struct cs_error err = {0};
-		if (cs_replications_assemble(pt->target, pt->staging, pt->nreps, pt->write_point ? pt->given : NULL,
-					     true, &err) < 0) {
+		json_t *doc = pt->write_point ? point_doc(pt) : NULL;
+		int ar = cs_replications_assemble(pt->target, pt->staging, pt->nreps, doc, true, &err);
+		json_decref(doc);
+		if (ar < 0) {
 			pt->error = cs_xstrdup(err.msg);
 			pt->status = CS_UNIT_FAILED;
 		} else {

@@ -29,7 +29,19 @@ int cs_replications_take(json_t *exp, const char *file, uint64_t max, size_t *n,
 		free(got);
 		return -1;
 	}
+	/* the runs' bookkeeping is in memory: a million replications of a
+	 * run is as far as a limit may take it */
+	if (x > 1000000)
+		return cs_error_input(err, file, "replications", "at most 1,000,000 (got %.0f)", x);
 	*n = (size_t)x;
+	/* every replication's seed must be one: seed + n - 1 <= 2^63 - 1 */
+	const json_t *sd = json_object_get(exp, "seed");
+	double seed = sd ? json_number_value(sd) : 1;
+	if (sd && json_is_integer(sd) ? json_integer_value(sd) > INT64_MAX - (json_int_t)(*n - 1)
+				     : seed + (double)(*n - 1) >= 9.0e15 && *n > 1)
+		return cs_error_input(err, file, "replications",
+				      "the seeds seed ... seed + %zu do not all fit in 0 ... 2^63 - 1 (seed %.17g)", *n - 1,
+				      json_is_integer(sd) ? (double)json_integer_value(sd) : seed);
 	json_object_del(exp, "replications");
 	return 0;
 }

@@ -115,12 +115,31 @@ char *cs_slurm_script(const struct cs_slurm_opts *o, char *const *argv, size_t a
 
 /* Run argv (PATH lookup), its stdout into *out (a new string); its exit
  * status, -1 if it could not run (errno kept). */
+static int run_capture_err(const char *const *argv, char **out, char **errout);
 static int run_capture(const char *const *argv, char **out)
 {
-	int fd[2];
+	return run_capture_err(argv, out, NULL);
+}
+
+/* The same with the program's stderr into *errout (a new string) when
+ * errout is not NULL, else passed on. */
+static int run_capture_err(const char *const *argv, char **out, char **errout)
+{
+	int fd[2], efd = -1;
+	char errpath[] = "/tmp/clustersim-slurm-err-XXXXXX";
 	*out = NULL;
-	if (pipe(fd) < 0)
+	if (errout) {
+		*errout = NULL;
+		efd = mkstemp(errpath);
+		if (efd < 0)
+			return -1;
+		unlink(errpath);
+	}
+	if (pipe(fd) < 0) {
+		if (efd >= 0)
+			close(efd);
 		return -1;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -130,6 +149,8 @@ static int run_capture(const char *const *argv, char **out)
 	}
 	if (pid == 0) {
 		dup2(fd[1], 1);
+		if (efd >= 0)
+			dup2(efd, 2);
 		close(fd[0]);
 		close(fd[1]);
 		execvp(argv[0], (char *const *)(uintptr_t)argv);
@@ -155,18 +176,30 @@ static int run_capture(const char *const *argv, char **out)
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	*out = buf;
+	if (efd >= 0) {
+		char ebuf[512] = "";
+		ssize_t r = pread(efd, ebuf, sizeof ebuf - 1, 0);
+		ebuf[r > 0 ? r : 0] = '\0';
+		ebuf[strcspn(ebuf, "\n")] = '\0'; /* its first line */
+		*errout = cs_xstrdup(ebuf);
+		close(efd);
+	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 int cs_slurm_submit(const char *script, char *id, size_t cap, struct cs_error *err)
 {
 	const char *argv[] = {"sbatch", "--parsable", script, NULL};
-	char *out;
-	int rc = run_capture(argv, &out);
+	char *out, *msg = NULL;
+	int rc = run_capture_err(argv, &out, &msg);
 	if (rc != 0) {
 		free(out);
-		return cs_error_input(err, script, NULL, "sbatch failed (exit %d; its message is above)", rc);
+		/* its message in ours: one line */
+		cs_error_input(err, script, NULL, "sbatch failed (exit %d): %s", rc, msg && *msg ? msg : "no message");
+		free(msg);
+		return -1;
 	}
+	free(msg);
 	/* --parsable: "JOBID" or "JOBID;CLUSTER" */
 	out[strcspn(out, ";\n")] = '\0';
 	if (!*out || strspn(out, "0123456789") != strlen(out) || strlen(out) >= cap) {
@@ -242,4 +275,33 @@ size_t cs_slurm_cpus(const char *partition)
 	}
 	free(out);
 	return cpus;
+}
+
+bool cs_slurm_time_ok(const char *t)
+{
+	/* Slurm's forms: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S; or UNLIMITED */
+	if (strcmp(t, "UNLIMITED") == 0 || strcmp(t, "INFINITE") == 0)
+		return true;
+	const char *p = t;
+	size_t fields = 0;
+	bool days = false;
+	while (*p) {
+		size_t d = strspn(p, "0123456789");
+		if (d == 0 || d > 9)
+			return false;
+		p += d;
+		fields++;
+		if (*p == '-' && !days && fields == 1) {
+			days = true;
+			fields = 0;
+			p++;
+		} else if (*p == ':') {
+			p++;
+			if (!*p)
+				return false;
+		} else if (*p) {
+			return false;
+		}
+	}
+	return fields >= 1 && fields <= 3 && !(days && fields == 0);
 }

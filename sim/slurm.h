@@ -34,6 +34,9 @@ struct cs_slurm_opts {
 
 /* Check a --partition or --time value (the characters Slurm takes). */
 bool cs_slurm_word_ok(const char *s, const char *extra);
+/* Whether t is a Slurm time limit: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S,
+ * UNLIMITED. */
+bool cs_slurm_time_ok(const char *t);
 /* The batch script (a new string).  argv: the command each task runs,
  * before "--unit"; tasks: the array, index (a decimal string, in
  * increasing order) -> its runs' unit numbers.  With one run per task

@@ -161,7 +161,14 @@ static int distribute(const struct cs_run_args *a, struct cs_sweep *s, struct cs
 		if ((lock = cs_sweep_prepare_dir(s->outdir, a, err)) < 0)
 			goto out;
 	}
-	dir = a->dry_run && access(s->outdir, F_OK) != 0 ? cs_xstrdup(s->outdir) : absolute(s->outdir, err);
+	if (a->dry_run && access(s->outdir, F_OK) != 0) {
+		/* not made by a dry run: absolute by the working directory */
+		char cwd[PATH_MAX];
+		dir = s->outdir[0] == '/' || !getcwd(cwd, sizeof cwd) ? cs_xstrdup(s->outdir)
+								     : cs_xasprintf("%s/%s", cwd, s->outdir);
+	} else {
+		dir = absolute(s->outdir, err);
+	}
 	if (!dir || !(argv = unit_command(exp, dir, sets, &argc, err)))
 		goto out;
 	units = pending_units(&s->plan, &n);
@@ -216,10 +223,22 @@ static int distribute(const struct cs_run_args *a, struct cs_sweep *s, struct cs
 	}
 	char *sdir = cs_xasprintf("%s/slurm", s->outdir), *spath = cs_xasprintf("%s/slurm/sweep.sbatch", s->outdir);
 	char id[64];
-	rc = cs_mkdir_p(sdir, err) < 0 || cs_write_file_atomic(spath, script, strlen(script), err) < 0 ||
-			     cs_slurm_submit(spath, id, sizeof id, err) < 0 || record_job(s->outdir, id, tasks, err) < 0
-		     ? -1
-		     : 0;
+	char *jpath = cs_xasprintf("%s/slurm/jobs.json", s->outdir), *cpath = cs_xasprintf("%s/sweep.json", s->outdir);
+	bool first = access(jpath, F_OK) != 0;
+	rc = cs_mkdir_p(sdir, err) < 0 || cs_write_file_atomic(spath, script, strlen(script), err) < 0 ? -1 : 0;
+	if (rc == 0 && cs_slurm_submit(spath, id, sizeof id, err) < 0) {
+		/* nothing was submitted: what this command wrote goes, so that
+		 * the directory takes a local sweep as before */
+		unlink(spath);
+		rmdir(sdir);
+		if (first)
+			unlink(cpath);
+		rc = -1;
+	}
+	if (rc == 0 && record_job(s->outdir, id, tasks, err) < 0)
+		rc = -1;
+	free(jpath);
+	free(cpath);
 	free(sdir);
 	free(spath);
 	if (rc == 0 && !a->quiet)

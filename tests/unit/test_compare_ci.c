@@ -169,6 +169,49 @@ static void test_tolerance_files(void **state)
 	free(err);
 }
 
+/* What cannot be compared is bad input, never a pass; -o writes where
+ * it is told without replacing what is not a regular file. */
+static void test_not_comparable(void **state)
+{
+	char *err;
+	/* a number in the baseline, a string in the result */
+	assert_int_equal(tu_sh("cp -r %s/one1 %s/str && python3 -c \"import json; p = '%s/str/summary.json'; "
+			       "d = json.load(open(p)); d['wait_scheduled']['mean'] = '12'; json.dump(d, open(p, 'w'))\"",
+			       dir, dir, dir),
+			 0);
+	assert_int_equal(compare(NULL, &err, "%s/one1 %s/str", dir, dir), 2);
+	assert_non_null(strstr(err, "wait_scheduled.mean: not a number or a statistics object"));
+	free(err);
+	/* a statistics object whose mean is not a number */
+	assert_int_equal(tu_sh("cp -r %s/R1 %s/badstat && python3 -c \"import json; p = '%s/badstat/summary.json'; "
+			       "d = json.load(open(p)); d['wait_scheduled']['mean']['mean'] = 'x'; json.dump(d, open(p, 'w'))\"",
+			       dir, dir, dir),
+			 0);
+	assert_int_equal(compare(NULL, NULL, "%s/R1 %s/badstat", dir, dir), 2);
+	/* a key past a kilobyte is still a metric (a workload's long name) */
+	assert_int_equal(tu_sh("cp -r %s/one1 %s/long && python3 -c \"import json; p = '%s/long/summary.json'; "
+			       "d = json.load(open(p)); d['k' * 2000] = 1; json.dump(d, open(p, 'w'))\"",
+			       dir, dir, dir),
+			 0);
+	assert_int_equal(compare(NULL, NULL, "%s/one1 %s/long", dir, dir), 2);
+	/* a tolerance file with a NUL byte, or no end (/dev/zero) */
+	assert_int_equal(tu_sh("printf 'wait_* 5\\000junk\\n' > %s/nul.tol", dir), 0);
+	assert_int_equal(compare(NULL, &err, "%s/R1 %s/R2 --tolerances %s/nul.tol", dir, dir, dir), 2);
+	assert_non_null(strstr(err, "a NUL byte"));
+	free(err);
+	assert_int_equal(compare(NULL, NULL, "%s/R1 %s/R2 --tolerances /dev/zero", dir, dir), 2);
+	/* -o: a symbolic link's target is replaced, the link stays; a
+	 * character device is written to */
+	assert_int_equal(tu_sh("echo old > %s/target.md && ln -sf target.md %s/link.md", dir, dir), 0);
+	assert_int_equal(compare(NULL, NULL, "%s/R1 %s/R2 --format markdown -o %s/link.md", dir, dir, dir), 0);
+	assert_int_equal(tu_sh("test -L %s/link.md && grep -q 'no regression' %s/target.md", dir, dir), 0);
+	char *out;
+	assert_int_equal(compare(&out, NULL, "%s/R1 %s/R2 -o /dev/stdout", dir, dir), 0);
+	assert_non_null(strstr(out, "metrics compared"));
+	free(out);
+	assert_int_equal(tu_sh("test -c /dev/stdout -o -p /dev/stdout -o -L /dev/stdout && test -c /dev/null"), 0);
+}
+
 static void test_sweeps(void **state)
 {
 	char *out, *err;
@@ -224,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_noise_and_a_real_regression),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_tolerance_files),
+		cmocka_unit_test(test_not_comparable),
 		cmocka_unit_test(test_sweeps),
 		cmocka_unit_test(test_ci_example),
 	};

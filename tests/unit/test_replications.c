@@ -152,6 +152,17 @@ static void test_run_replications(void **state)
 	assert_int_equal(tu_cli(a, &err), 2);
 	assert_non_null(strstr(err, "replications: expected a whole number from 1 to 1000"));
 	free(err);
+	/* seeds that would pass 2^63 - 1, and counts past a million: refused
+	 * before anything runs */
+	snprintf(a, sizeof a, "run tests/cases/good.json -o %s/X -q --seed 9223372036854775000 --replications 1000", dir);
+	assert_int_equal(tu_cli(a, &err), 2);
+	assert_non_null(strstr(err, "do not all fit"));
+	free(err);
+	snprintf(a, sizeof a, "run tests/cases/good.json -o %s/X -q --set limits.replications=1e12 --set replications=1e12", dir);
+	assert_int_equal(tu_cli(a, &err), 2);
+	assert_non_null(strstr(err, "at most 1,000,000"));
+	free(err);
+	assert_int_equal(tu_sh("ls -a %s | grep -c replications | grep -qx 0", dir), 0); /* nothing staged */
 	/* a directory that is not empty needs --force */
 	snprintf(a, sizeof a, "run tests/cases/good.json -o %s/R -q --replications 2", dir);
 	assert_int_equal(tu_cli(a, &err), 2);
@@ -186,6 +197,14 @@ static void test_sweep_replications(void **state)
 	assert_int_equal(tu_sh("cmp -s %s/A/sweep.csv %s/B/sweep.csv && cmp -s %s/A/points/omega/summary.json "
 			       "%s/B/points/omega/summary.json && ! test -e %s/B/points/.omega.replications",
 			       dir, dir, dir, dir, dir),
+			 0);
+	/* resumed with another replication count: the points run again */
+	assert_int_equal(tu_sh("%s sweep experiments/default.json -o %s/B -q --replications 2 --resume --set duration=6h", b,
+			       dir),
+			 0);
+	assert_int_equal(tu_sh("grep -q '^omega,omega,ok,1,2,' %s/B/sweep.csv && test -d %s/B/points/omega/replications/2 && "
+			       "! test -e %s/B/points/omega/replications/3",
+			       dir, dir, dir),
 			 0);
 	tu_rm_rf(dir);
 	free(dir);
