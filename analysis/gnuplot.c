@@ -128,24 +128,53 @@ int cs_gnuplot_run(const char *script, struct cs_error *err)
 	bool written = write(fd, script, len) == (ssize_t)len;
 	close(fd);
 	int rc = 0;
-	if (!written) {
+	/* gnuplot's messages are caught, so that stderr keeps to one form:
+	 * a failure's first message goes into the error, warnings are
+	 * passed on as "clustersim: warning: gnuplot: ..." */
+	char etmpl[] = "/tmp/clustersim-gnuplot-err-XXXXXX";
+	int efd = written ? mkstemp(etmpl) : -1;
+	if (efd >= 0)
+		unlink(etmpl);
+	if (!written || efd < 0) {
 		rc = cs_error_set(err, CS_EXIT_INTERNAL, "%s: cannot write the gnuplot script", tmpl);
 	} else {
 		fflush(NULL);
 		pid_t pid = fork();
 		if (pid == 0) {
-			dup2(2, 1); /* its messages go to stderr, as ours do */
+			dup2(efd, 1);
+			dup2(efd, 2);
 			execlp("gnuplot", "gnuplot", tmpl, (char *)NULL);
 			_exit(127);
 		}
 		int st = 0;
-		if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		if (pid < 0 || waitpid(pid, &st, 0) < 0) {
 			rc = cs_error_set(err, CS_EXIT_INTERNAL, "cannot run gnuplot: %s", strerror(errno));
-		else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-			rc = cs_error_set(err, CS_EXIT_INTERNAL, "gnuplot failed (%s %d)",
-					  WIFEXITED(st) ? "exit status" : "signal",
-					  WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+		} else {
+			char msg[4096] = "";
+			ssize_t n = pread(efd, msg, sizeof msg - 1, 0);
+			msg[n > 0 ? n : 0] = '\0';
+			bool failed = !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+			char first[512] = "";
+			for (char *line = strtok(msg, "\n"); line; line = strtok(NULL, "\n")) {
+				line += strspn(line, " \t^");
+				if (!*line)
+					continue;
+				if (!*first && (failed || strncmp(line, "Warning", 7) != 0))
+					snprintf(first, sizeof first, "%s", line);
+				if (!failed) {
+					char *shown = cs_escaped(line);
+					fprintf(stderr, "clustersim: warning: gnuplot: %s\n", shown);
+					free(shown);
+				}
+			}
+			if (failed)
+				rc = cs_error_set(err, CS_EXIT_INTERNAL, "gnuplot failed (%s %d)%s%s",
+						  WIFEXITED(st) ? "exit status" : "signal",
+						  WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st), *first ? ": " : "", first);
+		}
 	}
+	if (efd >= 0)
+		close(efd);
 	unlink(tmpl);
 	return rc;
 }
