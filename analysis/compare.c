@@ -127,10 +127,10 @@ static int read_tolerances(struct cmp *c, const char *file, struct cs_error *err
 	int rc = 0, got;
 	while (rc == 0 && (got = read_rule_line(f, line, sizeof line)) != 0) {
 		no++;
-		char where0[64];
-		snprintf(where0, sizeof where0, "line %zu", no);
+		char where[64];
+		snprintf(where, sizeof where, "line %zu", no);
 		if (got < 0) {
-			rc = cs_error_input(err, file, where0, got == -2 ? "a NUL byte: not a text file of GLOB PERCENT rules"
+			rc = cs_error_input(err, file, where, got == -2 ? "a NUL byte: not a text file of GLOB PERCENT rules"
 									  : "longer than 4,000 bytes: not a GLOB PERCENT rule");
 			break;
 		}
@@ -141,8 +141,7 @@ static int read_tolerances(struct cmp *c, const char *file, struct cs_error *err
 		size_t glen = strcspn(g, " \t");
 		char *v = g + glen + strspn(g + glen, " \t");
 		char *vend = v + strcspn(v, " \t");
-		char where[64], saved = *vend;
-		snprintf(where, sizeof where, "line %zu", no);
+		char saved = *vend;
 		*vend = '\0';
 		double pct;
 		bool extra = saved && vend[1 + strspn(vend + 1, " \t")];
