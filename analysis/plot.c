@@ -51,22 +51,11 @@ static const char usage[] =
 	"  balancing runs (a \"balancer\" experiment): sessions per server over time,\n"
 	"  one panel per DIR (DIR/sessions.png without -o)\n";
 
-static const char *base_name(const char *dir)
-{
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	const char *s = dir + n;
-	while (s > dir && s[-1] != '/')
-		s--;
-	return s;
-}
-
 /* A label without the trailing slash; a replication's directory
  * (RUN/replications/K) is "RUN (replication K)". */
 static char *label_of(const char *dir)
 {
-	const char *b = base_name(dir);
+	const char *b = cs_base_name(dir);
 	char *l = cs_xstrdup(b);
 	size_t n = strlen(l);
 	while (n > 1 && l[n - 1] == '/')
@@ -75,7 +64,7 @@ static char *label_of(const char *dir)
 	size_t m = strlen(mark), bl = (size_t)(b - dir);
 	if (bl >= m && strncmp(b - m, mark, m) == 0 && bl > m) {
 		char *run = cs_xasprintf("%.*s", (int)(bl - m), dir);
-		char *full = cs_xasprintf("%s (replication %s)", base_name(run), l);
+		char *full = cs_xasprintf("%s (replication %s)", cs_base_name(run), l);
 		free(run);
 		free(l);
 		return full;

@@ -36,6 +36,7 @@
 #include "sim/alloc.h"
 #include "sim/cli.h"
 #include "sim/error.h"
+#include "sim/experiment.h"
 #include "sim/outdir.h"
 #include "sim/version.h"
 
@@ -82,17 +83,6 @@ static char *slurp(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
-}
-
-static const char *base_name(const char *dir)
-{
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	const char *b = dir + n;
-	while (b > dir && b[-1] != '/')
-		b--;
-	return b;
 }
 
 /* Figure files in the order plot makes them: FILE.svg first, then its
@@ -241,7 +231,7 @@ static void experiment_block(FILE *f, const char *path)
 	if (!text)
 		return;
 	fputs("<details><summary>the experiment as it ran (", f);
-	html(f, base_name(path));
+	html(f, cs_base_name(path));
 	fputs(")</summary><pre>", f);
 	html(f, text);
 	fputs("</pre></details>\n", f);
@@ -317,7 +307,7 @@ static int one_dir(FILE *f, const char *dir, const char *tmp, int k, json_t *pro
 	if ((rc = figures(dir, tmp, k, &files, &nf, err)) < 0)
 		goto out;
 	fprintf(f, "<section id=\"r%d\">\n<h2>", k);
-	html(f, base_name(dir));
+	html(f, cs_base_name(dir));
 	fputs(sweep ? " <small>sweep</small>" : cs_is_aggregate(s) ? " <small>replications</small>" : " <small>run</small>",
 	      f);
 	fputs("</h2>\n<p class=\"path\">", f);
@@ -325,7 +315,7 @@ static int one_dir(FILE *f, const char *dir, const char *tmp, int k, json_t *pro
 	fputs("</p>\n", f);
 	for (size_t i = 0; i < nf; i++) {
 		char caption[512];
-		snprintf(caption, sizeof caption, "Figure %d.%zu: %s — %s", k + 1, i + 1, base_name(dir),
+		snprintf(caption, sizeof caption, "Figure %d.%zu: %s — %s", k + 1, i + 1, cs_base_name(dir),
 			 figure_caption(files[i], sweep));
 		put_svg(f, files[i], caption);
 		free(files[i]);
@@ -470,7 +460,7 @@ int cs_cmd_report(int argc, char **argv)
 	fputs("</h1>\n<nav><ul>\n", f);
 	for (size_t i = 0; i < nd; i++) {
 		fprintf(f, "<li><a href=\"#r%zu\">", i);
-		html(f, base_name(dirs[i]));
+		html(f, cs_base_name(dirs[i]));
 		fputs("</a></li>\n", f);
 	}
 	fputs("<li><a href=\"#provenance\">provenance</a></li>\n</ul></nav>\n", f);

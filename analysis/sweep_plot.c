@@ -214,6 +214,21 @@ static void sanitize(char *s)
 			*s = '_';
 }
 
+/* Row r's configuration: the values of the swept keys but xcol, joined
+ * by " / " (a new string; "" with one swept key). */
+static char *config_label(const struct table *t, size_t r, size_t xcol)
+{
+	char *label = cs_xstrdup("");
+	for (size_t c = 1; c <= t->nswept; c++) {
+		if (c == xcol)
+			continue;
+		char *next = cs_xasprintf("%s%s%s", label, *label ? " / " : "", t->rows[r][c]);
+		free(label);
+		label = next;
+	}
+	return label;
+}
+
 static int plot_metric(const struct table *t, size_t xcol, const char *spec, const char *png,
 		       int logx, bool logy, const char *title, const char *tmpdir, int fig, struct cs_error *err)
 {
@@ -223,14 +238,7 @@ static int plot_metric(const struct table *t, size_t xcol, const char *spec, con
 	char **group_of = cs_xcalloc(t->nrows + 1, sizeof *group_of);
 	double xmin = (double)INFINITY, xmax = -(double)INFINITY;
 	for (size_t r = 0; r < t->nrows; r++) {
-		char *label = cs_xstrdup("");
-		for (size_t c = 1; c <= t->nswept; c++) {
-			if (c == xcol)
-				continue;
-			char *next = cs_xasprintf("%s%s%s", label, *label ? " / " : "", t->rows[r][c]);
-			free(label);
-			label = next;
-		}
+		char *label = config_label(t, r, xcol);
 		if (!*label) {
 			free(label);
 			label = cs_xstrdup(spec);
@@ -363,14 +371,7 @@ static int plot_bars(const struct table *t, size_t xcol, const char *spec, const
 	size_t ncats = 0, ngroups = 0;
 	size_t *cat_of = cs_xcalloc(t->nrows + 1, sizeof *cat_of), *group_of = cs_xcalloc(t->nrows + 1, sizeof *group_of);
 	for (size_t r = 0; r < t->nrows; r++) {
-		char *label = cs_xstrdup("");
-		for (size_t c = 1; c <= t->nswept; c++) {
-			if (c == xcol)
-				continue;
-			char *next = cs_xasprintf("%s%s%s", label, *label ? " / " : "", t->rows[r][c]);
-			free(label);
-			label = next;
-		}
+		char *label = config_label(t, r, xcol);
 		size_t g = 0, k = 0;
 		while (g < ngroups && strcmp(groups[g], label) != 0)
 			g++;

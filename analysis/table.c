@@ -29,6 +29,7 @@
 #include "sim/cli.h"
 #include "sim/csv.h"
 #include "sim/error.h"
+#include "sim/experiment.h"
 
 static const char usage[] =
 	"usage: clustersim table DIR...\n"
@@ -192,17 +193,6 @@ static int sweep_runs(const char *dir, FILE *csv, struct cs_error *err)
 	return rc;
 }
 
-static const char *base_name(const char *dir)
-{
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	const char *b = dir + n;
-	while (b > dir && b[-1] != '/')
-		b--;
-	return b;
-}
-
 int cs_cmd_table(int argc, char **argv)
 {
 	if (argc == 0)
@@ -228,8 +218,8 @@ int cs_cmd_table(int argc, char **argv)
 			fclose(f);
 		} else {
 			char label[256];
-			size_t n = strcspn(base_name(argv[i]), "/");
-			snprintf(label, sizeof label, "%.*s", (int)n, base_name(argv[i]));
+			size_t n = strcspn(cs_base_name(argv[i]), "/");
+			snprintf(label, sizeof label, "%.*s", (int)n, cs_base_name(argv[i]));
 			rc = one_run(argv[i], label, &err);
 		}
 		if (rc < 0)

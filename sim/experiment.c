@@ -330,3 +330,14 @@ json_t *cs_experiment_load_raw(const char *file, char *const *sets, size_t nsets
 	}
 	return root;
 }
+
+const char *cs_base_name(const char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	const char *b = path + n;
+	while (b > path && b[-1] != '/')
+		b--;
+	return b;
+}

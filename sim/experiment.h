@@ -31,5 +31,8 @@ json_t *cs_json_get_path(json_t *root, const char *path);
 int cs_experiment_resolve_vars(json_t *root, const char *file, struct cs_error *err);
 /* The directory part of a file name (a new string; "." if none). */
 char *cs_dirname(const char *file);
+/* The last component of a path, trailing slashes left out of the search
+ * (it still ends where the path does: "a/b/" gives "b/"). */
+const char *cs_base_name(const char *path);
 
 #endif

@@ -77,6 +77,24 @@ static int write_unit_error(const struct cs_plan_point *pt, size_t k, const char
 	return rc;
 }
 
+/* The first line of a file (a new string, its newline left out), or
+ * NULL if it cannot be read or is empty. */
+static char *first_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = f ? getline(&line, &cap, f) : -1;
+	if (f)
+		fclose(f);
+	if (n <= 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\n")] = '\0';
+	return line;
+}
+
 /* The message of the first failed replication of pt (a new string); the
  * error files are removed (the replications that succeeded stay staged). */
 static char *first_error(const struct cs_plan_point *pt, const enum cs_unit_status *st)
@@ -85,15 +103,8 @@ static char *first_error(const struct cs_plan_point *pt, const enum cs_unit_stat
 	for (size_t k = 0; k < pt->nreps; k++) {
 		if (st[k] != CS_UNIT_FAILED)
 			continue;
-		char *path = error_file(pt, k), *msg = NULL;
-		FILE *f = fopen(path, "r");
-		size_t cap = 0;
-		if (f && !first && getline(&msg, &cap, f) > 0)
-			first = msg;
-		else
-			free(msg);
-		if (f)
-			fclose(f);
+		char *path = error_file(pt, k), *msg = first ? NULL : first_line(path);
+		first = first ? first : msg;
 		unlink(path);
 		free(path);
 	}
@@ -284,13 +295,9 @@ int cs_plan_run_unit(struct cs_plan *plan, size_t unit)
 		rc = run_unit(&c, unit);
 		/* a replication's error went to its file: say it here too (the
 		 * array task's log) */
-		char *path = rc && pt->nreps > 1 ? error_file(pt, c.rep[unit]) : NULL, *msg = NULL;
-		FILE *f = path ? fopen(path, "r") : NULL;
-		size_t cap = 0;
-		if (f && getline(&msg, &cap, f) > 0)
+		char *path = rc && pt->nreps > 1 ? error_file(pt, c.rep[unit]) : NULL, *msg = path ? first_line(path) : NULL;
+		if (msg)
 			fprintf(stderr, "clustersim: %s: %s\n", c.labels[unit], msg);
-		if (f)
-			fclose(f);
 		free(msg);
 		free(path);
 	}
