@@ -19,8 +19,10 @@ static int setup(void **state)
 	const char *b = tu_binary();
 	return tu_sh("%s run experiments/default.json -o %s/one -q --set duration=6h && "
 		     "%s run experiments/default.json -o %s/reps -q --replications 3 -j 2 --set duration=6h && "
-		     "%s sweep experiments/bench/omega-sweep.json -o %s/sweep -q -j 2 --replications 2 --set duration=2h",
-		     b, dir, b, dir, b, dir) == 0
+		     "%s sweep experiments/bench/omega-sweep.json -o %s/sweep -q -j 2 --replications 2 --set duration=2h && "
+		     "%s sweep experiments/default.json -o %s/cat -q -j 2 --replications 2 --set duration=2h && "
+		     "%s run tests/cases/good.json -o %s/short -q",
+		     b, dir, b, dir, b, dir, b, dir, b, dir) == 0
 		       ? 0
 		       : -1;
 }
@@ -102,6 +104,33 @@ static void test_report_in_chromium(void **state)
 	free(dom);
 }
 
+/* The figures' conventions (issue 15, item 5), read from their SVG: a
+ * title; the y axis named with its unit from the metric table; the time
+ * axis in the unit of the span (100 s: seconds, 6 h: hours); a
+ * categorical swept key as bars with the replications' error bars. */
+static void test_figure_conventions(void **state)
+{
+	const char *b = tu_binary();
+	assert_int_equal(tu_sh("%s plot %s/short -o %s/short.svg >/dev/null && %s plot %s/one -o %s/one.svg >/dev/null && "
+			       "%s plot %s/sweep -o %s/sweep.svg >/dev/null && %s plot %s/cat -o %s/cat.svg >/dev/null",
+			       b, dir, dir, b, dir, dir, b, dir, dir, b, dir, dir),
+			 0);
+	assert_int_equal(tu_sh("grep -q 'simulated time (seconds)' %s/short.svg && grep -q 'simulated time (hours)' %s/one.svg && "
+			       "grep -q 'cpu utilization over time' %s/one.svg",
+			       dir, dir, dir),
+			 0);
+	/* a numeric key: lines, the y axis "NAME (UNIT)", a title */
+	assert_int_equal(tu_sh("grep -q 'wait to first attempt (s)' %s/sweep.svg && grep -q 'by vars.svc_t_job' %s/sweep.svg",
+			       dir, dir),
+			 0);
+	/* a categorical key (the scheduler): bars, one per configuration */
+	assert_int_equal(tu_sh("grep -q 'by scheduler' %s/cat.svg && grep -q 'monolithic-multi-path' %s/cat.svg", dir, dir), 0);
+	assert_int_equal(tu_sh("%s plot %s/cat --x scheduler --metric 'schedulers.*.busy' -o %s/cat-busy.svg >/dev/null && "
+			       "grep -q 'scheduler busyness (fraction of time)' %s/cat-busy.svg",
+			       b, dir, dir, dir),
+			 0);
+}
+
 static void test_report_bad_input(void **state)
 {
 	char *err, a[2048];
@@ -123,6 +152,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_page),
 		cmocka_unit_test(test_report_in_chromium),
+		cmocka_unit_test(test_figure_conventions),
 		cmocka_unit_test(test_report_bad_input),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
