@@ -122,7 +122,7 @@ int cs_replication_run(const json_t *rep_exp, const char *file, const char *stag
 
 /* Each replication's NAME (summary.json, run.json), aggregated into
  * dir/NAME; the replications are in dir/replications. */
-static json_t *aggregate_file(const char *dir, const char *name, size_t n, struct cs_error *err)
+static json_t *aggregate_file(const char *dir, const char *name, size_t n, json_t *seeds, struct cs_error *err)
 {
 	json_t **docs = cs_xcalloc(n, sizeof *docs);
 	json_t *agg = NULL;
@@ -141,23 +141,19 @@ static json_t *aggregate_file(const char *dir, const char *name, size_t n, struc
 	}
 	if (k == n)
 		agg = cs_aggregate(docs, n);
+	/* each replication's seed, read here rather than again */
+	for (size_t i = 0; agg && seeds && i < n; i++)
+		json_array_append(seeds, json_object_get(docs[i], "seed") ? json_object_get(docs[i], "seed") : json_null());
 	for (size_t i = 0; i < n; i++)
 		json_decref(docs[i]);
 	free(docs);
 	return agg;
 }
 
-/* The aggregate summary, with "replications" and "seeds" after "seed". */
-static json_t *with_seeds(json_t *agg, const char *dir, size_t n)
+/* The aggregate summary, with "replications" and "seeds" after "seed"
+ * (takes agg and seeds). */
+static json_t *with_seeds(json_t *agg, json_t *seeds, size_t n)
 {
-	json_t *seeds = json_array();
-	for (size_t k = 0; k < n; k++) {
-		char *p = cs_xasprintf("%s/replications/%zu/summary.json", dir, k + 1);
-		json_t *s = json_load_file(p, 0, NULL);
-		json_array_append(seeds, json_object_get(s, "seed") ? json_object_get(s, "seed") : json_null());
-		json_decref(s);
-		free(p);
-	}
 	json_t *out = json_object();
 	const char *key;
 	json_t *v;
@@ -180,14 +176,15 @@ static json_t *with_seeds(json_t *agg, const char *dir, size_t n)
 
 static int write_aggregates(const char *dir, size_t n, const json_t *point, struct cs_error *err)
 {
-	json_t *sum = aggregate_file(dir, "summary.json", n, err);
-	json_t *run = sum ? aggregate_file(dir, "run.json", n, err) : NULL;
+	json_t *seeds = json_array();
+	json_t *sum = aggregate_file(dir, "summary.json", n, seeds, err);
+	json_t *run = sum ? aggregate_file(dir, "run.json", n, NULL, err) : NULL;
 	char *ep = cs_xasprintf("%s/replications/1/experiment.json", dir);
 	json_t *exp = run ? json_load_file(ep, 0, NULL) : NULL;
 	free(ep);
 	int rc = -1;
 	if (sum && run && exp) {
-		sum = with_seeds(sum, dir, n);
+		sum = with_seeds(sum, json_incref(seeds), n);
 		json_object_set_new(exp, "replications", json_integer((json_int_t)n));
 		char *p[4] = {cs_xasprintf("%s/summary.json", dir), cs_xasprintf("%s/run.json", dir),
 			      cs_xasprintf("%s/experiment.json", dir), cs_xasprintf("%s/point.json", dir)};
@@ -203,6 +200,7 @@ static int write_aggregates(const char *dir, size_t n, const json_t *point, stru
 	json_decref(sum);
 	json_decref(run);
 	json_decref(exp);
+	json_decref(seeds);
 	return rc;
 }
 
