@@ -71,8 +71,17 @@ check $? "its task runs on an agent with a port from 31000-32000"
 code PUT "$url/v2/apps/ubuntu" '{"instances": 5}' > "$work/status"
 [ "$(cat "$work/status")" = 200 ]
 check $? "scale to 5: 200"
+# the deployment is listed while it runs (it may already be done)
+curl -s "$url/v2/deployments" > "$work/deps"
+[ "$(json "$work/deps" "isinstance(j, list) and all(d['affectedApps'] == ['/ubuntu'] and d['id'] for d in j)")" = True ]
+check $? "GET /v2/deployments during the scale: a list naming the app" "$(cat "$work/deps")"
 wait_for '[ "$(running)" = 5 ] && [ "$(task_procs)" -eq 5 ]'
 check $? "five instances running, five task processes"
+wait_for '[ "$(curl -s "$url/v2/deployments")" = "[]" ]'
+check $? "the deployment is gone once the app has its instances"
+[ "$(curl -s "$url/ping")" = pong ] && curl -s "$url/v2/info" > "$work/info" &&
+	[ "$(json "$work/info" "isinstance(j, dict) and len(j) > 0")" = True ]
+check $? "GET /ping answers pong, /v2/info an object" "$(cat "$work/info")"
 code PUT "$url/v2/apps/ubuntu" '{"instances": 2}' > "$work/status"
 wait_for '[ "$(running)" = 2 ] && [ "$(task_procs)" -eq 2 ]'
 check $? "scale to 2: two running, the other processes gone"
