@@ -64,30 +64,5 @@ static int panel(char **script, const char *dir, const char *dat, bool *has, str
 int cs_apps_script(char **script, const char *const *dirs, size_t n, const char *tmp, const char *out, bool *drawn,
 		   struct cs_error *err)
 {
-	char *part = NULL;
-	size_t panels = 0;
-	*drawn = false;
-	for (size_t i = 0; i < n; i++) {
-		char *dat = cs_xasprintf("%s/apps-%zu.dat", tmp, i);
-		bool has;
-		int rc = panel(&part, dirs[i], dat, &has, err);
-		free(dat);
-		if (rc < 0) {
-			free(part);
-			return -1;
-		}
-		panels += has;
-	}
-	if (panels == 0)
-		return 0;
-	cs_str_append(script, "reset\n"); /* (nothing of the figures before it: their log axes) */
-	if (cs_gnuplot_output(script, out, 1100, (int)(330 * panels + 50), err) < 0) {
-		free(part);
-		return -1;
-	}
-	cs_str_append(script, "set key outside right top box\nset grid\nset multiplot layout %zu,1\n%sunset multiplot\n",
-		      panels, part);
-	free(part);
-	*drawn = true;
-	return 0;
+	return cs_panels_script(script, dirs, n, tmp, "apps", panel, 330, "set key outside right top box\n", out, drawn, err);
 }

@@ -271,3 +271,34 @@ double cs_dat_max_x(const char *dat)
 		fclose(f);
 	return max;
 }
+
+int cs_panels_script(char **script, const char *const *dirs, size_t n, const char *tmp, const char *prefix,
+		     cs_panel_fn *panel, int panel_height, const char *preamble, const char *out, bool *drawn,
+		     struct cs_error *err)
+{
+	char *part = NULL;
+	size_t panels = 0;
+	*drawn = false;
+	for (size_t i = 0; i < n; i++) {
+		char *dat = cs_xasprintf("%s/%s-%zu.dat", tmp, prefix, i);
+		bool has;
+		int rc = panel(&part, dirs[i], dat, &has, err);
+		free(dat);
+		if (rc < 0) {
+			free(part);
+			return -1;
+		}
+		panels += has;
+	}
+	if (panels == 0)
+		return 0;
+	cs_str_append(script, "reset\n"); /* (nothing of the figures before it: their log axes) */
+	if (cs_gnuplot_output(script, out, 1100, (int)(panel_height * (int)panels + 50), err) < 0) {
+		free(part);
+		return -1;
+	}
+	cs_str_append(script, "%sset grid\nset multiplot layout %zu,1\n%sunset multiplot\n", preamble, panels, part);
+	free(part);
+	*drawn = true;
+	return 0;
+}

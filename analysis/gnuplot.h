@@ -11,6 +11,7 @@
  * names in a header cannot shift its columns. */
 #ifndef CS_GNUPLOT_H
 #define CS_GNUPLOT_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sim/error.h"
@@ -38,6 +39,16 @@ int cs_gnuplot_run(const char *script, struct cs_error *err);
 int cs_csv_to_dat(const char *csv, const char *dat, char ***head, size_t *ncols, struct cs_error *err);
 void cs_free_strings(char **v, size_t n);
 /* The same for DIR/timeseries.csv. */
+/* A figure of stacked panels, one per results directory that has what
+ * it shows: panel(script, dir, dat, &has, err) appends dir's panel (its
+ * data converted to dat, tmp/PREFIX-i.dat) or sets has false.  The
+ * figure goes to out, 1100 wide and panel_height per panel, preamble
+ * before the panels; *drawn false (and nothing appended) when no
+ * directory has a panel.  -1 with err set as panel sets it. */
+typedef int cs_panel_fn(char **script, const char *dir, const char *dat, bool *has, struct cs_error *err);
+int cs_panels_script(char **script, const char *const *dirs, size_t n, const char *tmp, const char *prefix,
+		     cs_panel_fn *panel, int panel_height, const char *preamble, const char *out, bool *drawn,
+		     struct cs_error *err);
 int cs_timeseries_to_dat(const char *dir, const char *dat, char ***head, size_t *ncols, struct cs_error *err);
 /* 1-based index of name among the n fields, or 0. */
 size_t cs_column_index(char *const *head, size_t n, const char *name);

@@ -11,7 +11,9 @@
  * draws sweep curves instead (analysis/sweep_plot.c); balancing runs get
  * sessions per server over time (analysis/sessions_plot.c, sessions.png).
  * Runs with apps get a third, the running instances of each app over time
- * with the machines down (analysis/apps_plot.c).
+ * with the machines down (analysis/apps_plot.c); runs with autoscaling
+ * groups one of their instances and utilization over time
+ * (analysis/autoscaling_plot.c, autoscaling.png or FILE-autoscaling.EXT).
  * Output: with -o FILE.EXT (.png, .svg or .pdf: the format), FILE.EXT,
  * FILE-wait-cdf.EXT and FILE-apps.EXT; otherwise utilization.png,
  * wait_cdf.png and apps.png in DIR (one DIR) or in the first DIR's parent
@@ -37,6 +39,7 @@
 #include "sim/metrics.h"
 #include "sim/sort.h"
 #include "analysis/apps_plot.h"
+#include "analysis/autoscaling_plot.h"
 #include "analysis/gnuplot.h"
 #include "analysis/sessions_plot.h"
 #include "analysis/sweep_plot.h"
@@ -238,7 +241,7 @@ int cs_cmd_plot(int argc, char **argv)
 	char **owned = cs_xcalloc((size_t)argc + 1, sizeof *owned);
 	size_t nd = 0, nowned = 0;
 	int rc = CS_EXIT_INPUT;
-	char *script = NULL, *util_png = NULL, *cdf_png = NULL, *apps_png = NULL, *tmp = NULL;
+	char *script = NULL, *util_png = NULL, *cdf_png = NULL, *apps_png = NULL, *as_png = NULL, *tmp = NULL;
 	struct cs_error err = {0};
 	/* a sweep directory: sweep curves */
 	if (argc >= 1 && argv[0][0] != '-') {
@@ -293,11 +296,13 @@ int cs_cmd_plot(int argc, char **argv)
 		util_png = cs_xstrdup(out);
 		cdf_png = cs_figure_variant(out, "-wait-cdf");
 		apps_png = cs_figure_variant(out, "-apps");
+		as_png = cs_figure_variant(out, "-autoscaling");
 	} else {
 		char *where = nd == 1 ? cs_xstrdup(dirs[0]) : cs_dirname(dirs[0]);
 		util_png = cs_xasprintf("%s/utilization.png", where);
 		cdf_png = cs_xasprintf("%s/wait_cdf.png", where);
 		apps_png = cs_xasprintf("%s/apps.png", where);
+		as_png = cs_xasprintf("%s/autoscaling.png", where);
 		free(where);
 	}
 	char tmpl[] = "/tmp/clustersim-plot-XXXXXX";
@@ -307,10 +312,11 @@ int cs_cmd_plot(int argc, char **argv)
 		goto out;
 	}
 	tmp = cs_xstrdup(tmpl);
-	bool cdf = false, apps = false;
+	bool cdf = false, apps = false, groups = false;
 	if (utilization_script(&script, dirs, nd, tmp, util_png, &err) < 0 ||
 	    cdf_script(&script, dirs, nd, tmp, cdf_png, &cdf, &err) < 0 ||
-	    cs_apps_script(&script, dirs, nd, tmp, apps_png, &apps, &err) < 0 || cs_gnuplot_run(script, &err) < 0) {
+	    cs_apps_script(&script, dirs, nd, tmp, apps_png, &apps, &err) < 0 ||
+	    cs_autoscaling_script(&script, dirs, nd, tmp, as_png, &groups, &err) < 0 || cs_gnuplot_run(script, &err) < 0) {
 		rc = cs_report_error(&err);
 		goto out;
 	}
@@ -319,6 +325,8 @@ int cs_cmd_plot(int argc, char **argv)
 		printf("%s\n", cdf_png);
 	if (apps)
 		printf("%s\n", apps_png);
+	if (groups)
+		printf("%s\n", as_png);
 	rc = 0;
 out:
 	if (tmp) {
@@ -329,6 +337,7 @@ out:
 	free(util_png);
 	free(cdf_png);
 	free(apps_png);
+	free(as_png);
 	free(dirs);
 	for (size_t i = 0; i < nowned; i++)
 		free(owned[i]);

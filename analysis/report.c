@@ -105,6 +105,8 @@ static const char *figure_caption(const char *path, bool sweep)
 		return "wait-time distributions (empirical CDFs)";
 	if (strncmp(dash, "-apps", 5) == 0)
 		return "apps: instances running, machines down";
+	if (strncmp(dash, "-autoscaling", 12) == 0)
+		return "autoscaling groups: instances and their cpu utilization";
 	return "the next metric against the swept key";
 }
 

@@ -405,7 +405,7 @@ bool kube_filter(const struct kube_nodes *k, struct kube_cycle *c, const struct 
 bool kube_filter_rules(const struct kube_nodes *k, struct kube_cycle *c, const struct cs_job *job, uint32_t m)
 {
 	const struct cs_app *spec = job->spec;
-	if (!k->cell->mach[m].up)
+	if (!k->cell->mach[m].up || k->cell->mach[m].closed)
 		return false;
 	if (!node_selected(k, spec, m) || untolerated(k, spec, m, false))
 		return false;

@@ -124,7 +124,7 @@ static bool res_empty(const struct cs_res *r)
  * framework, or full); shared by offer_agent and round_sole. */
 static inline bool offerable(const struct cs_machine *mc, int32_t holder, struct cs_res *r)
 {
-	if (!mc->up || holder >= 0)
+	if (!mc->up || mc->closed || holder >= 0)
 		return false;
 	*r = (struct cs_res){mc->cap.cpu - mc->used.cpu, mc->cap.mem - mc->used.mem, mc->cap.disk - mc->used.disk};
 	return !(res_empty(r) || r->cpu < 0 || r->mem < 0);

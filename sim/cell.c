@@ -156,7 +156,7 @@ const struct cs_capindex *cs_cell_index(const struct cs_cell *ccell)
 		uint32_t m = cell->dirty[k];
 		cell->is_dirty[m] = 0;
 		cs_qty c = -1, mem = -1;
-		if (cell->mach[m].up) {
+		if (cell->mach[m].up && !cell->mach[m].closed) {
 			c = cell->mach[m].cap.cpu - cell->mach[m].used.cpu;
 			mem = cell->mach[m].cap.mem - cell->mach[m].used.mem;
 		}
@@ -225,6 +225,16 @@ void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up)
 	cell->total_cap.mem += sign * cell->mach[m].cap.mem;
 	cell->total_cap.disk += sign * cell->mach[m].cap.disk;
 	cell->mach[m].up = up;
+	cell->mach[m].seq++;
+	cell->version++;
+	cs_cell_mark_dirty(cell, m);
+}
+
+void cs_cell_set_closed(struct cs_cell *cell, uint32_t m, bool closed)
+{
+	if (!!cell->mach[m].closed == closed)
+		return;
+	cell->mach[m].closed = closed;
 	cell->mach[m].seq++;
 	cell->version++;
 	cs_cell_mark_dirty(cell, m);

@@ -68,6 +68,10 @@ struct cs_machine {
 	 * see cs_cell_check. */
 	uint32_t ntasks;
 	uint8_t up;
+	/* Up but closed to new tasks (cordoned: an autoscaled instance being
+	 * drained or given its spot interruption notice): its tasks run on
+	 * and its capacity counts, but nothing is placed on it. */
+	uint8_t closed;
 } __attribute__((aligned(64)));
 
 struct cs_cell {
@@ -130,7 +134,7 @@ void cs_cell_set_capacity(struct cs_cell *cell, uint32_t m, struct cs_res cap);
 static inline bool cs_cell_fits(const struct cs_cell *cell, uint32_t m, const struct cs_res *r)
 {
 	const struct cs_res *c = &cell->mach[m].cap, *u = &cell->mach[m].used;
-	return cell->mach[m].up && u->cpu + r->cpu <= c->cpu && u->mem + r->mem <= c->mem &&
+	return cell->mach[m].up && !cell->mach[m].closed && u->cpu + r->cpu <= c->cpu && u->mem + r->mem <= c->mem &&
 	       u->disk + r->disk <= c->disk;
 }
 static inline struct cs_res cs_cell_free(const struct cs_cell *cell, uint32_t m)
@@ -152,6 +156,9 @@ void cs_cell_kill(struct cs_cell *cell, struct cs_task *task, enum cs_task_state
 /* Mark a machine up or down.  Taking a machine down does not touch its
  * tasks: the caller (the world) kills them first and tells schedulers. */
 void cs_cell_set_up(struct cs_cell *cell, uint32_t m, bool up);
+/* Close an up machine to new tasks, or open it again (see struct
+ * cs_machine's closed); schedulers see it as full while closed. */
+void cs_cell_set_closed(struct cs_cell *cell, uint32_t m, bool closed);
 /* Change machine m's allocation by sign*r without a task (replicas);
  * bumps the sequence number like a claim (sign +1) or a release (-1). */
 void cs_cell_adjust(struct cs_cell *cell, uint32_t m, const struct cs_res *r, int sign);

@@ -929,6 +929,7 @@ int cs_world_run(struct cs_world *w, struct cs_error *err)
 		pull_next(w, &w->workloads[i]);
 	cs_world_schedule_machine_events(w);
 	cs_world_start_failures(w);
+	cs_world_start_autoscaling(w);
 	cs_world_start_app_events(w);
 	cs_world_start_controllers(w);
 	cs_world_start_balancer(w);
@@ -1027,5 +1028,8 @@ json_t *cs_world_summary(struct cs_world *w)
 	json_t *failures = cs_world_failures_summary(w);
 	if (failures)
 		json_object_set_new(s, "failures", failures);
+	json_t *autoscaling = cs_world_autoscaling_summary(w);
+	if (autoscaling)
+		json_object_set_new(s, "autoscaling", autoscaling);
 	return s;
 }

@@ -76,6 +76,7 @@ struct cs_workload {
 
 struct cs_machine_event;
 struct cs_world_failures;
+struct cs_world_autoscale;
 struct cs_world_apps;
 struct cs_world_balancer;
 struct cs_controller;
@@ -121,6 +122,7 @@ struct cs_world {
 	struct cs_machine_event *machine_events;
 	uint32_t nmachine_events;
 	struct cs_world_failures *failures; /* down counts, failure processes, events */
+	struct cs_world_autoscale *autoscale; /* autoscaling groups (world_autoscale.c) */
 
 	uint64_t next_job_id;
 	struct cs_job *live_head, *live_tail;

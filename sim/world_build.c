@@ -19,7 +19,7 @@
 static const char *const top_keys[] = {
 	"name", "description", "seed", "duration", "cell", "prefill", "workloads", "scheduler",
 	"sweep", "vars", "output", "machine_events", "check_invariants", "strict", "version", "limits", "controllers",
-	"balancer", "clients", "sockjs", "failures", "events", "apps", "live", NULL,
+	"balancer", "clients", "sockjs", "failures", "events", "apps", "live", "autoscaling", "helix", NULL,
 };
 
 /* A class's attributes: an object of strings, numbers and booleans. */
@@ -70,6 +70,8 @@ static int parse_cell(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp)
 	static const char *const class_keys[] = {"name", "count", "cpu", "mem", "disk",
 						 "attributes", "taints", NULL};
 	json_t *cell = json_object_get(exp, "cell");
+	if (!cell && json_object_get(exp, "autoscaling"))
+		return 0; /* the groups are the cell (cs_world_parse_autoscaling) */
 	if (!cell)
 		return cs_error_input(cfg->err, cfg->file, "cell", "missing");
 	static const char *const cell_keys[] = {"machines", NULL};
@@ -374,7 +376,9 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	cs_series_init(&w->series, timeseries, w->limits.timeseries_rows);
 	cs_world_series_add(w);
 
-	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || cs_world_load_apps(w, cfg, exp) < 0 ||
+	if (default_cell(cfg, exp) < 0 || parse_cell(w, cfg, exp) < 0 || cs_world_parse_autoscaling(w, cfg, exp) < 0 ||
+	    (w->cell.n == 0 && cs_error_input(cfg->err, cfg->file, "cell", "missing") < 0) ||
+	    cs_world_load_apps(w, cfg, exp) < 0 ||
 	    cs_world_parse_live(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
 	    cs_world_parse_controllers(w, cfg, exp) < 0 || cs_world_parse_apps(w, cfg, exp) < 0)
 		return -1;
@@ -383,6 +387,7 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	if (parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_failures(w, cfg, exp) < 0)
 		return -1;
 	cs_world_failures_series_add(w);
+	cs_world_autoscaling_series_add(w);
 	if (cs_world_parse_balancer(w, cfg, exp) < 0)
 		return -1;
 	char **names = cs_xcalloc(w->nworkloads, sizeof *names);
@@ -432,6 +437,7 @@ void cs_world_release(struct cs_world *w)
 	cs_metrics_release(&w->metrics);
 	free(w->machine_events);
 	cs_world_release_failures(w);
+	cs_world_release_autoscaling(w);
 	cs_world_pool_release(w);
 	while (w->spare_groups) {
 		struct cs_end_group *g = w->spare_groups;

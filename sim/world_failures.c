@@ -61,6 +61,9 @@ struct scripted {
 struct cs_world_failures {
 	struct cs_world *w;
 	uint16_t *down;              /* per machine: failures holding it down */
+	uint8_t *offline;            /* per machine: out of service (an
+				      * autoscaling group's instance not
+				      * launched): down whatever its failures */
 	cs_time *down_since;
 	struct failure_process *procs;
 	uint32_t nprocs;
@@ -79,6 +82,7 @@ static struct cs_world_failures *failures_of(struct cs_world *w)
 		f->w = w;
 		f->down = cs_xcalloc(w->cell.n ? w->cell.n : 1, sizeof *f->down);
 		f->down_since = cs_xcalloc(w->cell.n ? w->cell.n : 1, sizeof *f->down_since);
+		f->offline = cs_xcalloc(w->cell.n ? w->cell.n : 1, sizeof *f->offline);
 		w->failures = f;
 	}
 	return w->failures;
@@ -92,7 +96,10 @@ void cs_world_fail_machine(struct cs_world *w, uint32_t m)
 	f->machine_failures++;
 	f->ndown++;
 	f->down_since[m] = cs_engine_now(&w->engine);
+	if (f->offline[m])
+		return;
 	cs_world_machine_down(w, m);
+	cs_world_autoscale_failed(w, m); /* a group replaces its failed instance */
 }
 
 void cs_world_repair_machine(struct cs_world *w, uint32_t m)
@@ -102,7 +109,37 @@ void cs_world_repair_machine(struct cs_world *w, uint32_t m)
 		return;
 	f->ndown--;
 	f->down_seconds += cs_time_to_seconds(cs_engine_now(&w->engine) - f->down_since[m]);
-	cs_world_machine_up(w, m);
+	if (!f->offline[m])
+		cs_world_machine_up(w, m);
+}
+
+void cs_world_take_offline(struct cs_world *w, uint32_t m, bool at_start)
+{
+	struct cs_world_failures *f = failures_of(w);
+	if (f->offline[m])
+		return;
+	f->offline[m] = 1;
+	if (f->down[m])
+		return; /* down already */
+	if (at_start)
+		cs_cell_set_up(&w->cell, m, false); /* (no scheduler yet to tell) */
+	else
+		cs_world_machine_down(w, m);
+}
+
+void cs_world_bring_online(struct cs_world *w, uint32_t m)
+{
+	struct cs_world_failures *f = failures_of(w);
+	if (!f->offline[m])
+		return;
+	f->offline[m] = 0;
+	if (!f->down[m])
+		cs_world_machine_up(w, m);
+}
+
+bool cs_world_machine_failed(struct cs_world *w, uint32_t m)
+{
+	return w->failures && w->failures->down[m] > 0;
 }
 
 /* ---- failure processes ---- */
@@ -431,6 +468,7 @@ void cs_world_release_failures(struct cs_world *w)
 	free(f->events);
 	free(f->down);
 	free(f->down_since);
+	free(f->offline);
 	free(f);
 	w->failures = NULL;
 }

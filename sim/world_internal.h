@@ -59,6 +59,12 @@ void cs_world_apps_ensure(struct cs_world *w);
  * on the transitions. */
 void cs_world_fail_machine(struct cs_world *w, uint32_t m);
 void cs_world_repair_machine(struct cs_world *w, uint32_t m);
+/* Out of service (an autoscaling group's instance not launched or
+ * terminated; at_start: before the schedulers exist) and back in: the
+ * machine is up while in service and not failed. */
+void cs_world_take_offline(struct cs_world *w, uint32_t m, bool at_start);
+void cs_world_bring_online(struct cs_world *w, uint32_t m);
+bool cs_world_machine_failed(struct cs_world *w, uint32_t m);
 int cs_world_parse_failures(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 void cs_world_start_failures(struct cs_world *w);
 /* timeseries.csv's machines_down column, when failures are reported */
@@ -66,6 +72,17 @@ void cs_world_failures_series_add(struct cs_world *w);
 /* summary.json's "failures" (NULL when the experiment has none) */
 json_t *cs_world_failures_summary(struct cs_world *w);
 void cs_world_release_failures(struct cs_world *w);
+
+/* Autoscaling groups (world_autoscale.c): "autoscaling" parsed after
+ * the cell (its groups become machine classes), started at 0, told of a
+ * failed machine (a group replaces its instance), its timeseries columns
+ * and summary ("autoscaling", NULL without groups). */
+int cs_world_parse_autoscaling(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
+void cs_world_start_autoscaling(struct cs_world *w);
+void cs_world_autoscale_failed(struct cs_world *w, uint32_t m);
+void cs_world_autoscaling_series_add(struct cs_world *w);
+json_t *cs_world_autoscaling_summary(struct cs_world *w);
+void cs_world_release_autoscaling(struct cs_world *w);
 
 /* timeseries.csv (timeseries.c): the world's columns, added first to
  * w->series; the first row and the sampling; the last row (-1: past

@@ -8,10 +8,11 @@
 #include "sim/alloc.h"
 #include "sim/rng.h"
 #include "workloads/dist.h"
+#include "workloads/rate_profile.h"
 
 const char *const cs_synthetic_keys[] = {
 	"name", "kind", "arrival", "tasks", "task_duration", "task_cpu", "task_mem",
-	"task_disk", "priority", "max_jobs", "start", "end", NULL,
+	"task_disk", "priority", "max_jobs", "start", "end", "arrival_rate", NULL,
 };
 
 struct synthetic {
@@ -20,7 +21,9 @@ struct synthetic {
 	bool has_duration;
 	enum cs_job_kind kind;
 	int priority;
-	double t;          /* seconds: the last arrival */
+	double t;          /* seconds: the last arrival, in operational time
+			    * (real time unless an arrival_rate warps it) */
+	struct cs_rate_profile rate;
 	cs_time end;
 	uint64_t max_jobs, made;
 	uint64_t tasks_max;
@@ -45,7 +48,10 @@ static int synthetic_next(void *self, struct cs_job **out, struct cs_error *err)
 	if (s->max_jobs && s->made >= s->max_jobs)
 		return 0;
 	s->t += cs_dist_sample(&s->arrival, s->rng);
-	cs_time at = cs_time_from_seconds(s->t);
+	double real = cs_rate_profile_unwarp(&s->rate, s->t);
+	if (real > CS_MAX_SECONDS)
+		return 0;
+	cs_time at = cs_time_from_seconds(real);
 	if (at > s->end)
 		return 0;
 	double ntasks = ceil(bounded(&s->tasks, s->rng, (double)s->tasks_max));
@@ -124,7 +130,11 @@ int cs_synthetic_open(const struct cs_cfg *cfg, json_t *w, const char *path, uin
 	s->priority = (int)prio;
 	s->max_jobs = max_jobs;
 	s->tasks_max = lim->tasks_per_job;
-	s->t = cs_time_to_seconds(start);
+	if (cs_rate_profile_parse(cfg, w, path, &s->rate) < 0) {
+		synthetic_close(s);
+		return -1;
+	}
+	s->t = cs_rate_profile_warp(&s->rate, cs_time_to_seconds(start));
 	s->end = end < lim->end ? end : lim->end;
 	s->max_req = lim->max_req;
 	s->has_duration = json_object_get(w, "task_duration") != NULL;
