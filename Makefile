@@ -28,7 +28,7 @@ BIN     ?= bin
 
 # Every module except the program's entry point goes into one static library
 # that the program, the tests and the benchmarks link against.
-LIB_SRC := $(wildcard sim/*.c schedulers/*.c balancer/*.c controllers/*.c specs/*.c workloads/*.c analysis/*.c live/*.c)
+LIB_SRC := $(wildcard sim/*.c schedulers/*.c balancer/*.c controllers/*.c specs/*.c workloads/*.c analysis/*.c live/*.c helix/*.c)
 LIB_SRC := $(filter-out sim/main.c,$(LIB_SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/unit/test_*.c)

@@ -97,7 +97,7 @@ static bool find_slot(struct cs_framework *f, const struct cs_job *job, uint32_t
 		bool used = false;
 		for (uint32_t i = 0; i < ntaken; i++)
 			used = used || taken[i] == m;
-		if (used || a->on[m].n == 0 || !cell->mach[m].up)
+		if (used || a->on[m].n == 0 || !cell->mach[m].up || cell->mach[m].closed)
 			continue;
 		v = cs_xrealloc(v, a->on[m].n * sizeof *v);
 		uint32_t nv = 0;

@@ -32,6 +32,22 @@ static const char *const metric_names[] = {"cpu", "mem", "demand", NULL};
 static const char *const policy_types[] = {"target-tracking", "step", "simple", NULL};
 static const char *const comparisons[] = {"above", "below", NULL};
 
+/* An adjustment (at path): a whole number of instances, or a percentage
+ * for PercentChangeInCapacity, of a magnitude the model can apply. */
+static int check_adjustment(const struct cs_cfg *cfg, const char *path, enum cs_as_adjust type, double adj)
+{
+	double lim = type == CS_AS_PERCENT_CHANGE_IN_CAPACITY ? 1e6 : 1e7;
+	if (type != CS_AS_PERCENT_CHANGE_IN_CAPACITY && adj != floor(adj))
+		return cs_error_input(cfg->err, cfg->file, path, "expected a whole number of instances (got %g)", adj);
+	if (!(fabs(adj) <= lim))
+		return cs_error_input(cfg->err, cfg->file, path, "expected %s from %g to %g (got %g)",
+				      type == CS_AS_PERCENT_CHANGE_IN_CAPACITY ? "a percentage" : "a number of instances", -lim, lim,
+				      adj);
+	if (type == CS_AS_EXACT_CAPACITY && adj < 0)
+		return cs_error_input(cfg->err, cfg->file, path, "an exact capacity cannot be negative (got %g)", adj);
+	return 0;
+}
+
 static int parse_steps(const struct cs_cfg *cfg, json_t *pj, const char *p, struct as_policy *pol)
 {
 	char q[256], got[128];
@@ -50,6 +66,9 @@ static int parse_steps(const struct cs_cfg *cfg, json_t *pj, const char *p, stru
 		struct cs_as_step *st = &pol->steps[i];
 		if (cs_cfg_need_object(cfg, s, sp) < 0 || cs_cfg_keys(cfg, s, sp, keys) < 0 ||
 		    cs_cfg_num(cfg, s, sp, "adjustment", 0, CS_CFG_REQUIRED, &st->adjustment) < 0)
+			return -1;
+		char ap[320];
+		if (check_adjustment(cfg, cs_path_key(ap, sizeof ap, sp, "adjustment"), pol->adjust, st->adjustment) < 0)
 			return -1;
 		st->lower = st->upper = NAN;
 		if ((json_object_get(s, "lower") && cs_cfg_num(cfg, s, sp, "lower", 0, 0, &st->lower) < 0) ||
@@ -128,9 +147,8 @@ static int parse_policy(const struct cs_cfg *cfg, json_t *pj, const char *p, con
 	    cs_cfg_time(cfg, pj, p, "cooldown", cs_time_to_seconds(cooldown), CS_CFG_NONNEG, &pol->cooldown) < 0)
 		return -1;
 	char q[256];
-	if (pol->adjust != CS_AS_PERCENT_CHANGE_IN_CAPACITY && pol->adjustment != floor(pol->adjustment))
-		return cs_error_input(cfg->err, cfg->file, cs_path_key(q, sizeof q, p, "adjustment"),
-				      "expected a whole number of instances (got %g)", pol->adjustment);
+	if (check_adjustment(cfg, cs_path_key(q, sizeof q, p, "adjustment"), pol->adjust, pol->adjustment) < 0)
+		return -1;
 	if (pol->adjust == CS_AS_EXACT_CAPACITY && (pol->adjustment < (double)g->min || pol->adjustment > (double)g->max))
 		return cs_error_input(cfg->err, cfg->file, cs_path_key(q, sizeof q, p, "adjustment"),
 				      "an exact capacity between the group's min and max, %lld to %lld (got %g)",
@@ -212,6 +230,12 @@ static int parse_spot(const struct cs_cfg *cfg, json_t *gj, const char *p, struc
 				      "missing (the time from a spot instance's launch to its interruption, a distribution in seconds)");
 	if (cs_dist_parse(cfg, iv, cs_path_key(r, sizeof r, q, "interruption"), CS_UNIT_SECONDS, 0, &g->interruption) < 0)
 		return -1;
+	double mean = cs_dist_mean(&g->interruption);
+	if (!(mean > cs_time_to_seconds(g->notice)))
+		return cs_error_input(cfg->err, cfg->file, r,
+				      "a mean time to interruption no longer than the notice: instances would be "
+				      "interrupted as they boot (got a mean of %g s, notice %g s)", mean,
+				      cs_time_to_seconds(g->notice));
 	g->spot = true;
 	return 0;
 }
@@ -294,6 +318,27 @@ static int parse_timing(const struct cs_cfg *cfg, json_t *gj, const char *p, str
 	return 0;
 }
 
+/* The cell's total of each resource with the group's max instances stays
+ * in the model's range, as for the cell's own classes. */
+static int check_totals(struct cs_world *w, const struct cs_cfg *cfg, const char *p, int64_t max, const struct cs_res *cap)
+{
+	static const char *const what[3] = {"cpu (cores)", "memory (MiB)", "disk (MiB)"};
+	double sum[3] = {0, 0, 0};
+	for (uint32_t c = 0; c < w->cell.nclasses; c++) {
+		const struct cs_machine_class *mc = &w->cell.classes[c];
+		sum[0] += mc->count * cs_qty_to_double(mc->cap.cpu);
+		sum[1] += mc->count * cs_qty_to_double(mc->cap.mem);
+		sum[2] += mc->count * cs_qty_to_double(mc->cap.disk);
+	}
+	const double each[3] = {cs_qty_to_double(cap->cpu), cs_qty_to_double(cap->mem), cs_qty_to_double(cap->disk)};
+	for (int k = 0; k < 3; k++)
+		if (sum[k] + (double)max * each[k] > CS_MAX_TOTAL)
+			return cs_error_input(cfg->err, cfg->file, p,
+					      "the cell's total %s with the group's max instances, %.6g, is beyond the model's "
+					      "range (at most %g in all)", what[k], sum[k] + (double)max * each[k], CS_MAX_TOTAL);
+	return 0;
+}
+
 static int parse_group(struct cs_world *w, const struct cs_cfg *cfg, json_t *gj, const char *p, struct as_group *g)
 {
 	static const char *const keys[] = {"name", "instance", "min", "max", "desired", "boot_delay", "policy",
@@ -307,6 +352,9 @@ static int parse_group(struct cs_world *w, const struct cs_cfg *cfg, json_t *gj,
 	if (cs_cfg_need_object(cfg, gj, p) < 0 || cs_cfg_keys(cfg, gj, p, keys) < 0 ||
 	    cs_cfg_str(cfg, gj, p, "name", NULL, CS_CFG_REQUIRED, &name) < 0)
 		return -1;
+	if (strlen(name) == 0 || strlen(name) > 128)
+		return cs_error_input(cfg->err, cfg->file, cs_path_key(q, sizeof q, p, "name"),
+				      "expected a name of 1 to 128 bytes (got \"%.40s\"%s)", name, strlen(name) > 40 ? "..." : "");
 	for (uint32_t c = 0; c < w->cell.nclasses; c++)
 		if (strcmp(w->cell.classes[c].name, name) == 0)
 			return cs_error_input(cfg->err, cfg->file, cs_path_key(q, sizeof q, p, "name"),
@@ -315,6 +363,8 @@ static int parse_group(struct cs_world *w, const struct cs_cfg *cfg, json_t *gj,
 	if (parse_instance(cfg, gj, p, g, &cap, &attrs) < 0 || parse_sizes(w, cfg, gj, p, g) < 0 ||
 	    parse_timing(cfg, gj, p, g, &cooldown) < 0 || parse_policies(cfg, gj, p, g, cooldown) < 0 ||
 	    parse_termination(cfg, gj, p, g) < 0 || parse_spot(cfg, gj, p, g) < 0)
+		return -1;
+	if (check_totals(w, cfg, p, g->max, &cap) < 0)
 		return -1;
 	g->first = w->cell.n;
 	g->count = (uint32_t)g->max;

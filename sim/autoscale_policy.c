@@ -139,6 +139,43 @@ size_t cs_as_victim(const struct cs_as_candidate *c, size_t n, const enum cs_as_
 	return best;
 }
 
+/* A candidate with its policies' keys computed once. */
+struct keyed {
+	cs_time key[4];
+	struct cs_as_candidate c;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	for (int k = 0; k < 4; k++)
+		if (x->key[k] != y->key[k])
+			return x->key[k] < y->key[k] ? -1 : 1;
+	return (x->c.machine > y->c.machine) - (x->c.machine < y->c.machine);
+}
+
+void cs_as_victim_order(struct cs_as_candidate *c, size_t n, const enum cs_as_termination *policies, size_t np,
+			cs_time now)
+{
+	static const enum cs_as_termination def = CS_AS_TERM_DEFAULT;
+	if (np == 0) {
+		policies = &def;
+		np = 1;
+	}
+	struct keyed *v = malloc((n ? n : 1) * sizeof *v);
+	if (!v)
+		abort();
+	for (size_t i = 0; i < n; i++) {
+		v[i].c = c[i];
+		for (size_t k = 0; k < 4; k++)
+			v[i].key[k] = k < np ? policy_key(policies[k], &c[i], now) : 0;
+	}
+	qsort(v, n, sizeof *v, keyed_cmp);
+	for (size_t i = 0; i < n; i++)
+		c[i] = v[i].c;
+	free(v);
+}
+
 double cs_as_billed_seconds(double up, enum cs_as_billing billing, double minimum)
 {
 	if (up <= 0)

@@ -92,6 +92,12 @@ struct cs_as_candidate {
 size_t cs_as_victim(const struct cs_as_candidate *c, size_t n, const enum cs_as_termination *policies, size_t np,
 		    cs_time now);
 
+/* Sort c[0..n) into the order a scale-in terminates them at now (the
+ * victim first, then the one cs_as_victim would pick among the rest, ...):
+ * O(n log n), for taking many instances out at once. */
+void cs_as_victim_order(struct cs_as_candidate *c, size_t n, const enum cs_as_termination *policies, size_t np,
+			cs_time now);
+
 enum cs_as_billing { CS_AS_BILL_PER_SECOND, CS_AS_BILL_HOURLY };
 /* The seconds billed for an instance up `up` seconds: per second with a
  * minimum of `minimum` seconds, or every started hour in full. */

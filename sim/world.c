@@ -562,9 +562,11 @@ static void group_end_fire(void *ctx, cs_time now)
 		task->group = NULL;
 		task->gprev = task->gnext = NULL;
 		/* the simulation's tasks exit by themselves, with status 0 */
+		uint32_t m = task->machine;
 		cs_cell_release_bumping(&w->cell, task, CS_TASK_FINISHED, bump);
 		task->exit_status = 0;
 		task_left(w, task, CS_TASK_FINISHED);
+		cs_world_left_machine(w, m);
 	}
 	spare_group(w, g);
 }
@@ -890,6 +892,7 @@ void cs_world_machine_down(struct cs_world *w, uint32_t m)
 	cs_cell_set_up(&w->cell, m, false);
 	if (w->sched_ops->machine_changed)
 		w->sched_ops->machine_changed(w->sched, m, false);
+	cs_world_helix_machine(w, m, false);
 }
 
 void cs_world_machine_up(struct cs_world *w, uint32_t m)
@@ -897,6 +900,7 @@ void cs_world_machine_up(struct cs_world *w, uint32_t m)
 	cs_cell_set_up(&w->cell, m, true);
 	if (w->sched_ops->machine_changed)
 		w->sched_ops->machine_changed(w->sched, m, true);
+	cs_world_helix_machine(w, m, true);
 }
 
 /* ---- machine events (the experiment's "machine_events") ---- */
@@ -930,6 +934,7 @@ int cs_world_run(struct cs_world *w, struct cs_error *err)
 	cs_world_schedule_machine_events(w);
 	cs_world_start_failures(w);
 	cs_world_start_autoscaling(w);
+	cs_world_start_helix(w);
 	cs_world_start_app_events(w);
 	cs_world_start_controllers(w);
 	cs_world_start_balancer(w);
@@ -1031,5 +1036,8 @@ json_t *cs_world_summary(struct cs_world *w)
 	json_t *autoscaling = cs_world_autoscaling_summary(w);
 	if (autoscaling)
 		json_object_set_new(s, "autoscaling", autoscaling);
+	json_t *helix = cs_world_helix_summary(w);
+	if (helix)
+		json_object_set_new(s, "helix", helix);
 	return s;
 }

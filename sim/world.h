@@ -77,6 +77,7 @@ struct cs_workload {
 struct cs_machine_event;
 struct cs_world_failures;
 struct cs_world_autoscale;
+struct cs_world_helix;
 struct cs_world_apps;
 struct cs_world_balancer;
 struct cs_controller;
@@ -123,6 +124,7 @@ struct cs_world {
 	uint32_t nmachine_events;
 	struct cs_world_failures *failures; /* down counts, failure processes, events */
 	struct cs_world_autoscale *autoscale; /* autoscaling groups (world_autoscale.c) */
+	struct cs_world_helix *helix; /* a Helix cluster on the cell's machines (world_helix.c) */
 
 	uint64_t next_job_id;
 	struct cs_job *live_head, *live_tail;

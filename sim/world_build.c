@@ -200,7 +200,9 @@ static int parse_workloads(struct cs_world *w, const struct cs_cfg *cfg, json_t 
 	json_t *wls = json_object_get(exp, "workloads");
 	size_t nc = cs_world_count_controllers(exp) + cs_world_count_app_controllers(w) + w->live_slots;
 	/* (an experiment of controllers alone has no workloads list) */
-	if (!(nc > 0 && !wls) && (!json_is_array(wls) || json_array_size(wls) == 0))
+	/* (nor need an experiment of a Helix cluster have one) */
+	bool alone = nc > 0 || json_object_get(exp, "helix");
+	if (!(alone && !wls) && (!json_is_array(wls) || json_array_size(wls) == 0))
 		return cs_error_input(cfg->err, cfg->file, "workloads", "expected a non-empty list of workloads");
 	size_t n = json_array_size(wls);
 	/* room for the controllers' workloads after the experiment's */
@@ -382,12 +384,24 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	    cs_world_parse_live(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
 	    cs_world_parse_controllers(w, cfg, exp) < 0 || cs_world_parse_apps(w, cfg, exp) < 0)
 		return -1;
+	for (uint32_t i = 0; w->autoscale && i < w->nworkloads; i++)
+		if (w->workloads[i].as_recorded) {
+			char p[64];
+			cs_path_index(p, sizeof p, "workloads", i);
+			char q[80];
+			return cs_error_input(cfg->err, cfg->file, cs_path_key(q, sizeof q, p, "replay"),
+					      "an as-recorded replay puts tasks on machines whatever their state; with "
+					      "autoscaling groups, replay with a scheduler (got \"as-recorded\")");
+		}
 	cs_world_add_live_workload(w);
 	cs_world_apps_series_add(w); /* (before a balancer's columns) */
 	if (parse_machine_events(w, cfg, exp) < 0 || cs_world_parse_failures(w, cfg, exp) < 0)
 		return -1;
 	cs_world_failures_series_add(w);
 	cs_world_autoscaling_series_add(w);
+	if (cs_world_parse_helix(w, cfg, exp) < 0)
+		return -1;
+	cs_world_helix_series_add(w);
 	if (cs_world_parse_balancer(w, cfg, exp) < 0)
 		return -1;
 	char **names = cs_xcalloc(w->nworkloads, sizeof *names);
@@ -438,6 +452,7 @@ void cs_world_release(struct cs_world *w)
 	free(w->machine_events);
 	cs_world_release_failures(w);
 	cs_world_release_autoscaling(w);
+	cs_world_release_helix(w);
 	cs_world_pool_release(w);
 	while (w->spare_groups) {
 		struct cs_end_group *g = w->spare_groups;

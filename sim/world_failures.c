@@ -96,9 +96,8 @@ void cs_world_fail_machine(struct cs_world *w, uint32_t m)
 	f->machine_failures++;
 	f->ndown++;
 	f->down_since[m] = cs_engine_now(&w->engine);
-	if (f->offline[m])
-		return;
-	cs_world_machine_down(w, m);
+	if (!f->offline[m]) /* (a booting instance's machine is offline: down already) */
+		cs_world_machine_down(w, m);
 	cs_world_autoscale_failed(w, m); /* a group replaces its failed instance */
 }
 
@@ -278,6 +277,24 @@ static void scripted_fire(void *ctx, cs_time now)
 	}
 }
 
+bool cs_world_class_matches(const struct cs_machine_class *mc, json_t *selector)
+{
+	const char *k;
+	json_t *want;
+	json_object_foreach(selector, k, want) {
+		char a[256], b[256];
+		const json_t *have = strcmp(k, "class") == 0 ? NULL : class_attr(mc, k);
+		cs_attribute_text(want, a, sizeof a);
+		if (strcmp(k, "class") == 0)
+			snprintf(b, sizeof b, "%s", mc->name);
+		else if (have)
+			cs_attribute_text(have, b, sizeof b);
+		if (!((strcmp(k, "class") == 0 || have) && strcmp(a, b) == 0))
+			return false;
+	}
+	return true;
+}
+
 /* the machines an event names: an index, or every machine whose class
  * matches each attribute given ("class" matches the class's name) */
 static int event_machines(struct cs_world *w, const struct cs_cfg *cfg, json_t *v, const char *p, bool by_attr,
@@ -298,20 +315,7 @@ static int event_machines(struct cs_world *w, const struct cs_cfg *cfg, json_t *
 				      cs_cfg_got(v, got, sizeof got));
 	for (uint32_t c = 0; c < w->cell.nclasses; c++) {
 		const struct cs_machine_class *mc = &w->cell.classes[c];
-		bool all = true;
-		const char *k;
-		json_t *want;
-		json_object_foreach(v, k, want) {
-			char a[256], b[256];
-			const json_t *have = strcmp(k, "class") == 0 ? NULL : class_attr(mc, k);
-			cs_attribute_text(want, a, sizeof a);
-			if (strcmp(k, "class") == 0)
-				snprintf(b, sizeof b, "%s", mc->name);
-			else if (have)
-				cs_attribute_text(have, b, sizeof b);
-			all = all && (strcmp(k, "class") == 0 || have) && strcmp(a, b) == 0;
-		}
-		if (!all)
+		if (!cs_world_class_matches(mc, v))
 			continue;
 		s->machines = cs_xrealloc(s->machines, (s->n + mc->count) * sizeof *s->machines);
 		for (uint32_t m = mc->first; m < mc->first + mc->count; m++)

@@ -65,6 +65,9 @@ void cs_world_repair_machine(struct cs_world *w, uint32_t m);
 void cs_world_take_offline(struct cs_world *w, uint32_t m, bool at_start);
 void cs_world_bring_online(struct cs_world *w, uint32_t m);
 bool cs_world_machine_failed(struct cs_world *w, uint32_t m);
+/* Whether a machine class has every attribute value of selector (an
+ * object; "class" matches the class's name; values compared as text). */
+bool cs_world_class_matches(const struct cs_machine_class *mc, json_t *selector);
 int cs_world_parse_failures(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 void cs_world_start_failures(struct cs_world *w);
 /* timeseries.csv's machines_down column, when failures are reported */
@@ -80,9 +83,28 @@ void cs_world_release_failures(struct cs_world *w);
 int cs_world_parse_autoscaling(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
 void cs_world_start_autoscaling(struct cs_world *w);
 void cs_world_autoscale_failed(struct cs_world *w, uint32_t m);
+/* A closed (draining) machine's last task left: a drained instance goes. */
+void cs_world_autoscale_emptied(struct cs_world *w, uint32_t m);
+/* After a task left machine m: a closed machine left empty is told (an
+ * inline test: every task's end comes here). */
+static inline void cs_world_left_machine(struct cs_world *w, uint32_t m)
+{
+	if (__builtin_expect(w->cell.mach[m].closed, 0) && w->cell.mach[m].ntasks == 0)
+		cs_world_autoscale_emptied(w, m);
+}
 void cs_world_autoscaling_series_add(struct cs_world *w);
 json_t *cs_world_autoscaling_summary(struct cs_world *w);
 void cs_world_release_autoscaling(struct cs_world *w);
+
+/* Helix (world_helix.c): "helix" parsed after the cell and its groups
+ * (its participants are machines), started at 0, told of every machine
+ * going down or up, its columns and summary ("helix", NULL without). */
+int cs_world_parse_helix(struct cs_world *w, const struct cs_cfg *cfg, json_t *exp);
+void cs_world_start_helix(struct cs_world *w);
+void cs_world_helix_machine(struct cs_world *w, uint32_t m, bool up);
+void cs_world_helix_series_add(struct cs_world *w);
+json_t *cs_world_helix_summary(struct cs_world *w);
+void cs_world_release_helix(struct cs_world *w);
 
 /* timeseries.csv (timeseries.c): the world's columns, added first to
  * w->series; the first row and the sampling; the last row (-1: past

@@ -26,7 +26,7 @@ static int too_big(const json_t *v, const char *key)
 				return 1;
 	} else if (json_is_number(v) && key) {
 		double x = json_number_value(v);
-		if (strcmp(key, "count") == 0 && x > 5000)
+		if ((strcmp(key, "count") == 0 || strcmp(key, "max") == 0) && x > 5000)
 			return 1;
 		if (strcmp(key, "task_cpu") == 0 && x < 0.05)
 			return 1;
