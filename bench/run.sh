@@ -50,6 +50,11 @@ scale experiments/bench/monolithic-10k-day.json 5 300
 scale experiments/default.json 5 300
 
 echo
+echo "== elastic cells and partitioned resources (issue 16) =="
+scale experiments/autoscaling/diurnal.json 2 300
+scale experiments/bench/helix-large.json 2 300
+
+echo
 echo "== trace replay and month scale (issue 4) =="
 scale experiments/traces/lanl-easy.json 0.15 4096
 scale experiments/traces/google-part0-priority.json 1 4096

@@ -70,7 +70,7 @@ static int parse_steps(const struct cs_cfg *cfg, json_t *pj, const char *p, stru
 		char ap[320];
 		if (check_adjustment(cfg, cs_path_key(ap, sizeof ap, sp, "adjustment"), pol->adjust, st->adjustment) < 0)
 			return -1;
-		st->lower = st->upper = NAN;
+		st->lower = st->upper = (double)NAN;
 		if ((json_object_get(s, "lower") && cs_cfg_num(cfg, s, sp, "lower", 0, 0, &st->lower) < 0) ||
 		    (json_object_get(s, "upper") && cs_cfg_num(cfg, s, sp, "upper", 0, 0, &st->upper) < 0))
 			return -1;

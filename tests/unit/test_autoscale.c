@@ -11,6 +11,9 @@
 #include "sim/autoscale_policy.h"
 #include "workloads/rate_profile.h"
 
+/* a step bound left open (clang warns of NAN, a float, in a double) */
+#define OPEN ((double)NAN)
+
 /* ---- the pure functions ---- */
 
 static void test_target_tracking_capacity(void **state)
@@ -58,22 +61,22 @@ static void test_adjustment_types(void **state)
 static void test_step_adjustments(void **state)
 {
 	(void)state;
-	const struct cs_as_step up[] = {{0, 0.125, 1}, {0.125, 0.25, 2}, {0.25, NAN, 3}};
+	const struct cs_as_step up[] = {{0, 0.125, 1}, {0.125, 0.25, 2}, {0.25, OPEN, 3}};
 	assert_int_equal(cs_as_step_index(up, 3, 0.5, 0.5), 0);     /* lower inclusive above */
 	assert_int_equal(cs_as_step_index(up, 3, 0.5, 0.5625), 0);
 	assert_int_equal(cs_as_step_index(up, 3, 0.5, 0.625), 1);   /* 0.125: the second */
 	assert_int_equal(cs_as_step_index(up, 3, 0.5, 0.99), 2);
 	assert_int_equal(cs_as_step_index(up, 3, 0.5, 0.25), -1);   /* below: no step */
-	const struct cs_as_step down[] = {{-0.125, 0, -1}, {NAN, -0.125, -2}};
+	const struct cs_as_step down[] = {{-0.125, 0, -1}, {OPEN, -0.125, -2}};
 	assert_int_equal(cs_as_step_index(down, 2, 0.5, 0.4375), 0);
 	assert_int_equal(cs_as_step_index(down, 2, 0.5, 0.375), 1); /* -0.125: upper inclusive below */
 	assert_int_equal(cs_as_step_index(down, 2, 0.5, 0.0), 1);
 	assert_int_equal(cs_as_steps_check(up, 3), -1);
 	assert_int_equal(cs_as_steps_check(down, 2), -1);
-	const struct cs_as_step gap[] = {{0, 0.125, 1}, {0.25, NAN, 3}};
-	const struct cs_as_step overlap[] = {{0, 0.25, 1}, {0.125, NAN, 3}};
-	const struct cs_as_step open[] = {{NAN, NAN, 1}};
-	const struct cs_as_step two_open[] = {{0, NAN, 1}, {0.25, NAN, 2}};
+	const struct cs_as_step gap[] = {{0, 0.125, 1}, {0.25, OPEN, 3}};
+	const struct cs_as_step overlap[] = {{0, 0.25, 1}, {0.125, OPEN, 3}};
+	const struct cs_as_step open[] = {{OPEN, OPEN, 1}};
+	const struct cs_as_step two_open[] = {{0, OPEN, 1}, {0.25, OPEN, 2}};
 	assert_true(cs_as_steps_check(gap, 2) >= 0);
 	assert_true(cs_as_steps_check(overlap, 2) >= 0);
 	assert_true(cs_as_steps_check(open, 1) >= 0);
