@@ -298,8 +298,8 @@ bool cs_cell_check(const struct cs_cell *cell, const struct cs_job *jobs)
 	struct cs_res sum = {0, 0, 0};
 	for (uint32_t m = 0; ok && m < cell->n; m++) {
 		const struct cs_res *u = &cell->mach[m].used, *c = &cell->mach[m].cap;
-		if (u->cpu < 0 || u->mem < 0 || u->disk < 0 || u->cpu > c->cpu ||
-		    u->mem > c->mem || u->disk > c->disk) {
+		if (u->cpu < 0 || u->mem < 0 || u->disk < 0 ||
+		    (!cell->overcommit && (u->cpu > c->cpu || u->mem > c->mem || u->disk > c->disk))) {
 			fprintf(stderr, "cell check: machine %u over capacity or negative\n", m);
 			ok = false;
 		} else if (cell->engine && (k[m] != cell->mach[m].ntasks || t[m].cpu != u->cpu || t[m].mem != u->mem ||

@@ -79,6 +79,9 @@ struct cs_cell {
 	struct cs_machine *mach;   /* n, 64-byte aligned */
 	uint16_t *cls;
 	uint64_t claims;           /* claims so far: tasks' claim_seq */
+	bool overcommit;           /* machines may hold more than their capacity
+				    * (as-recorded replay puts tasks where the
+				    * trace did): cs_cell_check allows it */
 	uint64_t release_bump;     /* what a release adds to its machine's
 				    * sequence number: 1 (the default) or 0 */
 	struct cs_machine_class *classes;

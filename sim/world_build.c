@@ -384,6 +384,8 @@ int cs_world_init(struct cs_world *w, json_t *exp, const struct cs_cfg *cfg, FIL
 	    cs_world_parse_live(w, cfg, exp) < 0 || parse_workloads(w, cfg, exp) < 0 ||
 	    cs_world_parse_controllers(w, cfg, exp) < 0 || cs_world_parse_apps(w, cfg, exp) < 0)
 		return -1;
+	for (uint32_t i = 0; i < w->nworkloads; i++)
+		w->cell.overcommit = w->cell.overcommit || w->workloads[i].as_recorded;
 	for (uint32_t i = 0; w->autoscale && i < w->nworkloads; i++)
 		if (w->workloads[i].as_recorded) {
 			char p[64];

@@ -103,7 +103,7 @@ static json_t *run_trace_keys(const char *format, const char *rel, const char *t
 	char *path = abspath(rel);
 	char text[4096];
 	snprintf(text, sizeof text,
-		 "{\"cell\":{\"machines\":[%s]},\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\",\"path\":\"%s\"%s},"
+		 "{\"check_invariants\":true,\"cell\":{\"machines\":[%s]},\"workloads\":[{\"name\":\"t\",\"trace\":{\"format\":\"%s\",\"path\":\"%s\"%s},"
 		 "\"replay\":\"%s\"}],\"scheduler\":{\"type\":\"monolithic\",\"queue\":\"fcfs\"}}",
 		 cell, format, path, trace_keys, replay);
 	free(path);
