@@ -147,7 +147,7 @@ static void mark_dirty(struct cs_hx_resource *r, uint32_t p)
 {
 	if (!r->dirty[p]) {
 		r->dirty[p] = 1;
-		r->ndirty++;
+		r->dirty_list[r->ndirty++] = p;
 	}
 }
 
@@ -286,13 +286,37 @@ static void start_next(struct cs_helix *h, uint32_t n)
 	}
 }
 
+/* Partition p's nodes in its ideal state are where it is placed first:
+ * a replica there is no move. */
+static void mark_placement(struct cs_hx_resource *r, uint32_t p)
+{
+	uint32_t N = r->h->N;
+	if (r->mode == CS_HX_CUSTOMIZED) {
+		for (uint32_t n = 0; n < N; n++)
+			r->ever[(size_t)p * N + n] = r->custom[(size_t)p * N + n] != CS_HX_ABSENT;
+		return;
+	}
+	for (uint32_t k = 0; k < r->npref[p]; k++)
+		r->ever[(size_t)p * N + r->pref[(size_t)p * N + k]] = 1;
+}
+
 static void send(struct cs_hx_resource *r, uint32_t p, uint32_t n, int t)
 {
 	struct cs_helix *h = r->h;
 	size_t i = (size_t)p * h->N + n;
 	if (r->cur[i] == CS_HX_ABSENT) {
 		r->created++;
-		r->moves += !r->ever[i];
+		/* a move: a replica on a node the partition never had one on;
+		 * a partition's first placement (at the start, or later when
+		 * every node was down then) is its ideal state's nodes, no move */
+		if (!r->ever[i]) {
+			bool placed = false;
+			for (uint32_t k = 0; k < h->N && !placed; k++)
+				placed = r->ever[(size_t)p * h->N + k];
+			if (!placed)
+				mark_placement(r, p);
+			r->moves += !r->ever[i];
+		}
 		r->ever[i] = 1;
 	}
 	struct cs_hx_msg *m = cs_xcalloc(1, sizeof *m);
@@ -402,7 +426,9 @@ static bool select_and_send(struct cs_hx_resource *r, uint32_t p, uint32_t nc)
 	int64_t count[CS_HX_MAX_STATES] = {0};
 	for (uint32_t n = 0; n < N; n++) {
 		size_t i = (size_t)p * N + n;
-		if (h->nodes[n].live)
+		/* a replica on a node the view has not caught up with yet is
+		 * real all the same: it counts against the bounds */
+		if (h->nodes[n].live || (h->nodes[n].up && r->cur[i] != CS_HX_ABSENT))
 			count[cur_or_initial(r, i)]++;
 		if (r->msg[i]) {
 			count[r->m->trans[r->msg[i]->trans].from]++;
@@ -446,7 +472,11 @@ static bool evaluate(struct cs_hx_resource *r, uint32_t p)
 static void converged(struct cs_hx_resource *r)
 {
 	cs_time now = now_of(r->h);
-	if (!r->startup_done) {
+	bool any_live = false;
+	for (uint32_t n = 0; n < r->h->N && !any_live; n++)
+		any_live = r->h->nodes[n].live;
+	/* (with every node down the start is not over: nothing is placed) */
+	if (!r->startup_done && any_live) {
 		r->startup_done = true;
 		r->startup_seconds = cs_time_to_seconds(now - r->h->start_time);
 	}
@@ -462,20 +492,45 @@ static void converged(struct cs_hx_resource *r)
 	r->nopen = 0;
 }
 
+static int by_index(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The marked partitions of r in index order (as a scan of every partition
+ * would take them, at the cost of the marked ones alone: a run after each
+ * completed transition touches one partition, not P).  Once the cluster
+ * limit holds a message back nothing else can be sent in this run: the
+ * rest stay marked for the next, unevaluated.  Returns whether the limit
+ * was reached. */
+static bool evaluate_marked(struct cs_hx_resource *r, bool limited)
+{
+	uint32_t n = r->ndirty, keep = 0;
+	qsort(r->dirty_list, n, sizeof *r->dirty_list, by_index);
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t p = r->dirty_list[k];
+		if (limited || evaluate(r, p)) {
+			limited = limited || (r->h->cluster_limit && r->h->pending_total >= r->h->cluster_limit);
+			r->dirty_list[keep++] = p;
+		} else {
+			r->dirty[p] = 0;
+		}
+	}
+	r->ndirty = keep;
+	return limited;
+}
+
 static void pipeline(struct cs_helix *h)
 {
+	bool limited = false;
 	for (uint32_t k = 0; k < h->nres; k++) {
 		struct cs_hx_resource *r = &h->res[k];
 		if (r->recompute) {
 			cs_hx_full_auto(r);
 			r->recompute = false;
 		}
-		for (uint32_t p = 0; p < r->P && r->ndirty; p++) {
-			if (r->dirty[p] && !evaluate(r, p)) {
-				r->dirty[p] = 0;
-				r->ndirty--;
-			}
-		}
+		limited = evaluate_marked(r, limited);
 	}
 	if (h->view_pending)
 		return; /* the controller does not know every change yet */
@@ -499,7 +554,10 @@ static void schedule_run(struct cs_helix *h, cs_time delay)
 	if (h->run_at <= t)
 		return;
 	h->run_at = t;
-	cs_engine_at(h->engine, t, run_event, h);
+	/* last at its instant: the node changes and view updates of one
+	 * instant (four machines coming up together) reach one run, as
+	 * Helix's controller batches the events it finds queued */
+	cs_engine_at_phase(h->engine, t, CS_PHASE_LAST, run_event, h);
 }
 
 /* ---- nodes ---- */
@@ -522,11 +580,18 @@ static void view_event(void *ctx, cs_time now)
 		h->res[k].recompute = h->res[k].mode == CS_HX_FULL_AUTO;
 		dirty_all(&h->res[k]);
 	}
-	pipeline(h);
+	schedule_run(h, 0);
 }
 
 static void view_push(struct cs_helix *h, struct cs_hx_node *nd, bool up)
 {
+	/* Back before the controller saw it go (its down still queued): the
+	 * controller never sees it down -- live as before, with the new
+	 * session's empty current state.  Delivering the stale down later
+	 * would take a node that holds a MASTER again out of the view, and
+	 * promote another replica beside it. */
+	if (up && nd->vcount > 0 && !nd->view[nd->vhead + nd->vcount - 1])
+		nd->view[nd->vhead + nd->vcount - 1] = true;
 	if (nd->vhead + nd->vcount == nd->vcap && nd->vhead > 0) {
 		memmove(nd->view, nd->view + nd->vhead, nd->vcount * sizeof *nd->view);
 		nd->vhead = 0;
@@ -607,16 +672,8 @@ void cs_helix_node_changed(struct cs_helix *h, uint32_t node, bool up)
 
 static void mark_initial(struct cs_hx_resource *r)
 {
-	uint32_t N = r->h->N;
-	for (uint32_t p = 0; p < r->P; p++) {
-		if (r->mode == CS_HX_CUSTOMIZED) {
-			for (uint32_t n = 0; n < N; n++)
-				r->ever[(size_t)p * N + n] = r->custom[(size_t)p * N + n] != CS_HX_ABSENT;
-			continue;
-		}
-		for (uint32_t k = 0; k < r->npref[p]; k++)
-			r->ever[(size_t)p * N + r->pref[(size_t)p * N + k]] = 1;
-	}
+	for (uint32_t p = 0; p < r->P; p++)
+		mark_placement(r, p);
 }
 
 void cs_helix_start(struct cs_helix *h)

@@ -102,6 +102,8 @@ struct cs_hx_resource {
 	struct cs_hx_msg **msg;
 	uint8_t *ever;        /* the partition had a replica on the node (or was placed there first) */
 	uint8_t *dirty;       /* per partition: evaluate at the next controller run */
+	uint32_t *dirty_list; /* the ndirty partitions marked, in no order (a run
+			       * sorts them: it takes them in index order) */
 	uint32_t ndirty;
 	/* top-state accounting */
 	uint32_t *ntop, *node_top;

@@ -271,6 +271,9 @@ static int custom_map(const struct cs_cfg *cfg, struct cs_hx_resource *r, uint32
 		r->custom[(size_t)p * N + n] = (int8_t)s;
 		count[s]++;
 	}
+	if (json_object_size(map) > r->R)
+		return cs_error_input(cfg->err, cfg->file, q, "%zu replicas, more than the resource's %u (got %s)",
+				      json_object_size(map), r->R, cs_cfg_got(map, got, sizeof got));
 	for (int s = 0; s < r->m->nstates; s++)
 		if (r->m->bound[s] >= 0 && count[s] > (uint32_t)r->m->bound[s])
 			return cs_error_input(cfg->err, cfg->file, q, "%u replicas in %s, more than its bound of %d per partition (got %s)",
@@ -321,6 +324,7 @@ static void alloc_resource(struct cs_hx_resource *r)
 	r->msg = cs_xcalloc(cells, sizeof *r->msg);
 	r->ever = cs_xcalloc(cells, 1);
 	r->dirty = cs_xcalloc(P, 1);
+	r->dirty_list = cs_xmalloc(P * sizeof *r->dirty_list);
 	r->ntop = cs_xcalloc(P, sizeof *r->ntop);
 	r->node_top = cs_xcalloc(N, sizeof *r->node_top);
 	r->no_top_since = cs_xmalloc(P * sizeof *r->no_top_since);
@@ -407,12 +411,20 @@ static int parse_resources(const struct cs_cfg *cfg, struct cs_helix *h, json_t 
 				      cs_cfg_got(list, got, sizeof got));
 	size_t n = json_array_size(list);
 	h->res = cs_xcalloc(n, sizeof *h->res);
+	double cells = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct cs_hx_resource *r = &h->res[h->nres++];
 		r->h = h;
 		cs_path_index(p, sizeof p, "helix.resources", i);
 		if (parse_resource(cfg, r, json_array_get(list, i), p, cluster_dur) < 0)
 			return -1;
+		/* the model's memory goes with partitions x participants: the
+		 * limit holds for the resources together */
+		cells += (double)r->P * h->N;
+		if (cells > HX_MAX_CELLS)
+			return cs_error_input(cfg->err, cfg->file, p,
+					      "partitions x participants over the resources so far is %.0f, more than the model's %.0e "
+					      "(got %u partitions, %u participants)", cells, HX_MAX_CELLS, r->P, h->N);
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(h->res[k].name, r->name) == 0) {
 				char q[96];
@@ -491,6 +503,7 @@ void cs_helix_free(struct cs_helix *h)
 		free(r->msg);
 		free(r->ever);
 		free(r->dirty);
+		free(r->dirty_list);
 		free(r->ntop);
 		free(r->node_top);
 		free(r->no_top_since);

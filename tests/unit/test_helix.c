@@ -891,6 +891,60 @@ static void test_world_participants(void **state)
 		     "helix.participants: expected an object", 3);
 }
 
+/* What an adversarial probe found, each fixed.  (1) node-0 (the master
+ * of the one partition) fails at 100 s and is back at 110 s, within the
+ * controller's 30 s delay: the controller never sees it go (live as
+ * before, its new session empty), so it makes it master again (OFFLINE-
+ * SLAVE, SLAVE-MASTER: 1 s each); the stale "down" delivered at 130 s
+ * used to take it out of the view and promote node-1 beside it -- two
+ * masters, 1 of each on 2 up nodes: a balance of 1.0 where one master
+ * gives 2.0.  (2) Every node down at the start, up at 600 s: the start
+ * ends when the partitions are placed (602 s), and that first placement
+ * is no move.  (3) An ideal state of more replicas than the resource
+ * has, and resources whose partitions x participants add up past the
+ * model's limit, are bad input. */
+static void test_probe_regressions(void **state)
+{
+	(void)state;
+	char *dir;
+	json_t *s = tu_run_ok(
+		"{\"name\": \"bounce\", \"duration\": 300, \"cell\": {\"machines\": [{\"name\": \"n\", \"count\": 2, \"cpu\": 1, \"mem\": 1024}]},"
+		" \"scheduler\": {\"type\": \"monolithic\"},"
+		" \"helix\": {\"rebalance_delay\": 30, \"resources\": [{\"name\": \"db\", \"partitions\": 1, \"replicas\": 2}]},"
+		" \"events\": [{\"at\": 100, \"fail_machine\": 0}, {\"at\": 110, \"recover_machine\": 0}],"
+		" \"output\": {\"sample_interval\": 1}}", &dir);
+	for (int t = 120; t <= 150; t += 5) {
+		char at[32];
+		snprintf(at, sizeof at, "%d.000000", t);
+		char *row = tu_ts_row(dir, at);
+		const char *last = strrchr(row, ',');
+		assert_non_null(last);
+		assert_true(strcmp(last + 1, "2.000000") == 0);
+		free(row);
+	}
+	json_decref(s);
+	tu_rm_rf(dir);
+	free(dir);
+
+	s = tu_run_ok("{\"name\": \"late\", \"duration\": 900, \"cell\": {\"machines\": [{\"name\": \"n\", \"count\": 4, \"cpu\": 1, \"mem\": 1024}]},"
+		      " \"scheduler\": {\"type\": \"monolithic\"},"
+		      " \"helix\": {\"resources\": [{\"name\": \"db\", \"partitions\": 8, \"replicas\": 2}]},"
+		      " \"machine_events\": [{\"at\": 0, \"action\": \"down\", \"first\": 0, \"count\": 4},"
+		      "  {\"at\": 600, \"action\": \"up\", \"first\": 0, \"count\": 4}]}", NULL);
+	assert_true(tu_num(s, "helix.db.startup_seconds") == 602);
+	assert_true(tu_num(s, "helix.db.partition_moves") == 0);
+	json_decref(s);
+
+	tu_run_fails("{\"name\": \"x\", \"duration\": 60, \"cell\": {\"machines\": [{\"name\": \"n\", \"count\": 3, \"cpu\": 1, \"mem\": 1024}]},"
+		     " \"scheduler\": {\"type\": \"monolithic\"}, \"helix\": {\"resources\": [{\"name\": \"db\", \"partitions\": 1,"
+		     " \"replicas\": 2, \"rebalancer\": \"customized\", \"ideal_state\": {\"0\": {\"n-0\": \"SLAVE\", \"n-1\": \"SLAVE\","
+		     " \"n-2\": \"SLAVE\"}}}]}}", "helix.resources[0].ideal_state.0: 3 replicas, more than the resource's 2", 1);
+	tu_run_fails("{\"name\": \"x\", \"duration\": 60, \"cell\": {\"machines\": [{\"name\": \"n\", \"count\": 100, \"cpu\": 1, \"mem\": 1024}]},"
+		     " \"scheduler\": {\"type\": \"monolithic\"}, \"helix\": {\"resources\": [{\"name\": \"a\", \"partitions\": 60000,"
+		     " \"replicas\": 3}, {\"name\": \"b\", \"partitions\": 60000, \"replicas\": 3}]}}",
+		     "helix.resources[1]: partitions x participants over the resources so far is 12000000", 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -912,6 +966,7 @@ int main(void)
 		cmocka_unit_test(test_names_and_participants),
 		cmocka_unit_test(test_world_64x3),
 		cmocka_unit_test(test_world_participants),
+		cmocka_unit_test(test_probe_regressions),
 	};
 	return cmocka_run_group_tests_name("helix", tests, NULL, NULL);
 }
